@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""One entry point for set-up, the demo, tests, benchmarks, docs and the extension build.
+
+    python3 build.py demo "a faint smile turning into surprise"   # set up, then animate the default head
+    python3 build.py test                                          # set up, then run the whole test suite
+
+Set-up creates ``.venv`` (pinned requirements + constraints; skipped when already installed)
+and builds the face-model pack from the ICT FaceKit assets (``$I2FET_ASSETS`` or ../shared/assets).
+Only the standard library is used here: this file runs before the environment exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+REQUIREMENTS = ROOT / "requirements.txt"
+CONSTRAINTS = ROOT / "constraints.txt"
+STAMP = VENV / ".i2fet-installed"
+
+
+def venv_python() -> Path:
+    return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def run(args: list[str | Path], env: dict | None = None) -> None:
+    print("+", " ".join(str(a) for a in args), flush=True)
+    subprocess.run([str(a) for a in args], check=True, cwd=ROOT, env=env)
+
+
+def child_env() -> dict:
+    """Environment for project commands: offline hub, Blender's user folder kept inside the project."""
+    env = dict(os.environ)
+    env.setdefault("HF_HUB_OFFLINE", "1")
+    env.setdefault("TRANSFORMERS_OFFLINE", "1")
+    env.setdefault("BLENDER_USER_RESOURCES", str(ROOT / ".cache" / "blender-user"))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+def _requirements_digest() -> str:
+    return hashlib.sha256(REQUIREMENTS.read_bytes() + CONSTRAINTS.read_bytes()).hexdigest()
+
+
+def ensure_venv() -> Path:
+    """Create .venv and install the pinned packages, unless they are already there."""
+    python = venv_python()
+    if not python.exists():
+        print(f"[setup] creating the virtual environment {VENV}", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    digest = _requirements_digest()
+    if not STAMP.exists() or STAMP.read_text().strip() != digest:
+        print("[setup] installing pinned packages (about 2 minutes the first time)", flush=True)
+        run([python, "-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "off",
+             "-r", REQUIREMENTS, "-c", CONSTRAINTS])
+        STAMP.write_text(digest)
+    else:
+        print("[setup] packages already installed", flush=True)
+    return python
+
+
+def ensure_face_pack(python: Path) -> None:
+    """Build the runtime face pack from the ICT FaceKit assets (once; cached)."""
+    run([python, "-c", "import sys; from ml_backend.face_model import ensure_pack; "
+         "p = ensure_pack(lambda m, f: print(f'[face model] {f*100:5.1f}% {m}', flush=True) if f in (0.0, 1.0) or int(f*100) % 25 == 0 else None); "
+         "print('[face model] pack:', p)"], env=child_env())
+
+
+def setup() -> Path:
+    python = ensure_venv()
+    ensure_face_pack(python)
+    return python
+
+
+def cmd_setup(args: argparse.Namespace) -> None:
+    setup()
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    python = setup()
+    run([python, "-m", "i2fet_blender.demo", args.instruction, "--frames", str(args.frames), "--out", args.out]
+        + (["--no-render"] if args.no_render else []), env=child_env())
+
+
+def cmd_test(args: argparse.Namespace) -> None:
+    python = setup()
+    if args.blender:
+        pytest_args = ["--blender-executable", args.blender, "tests"] + args.pytest_args
+    else:
+        pytest_args = ["-p", "no:pytest-blender", "tests"] + args.pytest_args
+    run([python, "-m", "pytest", *pytest_args], env=child_env())
+
+
+def cmd_bench(args: argparse.Namespace) -> None:
+    python = setup()
+    run([python, "-m", "tests.benchmarks.run_all"], env=child_env())
+
+
+def cmd_docs(args: argparse.Namespace) -> None:
+    python = setup()
+    run([python, "-m", "docs.make_figures"], env=child_env())
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("setup", help="create .venv and build the face-model pack").set_defaults(func=cmd_setup)
+
+    demo = commands.add_parser("demo", help="animate the default head from an instruction; writes .blend, .fbx, .csv, preview")
+    demo.add_argument("instruction", nargs="?", default="a faint smile that slowly turns into open-mouthed surprise, then back to neutral")
+    demo.add_argument("--frames", type=int, default=120, help="clip length in frames (30 fps)")
+    demo.add_argument("--out", default=str(ROOT / "out" / "demo"), help="output folder")
+    demo.add_argument("--no-render", action="store_true", help="skip the Cycles preview sheet")
+    demo.set_defaults(func=cmd_demo)
+
+    test = commands.add_parser("test", help="run the test suite (bpy module; or a Blender binary with --blender)")
+    test.add_argument("--blender", default=None, help="path to a Blender executable: run the suite inside it through pytest-blender")
+    test.add_argument("pytest_args", nargs=argparse.REMAINDER, help="extra arguments for pytest")
+    test.set_defaults(func=cmd_test)
+
+    commands.add_parser("bench", help="print speed and memory figures").set_defaults(func=cmd_bench)
+    commands.add_parser("docs", help="regenerate the pictures in docs/").set_defaults(func=cmd_docs)
+    args = parser.parse_args(argv)
+    try:
+        args.func(args)
+    except subprocess.CalledProcessError as error:
+        sys.exit(error.returncode or 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""I2FET backend: instruction -> plan -> trajectory -> ARKit weights and vertex offsets (never imports bpy)."""

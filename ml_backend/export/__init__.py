@@ -1,0 +1,1 @@
+"""Clip file formats: Live Link Face CSV and JSON."""

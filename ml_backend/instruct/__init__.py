@@ -1,0 +1,1 @@
+"""Instruction readers: phrase splitting and the lexicon baseline."""

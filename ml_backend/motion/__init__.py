@@ -1,0 +1,1 @@
+"""Timing and transitions: plan scheduling and per-frame trajectories."""

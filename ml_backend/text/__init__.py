@@ -1,0 +1,1 @@
+"""Text encoders (MiniLM offline by default, open_clip CLIP optional)."""

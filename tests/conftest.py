@@ -1,0 +1,37 @@
+"""Shared test set-up: Blender's user folder in a temp dir, offline hub, the face model."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("BLENDER_USER_RESOURCES", tempfile.mkdtemp(prefix="i2fet-blender-user-"))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def face_model():
+    """The ICT face model (the pack is built from ../shared/assets on first use)."""
+    from ml_backend.face_model import load_face_model
+
+    return load_face_model()
+
+
+@pytest.fixture()
+def blender():
+    """A factory-fresh Blender with the add-on enabled; yields the bpy module."""
+    import addon_utils
+    import bpy
+
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    addon_utils.enable("i2fet_blender", default_set=True)
+    yield bpy
+    addon_utils.disable("i2fet_blender")

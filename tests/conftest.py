@@ -28,8 +28,8 @@ def face_model():
 @pytest.fixture()
 def blender():
     """A factory-fresh Blender with the add-on enabled; yields the bpy module."""
+    import bpy  # noqa: I001  (bpy first: it makes addon_utils importable)
     import addon_utils
-    import bpy
 
     bpy.ops.wm.read_factory_settings(use_empty=True)
     addon_utils.enable("i2fet_blender", default_set=True)

@@ -22,8 +22,8 @@ from typing import Iterable, Mapping
 
 import numpy as np
 
-from ml_backend.arkit import INDEX, NUM_CHANNELS
-from ml_backend.errors import BadInstructionError
+from ..arkit import ARKIT_NAMES, INDEX, NUM_CHANNELS
+from ..errors import BadInstructionError
 
 ICT_TABLE = "ICT FaceKit README, FACS unit table"
 INTENSITY_LETTERS: Mapping[str, float] = MappingProxyType(
@@ -164,7 +164,8 @@ def parse_au(code: int | str, side: str = "both") -> AUCode:
     return AUCode(number, chosen, intensity)
 
 
-def _mirror(channel: str) -> str:
+def mirror_channel(channel: str) -> str:
+    """The ARKit channel on the other side of the face (midline channels map to themselves)."""
     if channel.endswith("Left"):
         return channel[: -len("Left")] + "Right"
     if channel.endswith("Right"):
@@ -172,9 +173,15 @@ def _mirror(channel: str) -> str:
     return channel
 
 
+def mirror_weights(weights: np.ndarray) -> np.ndarray:
+    """Swap the subject's left and right in (..., 52) weights: a left wink becomes a right wink."""
+    order = [INDEX[mirror_channel(name)] for name in ARKIT_NAMES]
+    return np.asarray(weights)[..., order]
+
+
 def _sided_weights(entry: AUEntry, side: str) -> dict[str, float]:
     if entry.one_sided:
-        return {(_mirror(c) if side == "right" else c): w for c, w in entry.weights.items()}
+        return {(mirror_channel(c) if side == "right" else c): w for c, w in entry.weights.items()}
     if side == "both":
         return dict(entry.weights)
     keep, drop = ("Left", "Right") if side == "left" else ("Right", "Left")

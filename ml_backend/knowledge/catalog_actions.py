@@ -6,7 +6,7 @@ or our approximation); rows with no FACS unit name the ARKit channel they use.
 
 from __future__ import annotations
 
-from ml_backend.knowledge.spec import ConceptSpec, row
+from .spec import ConceptSpec, row
 
 SRC_AU = "single FACS action, weights from AU_TABLE"
 SRC_CHANNEL = "ARKit channel with no single FACS AU; approximation"
@@ -45,7 +45,7 @@ BROWS_AND_EYES: tuple[ConceptSpec, ...] = (
     row("half_close_eyes", "neutral", "action", "41E",
         "half close eyes, half-closed eyes, droopy eyelids, lower the eyelids",
         "hooded eyes", SRC_AU, eyeBlink=0.15),
-    row("open_eyes_wide", "surprise", "action", "5E",
+    row("open_eyes_wide", "fear", "action", "5E",
         "open eyes wide, wide eyes, eyes wide open, widen the eyes",
         "bug-eyed, saucer eyes", SRC_AU),
     row("tighten_eyelids", "anger", "action", "7E",
@@ -72,10 +72,10 @@ BROWS_AND_EYES: tuple[ConceptSpec, ...] = (
 )
 
 JAW_AND_MOUTH: tuple[ConceptSpec, ...] = (
-    row("open_jaw_fully", "surprise", "action", "27",
+    row("open_jaw_fully", "neutral", "action", "27",
         "open jaw fully, open mouth wide, jaw wide open, mouth fully open",
         "maximum gape", SRC_AU),
-    row("open_jaw_halfway", "surprise", "action", "26",
+    row("open_jaw_halfway", "neutral", "action", "26",
         "open jaw halfway, mouth half open, half-open mouth, open the mouth partly, jaw drop",
         "jaw ajar", SRC_AU),
     row("part_lips", "neutral", "action", "25",
@@ -105,7 +105,7 @@ JAW_AND_MOUTH: tuple[ConceptSpec, ...] = (
     row("puff_cheeks", "neutral", "action", "33",
         "puff cheeks, blow out cheeks, inflate cheeks, cheeks puffed",
         "balloon the cheeks", SRC_AU),
-    row("flare_nostrils", "disgust", "action", "38E",
+    row("flare_nostrils", "neutral", "action", "38E",
         "flare nostrils, flared nostrils, nostrils flared, dilate the nostrils",
         "widen the nose", SRC_AU),
     row("wrinkle_nose", "disgust", "action", "9E",
@@ -129,7 +129,7 @@ JAW_AND_MOUTH: tuple[ConceptSpec, ...] = (
     row("lower_lower_lip", "disgust", "action", "16E",
         "lower the lower lip, lower lip down, pull lower lip down, show bottom teeth",
         "drop the bottom lip", SRC_AU),
-    row("raise_chin", "sadness", "action", "17E",
+    row("raise_chin", "neutral", "action", "17E",
         "raise chin, push chin up, chin raiser, chin boss up",
         "bunch the chin", SRC_AU),
     row("lip_corners_down", "sadness", "action", "15E",
@@ -138,10 +138,10 @@ JAW_AND_MOUTH: tuple[ConceptSpec, ...] = (
     row("lip_corners_up", "happiness", "action", "12E",
         "lip corners up, pull lip corners up, mouth corners up, upturned mouth",
         "lift the mouth corners", SRC_AU),
-    row("raise_left_lip_corner", "contempt", "action", "L12E",
+    row("raise_left_lip_corner", "happiness", "action", "L12E",
         "raise left lip corner, left mouth corner up, left corner of the mouth up",
         "hitch up the left corner", SRC_AU),
-    row("raise_right_lip_corner", "contempt", "action", "R12E",
+    row("raise_right_lip_corner", "happiness", "action", "R12E",
         "raise right lip corner, right mouth corner up, right corner of the mouth up",
         "hitch up the right corner", SRC_AU),
     row("dimple", "contempt", "action", "14E",

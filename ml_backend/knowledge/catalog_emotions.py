@@ -4,12 +4,14 @@ Basic prototypes follow EMFACS (Ekman & Friesen); intensities (A-E) and the smal
 channels are ours, chosen so the ARKit weights look like a captured face (a real smile also
 narrows the eyes and lifts the upper lip; surprise opens the jaw).
 Compound rows use the main AUs of Du et al. Table 1; appalled and hatred add the AU that
-most of their subjects showed (AU9 56%, AU7 57%), as the paper reports.
+most of their subjects showed (AU9 56%, AU7 57%), and sadly surprised adds AU2 (27%)
+lightly so that it reads as a surprise rather than fear.
+A compound's ``category`` is whichever of its two emotions its face is nearer to.
 """
 
 from __future__ import annotations
 
-from ml_backend.knowledge.spec import SRC_DU, SRC_EKMAN, ConceptSpec, row
+from .spec import SRC_DU, SRC_EKMAN, ConceptSpec, row
 
 BASIC: tuple[ConceptSpec, ...] = (
     row("neutral", "neutral", "emotion", "",
@@ -32,7 +34,8 @@ BASIC: tuple[ConceptSpec, ...] = (
         "livid, seething", SRC_EKMAN, mouthShrugLower=0.3),
     row("disgust", "disgust", "emotion", "9D 15C 16B",
         "disgusted, disgust, grossed out, revolted, yuck, a disgusted face",
-        "repulsed", SRC_EKMAN, mouthUpperUp=0.4, browDown=0.3, cheekSquint=0.3, eyeSquint=0.2),
+        "repulsed", SRC_EKMAN, mouthUpperUp=0.4, mouthShrugUpper=0.3, browDown=0.3,
+        cheekSquint=0.3, eyeSquint=0.2),
     row("contempt", "contempt", "emotion", "R12B R14D",
         "contempt, contemptuous, scornful, disdainful, disdain",
         "derisive", SRC_EKMAN),
@@ -42,7 +45,7 @@ COMPOUND: tuple[ConceptSpec, ...] = (
     row("happily_surprised", "surprise", "compound", "1D 2D 12D 25",
         "happily surprised, pleasantly surprised, a happy surprise, surprised and happy",
         "gleeful astonishment", SRC_DU, jawOpen=0.2, cheekSquint=0.2),
-    row("happily_disgusted", "disgust", "compound", "10D 12D 25",
+    row("happily_disgusted", "happiness", "compound", "10D 12D 25",
         "happily disgusted, amused disgust, laughing at something gross, grossed out but smiling",
         "delighted revulsion", SRC_DU, noseSneer=0.3, cheekSquint=0.3),
     row("sadly_fearful", "fear", "compound", "1D 4C 20C 25",
@@ -51,25 +54,25 @@ COMPOUND: tuple[ConceptSpec, ...] = (
     row("sadly_angry", "sadness", "compound", "4D 15D",
         "sadly angry, sad and angry, bitter, hurt and angry, resentful",
         "aggrieved", SRC_DU, mouthShrugLower=0.3, eyeSquint=0.2),
-    row("sadly_surprised", "surprise", "compound", "1D 4C 25 26",
+    row("sadly_surprised", "surprise", "compound", "1D 2B 4B 25 26",
         "sadly surprised, sad surprise, surprised and sad, unhappy surprise",
         "dismayed", SRC_DU),
-    row("sadly_disgusted", "disgust", "compound", "4D 10D",
+    row("sadly_disgusted", "sadness", "compound", "4D 10D",
         "sadly disgusted, sad and disgusted, disgusted and sad, sorrowful disgust",
         "sickened sorrow", SRC_DU, browInnerUp=0.3, mouthFrown=0.3, noseSneer=0.2),
-    row("fearfully_angry", "anger", "compound", "4D 20D 25",
+    row("fearfully_angry", "fear", "compound", "4D 20D 25",
         "fearfully angry, scared and angry, angry and afraid, defensive anger",
         "cornered", SRC_DU, eyeWide=0.2),
-    row("fearfully_surprised", "fear", "compound", "1E 2D 5D 20C 25",
+    row("fearfully_surprised", "surprise", "compound", "1E 2D 5D 20C 25",
         "fearfully surprised, scared surprise, surprised and scared, frightful surprise",
         "alarmed", SRC_DU, jawOpen=0.2),
     row("fearfully_disgusted", "fear", "compound", "1D 4C 10D 20C 25",
         "fearfully disgusted, scared and disgusted, disgusted and afraid, fearful disgust",
         "creeped out", SRC_DU, noseSneer=0.2),
-    row("angrily_surprised", "surprise", "compound", "4D 25 26",
+    row("angrily_surprised", "anger", "compound", "4D 25 26",
         "angrily surprised, angry surprise, surprised and angry, outraged surprise",
         "affronted", SRC_DU, eyeWide=0.2),
-    row("angrily_disgusted", "disgust", "compound", "4D 10D 17C",
+    row("angrily_disgusted", "anger", "compound", "4D 10D 17C",
         "angrily disgusted, angry and disgusted, disgusted and angry, angry disgust",
         "incensed revulsion", SRC_DU, noseSneer=0.3, eyeSquint=0.3),
     row("disgustedly_surprised", "surprise", "compound", "1D 2D 5C 10D",

@@ -15,18 +15,17 @@ from functools import lru_cache
 
 import numpy as np
 
-from ml_backend.arkit import INDEX, NUM_CHANNELS
-from ml_backend.errors import BadInstructionError
-from ml_backend.knowledge.action_units import au_vector
-from ml_backend.knowledge.catalog_actions import ACTIONS
-from ml_backend.knowledge.catalog_emotions import BASIC, COMPOUND
-from ml_backend.knowledge.catalog_everyday import EVERYDAY
-from ml_backend.knowledge.spec import CATEGORIES, KINDS, ConceptSpec
+from ..arkit import INDEX, NUM_CHANNELS
+from ..errors import BadInstructionError
+from .action_units import au_vector, mirror_weights
+from .catalog_actions import ACTIONS
+from .catalog_emotions import BASIC, COMPOUND
+from .catalog_everyday import EVERYDAY
+from .spec import CATEGORIES, KINDS, ConceptSpec
 
-# Below this L2 norm a face reads as neutral (a 0.15 twitch of a few channels).
-NEUTRAL_NORM = 0.25
-# Below this cosine to every prototype a face reads as neutral (gaze, jaw sideways...).
-NEUTRAL_COSINE = 0.3
+# A face whose projection on its nearest prototype is shorter than this reads as neutral:
+# about a fifth of a full basic emotion, or a movement no emotion uses (gaze, jaw sideways).
+NEUTRAL_PROJECTION = 0.3
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,7 +62,8 @@ def _adjustment(adjust: dict[str, float], concept_name: str) -> np.ndarray:
 
 def _build(spec: ConceptSpec) -> Concept:
     if spec.category not in CATEGORIES or spec.kind not in KINDS:
-        raise ValueError(f"concept {spec.name}: bad category {spec.category!r} or kind {spec.kind!r}")
+        raise ValueError(f"concept {spec.name}: bad category {spec.category!r} "
+                         f"or kind {spec.kind!r}")
     weights = au_vector(spec.action_units) + _adjustment(dict(spec.adjust), spec.name)
     weights = np.clip(weights, 0.0, 1.0).astype(np.float32)
     weights.setflags(write=False)
@@ -97,36 +97,46 @@ def concept(name: str) -> Concept:
 
 
 def basic_emotions() -> tuple[Concept, ...]:
-    """Neutral and the seven basic-emotion prototypes, in ``CATEGORIES`` order."""
-    return tuple(concept(category) for category in CATEGORIES)
-
-
-_PROTOTYPE_NAMES = CATEGORIES  # each category's prototype concept has the category's name
+    """The seven basic-emotion prototypes and neutral, in ``CATEGORIES`` order."""
+    return tuple(concept(category) for category in CATEGORIES)  # prototypes are named by category
 
 
 @lru_cache(maxsize=1)
-def _prototype_matrix() -> np.ndarray:
-    emotions = [concept(name).weights for name in _PROTOTYPE_NAMES[:-1]]
-    matrix = np.stack(emotions).astype(np.float64)  # 7 x 52
-    return matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
+def _unit_prototypes() -> tuple[np.ndarray, np.ndarray]:
+    """The seven emotion prototypes as unit vectors, as authored and mirrored (each 7 x 52)."""
+    matrix = np.stack([concept(name).weights for name in _EMOTIONS]).astype(np.float64)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix, mirror_weights(matrix)
+
+
+_EMOTIONS = tuple(name for name in CATEGORIES if name != "neutral")
 
 
 def category_scores(weights: np.ndarray) -> dict[str, float]:
-    """Cosine of ``weights`` to each of the seven basic-emotion prototypes."""
+    """Cosine of ``weights`` to each basic-emotion prototype (the better of it and its mirror image).
+
+    Mirroring makes a left-sided contempt as contemptuous as the right-sided prototype.
+    """
     vector = _as_weights(weights)
     norm = np.linalg.norm(vector)
-    cosines = _prototype_matrix() @ vector / norm if norm > 0 else np.zeros(7)
-    return {name: float(c) for name, c in zip(_PROTOTYPE_NAMES[:-1], cosines)}
+    if norm == 0:
+        return {name: 0.0 for name in _EMOTIONS}
+    authored, mirrored = _unit_prototypes()
+    cosines = np.maximum(authored @ vector, mirrored @ vector) / norm
+    return {name: float(c) for name, c in zip(_EMOTIONS, cosines)}
 
 
 def nearest_category(weights: np.ndarray) -> str:
-    """The basic emotion whose prototype is nearest by cosine; "neutral" for faint or unrelated faces."""
+    """The basic emotion nearest by cosine; "neutral" when the face is faint or unlike any emotion.
+
+    Faint or unlike: the projection of ``weights`` on the nearest prototype's direction is
+    shorter than ``NEUTRAL_PROJECTION``.
+    """
     vector = _as_weights(weights)
-    if np.linalg.norm(vector) < NEUTRAL_NORM:
-        return "neutral"
     scores = category_scores(vector)
     best = max(scores, key=scores.__getitem__)
-    return best if scores[best] >= NEUTRAL_COSINE else "neutral"
+    projection = scores[best] * float(np.linalg.norm(vector))
+    return best if projection >= NEUTRAL_PROJECTION else "neutral"
 
 
 def _as_weights(weights: np.ndarray) -> np.ndarray:

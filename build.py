@@ -91,11 +91,16 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
 def cmd_test(args: argparse.Namespace) -> None:
     python = setup()
+    env = child_env()
     if args.blender:
-        pytest_args = ["--blender-executable", args.blender, "tests"] + args.pytest_args
+        # pytest-blender runs the suite inside that Blender; its Python (3.11 for Blender 4.2-5.0) sees the
+        # project and the venv's packages through PYTHONPATH, honoured with --python-use-system-env.
+        site = next((VENV / "lib").glob("python3*/site-packages"))
+        env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(site)])
+        command = ["--blender-executable", args.blender, "tests", *args.pytest_args, "--", "--python-use-system-env"]
     else:
-        pytest_args = ["-p", "no:pytest-blender", "tests"] + args.pytest_args
-    run([python, "-m", "pytest", *pytest_args], env=child_env())
+        command = ["-p", "no:pytest-blender", "tests", *args.pytest_args]
+    run([python, "-m", "pytest", *command], env=env)
 
 
 def cmd_bench(args: argparse.Namespace) -> None:

@@ -35,5 +35,37 @@ def add_default_head(name: str = "I2FET Head", scene: bpy.types.Scene | None = N
         material_colors=[face.MATERIAL_COLORS.get(n, SKIN) for n in model.material_names],
         scene=scene,
     )
+    _paint_eyes(obj, model)
     obj.data[FACE_MODEL_TAG] = ICT_TAG_VALUE
+    bpy.context.view_layer.update()  # make the new object visible to view-layer lookups (exporters)
     return obj
+
+
+def _paint_eyes(obj: bpy.types.Object, model) -> None:
+    """Give the untextured eyeballs an iris and pupil: a colour attribute by angle from each eye's axis.
+
+    ICT's eyes are textured in the original; without textures the sclera shell is plain white.
+    An iris spans about 30 degrees and a pupil about 10 degrees from the eye's forward (+Z) axis.
+    """
+    names = np.array(model.material_names)
+    corner_faces = np.repeat(np.arange(len(model.face_sizes)), model.face_sizes)
+    colors = np.tile(np.array([0.85, 0.83, 0.8, 1.0], np.float32), (model.num_vertices, 1))
+    for side in ("Left", "Right"):
+        faces = np.flatnonzero(np.isin(names[model.face_materials], (f"M_Sclera{side}", f"M_Iris{side}")))
+        vertices = np.unique(model.face_vertices[np.isin(corner_faces, faces)])
+        points = model.neutral[vertices]
+        center = (points.min(0) + points.max(0)) / 2
+        direction = points - center
+        cosine = direction[:, 2] / np.maximum(np.linalg.norm(direction, axis=1), 1e-9)
+        angle = np.degrees(np.arccos(np.clip(cosine, -1, 1)))
+        colors[vertices[angle < 30]] = (0.16, 0.09, 0.04, 1.0)
+        colors[vertices[angle < 11]] = (0.01, 0.01, 0.01, 1.0)
+    attribute = obj.data.color_attributes.new("EyeColor", "FLOAT_COLOR", "POINT")
+    attribute.data.foreach_set("color", colors.ravel())
+    for material in obj.data.materials:
+        if material.name.startswith(("M_Sclera", "M_Iris")) and material.use_nodes:
+            nodes = material.node_tree.nodes
+            shader = next(n for n in nodes if n.type == "BSDF_PRINCIPLED")
+            color = nodes.new("ShaderNodeAttribute")
+            color.attribute_name = "EyeColor"
+            material.node_tree.links.new(color.outputs["Color"], shader.inputs["Base Color"])

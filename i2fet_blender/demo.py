@@ -22,7 +22,8 @@ from .preview import render_frames, setup_portrait, tile_sheet
 FPS = 30
 
 
-def run_demo(instruction: str, frames: int, out: Path, render: bool = True) -> dict[str, Path]:
+def run_demo(instruction: str, frames: int, out: Path, render: bool = True, size: int = 256,
+             samples: int = 24) -> dict[str, Path]:
     """Animate the default head from ``instruction``; returns the written files by kind."""
     out.mkdir(parents=True, exist_ok=True)
     bpy.ops.wm.read_factory_settings(use_empty=True)
@@ -39,7 +40,7 @@ def run_demo(instruction: str, frames: int, out: Path, render: bool = True) -> d
     bridge.write_livelink_csv(files["csv"], result.weights, FPS)
     export_fbx(str(files["fbx"]), [head])
     if render:
-        setup_portrait(head, scene)
+        setup_portrait(head, scene, size=size, samples=samples)
         picks = [int(round(x)) for x in _evenly(result.frame_start, result.frame_end, 6)]
         print(f"[demo] rendering {len(picks)} preview frames with Cycles (CPU)", flush=True)
         stills = []

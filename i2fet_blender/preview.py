@@ -22,8 +22,8 @@ def setup_portrait(obj: bpy.types.Object, scene: bpy.types.Scene | None = None, 
     corners = np.array([obj.matrix_world @ Vector(c) for c in obj.bound_box])
     low, high = corners.min(0), corners.max(0)
     height = high[2] - low[2]
-    target = Vector(((low[0] + high[0]) / 2, (low[1] + high[1]) / 2, low[2] + 0.62 * height))
-    extent = max(high[0] - low[0], 0.62 * height)
+    target = Vector(((low[0] + high[0]) / 2, (low[1] + high[1]) / 2, low[2] + 0.6 * height))
+    extent = max(0.8 * (high[0] - low[0]), 0.5 * height)
     camera = scene.objects.get("I2FET Camera")
     if camera is None:
         camera = bpy.data.objects.new("I2FET Camera", bpy.data.cameras.new("I2FET Camera"))
@@ -39,6 +39,7 @@ def setup_portrait(obj: bpy.types.Object, scene: bpy.types.Scene | None = None, 
             light = bpy.data.objects.new(name, bpy.data.lights.new(name, "SUN"))
             scene.collection.objects.link(light)
         light.data.energy = energy
+        light.data.angle = math.radians(12)
         direction = Vector(offset).normalized()
         light.rotation_euler = (-direction).to_track_quat("-Z", "Y").to_euler()
     if scene.world is None:

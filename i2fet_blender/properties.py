@@ -1,37 +1,111 @@
-"""The add-on's settings stored in the scene (``scene.i2fet``)."""
+"""The add-on's settings stored in the scene (``scene.i2fet``): the Generate form and the clip list state."""
 
 from __future__ import annotations
 
 import bpy
-from bpy.props import FloatProperty, IntProperty, StringProperty
+from bpy.props import (
+    BoolProperty,
+    CollectionProperty,
+    EnumProperty,
+    FloatProperty,
+    IntProperty,
+    PointerProperty,
+    StringProperty,
+)
+
+MAX_RECENT_PROMPTS = 8
+PRESET_PROMPTS = (
+    "a faint smile turning into surprise, then back to neutral",
+    "slowly becoming sad, then a brave little smile",
+    "raise the left eyebrow in doubt, then a wide grin",
+    "from disgust to anger",
+    "a big laugh that fades out",
+    "blink, then look worried",
+)
+
+
+class I2FET_PromptItem(bpy.types.PropertyGroup):
+    text: StringProperty(name="Prompt", description="A prompt used before in this file")
 
 
 class I2FET_SceneSettings(bpy.types.PropertyGroup):
     prompt: StringProperty(
         name="Prompt",
         description="What the face should do, e.g. 'a faint smile that slowly turns into surprise, then back to neutral'",
-        default="a faint smile turning into surprise, then back to neutral",
+        default=PRESET_PROMPTS[0],
+    )
+    recent_prompts: CollectionProperty(type=I2FET_PromptItem, description="Prompts generated in this file, newest first")
+    duration_unit: EnumProperty(
+        name="Duration In",
+        description="Give the clip length in seconds or in frames",
+        items=(("SECONDS", "Seconds", "Length in seconds at the scene's frame rate"),
+               ("FRAMES", "Frames", "Length in frames")),
+        default="SECONDS",
+    )
+    seconds: FloatProperty(
+        name="Seconds", description="Length of the generated clip in seconds", default=4.0, min=0.05, soft_max=120.0,
+        unit="TIME_ABSOLUTE",
     )
     frames: IntProperty(
         name="Frames", description="Length of the generated clip in frames", default=120, min=1, soft_max=3000,
     )
+    use_current_frame: BoolProperty(
+        name="Start at Current Frame", description="Start the clip at the scene's current frame", default=True,
+    )
     frame_start: IntProperty(
-        name="Start Frame", description="First frame of the generated clip", default=1,
+        name="Start Frame", description="First frame of the generated clip (when not starting at the current frame)",
+        default=1,
     )
     intensity: FloatProperty(
         name="Intensity", description="Scales the strength of every expression in the clip", default=1.0, min=0.0,
         max=2.0, subtype="FACTOR",
     )
+    seed: IntProperty(
+        name="Variation Seed", description="Another seed gives another variant of the same prompt (when the "
+        "instruction reader supports variants)", default=0, min=0,
+    )
+    continue_from_current: BoolProperty(
+        name="Continue From Current Expression",
+        description="Start the clip from the face's expression at the start frame instead of from neutral",
+        default=False,
+    )
+    clip_index: IntProperty(name="Active Clip", description="The clip selected in the clip list", default=-1)
+    scale_factor: FloatProperty(
+        name="Scale", description="Factor applied to the selected clip's weights by 'Scale Intensity'", default=0.8,
+        min=0.0, soft_max=2.0,
+    )
     last_summary: StringProperty(
         name="Last Plan", description="What the last generation understood from its prompt", default="",
     )
 
+    def duration_frames(self, fps: float) -> int:
+        """The requested clip length in whole frames."""
+        if self.duration_unit == "FRAMES":
+            return int(self.frames)
+        return max(1, int(round(self.seconds * fps)))
 
-CLASSES = (I2FET_SceneSettings,)
+    def start_frame(self, scene: bpy.types.Scene) -> int:
+        return int(scene.frame_current) if self.use_current_frame else int(self.frame_start)
+
+    def remember_prompt(self, prompt: str) -> None:
+        """Put ``prompt`` first in the recent list (no duplicates, at most MAX_RECENT_PROMPTS)."""
+        text = " ".join(prompt.split())
+        for index, item in enumerate(self.recent_prompts):
+            if item.text == text:
+                self.recent_prompts.remove(index)
+                break
+        item = self.recent_prompts.add()
+        item.text = text
+        self.recent_prompts.move(len(self.recent_prompts) - 1, 0)
+        while len(self.recent_prompts) > MAX_RECENT_PROMPTS:
+            self.recent_prompts.remove(len(self.recent_prompts) - 1)
+
+
+CLASSES = (I2FET_PromptItem, I2FET_SceneSettings)
 
 
 def register() -> None:
-    bpy.types.Scene.i2fet = bpy.props.PointerProperty(type=I2FET_SceneSettings)
+    bpy.types.Scene.i2fet = PointerProperty(type=I2FET_SceneSettings)
 
 
 def unregister() -> None:

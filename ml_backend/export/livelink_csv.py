@@ -51,8 +51,8 @@ def _parse_timecode(text: str) -> float:
 def read_livelink_csv(path: Path, fps: float | None = None) -> tuple[np.ndarray, float]:
     """Read a Live Link Face take: (frames x 52 weights in ARKit order, frame rate).
 
-    The frame rate is read from the timecodes' largest frame number when not given (rounded up
-    to the common rates 24, 25, 30, 50, 60).
+    The frame rate, when not given, is read from the timecodes: the largest frame number + 1 (rounded
+    up to the common rates 24, 25, 30, 50, 60) once a take spans a whole second, else 30.
     """
     path = Path(path)
     try:
@@ -68,16 +68,19 @@ def read_livelink_csv(path: Path, fps: float | None = None) -> tuple[np.ndarray,
     if len(missing) == NUM_CHANNELS:
         raise I2FETError(f"{path.name} has none of the ARKit columns (EyeBlinkLeft, ...): not a Live Link Face take.")
     weights = np.zeros((len(rows) - 1, NUM_CHANNELS), dtype=np.float32)
-    max_frame = 0.0
+    max_frame, seconds_seen = 0.0, set()
     for r, row in enumerate(rows[1:]):
         for c, name in enumerate(ARKIT_NAMES):
             col = lookup.get(livelink_column(name).lower())
             if col is not None and col < len(row) and row[col].strip():
                 weights[r, c] = float(row[col])
         if fps is None and "timecode" in lookup:
-            max_frame = max(max_frame, _parse_timecode(row[lookup["timecode"]])[1])
+            second, frame = _parse_timecode(row[lookup["timecode"]])
+            seconds_seen.add(second)
+            max_frame = max(max_frame, frame)
     if fps is None:
-        fps = next((rate for rate in (24, 25, 30, 50, 60, 120) if max_frame < rate), 60)
+        spans_a_second = len(seconds_seen) > 1
+        fps = next((rate for rate in (24, 25, 30, 50, 60, 120) if max_frame < rate), 60) if spans_a_second else 30
     if not np.all(np.isfinite(weights)):
         raise I2FETError(f"{path.name} holds values that are not numbers.")
     return np.clip(weights, 0.0, 1.0), float(fps)

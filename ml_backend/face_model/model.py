@@ -21,9 +21,9 @@ from .pack import PACK_FORMAT, Progress, ensure_pack
 MATERIAL_COLORS = {
     "M_Face": (0.62, 0.42, 0.33), "M_BackHead": (0.62, 0.42, 0.33), "M_GumsTongue": (0.45, 0.08, 0.1),
     "M_Teeth": (0.85, 0.82, 0.75), "M_ScleraLeft": (0.9, 0.88, 0.85), "M_ScleraRight": (0.9, 0.88, 0.85),
-    "M_IrisLeft": (0.12, 0.08, 0.05), "M_IrisRight": (0.12, 0.08, 0.05), "M_EyeLashes": (0.02, 0.015, 0.01),
+    "M_IrisLeft": (0.18, 0.11, 0.06), "M_IrisRight": (0.18, 0.11, 0.06), "M_EyeLashes": (0.02, 0.015, 0.01),
 }
-HIDDEN_MATERIALS = ("M_LacrimalFluid", "M_EyeBlend", "M_EyeOcclusion")
+HIDDEN_MATERIALS = ("M_LacrimalFluid", "M_EyeBlend", "M_EyeOcclusion", "M_EyeLashes")  # need alpha textures
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,18 @@
-"""Split an instruction into the phrases of its steps, and read intensity and speed words.
+"""Split an instruction into the phrases of its steps, and read intensity, speed and timing words.
 
 Used by every instruction reader: "a faint smile that slowly turns into open-mouthed surprise,
 then back to neutral" -> ["a faint smile", "slowly open-mouthed surprise", "neutral"].
+Timing words ("over 2 seconds", "for 12 frames", "hold it for a second", "twice") are read into a
+``Timing`` and removed from the words the expression is matched on; a part that holds only timing
+words ("hold it for a second") belongs to the step before it (or, at the start, to the one after).
+Frame counts stay frames here: only the scheduler knows the frame rate.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..errors import BadInstructionError
 
@@ -36,25 +40,79 @@ INTENSITY_WORDS: tuple[tuple[str, float], ...] = (
     (r"extreme(?:ly)?|maximum|full(?:y)?|totally|completely|as much as possible", 1.0),
 )
 SPEED_WORDS: tuple[tuple[str, float], ...] = (
-    (r"very slowly|extremely slowly", 0.35),
-    (r"slowly|gradually|gently|lazily|little by little", 0.55),
-    (r"quickly|fast|rapidly|briskly", 1.8),
-    (r"suddenly|abruptly|in a flash|instantly|all of a sudden|sharply", 3.0),
+    (r"very slowly|extremely slowly|very gradually", 0.35),
+    (r"slowly|slow|gradually|gently|lazily|little by little", 0.55),
+    (r"quickly|quick|fast|rapidly|briskly", 1.8),
+    (r"suddenly|sudden|abruptly|in a flash|instantly|all of a sudden|sharply", 3.0),
 )
 DEFAULT_INTENSITY = 0.85
 _NEUTRAL_WORDS = {"neutral", "back", "back to neutral", "and back", "rest", "relax", "relaxed", "relaxes",
                   "a neutral face", "neutral face", "normal", "calm down", "blank", "expressionless"}
 
+# --- timing words -------------------------------------------------------------------------------
+_NUMBER_WORDS = {"a": 1.0, "an": 1.0, "one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0, "six": 6.0,
+                 "seven": 7.0, "eight": 8.0, "nine": 9.0, "ten": 10.0, "eleven": 11.0, "twelve": 12.0,
+                 "fifteen": 15.0, "twenty": 20.0, "thirty": 30.0, "half a": 0.5, "half an": 0.5,
+                 "a couple of": 2.0, "a couple": 2.0, "a few": 3.0, "several": 4.0}
+_UNIT_SECONDS = {"ms": 0.001, "millisecond": 0.001, "s": 1.0, "sec": 1.0, "second": 1.0,
+                 "min": 60.0, "minute": 60.0, "h": 3600.0, "hr": 3600.0, "hour": 3600.0}
+_NUMBER = r"[-−]?\d+(?:\.\d+)?|" + "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True))
+_UNIT = r"milliseconds?|ms|seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|frames?|fr|f"
+_AMOUNT = (r"(?:about |around |roughly |exactly |just |only )?"
+           r"(?:(?P<vague>a split second|a moment|a beat|a second and a half|a while)"
+           rf"|(?P<num>{_NUMBER})\s*(?P<unit>{_UNIT}))\b")
+_VAGUE_SECONDS = {"a split second": 0.15, "a moment": 0.5, "a beat": 0.4, "a second and a half": 1.5, "a while": 2.0}
+_HOLD = re.compile(
+    r"\b(?:and\s+)?(?:hold(?:s|ing)?|keep(?:s|ing)?|stay(?:s|ing)?|pause(?:s|ing)?|freez(?:e|es|ing))\b"
+    r"(?:\s+(?:it|that|this|there|still|the (?:pose|expression|face|look)))?"
+    rf"(?:\s+(?:for\s+)?{_AMOUNT})?", re.IGNORECASE)
+_ONSET = re.compile(rf"\b(?:over|in|within|taking|across|during)\s+{_AMOUNT}", re.IGNORECASE)
+_SPAN = re.compile(rf"\b(?:for|lasting)\s+{_AMOUNT}", re.IGNORECASE)
+_REPEAT = re.compile(r"\b(?:(?P<word>once|twice|thrice)|(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten)\s+times)\b",
+                     re.IGNORECASE)
+_MOMENTARY_VERB = re.compile(r"\b(?:blink(?:s|ing)?|wink(?:s|ing)?)\b", re.IGNORECASE)
+_MOMENTARY_WORDS = re.compile(r"\b(?:briefly|momentarily|for an instant)\b|\ba flash of\b", re.IGNORECASE)
+_FILLER = re.compile(r"^(?:and|then|it|that|this|so|a|an|the|with|to|,|\.|!|\s)*$", re.IGNORECASE)
+_TRAILING_LINK = re.compile(r"(?:\s+(?:and|then|,))+\s*$", re.IGNORECASE)
+MAX_REPEAT = 10
+
+
+@dataclass(frozen=True)
+class TimeAmount:
+    """A stated length of time, in the unit it was written in (seconds or frames)."""
+
+    value: float
+    unit: str  # "s" or "frames"
+    words: str  # as written, for notes
+
+    def seconds(self, fps: float) -> float:
+        return self.value / fps if self.unit == "frames" else self.value
+
+
+@dataclass(frozen=True)
+class Timing:
+    """The timing words of one step. Durations are as written; the scheduler converts and checks them."""
+
+    speed: float | None = None  # >1 faster, <1 slower than natural
+    onset: TimeAmount | None = None  # "over 2 seconds", "in 12 frames": time to reach the expression
+    span: TimeAmount | None = None  # "for 2 seconds": reach and hold, together
+    hold: TimeAmount | None = None  # "hold it for a second"
+    hold_stated: bool = False  # "and hold", with or without an amount
+    repeat: int = 1  # "twice", "3 times"
+    momentary: bool = False  # a blink, a wink, "briefly": the face goes back afterwards
+    notes: tuple[str, ...] = ()  # contradictions and ignored words, in words
+
 
 @dataclass(frozen=True)
 class Phrase:
-    """One step's words, with the intensity and speed read from them."""
+    """One step's words, with the intensity, speed and timing read from them."""
 
-    text: str  # the phrase, intensity/speed words removed
-    original: str
+    text: str  # the phrase, intensity/speed/timing words removed
+    original: str  # the phrase as written, timing words included
     intensity: float | None
     speed: float | None
     is_neutral_return: bool = False
+    timing: Timing = field(default_factory=Timing)
 
 
 def clean(instruction: str) -> tuple[str, list[str]]:
@@ -81,19 +139,123 @@ def _pick(words: tuple[tuple[str, float], ...], text: str) -> tuple[float | None
     return None, text
 
 
+def _amount(match: re.Match) -> TimeAmount | None:
+    """The TimeAmount of an _AMOUNT match (None when it names no amount)."""
+    words = match.group(0).strip()
+    if match.group("vague"):
+        return TimeAmount(_VAGUE_SECONDS[match.group("vague").lower()], "s", words)
+    if not match.group("num"):
+        return None
+    number = match.group("num").lower().replace("−", "-")
+    value = _NUMBER_WORDS[number] if number in _NUMBER_WORDS else float(number)
+    unit = match.group("unit").lower()
+    if unit in ("f", "fr") or unit.startswith("frame"):
+        return TimeAmount(value, "frames", words)
+    stem = unit.rstrip("s") if unit not in ("s", "ms") else unit
+    return TimeAmount(value * _UNIT_SECONDS.get(stem, 1.0), "s", words)
+
+
+def _repeat_count(match: re.Match) -> int:
+    word = (match.group("word") or "").lower()
+    if word:
+        return {"once": 1, "twice": 2, "thrice": 3}[word]
+    n = match.group("n").lower()
+    return int(n) if n.isdigit() else int(_NUMBER_WORDS[n])
+
+
+def read_timing(text: str) -> tuple[Timing, str]:
+    """The timing words of a step's text, and the text without them.
+
+    Contradictions ("in 1 second over 5 seconds") keep the first amount and say so in ``notes``.
+    """
+    notes: list[str] = []
+    rest = text
+    hold: TimeAmount | None = None
+    hold_stated = False
+    for match in _HOLD.finditer(rest):
+        hold_stated = True
+        amount = _amount(match)
+        if amount is not None and hold is None:
+            hold = amount
+        elif amount is not None:
+            notes.append(f"'{hold.words}' and '{amount.words}' both say how long to hold; I used {hold.words}.")
+    rest = _HOLD.sub(" ", rest)
+    onsets = [a for a in (_amount(m) for m in _ONSET.finditer(rest)) if a is not None]
+    rest = _ONSET.sub(" ", rest)
+    spans = [a for a in (_amount(m) for m in _SPAN.finditer(rest)) if a is not None]
+    rest = _SPAN.sub(" ", rest)
+    for kind, found in (("move", onsets), ("step", spans)):
+        if len(found) > 1:
+            others = ", ".join(f"'{a.words}'" for a in found[1:])
+            notes.append(f"'{found[0].words}' and {others} contradict each other for one {kind}; I used '{found[0].words}'.")
+    repeats = [_repeat_count(m) for m in _REPEAT.finditer(rest)]
+    rest = _REPEAT.sub(" ", rest)
+    repeat = repeats[0] if repeats else 1
+    if repeat < 1:
+        notes.append("A step repeated zero times was done once.")
+        repeat = 1
+    if repeat > MAX_REPEAT:
+        notes.append(f"{repeat} repeats is more than a clip can show; I made it {MAX_REPEAT}.")
+        repeat = MAX_REPEAT
+    momentary = bool(_MOMENTARY_VERB.search(rest) or _MOMENTARY_WORDS.search(rest))
+    rest = _MOMENTARY_WORDS.sub(" ", rest)
+    speed, rest = _pick(SPEED_WORDS, rest)
+    rest = _TRAILING_LINK.sub("", re.sub(r"\s+", " ", rest)).strip(" ,.!")
+    timing = Timing(speed=speed, onset=onsets[0] if onsets else None, span=spans[0] if spans else None, hold=hold,
+                    hold_stated=hold_stated, repeat=repeat, momentary=momentary, notes=tuple(notes))
+    return timing, rest
+
+
+def is_timing_only(text: str) -> bool:
+    """True when a part of an instruction says only when or how long ("hold it for a second", "slowly")."""
+    timing, rest = read_timing(text)
+    said_something = (timing.speed is not None or timing.onset or timing.span or timing.hold_stated
+                      or timing.repeat != 1 or timing.notes)
+    return bool(said_something) and bool(_FILLER.fullmatch(rest))
+
+
 def read_phrase(text: str) -> Phrase:
-    """Intensity and speed words of one step, and the words left for the expression."""
-    speed, rest = _pick(SPEED_WORDS, text.strip(" .!,"))
+    """Intensity, speed and timing words of one step, and the words left for the expression."""
+    timing, rest = read_timing(text.strip(" .!,"))
     if _BACK.fullmatch(rest) or rest.lower() in _NEUTRAL_WORDS:
-        return Phrase(text="neutral", original=text, intensity=None, speed=speed, is_neutral_return=True)
+        return Phrase(text="neutral", original=text, intensity=None, speed=timing.speed, is_neutral_return=True,
+                      timing=timing)
     intensity, rest = _pick(INTENSITY_WORDS, rest)
     rest = re.sub(r"^(?:and|a|an|the|with|then|to)\s+", "", rest, flags=re.IGNORECASE).strip(" .!,")
-    return Phrase(text=rest or stripped, original=text, intensity=intensity, speed=speed)
+    return Phrase(text=rest or text.strip(" .!,"), original=text, intensity=intensity, speed=timing.speed, timing=timing)
+
+
+def _attach_timing_parts(parts: list[str]) -> list[str]:
+    """Join parts that hold only timing words to the step they time (the previous one, or the next at the start)."""
+    joined: list[str] = []
+    pending = ""
+    for part in parts:
+        if is_timing_only(part):
+            if joined:
+                joined[-1] = f"{joined[-1]}, {part}"
+            else:
+                pending = f"{pending} {part}".strip()
+            continue
+        joined.append(f"{pending} {part}".strip() if pending else part)
+        pending = ""
+    if pending and joined:
+        joined[-1] = f"{joined[-1]}, {pending}"
+    return joined
+
+
+def _split_back_at_end(body: str) -> tuple[str, str | None]:
+    """("smile", "and back to neutral over a second") when the body ends with a return to neutral."""
+    for match in reversed(list(_BACK.finditer(body))):
+        tail = body[match.end():]
+        if tail.strip(" .!,") == "" or is_timing_only(tail):
+            return body[: match.start()], body[match.start():].strip(" .!,")
+    return body, None
 
 
 def split_steps(instruction: str) -> list[Phrase]:
     """The ordered step phrases of an instruction ("from X to Y", "X then Y", "X turning into Y", "and back")."""
     text, _ = clean(instruction)
+    text = re.sub(r"(\d),(\d)", r"\1.\2", text)  # "1,5 seconds" is a decimal, not two steps
     text = _SPEED_IN_CONNECTIVE.sub(lambda m: f"then {m.group(1)}", text)
     parts: list[str] = []
     match = _FROM_TO.match(text)
@@ -101,13 +263,13 @@ def split_steps(instruction: str) -> list[Phrase]:
     if match:
         parts.append(match.group(1))
         body = match.group(2)
-    back_at_end = False
-    back = list(_BACK.finditer(body))
-    if back and body[back[-1].end():].strip(" .!,") == "":
-        back_at_end = True
-        body = body[: back[-1].start()]
-    parts.extend(p for p in _SPLIT.split(body) if p and p.strip(" .!,"))
+    body, back = _split_back_at_end(body)
+    parts.extend(p.strip() for p in _SPLIT.split(body) if p and p.strip(" .!,"))
+    if back is not None:
+        parts.append(back)
+    parts = _attach_timing_parts(parts)
     phrases = [read_phrase(p) for p in parts]
-    if back_at_end:
-        phrases.append(Phrase(text="neutral", original="back to neutral", intensity=None, speed=None, is_neutral_return=True))
+    if back is not None and phrases and not phrases[-1].is_neutral_return:
+        phrases[-1] = Phrase(text="neutral", original=back, intensity=None, speed=phrases[-1].speed,
+                             is_neutral_return=True, timing=phrases[-1].timing)
     return phrases

@@ -24,7 +24,7 @@ BASIC: tuple[ConceptSpec, ...] = (
         "sad, sadness, unhappy, sorrowful, downcast, a sad face",
         "forlorn, glum", SRC_EKMAN, eyeBlink=0.2, mouthShrugLower=0.3, eyeLookDown=0.15),
     row("surprise", "surprise", "emotion", "1E 2E 5D 26",
-        "surprised, surprise, astonished, amazed, taken aback, a surprised face",
+        "surprised, surprise, astonished, amazed, taken aback, a surprised face, open-mouthed surprise",
         "flabbergasted", SRC_EKMAN),
     row("fear", "fear", "emotion", "1E 2C 4C 5E 7B 20D 26C",
         "afraid, fear, scared, frightened, fearful, a scared face",

@@ -1,0 +1,168 @@
+"""Non-rigid registration of the template skin onto the user's surface (in the template frame).
+
+Two stages, as the issue asks: the 40 ICT identity modes first (a linear least-squares fit with
+a Gaussian prior, alternated with a similarity update), then a smooth free-form displacement of
+every skin vertex (membrane-regularized least squares, stiff to soft). Both use correspondences
+in both directions, rejected by distance and normal direction, so a face mask (no back of the
+head) or a mesh with extra parts (shoulders, hair) still fits; landmarks pull their template
+vertices with a high weight.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import coo_matrix, diags
+from scipy.sparse.linalg import splu
+from scipy.spatial import cKDTree
+
+from .align import Similarity, umeyama
+from .mesh import TriangleSurface, vertex_normals
+from .template import Template
+
+NOISE = 0.5  # expected correspondence noise (template units) relative to a unit identity-coefficient prior
+LANDMARK_WEIGHT = 25.0
+STIFFNESS = (40.0, 12.0, 4.0, 1.5)
+
+
+@dataclass(frozen=True)
+class UserSurface:
+    """The user's fitting surface in the template frame: points, outward normals, triangles."""
+
+    points: np.ndarray  # N x 3
+    normals: np.ndarray  # N x 3
+    triangles: np.ndarray  # F x 3
+
+    @staticmethod
+    def build(points: np.ndarray, triangles: np.ndarray, normal_sign: float) -> "UserSurface":
+        return UserSurface(points, normal_sign * vertex_normals(points, triangles), triangles)
+
+
+@dataclass
+class _Pairs:
+    """Template-side samples (vertex ids or barycentric points) matched to user-side targets."""
+
+    rows: np.ndarray  # P x 3 vertex ids of the template point (repeat the id for a vertex)
+    weights: np.ndarray  # P x 3 barycentric weights
+    targets: np.ndarray  # P x 3 matched user positions
+    normals: np.ndarray  # P x 3 direction used for point-to-plane residuals
+
+
+def _correspondences(template: Template, skin: np.ndarray, user: UserSurface, tree: cKDTree,
+                     template_sample: np.ndarray, user_sample: np.ndarray, max_distance: float) -> _Pairs:
+    """Both directions: template skin vertex -> nearest user point; user point -> closest template point."""
+    normals = vertex_normals(skin, template.skin_triangles)
+    points = skin[template_sample]
+    dist, index = tree.query(points)
+    user_normals = user.normals[index]
+    foot = points + user_normals * ((user.points[index] - points) * user_normals).sum(1, keepdims=True)
+    ok = (dist < max_distance) & ((normals[template_sample] * user_normals).sum(1) > 0.5)
+    rows_a = np.repeat(template_sample[ok, None], 3, axis=1)
+    weights_a = np.tile([1.0, 0.0, 0.0], (int(ok.sum()), 1))
+    targets_a, normals_a = foot[ok], user_normals[ok]
+
+    surface = TriangleSurface(skin, template.skin_triangles)
+    hits = surface.closest(user.points[user_sample], candidates=8, normals=user.normals[user_sample], min_normal_dot=0.3)
+    tri_normals = surface.normals[hits.triangle]
+    ok = (hits.distance < max_distance) & ((tri_normals * user.normals[user_sample]).sum(1) > 0.3)
+    rows_b = template.skin_triangles[hits.triangle[ok]]
+    return _Pairs(np.concatenate([rows_a, rows_b]), np.concatenate([weights_a, hits.barycentric[ok]]),
+                  np.concatenate([targets_a, user.points[user_sample][ok]]), np.concatenate([normals_a, tri_normals[ok]]))
+
+
+def fit_identity(template: Template, user: UserSurface, landmarks: np.ndarray | None, iterations: int = 6,
+                 rng: np.random.Generator | None = None) -> tuple[np.ndarray, Similarity]:
+    """Identity coefficients (40,) and a correcting similarity (applied to the user's points).
+
+    ``landmarks`` (8, 3) are user landmark positions in the template frame (LANDMARK_NAMES order) or None.
+    """
+    rng = rng or np.random.default_rng(0)
+    neutral = template.neutral
+    modes = template.model.identity.astype(np.float64)  # K x V x 3
+    num_modes = len(modes)
+    coeffs = np.zeros(num_modes)
+    correction = Similarity(np.eye(3), 1.0, np.zeros(3))
+    template_sample = template.skin_vertices[rng.permutation(len(template.skin_vertices))[:4000]]
+    user_sample = rng.permutation(len(user.points))[:4000]
+    landmark_ids = np.array(list(template.landmark_vertices.values()))
+    points = user.points
+    for step in range(iterations):
+        current = UserSurface(correction.apply(points), user.normals @ correction.rotation.T, user.triangles)
+        tree = cKDTree(current.points)
+        skin = neutral + np.tensordot(coeffs, modes, axes=1)
+        max_distance = template.interocular * (0.5 if step == 0 else 0.25)
+        pairs = _correspondences(template, skin, current, tree, template_sample, user_sample, max_distance)
+        # point-to-plane rows: n . (sum_j w_j (neutral + modes c)[v_j] - target) = 0
+        basis = np.einsum("pj,kpjd->pkd", pairs.weights, modes[:, pairs.rows])  # P x K x 3
+        rows = np.einsum("pkd,pd->pk", basis, pairs.normals)
+        base = (pairs.weights[..., None] * neutral[pairs.rows]).sum(1)
+        rhs = ((pairs.targets - base) * pairs.normals).sum(1)
+        system = rows.T @ rows / NOISE ** 2 + np.eye(num_modes) * max(len(rows), 1) / 2000.0
+        vector = rows.T @ rhs / NOISE ** 2
+        if landmarks is not None:
+            lm_basis = modes[:, landmark_ids].transpose(1, 2, 0).reshape(-1, num_modes)
+            lm_rhs = (correction.apply(landmarks) - neutral[landmark_ids]).reshape(-1)
+            system += LANDMARK_WEIGHT * lm_basis.T @ lm_basis / NOISE ** 2
+            vector += LANDMARK_WEIGHT * lm_basis.T @ lm_rhs / NOISE ** 2
+        coeffs = np.linalg.solve(system, vector)
+        # similarity update from the same pairs (user side -> template side)
+        skin = neutral + np.tensordot(coeffs, modes, axes=1)
+        template_side = (pairs.weights[..., None] * skin[pairs.rows]).sum(1)
+        source, goal = pairs.targets, template_side
+        weights = np.ones(len(source))
+        if landmarks is not None:
+            source = np.concatenate([source, correction.apply(landmarks)])
+            goal = np.concatenate([goal, skin[landmark_ids]])
+            weights = np.concatenate([weights, np.full(len(landmark_ids), LANDMARK_WEIGHT * len(weights) / 200.0)])
+        correction = correction.then(umeyama(source, goal, weights))
+    return coeffs, correction
+
+
+def fit_free_form(template: Template, start: np.ndarray, user: UserSurface, landmarks: np.ndarray | None,
+                  stiffness: tuple[float, ...] = STIFFNESS, rng: np.random.Generator | None = None) -> np.ndarray:
+    """Smoothly displace the skin of ``start`` (V, 3) onto the user surface; returns all V vertices.
+
+    Non-skin vertices (mouth socket, teeth, eyes) follow the displacement of their nearest skin vertices.
+    """
+    rng = rng or np.random.default_rng(1)
+    skin_ids = template.skin_vertices
+    local = np.full(template.model.num_vertices, -1, dtype=np.int64)
+    local[skin_ids] = np.arange(len(skin_ids))
+    num = len(skin_ids)
+    tree = cKDTree(user.points)
+    user_sample = rng.permutation(len(user.points))[:6000]
+    landmark_ids = np.array(list(template.landmark_vertices.values()))
+    current = start.copy()
+    for step, weight in enumerate(stiffness):
+        max_distance = template.interocular * (0.25 if step == 0 else 0.15)
+        pairs = _correspondences(template, current, user, tree, skin_ids, user_sample, max_distance)
+        # move each template point along its pair normal onto the tangent plane: point-to-plane targets
+        template_side = (pairs.weights[..., None] * current[pairs.rows]).sum(1)
+        goal = template_side + pairs.normals * ((pairs.targets - template_side) * pairs.normals).sum(1, keepdims=True)
+        count = len(goal)
+        rows = np.repeat(np.arange(count), 3)
+        matrix = coo_matrix((pairs.weights.reshape(-1), (rows, local[pairs.rows].reshape(-1))), shape=(count, num)).tocsr()
+        system = matrix.T @ matrix + weight * template.skin_laplacian + diags(np.full(num, 1e-4))
+        rhs = matrix.T @ (goal - template_side)
+        if landmarks is not None:
+            lm_local = local[landmark_ids]
+            system = system + coo_matrix((np.full(len(lm_local), LANDMARK_WEIGHT), (lm_local, lm_local)), shape=(num, num))
+            rhs[lm_local] += LANDMARK_WEIGHT * (landmarks - current[landmark_ids])
+        solver = splu(system.tocsc())
+        displacement = np.column_stack([solver.solve(rhs[:, d]) for d in range(3)])
+        current[skin_ids] += displacement
+    return _carry_inner(template, start, current)
+
+
+def _carry_inner(template: Template, start: np.ndarray, fitted: np.ndarray) -> np.ndarray:
+    """Move the non-skin vertices by the inverse-distance average displacement of their 8 nearest skin vertices."""
+    skin_ids = template.skin_vertices
+    inner = np.setdiff1d(np.arange(template.model.num_vertices), skin_ids)
+    displacement = fitted[skin_ids] - start[skin_ids]
+    dist, index = cKDTree(start[skin_ids]).query(start[inner], k=8)
+    weights = 1.0 / np.maximum(dist, 1e-6)
+    weights /= weights.sum(1, keepdims=True)
+    result = fitted.copy()
+    result[inner] = start[inner] + (weights[..., None] * displacement[index]).sum(1)
+    return result

@@ -1,0 +1,19 @@
+"""``python3 build.py bench``: every benchmark that prints figures (no pass/fail: these machines are noisy)."""
+
+from __future__ import annotations
+
+import importlib
+
+BENCHMARKS = (
+    "tests.benchmarks.ground_floor",
+)
+
+
+def main() -> None:
+    for name in BENCHMARKS:
+        print(f"\n== {name} ==", flush=True)
+        importlib.import_module(name).main()
+
+
+if __name__ == "__main__":
+    main()

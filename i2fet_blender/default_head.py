@@ -63,7 +63,7 @@ def _paint_eyes(obj: bpy.types.Object, model) -> None:
     attribute = obj.data.color_attributes.new("EyeColor", "FLOAT_COLOR", "POINT")
     attribute.data.foreach_set("color", colors.ravel())
     for material in obj.data.materials:
-        if material.name.startswith(("M_Sclera", "M_Iris")) and material.use_nodes:
+        if material.name.startswith(("M_Sclera", "M_Iris")) and material.node_tree is not None:
             nodes = material.node_tree.nodes
             shader = next(n for n in nodes if n.type == "BSDF_PRINCIPLED")
             color = nodes.new("ShaderNodeAttribute")

@@ -98,7 +98,7 @@ def fit_identity(template: Template, user: UserSurface, landmarks: np.ndarray | 
         rows = np.einsum("pkd,pd->pk", basis, pairs.normals)
         base = (pairs.weights[..., None] * neutral[pairs.rows]).sum(1)
         rhs = ((pairs.targets - base) * pairs.normals).sum(1)
-        system = rows.T @ rows / NOISE ** 2 + np.eye(num_modes) * max(len(rows), 1) / 2000.0
+        system = rows.T @ rows / NOISE ** 2 + np.eye(num_modes)
         vector = rows.T @ rhs / NOISE ** 2
         if landmarks is not None:
             lm_basis = modes[:, landmark_ids].transpose(1, 2, 0).reshape(-1, num_modes)

@@ -125,14 +125,17 @@ def main(argv: list[str] | None = None) -> None:
     demo.add_argument("--no-render", action="store_true", help="skip the Cycles preview sheet")
     demo.set_defaults(func=cmd_demo)
 
-    test = commands.add_parser("test", help="run the test suite (bpy module; or a Blender binary with --blender)")
+    test = commands.add_parser("test", help="run the test suite (bpy module; or a Blender binary with --blender); "
+                               "other arguments go to pytest")
     test.add_argument("--blender", default=None, help="path to a Blender executable: run the suite inside it through pytest-blender")
-    test.add_argument("pytest_args", nargs=argparse.REMAINDER, help="extra arguments for pytest")
     test.set_defaults(func=cmd_test)
 
     commands.add_parser("bench", help="print speed and memory figures").set_defaults(func=cmd_bench)
     commands.add_parser("docs", help="regenerate the pictures in docs/").set_defaults(func=cmd_docs)
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "test":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.pytest_args = extra
     try:
         args.func(args)
     except subprocess.CalledProcessError as error:

@@ -204,3 +204,17 @@ def test_fbx_round_trip_of_the_default_head(blender, head, tmp_path):
     assert len(jaw.keyframe_points) == 30
     for frame in (1, 10, 20, 30):
         assert abs(jaw.evaluate(frame) - result.weights[frame - 1, INDEX["jawOpen"]]) < 1e-3
+
+
+def test_missing_face_model_assets_are_explained_and_nothing_is_added(blender, tmp_path, monkeypatch):
+    monkeypatch.setenv("I2FET_ASSETS", str(tmp_path))
+    monkeypatch.setenv("I2FET_FACE_PACK", str(tmp_path / "missing_pack.npz"))
+    count = len(blender.data.objects)
+    with pytest.raises(RuntimeError, match="ICT FaceKit not found.*I2FET_ASSETS"):
+        blender.ops.i2fet.add_default_head()
+    assert len(blender.data.objects) == count and len(blender.data.meshes) == 0
+
+
+def test_tongue_out_is_reported_as_missing_on_the_default_head(blender, head):
+    result = _generate(blender, head, prompt="stick the tongue out")
+    assert "tongueOut" in result.missing_channels

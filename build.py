@@ -108,9 +108,76 @@ def cmd_bench(args: argparse.Namespace) -> None:
     run([python, "-m", "tests.benchmarks.run_all"], env=child_env())
 
 
+def cmd_fit_timing(args: argparse.Namespace) -> None:
+    python = setup()
+    run([python, "-m", "ml_backend.motion.timing_fit", *args.takes] + (["--dry-run"] if args.dry_run else [])
+        + (["--reset"] if args.reset else []), env=child_env())
+
+
 def cmd_docs(args: argparse.Namespace) -> None:
     python = setup()
     run([python, "-m", "docs.make_figures"], env=child_env())
+
+
+EXTENSION_STAGE = ROOT / ".cache" / "extension-stage"
+PACK_DATA = Path("ml_backend") / "data"
+
+
+def _copy_tree(source: Path, target: Path) -> None:
+    import shutil
+
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"), dirs_exist_ok=True)
+
+
+def blender_ext_tool(python: Path) -> Path:
+    """Blender's own extension tool, shipped inside the bpy wheel (same as ``blender --command extension``)."""
+    found = sorted(python.parent.parent.glob("lib/python3*/site-packages/bpy/*/scripts/addons_core/bl_pkg/cli/blender_ext.py"))
+    if not found:
+        sys.exit("Blender's extension tool (bpy/.../bl_pkg/cli/blender_ext.py) was not found in the virtual environment.")
+    return found[-1]
+
+
+def stage_extension(python: Path, stage: Path = EXTENSION_STAGE) -> Path:
+    """Lay out the extension: the add-on, the manifest, the backend as ``ml_backend``, the face pack and its license."""
+    import shutil
+
+    shutil.rmtree(stage, ignore_errors=True)
+    _copy_tree(ROOT / "i2fet_blender", stage)
+    shutil.copy2(ROOT / "blender_manifest.toml", stage / "blender_manifest.toml")
+    _copy_tree(ROOT / "ml_backend", stage / "ml_backend")
+    ensure_face_pack(python)
+    code = ("from ml_backend.face_model import pack_path; from ml_backend.paths import assets_root; "
+            "print(pack_path()); print(assets_root() / 'ict-facekit')")
+    lines = subprocess.run([str(python), "-c", code], check=True, cwd=ROOT, env=child_env(), capture_output=True,
+                           text=True).stdout.splitlines()
+    pack, ict = Path(lines[-2]), Path(lines[-1])
+    data = stage / PACK_DATA
+    data.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(pack, data / pack.name)
+    for name, target in (("LICENSE", "ICT-FaceKit-LICENSE.txt"), ("CREDITS.md", "ICT-FaceKit-CREDITS.md")):
+        if (ict / name).is_file():
+            shutil.copy2(ict / name, data / target)
+    if not (data / "ICT-FaceKit-LICENSE.txt").is_file():
+        sys.exit(f"The ICT FaceKit LICENSE was not found in {ict}: the face pack cannot be shipped without it.")
+    return stage
+
+
+def build_extension(python: Path, out_dir: Path) -> Path:
+    """Validate and build the installable extension zip with Blender's extension tool; returns the zip."""
+    stage = stage_extension(python)
+    tool = blender_ext_tool(python)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    run([python, tool, "validate", stage])
+    run([python, tool, "build", "--source-dir", stage, "--output-dir", out_dir])
+    version = next(line.split("=")[1].strip().strip('"') for line in (ROOT / "blender_manifest.toml").read_text().splitlines()
+                   if line.startswith("version"))
+    zip_path = out_dir / f"i2fet-{version}.zip"
+    print(f"[extension] {zip_path} ({zip_path.stat().st_size / 1e6:.1f} MB)", flush=True)
+    return zip_path
+
+
+def cmd_extension(args: argparse.Namespace) -> None:
+    build_extension(setup(), Path(args.out))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -132,6 +199,15 @@ def main(argv: list[str] | None = None) -> None:
 
     commands.add_parser("bench", help="print speed and memory figures").set_defaults(func=cmd_bench)
     commands.add_parser("docs", help="regenerate the pictures in docs/").set_defaults(func=cmd_docs)
+
+    fit = commands.add_parser("fit-timing", help="fit the transition timing to your Live Link Face takes (used from then on)")
+    fit.add_argument("takes", nargs="*", help="Live Link Face CSV takes")
+    fit.add_argument("--dry-run", action="store_true", help="print the fitted parameters without saving them")
+    fit.add_argument("--reset", action="store_true", help="forget fitted parameters, back to the defaults")
+    fit.set_defaults(func=cmd_fit_timing)
+    extension = commands.add_parser("extension", help="build the installable extension zip (add-on, backend, face pack)")
+    extension.add_argument("--out", default=str(ROOT / "dist"), help="output folder for the zip")
+    extension.set_defaults(func=cmd_extension)
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "test":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")

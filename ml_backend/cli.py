@@ -13,6 +13,7 @@ from .errors import I2FETError
 def _generate(args: argparse.Namespace) -> int:
     from .export.clip_json import write_clip_json
     from .export.livelink_csv import write_livelink_csv
+    from .motion.life import LifeOptions
     from .pipeline import generate
 
     out = Path(args.out) if args.out else None
@@ -20,7 +21,10 @@ def _generate(args: argparse.Namespace) -> int:
         raise I2FETError(f"--out must end in .csv (Live Link Face) or .json, got '{out.name}'.")
     frames = args.frames if args.seconds is None else max(1, round(args.seconds * args.fps))
     started = time.perf_counter()
-    clip = generate(args.instruction, frames=frames, fps=args.fps, reader=args.reader, intensity=args.intensity)
+    life = LifeOptions(blinks=not args.no_blinks, micro_motion=not args.no_micro_motion,
+                       asymmetry=not args.no_asymmetry, seed=args.seed)
+    clip = generate(args.instruction, frames=frames, fps=args.fps, reader=args.reader, intensity=args.intensity,
+                    life=life)
     elapsed = time.perf_counter() - started
     print(clip.plan.summary())
     if out is not None:
@@ -59,6 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--out", default=None, help="write the clip: .csv = Live Link Face take (Unreal), .json = plan + weights")
     gen.add_argument("--reader", default="lexicon", help="instruction reader: 'lexicon' (baseline)")
     gen.add_argument("--intensity", type=float, default=1.0, help="scale every expression's strength (default 1.0)")
+    gen.add_argument("--seed", type=int, default=0, help="seed of the blinks and micro-motion (same seed, same clip)")
+    gen.add_argument("--no-blinks", action="store_true", help="no spontaneous eye blinks")
+    gen.add_argument("--no-micro-motion", action="store_true", help="hold expressions perfectly still")
+    gen.add_argument("--no-asymmetry", action="store_true", help="keep left and right exactly symmetric")
     gen.set_defaults(func=_generate)
 
     pack = commands.add_parser("build-pack", help="convert the ICT FaceKit OBJs into the runtime face pack (done automatically on first use)")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from .arkit import NUM_CHANNELS
 from .errors import BadTimingError
 from .face_model import FaceModel
+from .motion.life import LifeOptions
 from .motion.schedule import schedule
 from .motion.trajectory import trajectory
 from .plan import Plan
@@ -55,17 +56,18 @@ def check_timing(frames: int, fps: float) -> tuple[int, float]:
 
 
 def generate(instruction: str, frames: int = 120, fps: float = 30.0, reader: str = "lexicon",
-             start_weights: np.ndarray | None = None, intensity: float = 1.0) -> Clip:
-    """Read the instruction, schedule its steps over ``frames`` and ease between them."""
+             start_weights: np.ndarray | None = None, intensity: float = 1.0, life: LifeOptions | None = None) -> Clip:
+    """Read the instruction, schedule its steps over ``frames`` and ease between them.
+
+    ``life`` switches and seeds the blinks, micro-motion and asymmetry (all on, seed 0, by default).
+    """
     frames, fps = check_timing(frames, fps)
     if start_weights is not None:
         start_weights = np.clip(np.asarray(start_weights, np.float32).reshape(NUM_CHANNELS), 0.0, 1.0)
     steps, notes = get_reader(reader).read(instruction)
     if intensity != 1.0:
-        from dataclasses import replace
-
         steps = [replace(s, anchor=replace(s.anchor, intensity=s.anchor.intensity * float(intensity))) for s in steps]
     plan = schedule(steps, duration=frames / fps, fps=fps, instruction=instruction, notes=tuple(notes),
                     start_weights=start_weights, reader=reader)
-    weights = trajectory(plan)
+    weights = trajectory(plan, life=life)
     return Clip(plan=plan, weights=weights)

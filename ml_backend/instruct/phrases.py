@@ -42,8 +42,8 @@ INTENSITY_WORDS: tuple[tuple[str, float], ...] = (
 SPEED_WORDS: tuple[tuple[str, float], ...] = (
     (r"very slowly|extremely slowly|very gradually", 0.35),
     (r"slowly|slow|gradually|gently|lazily|little by little", 0.55),
-    (r"quickly|quick|fast|rapidly|briskly", 1.8),
-    (r"suddenly|sudden|abruptly|in a flash|instantly|all of a sudden|sharply", 3.0),
+    (r"quickly|quick|fast|rapidly|briskly", 1.7),
+    (r"suddenly|sudden|abruptly|in a flash|instantly|all of a sudden|sharply", 2.5),
 )
 DEFAULT_INTENSITY = 0.85
 _NEUTRAL_WORDS = {"neutral", "back", "back to neutral", "and back", "rest", "relax", "relaxed", "relaxes",
@@ -113,6 +113,7 @@ class Phrase:
     speed: float | None
     is_neutral_return: bool = False
     timing: Timing = field(default_factory=Timing)
+    wording: str = ""  # the phrase without its timing words, intensity words kept (for readers that read intensity)
 
 
 def clean(instruction: str) -> tuple[str, list[str]]:
@@ -219,10 +220,12 @@ def read_phrase(text: str) -> Phrase:
     timing, rest = read_timing(text.strip(" .!,"))
     if _BACK.fullmatch(rest) or rest.lower() in _NEUTRAL_WORDS:
         return Phrase(text="neutral", original=text, intensity=None, speed=timing.speed, is_neutral_return=True,
-                      timing=timing)
+                      timing=timing, wording=rest)
+    wording = rest
     intensity, rest = _pick(INTENSITY_WORDS, rest)
     rest = re.sub(r"^(?:and|a|an|the|with|then|to)\s+", "", rest, flags=re.IGNORECASE).strip(" .!,")
-    return Phrase(text=rest or text.strip(" .!,"), original=text, intensity=intensity, speed=timing.speed, timing=timing)
+    return Phrase(text=rest or text.strip(" .!,"), original=text, intensity=intensity, speed=timing.speed, timing=timing,
+                  wording=wording or text.strip(" .!,"))
 
 
 def _attach_timing_parts(parts: list[str]) -> list[str]:
@@ -271,5 +274,5 @@ def split_steps(instruction: str) -> list[Phrase]:
     phrases = [read_phrase(p) for p in parts]
     if back is not None and phrases and not phrases[-1].is_neutral_return:
         phrases[-1] = Phrase(text="neutral", original=back, intensity=None, speed=phrases[-1].speed,
-                             is_neutral_return=True, timing=phrases[-1].timing)
+                             is_neutral_return=True, timing=phrases[-1].timing, wording="back to neutral")
     return phrases

@@ -34,7 +34,7 @@ BROWS_AND_EYES: tuple[ConceptSpec, ...] = (
         "lower right brow, right brow down, right eyebrow down",
         "drop the right eyebrow", SRC_AU),
     row("close_both_eyes", "neutral", "action", "43",
-        "close eyes, close both eyes, eyes closed, shut the eyes",
+        "close eyes, close both eyes, eyes closed, shut the eyes, blink, blinks",
         "lids shut", SRC_AU),
     row("close_left_eye", "neutral", "action", "L43",
         "close left eye, left eye closed, shut the left eye",

@@ -1,41 +1,167 @@
 """Turn read steps into timed segments over a clip's duration.
 
-The ground-floor scheduler: each step gets an equal share of the clip; the face moves toward the
-step's anchor during the first part of its share (a natural ~0.45 s onset, scaled by speed words
-or a stated duration) and holds it for the rest. Later timing models replace this function.
+Each step becomes one move (or several: "blink twice" is close, open, close, open). A move takes its
+stated time ("over 2 seconds", "in 12 frames"), else its natural onset (``TimingParams``: longer for
+bigger changes and for relaxing, faster for eyelids) divided by its speed word. Stated holds are kept;
+the time left is shared by the holds nobody stated. What does not fit is compressed, and every
+adjustment is said in the plan's notes. Moves never overlap: each starts when the previous one has
+arrived, so the trajectory stays between poses.
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 import numpy as np
 
 from ..errors import BadTimingError
-from ..plan import Plan, Segment, Step
+from ..instruct.phrases import Timing, read_timing
+from ..plan import Anchor, Plan, Segment, Step
+from .timing_params import TimingParams, load_timing_params, move_kind
 
-NATURAL_ONSET = 0.45  # seconds: typical onset of a posed expression
-MIN_ONSET_FRAMES = 2
+MIN_ONSET_FRAMES = 2  # the shortest move that still eases in and out
+MAX_STATED_SECONDS = 3600.0  # longer stated times are a typo, not a plan
+MOMENTARY_HOLD = 0.05  # seconds a blink or wink stays closed
+REPEAT_GAP = 0.15  # seconds between repeats of a momentary gesture ("blink twice")
+
+
+@dataclass
+class Move:
+    """One move of the schedule before it is placed in time."""
+
+    anchor: Anchor
+    label: str  # for notes
+    onset: float  # seconds
+    hold: float | None  # seconds; None: shares the time left
+    stated_onset: bool = False
+
+
+def _stated_seconds(amount, fps: float, what: str, label: str, notes: list[str]) -> float | None:
+    """A stated time in seconds, or None (with a note) when it cannot be used as it is."""
+    if amount is None:
+        return None
+    seconds = amount.seconds(fps)
+    if not math.isfinite(seconds) or seconds < 0:
+        notes.append(f"'{amount.words}' for {label} is not a length of time; it was ignored.")
+        return None
+    if seconds > MAX_STATED_SECONDS:
+        notes.append(f"'{amount.words}' for {label} is longer than an hour; it was ignored.")
+        return None
+    if seconds == 0 and what == "onset":
+        notes.append(f"'{amount.words}' for {label}: a change takes at least {MIN_ONSET_FRAMES} frames so the face "
+                     "does not pop; it was made that short.")
+    return seconds
+
+
+def _step_timing(step: Step) -> Timing:
+    """Timing words of the step's text, with the step's own fields (set by the reader) taking precedence."""
+    timing, _ = read_timing(step.text) if step.text else (Timing(), "")
+    return timing
+
+
+def _moves_of_step(step: Step, previous: Anchor, fps: float, params: TimingParams, notes: list[str]) -> list[Move]:
+    """The moves of one step: its anchor, repeats and releases, with onsets and holds in seconds."""
+    timing = _step_timing(step)
+    notes.extend(timing.notes)
+    label = step.anchor.label
+    speed = step.speed if step.speed is not None else (timing.speed or 1.0)
+    if not math.isfinite(speed) or speed <= 0:
+        notes.append(f"The speed of {label} was not usable; natural speed was used.")
+        speed = 1.0
+    onset = step.duration if step.duration is not None else _stated_seconds(timing.onset, fps, "onset", label, notes)
+    hold = step.hold if step.hold is not None else _stated_seconds(timing.hold, fps, "hold", label, notes)
+    span = _stated_seconds(timing.span, fps, "span", label, notes)
+    kind = move_kind(previous.target, step.anchor.target)
+    natural = params.natural_onset(kind.amplitude, kind.release, kind.eyelid)
+    stated = onset is not None
+    if onset is not None and (timing.speed or 1.0) != 1.0 and (
+            (speed > 1.2 and onset > 1.5 * natural) or (speed < 0.8 and onset < natural / 1.5)):
+        notes.append(f"The speed word and '{timing.onset.words}' disagree for {label}; the stated time was used.")
+    if onset is None:
+        onset = natural / speed
+    if span is not None:
+        if hold is not None:
+            notes.append(f"Both '{timing.span.words}' and a hold were stated for {label}; the hold was used.")
+        else:
+            if onset > span:
+                if stated:
+                    notes.append(f"'{timing.onset.words}' is longer than '{timing.span.words}' for {label}; "
+                                 f"the move was shortened to {span:.2f} s.")
+                onset, stated = span, True
+            hold = span - onset
+    moves = []
+    release_anchor = Anchor(label=previous.label, weights=previous.target, intensity=1.0,
+                            confidence=step.anchor.confidence)
+    release_onset = params.natural_onset(kind.amplitude, not kind.release, kind.eyelid) / speed
+    repeats = timing.repeat
+    for i in range(repeats):
+        last = i == repeats - 1
+        if timing.momentary:
+            moves.append(Move(step.anchor, label, onset, hold if hold is not None else MOMENTARY_HOLD, stated))
+            moves.append(Move(release_anchor, f"{label} (release)", release_onset, None if last else REPEAT_GAP))
+        else:
+            moves.append(Move(step.anchor, label, onset, hold, stated))
+            if not last:
+                moves.append(Move(release_anchor, f"{label} (release)", release_onset, None))
+    return moves
+
+
+def _fit_to_clip(moves: list[Move], duration: float, fps: float, notes: list[str]) -> list[tuple[float, float]]:
+    """(onset, hold) seconds of each move so that they fill ``duration``, compressing what does not fit."""
+    min_onset = MIN_ONSET_FRAMES / fps
+    onsets = np.array([max(m.onset, min_onset) for m in moves])
+    fixed = np.array([m.hold if m.hold is not None else 0.0 for m in moves])
+    flexible = np.array([m.hold is None for m in moves])
+    needed = onsets.sum() + fixed.sum()
+    if needed <= duration + 1e-9:
+        spare = duration - needed
+        holds = fixed.copy()
+        if flexible.any():
+            holds[flexible] += spare / flexible.sum()
+        else:
+            holds[-1] += spare
+        return list(zip(onsets, holds))
+    floor = np.full(len(moves), min_onset)
+    if floor.sum() >= duration:
+        share = duration / len(moves)
+        notes.append(f"{len(moves)} moves do not fit in {duration:.2f} s ({round(duration * fps)} frames); each was "
+                     f"compressed to {share:.3f} s with no hold. Give the clip more frames for smooth moves.")
+        return [(share, 0.0)] * len(moves)
+    factor = (duration - floor.sum()) / (needed - floor.sum())
+    new_onsets = floor + factor * (onsets - floor)
+    new_holds = factor * fixed
+    stated = [f"{m.label} {o:.2f} -> {n:.2f} s" for m, o, n in zip(moves, onsets, new_onsets) if m.stated_onset]
+    notes.append(f"The steps need {needed:.2f} s but the clip lasts {duration:.2f} s: moves and holds were compressed "
+                 f"to {factor:.0%} of their length" + (f" ({'; '.join(stated)})." if stated else "."))
+    return list(zip(new_onsets, new_holds))
 
 
 def schedule(steps: list[Step], duration: float, fps: float, instruction: str = "", notes: tuple[str, ...] = (),
-             start_weights: np.ndarray | None = None, reader: str = "lexicon") -> Plan:
-    """Place the steps in time: equal shares, onset then hold."""
+             start_weights: np.ndarray | None = None, reader: str = "lexicon",
+             params: TimingParams | None = None) -> Plan:
+    """Place the steps in time (see the module docstring). ``params``: saved fitted timing when None."""
     if not steps:
         raise BadTimingError("There is nothing to animate: the plan has no steps.")
-    if duration <= 0 or fps <= 0:
+    if not (math.isfinite(duration) and math.isfinite(fps)) or duration <= 0 or fps <= 0:
         raise BadTimingError(f"A clip needs a positive duration and frame rate (got {duration} s at {fps} fps).")
     notes = list(notes)
-    share = duration / len(steps)
-    min_onset = MIN_ONSET_FRAMES / fps
-    if share < min_onset:
-        notes.append(f"{len(steps)} steps do not fit in {duration:.2f} s; each was compressed to {share:.3f} s.")
+    if params is None:
+        params, params_note = load_timing_params()
+        if params_note:
+            notes.append(params_note)
+        elif params.source != TimingParams().source:
+            notes.append(f"Timing fitted from {params.source}.")
+    start = np.zeros(52, np.float32) if start_weights is None else np.clip(np.asarray(start_weights, np.float32), 0, 1)
+    previous = Anchor(label="start pose" if start.any() else "neutral", weights=start)
+    moves: list[Move] = []
+    for step in steps:
+        moves.extend(_moves_of_step(step, previous, fps, params, notes))
+        previous = moves[-1].anchor  # the pose the step ends in (its release for a blink or a wink)
     segments = []
-    for i, step in enumerate(steps):
-        start = i * share
-        onset = step.duration if step.duration is not None else NATURAL_ONSET / (step.speed or 1.0)
-        if step.speed is not None and step.speed < 1.0 and step.duration is None:
-            onset = max(onset, share * 0.8)
-        onset = float(np.clip(onset, min(min_onset, share), share))
-        segments.append(Segment(anchor=step.anchor, start=start, apex=start + onset))
-    kwargs = {} if start_weights is None else {"start_weights": np.asarray(start_weights, np.float32)}
+    t = 0.0
+    for move, (onset, hold) in zip(moves, _fit_to_clip(moves, duration, fps, notes)):
+        segments.append(Segment(anchor=move.anchor, start=t, apex=t + onset))
+        t += onset + hold
     return Plan(instruction=instruction, segments=tuple(segments), duration=duration, fps=fps,
-                notes=tuple(notes), reader=reader, **kwargs)
+                start_weights=start, notes=tuple(notes), reader=reader)

@@ -1,22 +1,42 @@
-"""Plan -> per-frame ARKit weights, with a minimum-jerk ease between poses.
+"""Plan -> per-frame ARKit weights: eased, regionally staggered moves, then the life layer.
 
-Each segment moves from the previous pose to its target along the minimum-jerk profile
-s(u) = 10u^3 - 15u^4 + 6u^5 (Flash & Hogan 1985), whose velocity and acceleration are zero at
-both ends: the clip is smooth at every frame, including joins. The weights are the start pose plus
-the sum of each segment's eased change, so the cost is linear in frames x segments.
+Each segment moves every channel from the previous pose to the segment's target. Within a segment
+the regions are staggered (``TimingParams.region_delays``: eyes lead, the mouth follows and arrives
+at the apex), each along the same eased profile (minimum jerk, with a slight overshoot-and-settle for
+sudden moves, ``easing.py``). Velocity is zero at both ends of every channel's move, so weights and
+velocity are continuous at every frame, joins included. Overshoot is capped per channel so weights
+stay in [0, 1]. Cost: linear in frames (each segment only touches the frames of its own window).
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 import numpy as np
 
 from ..plan import Plan
+from .easing import eased_progress, minimum_jerk
+from .life import LifeOptions, add_life
+from .regions import REGION_OF_CHANNEL
+from .timing_params import TimingParams, load_timing_params, move_kind
+
+__all__ = ["LifeOptions", "SegmentTiming", "frame_times", "linear_weights", "minimum_jerk", "segment_timings",
+           "trajectory", "transition_weights"]
+
+MOVING = 1e-4  # a channel whose change is smaller does not count as moving
+MAX_STAGGER_SHARE = 0.35  # regional stagger takes at most this share of a move's time
+MIN_OVERSHOOT_FRAMES = 4  # shorter moves have no room to settle
 
 
-def minimum_jerk(u: np.ndarray) -> np.ndarray:
-    """Eased progress in [0, 1] for normalised time u (clipped to [0, 1])."""
-    u = np.clip(u, 0.0, 1.0)
-    return u * u * u * (10.0 + u * (-15.0 + 6.0 * u))
+@dataclass(frozen=True)
+class SegmentTiming:
+    """When each channel moves within one segment, and how."""
+
+    starts: np.ndarray  # 52 seconds: when each channel leaves the previous pose
+    length: float  # seconds each channel's move lasts
+    overshoot: np.ndarray  # 52 fractions of the change overshot
+    delta: np.ndarray  # 52 changes, target - previous
 
 
 def frame_times(num_frames: int, fps: float) -> np.ndarray:
@@ -24,15 +44,102 @@ def frame_times(num_frames: int, fps: float) -> np.ndarray:
     return np.arange(num_frames, dtype=np.float64) / fps
 
 
-def trajectory(plan: Plan) -> np.ndarray:
-    """Frames x 52 weights in [0, 1] that start at ``plan.start_weights`` and reach each target at its apex."""
-    times = frame_times(plan.num_frames, plan.fps)
-    weights = np.repeat(plan.start_weights[None, :].astype(np.float64), len(times), axis=0)
+def _overshoot_caps(previous: np.ndarray, target: np.ndarray, wanted: float) -> np.ndarray:
+    """Per-channel overshoot, reduced where overshooting would leave [0, 1]."""
+    delta = target - previous
+    caps = np.full(len(delta), wanted)
+    rising, falling = delta > MOVING, delta < -MOVING
+    caps[rising] = np.minimum(wanted, (1.0 - target[rising]) / delta[rising])
+    caps[falling] = np.minimum(wanted, target[falling] / -delta[falling])
+    return np.clip(caps, 0.0, None)
+
+
+def segment_timings(plan: Plan, params: TimingParams) -> list[SegmentTiming]:
+    """The per-channel timing of every segment of the plan."""
     previous = plan.start_weights.astype(np.float64)
+    timings = []
     for segment in plan.segments:
         target = segment.anchor.target.astype(np.float64)
+        delta = target - previous
         span = max(segment.apex - segment.start, 1e-9)
-        progress = minimum_jerk((times - segment.start) / span)
-        weights += progress[:, None] * (target - previous)[None, :]
+        moving = np.abs(delta) > MOVING
+        kind = move_kind(previous, target)
+        natural = params.natural_onset(kind.amplitude, kind.release, kind.eyelid)
+        delays = np.asarray(params.region_delays, np.float64)[REGION_OF_CHANNEL]
+        spread = 0.0
+        if moving.any():
+            delays = delays - delays[moving].min()
+            spread = float(delays[moving].max())
+            # a faster-than-natural move staggers its regions proportionally less
+            scaled = min(spread * min(1.0, span / natural), MAX_STAGGER_SHARE * span)
+            delays *= scaled / spread if spread > 0 else 0.0
+            spread = scaled
+        length = span - spread
+        wanted = params.overshoot_for(natural, span)
+        if length * plan.fps < MIN_OVERSHOOT_FRAMES:
+            wanted = 0.0
+        timings.append(SegmentTiming(starts=segment.start + np.clip(delays, 0.0, spread), length=length,
+                                     overshoot=_overshoot_caps(previous, target, wanted), delta=delta))
         previous = target
+    return timings
+
+
+def _accumulate(plan: Plan, windows) -> np.ndarray:
+    """Start pose plus each segment's eased change; ``windows`` yields (columns, starts, length, progress_fn, delta)."""
+    times = frame_times(plan.num_frames, plan.fps)
+    count = len(times)
+    weights = np.zeros((count, 52))
+    arrived = np.zeros((count + 1, 52))  # full changes from the frame each segment has arrived
+    for columns, starts, length, progress, delta in windows:
+        if columns.size == 0:
+            continue
+        first = min(count, max(0, math.ceil(float(starts.min()) * plan.fps - 1e-9)))
+        end = min(count, max(0, math.ceil(float(starts.max() + length) * plan.fps - 1e-9)))
+        if end > first:
+            u = (times[first:end, None] - starts[None, :]) / length
+            weights[first:end, columns] += progress(u) * delta[None, :]
+        arrived[end, columns] += delta
+    weights += np.cumsum(arrived[:count], axis=0) + plan.start_weights.astype(np.float64)[None, :]
+    return weights
+
+
+def transition_weights(plan: Plan, params: TimingParams | None = None) -> np.ndarray:
+    """Frames x 52 float64 weights of the plan's moves alone (no blinks, no micro-motion)."""
+    params = params if params is not None else load_timing_params()[0]
+
+    def windows():
+        for timing in segment_timings(plan, params):
+            columns = np.flatnonzero(np.abs(timing.delta) > MOVING)
+            overshoot = timing.overshoot[columns]
+            yield (columns, timing.starts[columns], timing.length,
+                   lambda u, o=overshoot: eased_progress(u, o[None, :]), timing.delta[columns])
+
+    return _accumulate(plan, windows())
+
+
+def linear_weights(plan: Plan) -> np.ndarray:
+    """The same plan by linear interpolation (the paper's FET baseline), frames x 52 float64."""
+    def windows():
+        previous = plan.start_weights.astype(np.float64)
+        for segment in plan.segments:
+            target = segment.anchor.target.astype(np.float64)
+            delta = target - previous
+            columns = np.flatnonzero(np.abs(delta) > MOVING)
+            yield (columns, np.full(columns.size, segment.start), max(segment.apex - segment.start, 1e-9),
+                   lambda u: np.clip(u, 0.0, 1.0), delta[columns])
+            previous = target
+
+    return _accumulate(plan, windows())
+
+
+def trajectory(plan: Plan, life: LifeOptions | None = None, params: TimingParams | None = None) -> np.ndarray:
+    """Frames x 52 weights in [0, 1], starting exactly at ``plan.start_weights``, each target reached at its apex.
+
+    ``life``: blinks, micro-motion and asymmetry (``LifeOptions()``: all on, seed 0; ``LifeOptions.off()``
+    for the bare transitions). ``params``: the saved fitted timing when None.
+    """
+    params = params if params is not None else load_timing_params()[0]
+    life = life if life is not None else LifeOptions()
+    weights = transition_weights(plan, params)
+    weights = add_life(weights, plan.fps, life, params)
     return np.clip(weights, 0.0, 1.0).astype(np.float32)

@@ -55,7 +55,7 @@ def _in_process() -> dict:
     }
 
 
-def main() -> dict:
+def main(argv: list[str] | None = None) -> dict:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     result = subprocess.run([sys.executable, "-m", "tests.benchmarks.ground_floor", "--child"], cwd=ROOT, env=env,
                             capture_output=True, text=True, check=True)

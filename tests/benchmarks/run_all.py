@@ -1,4 +1,7 @@
-"""``python3 build.py bench``: every benchmark that prints figures (no pass/fail: these machines are noisy)."""
+"""``python3 build.py bench``: every benchmark that prints figures (no pass/fail: these machines are noisy).
+
+Each module listed has ``main(argv)``.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +9,14 @@ import importlib
 
 BENCHMARKS = (
     "tests.benchmarks.ground_floor",
+    "ml_backend.motion.evaluate",
 )
 
 
 def main() -> None:
     for name in BENCHMARKS:
         print(f"\n== {name} ==", flush=True)
-        importlib.import_module(name).main()
+        importlib.import_module(name).main([])
 
 
 if __name__ == "__main__":

@@ -91,6 +91,8 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
 def cmd_test(args: argparse.Namespace) -> None:
     python = setup()
+    if args.bpy:
+        python = ensure_bpy_lts_venv(args.bpy, python)
     env = child_env()
     if args.blender:
         # pytest-blender runs the suite inside that Blender; its Python (3.11 for Blender 4.2-5.0) sees the
@@ -176,6 +178,32 @@ def build_extension(python: Path, out_dir: Path) -> Path:
     return zip_path
 
 
+BPY_LTS = {"4.2": "bpy==4.2.23"}
+
+
+def ensure_bpy_lts_venv(series: str, main_python: Path) -> Path:
+    """A venv with the LTS bpy (and its numpy/pytest) that falls back on .venv's packages for torch and the rest.
+
+    A ``.pth`` file appends .venv's site-packages after this venv's own, so ``import bpy`` finds the
+    LTS build while the backend's packages are shared instead of installed twice.
+    """
+    folder = ROOT / f".venv-bpy{series.replace('.', '')}"
+    python = folder / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    stamp = folder / ".i2fet-installed"
+    if not python.exists():
+        venv.EnvBuilder(with_pip=True).create(folder)
+    if not stamp.exists():
+        run([python, "-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "off",
+             BPY_LTS[series], "numpy==1.26.4", "pytest==9.2.0"])
+        stamp.write_text(BPY_LTS[series])
+    main_site = subprocess.run([str(main_python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                               check=True, capture_output=True, text=True).stdout.strip()
+    own_site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                              check=True, capture_output=True, text=True).stdout.strip()
+    Path(own_site, "zz_i2fet_main_venv.pth").write_text(main_site + "\n")
+    return python
+
+
 def cmd_extension(args: argparse.Namespace) -> None:
     build_extension(setup(), Path(args.out))
 
@@ -195,6 +223,8 @@ def main(argv: list[str] | None = None) -> None:
     test = commands.add_parser("test", help="run the test suite (bpy module; or a Blender binary with --blender); "
                                "other arguments go to pytest")
     test.add_argument("--blender", default=None, help="path to a Blender executable: run the suite inside it through pytest-blender")
+    test.add_argument("--bpy", choices=sorted(BPY_LTS), default=None,
+                      help="run the suite against this Blender LTS bpy (kept in .venv-bpy42, sharing .venv's other packages)")
     test.set_defaults(func=cmd_test)
 
     commands.add_parser("bench", help="print speed and memory figures").set_defaults(func=cmd_bench)

@@ -1,6 +1,8 @@
 """I2FET: type an instruction, get a facial performance as shape keys and keyframes.
 
 Registration only: no torch and no backend import here, so enabling the add-on is instant.
+Each UI module exports ``CLASSES`` (and optionally ``register``/``unregister`` hooks for
+properties and paths); adding a module is one line in ``_MODULES``.
 """
 
 from __future__ import annotations
@@ -17,18 +19,22 @@ bl_info = {
 
 import bpy  # noqa: E402
 
-from . import operators, panel, properties  # noqa: E402
+from . import clip_operators, head_fit_ui, io_operators, operators, panel, preferences, properties  # noqa: E402
 
-_CLASSES = properties.CLASSES + operators.CLASSES + panel.CLASSES
+_MODULES = (properties, preferences, operators, clip_operators, io_operators, panel, head_fit_ui)
 
 
 def register() -> None:
-    for cls in _CLASSES:
-        bpy.utils.register_class(cls)
-    properties.register()
+    for module in _MODULES:
+        for cls in module.CLASSES:
+            bpy.utils.register_class(cls)
+        if hasattr(module, "register"):
+            module.register()
 
 
 def unregister() -> None:
-    properties.unregister()
-    for cls in reversed(_CLASSES):
-        bpy.utils.unregister_class(cls)
+    for module in reversed(_MODULES):
+        if hasattr(module, "unregister"):
+            module.unregister()
+        for cls in reversed(module.CLASSES):
+            bpy.utils.unregister_class(cls)

@@ -35,10 +35,13 @@ def face_model():
     return backend_module("face_model").load_face_model()
 
 
-def generate_clip(prompt: str, frames: int, fps: float, start_weights=None, intensity: float = 1.0, reader: str = "lexicon"):
+def generate_clip(prompt: str, frames: int, fps: float, start_weights=None, intensity: float = 1.0, seed: int = 0,
+                  encoder: str = "minilm", encoder_weights: str = "", device: str = "cpu", reader: str | None = None):
     """Run the backend's pipeline (this is where torch and the text encoder are first imported)."""
-    return backend_module("pipeline").generate(prompt, frames=frames, fps=fps, start_weights=start_weights,
-                                               intensity=intensity, reader=reader)
+    pipeline = backend_module("pipeline")
+    return pipeline.generate(prompt, frames=frames, fps=fps, start_weights=start_weights, intensity=intensity,
+                             seed=seed, encoder=encoder, encoder_weights=encoder_weights or None, device=device,
+                             reader=reader or pipeline.DEFAULT_READER)
 
 
 def write_livelink_csv(path, weights, fps: float):

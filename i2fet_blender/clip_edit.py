@@ -59,13 +59,14 @@ def replace_clip(old: bpy.types.Action, new: bpy.types.Action) -> None:
         else:
             del new[PREVIOUS_ACTION_PROPERTY]
     for key in list(keys_using(old)):
-        for track in key.animation_data.nla_tracks:
+        anim = key.animation_data
+        for track in anim.nla_tracks:
             for strip in list(track.strips):
                 if strip.action == old:
                     start, name = strip.frame_start, strip.name
                     track.strips.remove(strip)
                     added = track.strips.new(name, int(start), new)
-                    added.use_auto_blend = True
+                    _cross_fade(added, anim)
         if key.animation_data.action == old:
             key.animation_data.action = new
     name = old.name
@@ -129,10 +130,31 @@ def push_to_nla(action: bpy.types.Action, key: bpy.types.Key) -> bpy.types.NlaSt
     start, end = action.frame_range
     track = _free_track(anim, start, end)
     strip = track.strips.new(action.name, int(np.floor(start)), action)
-    strip.use_auto_blend = True
+    _cross_fade(strip, anim)
     if anim.action == action:
         _release(action, previous_action(action), keep_strips=True)
     return strip
+
+
+def _cross_fade(strip: bpy.types.NlaStrip, anim: bpy.types.AnimData) -> None:
+    """Act only over the clip's own frames and fade in/out over the frames it shares with our other clips."""
+    strip.extrapolation = "NOTHING"
+    strip.use_auto_blend = False
+    fade_in = fade_out = 0.0
+    for track in anim.nla_tracks:
+        if not track.name.startswith(NLA_TRACK_PREFIX):
+            continue
+        for other in track.strips:
+            if other == strip or other.frame_end <= strip.frame_start or other.frame_start >= strip.frame_end:
+                continue
+            if other.frame_start <= strip.frame_start:
+                fade_in = max(fade_in, other.frame_end - strip.frame_start)
+            if other.frame_end >= strip.frame_end:
+                fade_out = max(fade_out, strip.frame_end - other.frame_start)
+    length = strip.frame_end - strip.frame_start
+    if fade_in + fade_out > length:
+        fade_in, fade_out = length * fade_in / (fade_in + fade_out), length * fade_out / (fade_in + fade_out)
+    strip.blend_in, strip.blend_out = fade_in, fade_out
 
 
 def _free_track(anim: bpy.types.AnimData, start: float, end: float) -> bpy.types.NlaTrack:

@@ -17,7 +17,7 @@ from .blender_io.errors import BlenderIOError
 from .blender_io.keyframes import write_weight_animation
 from .blender_io.shape_keys import create_shape_keys, find_arkit_keys
 from .clip_store import ClipInfo, store_clip_info
-from .generation import GenerationError, _undo_partial, check_target, is_ict_head
+from .head_checks import GenerationError, check_target, is_ict_head
 
 
 @dataclass
@@ -42,8 +42,8 @@ def drivable_keys(obj: bpy.types.Object, model) -> dict[str, np.ndarray]:
     if existing:
         return {}
     raise GenerationError(
-        f"'{obj.name}' has no ARKit shape keys (such as jawOpen, mouthSmileLeft or mouthSmile_L) and is not the "
-        "ICT FaceKit head. Add ARKit-named shape keys, or use 'Add Default Head'."
+        f"'{obj.name}' has no ARKit shape keys (such as jawOpen, mouthSmileLeft or mouthSmile_L) yet. Press 'Fit Head' "
+        "in the I2FET panel to fit the face model to it and create them, or add ARKit-named shape keys."
     )
 
 
@@ -68,9 +68,28 @@ def write_clip(obj: bpy.types.Object, weights: np.ndarray, model, info: ClipInfo
         action = write_weight_animation(obj, key_map, arkit.ARKIT_NAMES, weights, info.frame_start, name)
         store_clip_info(action, info, summary)
     except (BlenderIOError, RuntimeError, ValueError) as error:
-        _undo_partial(obj, created, action, had_keys, previous)
+        undo_partial(obj, created, action, had_keys, previous)
         raise GenerationError(f"Writing the animation failed and was undone: {error}") from error
     missing = [n for n in arkit.ARKIT_NAMES if n not in key_map and np.any(weights[:, arkit.INDEX[n]] > 0.01)]
     return WrittenClip(action=action, created_keys=created, missing_channels=missing,
                        frame_start=info.frame_start, frame_end=info.frame_start + len(weights) - 1)
 
+
+
+def undo_partial(obj: bpy.types.Object, created: list[str], action: bpy.types.Action | None, had_keys: bool,
+                 previous: bpy.types.Action | None) -> None:
+    """Remove what a failed write made (keys it created, its action) and put back the user's action."""
+    key = obj.data.shape_keys
+    if action is not None:
+        if key is not None and key.animation_data is not None and key.animation_data.action == action:
+            key.animation_data.action = previous
+        bpy.data.actions.remove(action)
+    if key is None:
+        return
+    if not had_keys:
+        obj.shape_key_clear()
+        return
+    for name in reversed(created):
+        block = key.key_blocks.get(name)
+        if block is not None:
+            obj.shape_key_remove(block)

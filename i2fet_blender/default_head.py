@@ -7,7 +7,7 @@ import numpy as np
 
 from . import bridge
 from .blender_io.default_head import build_head_object
-from .generation import FACE_MODEL_TAG, ICT_TAG_VALUE
+from .head_checks import FACE_MODEL_TAG, ICT_TAG_VALUE
 
 SKIN = (0.62, 0.42, 0.33)
 

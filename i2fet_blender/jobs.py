@@ -15,7 +15,6 @@ background and its result is thrown away.
 
 from __future__ import annotations
 
-import inspect
 import logging
 import threading
 import time
@@ -33,9 +32,6 @@ from .generation import GenerationError, action_name, check_target
 log = logging.getLogger(__name__)
 
 RUNNING, READY, FAILED, CANCELLED, FINISHED = "RUNNING", "READY", "FAILED", "CANCELLED", "FINISHED"
-DEFAULT_OPTIONS = {"seed": 0, "encoder": "minilm", "encoder_weights": "", "device": "cpu"}
-OPTION_WORDS = {"seed": "the variation seed", "encoder": "the text encoder choice",
-                "encoder_weights": "the CLIP weights file", "device": "the compute device"}
 
 
 @dataclass(frozen=True)
@@ -104,12 +100,11 @@ class GenerationJob:
             if self.cancelled:
                 return
             self._report("Reading the prompt and planning the motion", 0.3)
-            clip, ignored = call_backend(self.request)
+            clip = call_backend(self.request)
             if self.cancelled:
                 return
-            notes = [f"Not used by this instruction reader yet: {', '.join(ignored)}."] if ignored else []
             self.weights = np.asarray(clip.weights, dtype=np.float32)
-            self.summary = "\n".join([clip.plan.summary()] + notes)
+            self.summary = clip.plan.summary()
             self._report("Writing keyframes", 0.9)
             self.state = READY
         except errors.I2FETError as error:
@@ -134,15 +129,10 @@ def active_job() -> GenerationJob | None:
 
 
 def call_backend(request: GenerationRequest):
-    """Run the backend's generate with the options it accepts; also return the words for those it ignores."""
-    accepted = inspect.signature(bridge.generate_clip).parameters
-    extra = {"seed": request.seed, **request.options}
-    kwargs = {name: value for name, value in extra.items() if name in accepted}
-    ignored = [OPTION_WORDS.get(name, name) for name, value in extra.items()
-               if name not in accepted and value != DEFAULT_OPTIONS.get(name)]
-    clip = bridge.generate_clip(request.prompt, frames=request.frames, fps=request.fps,
-                                start_weights=request.start_weights, intensity=request.intensity, **kwargs)
-    return clip, ignored
+    """Run the backend's generate with the request's seed and the preferences' encoder and device."""
+    return bridge.generate_clip(request.prompt, frames=request.frames, fps=request.fps,
+                                start_weights=request.start_weights, intensity=request.intensity,
+                                seed=request.seed, **request.options)
 
 
 def start_generation(request: GenerationRequest, threaded: bool = True) -> GenerationJob:

@@ -28,6 +28,12 @@ class I2FET_PromptItem(bpy.types.PropertyGroup):
     text: StringProperty(name="Prompt", description="A prompt used before in this file")
 
 
+def _fixed_start_chosen(self, context) -> None:
+    """Giving a start frame means the clip should start there, not at the playhead."""
+    if self.use_current_frame:
+        self.use_current_frame = False
+
+
 class I2FET_SceneSettings(bpy.types.PropertyGroup):
     prompt: StringProperty(
         name="Prompt",
@@ -40,7 +46,7 @@ class I2FET_SceneSettings(bpy.types.PropertyGroup):
         description="Give the clip length in seconds or in frames",
         items=(("SECONDS", "Seconds", "Length in seconds at the scene's frame rate"),
                ("FRAMES", "Frames", "Length in frames")),
-        default="SECONDS",
+        default="FRAMES",
     )
     seconds: FloatProperty(
         name="Seconds", description="Length of the generated clip in seconds", default=4.0, min=0.05, soft_max=120.0,
@@ -53,8 +59,8 @@ class I2FET_SceneSettings(bpy.types.PropertyGroup):
         name="Start at Current Frame", description="Start the clip at the scene's current frame", default=True,
     )
     frame_start: IntProperty(
-        name="Start Frame", description="First frame of the generated clip (when not starting at the current frame)",
-        default=1,
+        name="Start Frame", description="First frame of the generated clip (typing one turns off 'Start at Current Frame')",
+        default=1, update=_fixed_start_chosen,
     )
     intensity: FloatProperty(
         name="Intensity", description="Scales the strength of every expression in the clip", default=1.0, min=0.0,

@@ -24,7 +24,7 @@ def _generate(args: argparse.Namespace) -> int:
     life = LifeOptions(blinks=not args.no_blinks, micro_motion=not args.no_micro_motion,
                        asymmetry=not args.no_asymmetry, seed=args.seed)
     clip = generate(args.instruction, frames=frames, fps=args.fps, reader=args.reader, intensity=args.intensity,
-                    life=life)
+                    life=life, seed=args.seed)
     elapsed = time.perf_counter() - started
     print(clip.plan.summary())
     if out is not None:
@@ -63,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--out", default=None, help="write the clip: .csv = Live Link Face take (Unreal), .json = plan + weights")
     gen.add_argument("--reader", default="lexicon", help="instruction reader: 'lexicon' (baseline)")
     gen.add_argument("--intensity", type=float, default=1.0, help="scale every expression's strength (default 1.0)")
-    gen.add_argument("--seed", type=int, default=0, help="seed of the blinks and micro-motion (same seed, same clip)")
+    gen.add_argument("--seed", type=int, default=0, help="variation seed: another seed, another take of the same instruction (same seed, same clip)")
     gen.add_argument("--no-blinks", action="store_true", help="no spontaneous eye blinks")
     gen.add_argument("--no-micro-motion", action="store_true", help="hold expressions perfectly still")
     gen.add_argument("--no-asymmetry", action="store_true", help="keep left and right exactly symmetric")

@@ -16,6 +16,7 @@ from .motion.trajectory import trajectory
 from .plan import Plan
 from .readers import get_reader
 
+DEFAULT_READER = "lexicon"
 MAX_FRAMES = 100_000  # about 55 minutes at 30 fps
 MAX_FPS = 1000.0
 
@@ -55,19 +56,22 @@ def check_timing(frames: int, fps: float) -> tuple[int, float]:
     return int(frames), float(fps)
 
 
-def generate(instruction: str, frames: int = 120, fps: float = 30.0, reader: str = "lexicon",
-             start_weights: np.ndarray | None = None, intensity: float = 1.0, life: LifeOptions | None = None) -> Clip:
+def generate(instruction: str, frames: int = 120, fps: float = 30.0, reader: str = DEFAULT_READER,
+             start_weights: np.ndarray | None = None, intensity: float = 1.0, life: LifeOptions | None = None,
+             seed: int = 0, encoder: str = "minilm", encoder_weights: str | None = None, device: str = "cpu") -> Clip:
     """Read the instruction, schedule its steps over ``frames`` and ease between them.
 
-    ``life`` switches and seeds the blinks, micro-motion and asymmetry (all on, seed 0, by default).
+    ``seed`` picks the variant: the learned reader's latent sample and the life layer's randomness.
+    ``life`` switches the blinks, micro-motion and asymmetry (all on, with ``seed``, by default).
+    ``encoder``/``encoder_weights``/``device`` choose the text encoder ("minilm", or "clip" with a weights file).
     """
     frames, fps = check_timing(frames, fps)
     if start_weights is not None:
         start_weights = np.clip(np.asarray(start_weights, np.float32).reshape(NUM_CHANNELS), 0.0, 1.0)
-    steps, notes = get_reader(reader).read(instruction)
+    steps, notes = get_reader(reader, encoder, encoder_weights, device).read(instruction, seed=seed)
     if intensity != 1.0:
         steps = [replace(s, anchor=replace(s.anchor, intensity=s.anchor.intensity * float(intensity))) for s in steps]
     plan = schedule(steps, duration=frames / fps, fps=fps, instruction=instruction, notes=tuple(notes),
                     start_weights=start_weights, reader=reader)
-    weights = trajectory(plan, life=life)
+    weights = trajectory(plan, life=life if life is not None else LifeOptions(seed=seed))
     return Clip(plan=plan, weights=weights)

@@ -87,17 +87,23 @@ class _TemplateTarget:
 
 def _icp(target: _TemplateTarget, points: np.ndarray, start: Similarity, iterations: int,
          with_scale: bool) -> Similarity:
+    """Trimmed ICP. With scale, pairs run both ways (template points near the user's surface pull too),
+    which keeps closest-point pairs from shrinking the head."""
     transform = start
+    user_tree = cKDTree(points) if with_scale else None
     for _ in range(iterations):
         moved = transform.apply(points)
         dist, index = target.tree.query(moved)
-        keep = dist <= np.quantile(dist, TRIM)
+        cutoff = np.quantile(dist, TRIM)
+        keep = dist <= cutoff
         source, goal = moved[keep], target.points[index[keep]]
-        step = umeyama(source, goal, with_scale=with_scale)
-        if with_scale:  # damped scale steps: closest-point pairs are biased towards shrinking
-            scale = float(np.clip(step.scale, 0.95, 1.05))
-            step = Similarity(step.rotation, scale, goal.mean(0) - scale * step.rotation @ source.mean(0))
-        transform = transform.then(step)
+        if with_scale:
+            probes = target.points[::4]
+            back, back_index = user_tree.query((probes - transform.translation) @ transform.rotation / transform.scale)
+            near = back * transform.scale <= cutoff
+            source = np.concatenate([source, moved[back_index[near]]])
+            goal = np.concatenate([goal, probes[near]])
+        transform = transform.then(umeyama(source, goal, with_scale=with_scale))
     return transform
 
 

@@ -92,7 +92,7 @@ class TriangleSurface:
         self.tree = cKDTree(self.centroids)
 
     def closest(self, points: np.ndarray, candidates: int = 12, normals: np.ndarray | None = None,
-                min_normal_dot: float = 0.0, chunk: int = 100_000) -> SurfaceHits:
+                min_normal_dot: float = 0.0, chunk: int = 20_000) -> SurfaceHits:
         """Closest point on the surface for each of ``points`` (Q, 3).
 
         Searches the ``candidates`` triangles with the nearest centroids; with ``normals``, triangles

@@ -17,7 +17,7 @@ from scipy.sparse import coo_matrix, diags
 from scipy.sparse.linalg import splu
 from scipy.spatial import cKDTree
 
-from .align import Similarity, umeyama
+from .align import Similarity
 from .mesh import TriangleSurface, vertex_normals
 from .template import Template
 
@@ -71,52 +71,67 @@ def _correspondences(template: Template, skin: np.ndarray, user: UserSurface, tr
                   np.concatenate([targets_a, user.points[user_sample][ok]]), np.concatenate([normals_a, tri_normals[ok]]))
 
 
-def fit_identity(template: Template, user: UserSurface, landmarks: np.ndarray | None, iterations: int = 6,
+def fit_identity(template: Template, user: UserSurface, landmarks: np.ndarray | None, iterations: int = 8,
                  rng: np.random.Generator | None = None) -> tuple[np.ndarray, Similarity]:
-    """Identity coefficients (40,) and a correcting similarity (applied to the user's points).
+    """Identity coefficients (K,) and a correcting similarity (applied to the user's points), solved jointly.
 
-    ``landmarks`` (8, 3) are user landmark positions in the template frame (LANDMARK_NAMES order) or None.
+    Each iteration linearizes the similarity (small rotation, translation, log-scale about the
+    user's centroid) and solves it together with the identity coefficients (Gaussian prior on
+    those only) from point-to-plane rows, Gauss-Newton style. ``landmarks`` (8, 3) are user
+    landmark positions in the template frame (LANDMARK_NAMES order) or None.
     """
     rng = rng or np.random.default_rng(0)
     neutral = template.neutral
-    modes = template.model.identity.astype(np.float64)  # K x V x 3
+    modes = template.shape_modes  # K x V x 3
     num_modes = len(modes)
     coeffs = np.zeros(num_modes)
     correction = Similarity(np.eye(3), 1.0, np.zeros(3))
     template_sample = template.skin_vertices[rng.permutation(len(template.skin_vertices))[:4000]]
     user_sample = rng.permutation(len(user.points))[:4000]
     landmark_ids = np.array(list(template.landmark_vertices.values()))
-    points = user.points
     for step in range(iterations):
-        current = UserSurface(correction.apply(points), user.normals @ correction.rotation.T, user.triangles)
-        tree = cKDTree(current.points)
+        current = UserSurface(correction.apply(user.points), user.normals @ correction.rotation.T, user.triangles)
+        centre = current.points.mean(0)
         skin = neutral + np.tensordot(coeffs, modes, axes=1)
         max_distance = template.interocular * (0.5 if step == 0 else 0.25)
-        pairs = _correspondences(template, skin, current, tree, template_sample, user_sample, max_distance)
-        # point-to-plane rows: n . (sum_j w_j (neutral + modes c)[v_j] - target) = 0
+        pairs = _correspondences(template, skin, current, cKDTree(current.points), template_sample, user_sample, max_distance)
+        normals, targets = pairs.normals, pairs.targets
         basis = np.einsum("pj,kpjd->pkd", pairs.weights, modes[:, pairs.rows])  # P x K x 3
-        rows = np.einsum("pkd,pd->pk", basis, pairs.normals)
         base = (pairs.weights[..., None] * neutral[pairs.rows]).sum(1)
-        rhs = ((pairs.targets - base) * pairs.normals).sum(1)
-        system = rows.T @ rows / NOISE ** 2 + np.eye(num_modes)
-        vector = rows.T @ rhs / NOISE ** 2
+        if landmarks is not None:  # three axis-aligned rows per landmark
+            moved = correction.apply(landmarks)
+            axes = np.tile(np.eye(3), (len(landmark_ids), 1))
+            normals = np.concatenate([normals, axes])
+            targets = np.concatenate([targets, np.repeat(moved, 3, axis=0)])
+            basis = np.concatenate([basis, np.repeat(modes[:, landmark_ids].transpose(1, 0, 2), 3, axis=0)])
+            base = np.concatenate([base, np.repeat(neutral[landmark_ids], 3, axis=0)])
+        weights = np.ones(len(normals))
         if landmarks is not None:
-            lm_basis = modes[:, landmark_ids].transpose(1, 2, 0).reshape(-1, num_modes)
-            lm_rhs = (correction.apply(landmarks) - neutral[landmark_ids]).reshape(-1)
-            system += LANDMARK_WEIGHT * lm_basis.T @ lm_basis / NOISE ** 2
-            vector += LANDMARK_WEIGHT * lm_basis.T @ lm_rhs / NOISE ** 2
-        coeffs = np.linalg.solve(system, vector)
-        # similarity update from the same pairs (user side -> template side)
-        skin = neutral + np.tensordot(coeffs, modes, axes=1)
-        template_side = (pairs.weights[..., None] * skin[pairs.rows]).sum(1)
-        source, goal = pairs.targets, template_side
-        weights = np.ones(len(source))
-        if landmarks is not None:
-            source = np.concatenate([source, correction.apply(landmarks)])
-            goal = np.concatenate([goal, skin[landmark_ids]])
-            weights = np.concatenate([weights, np.full(len(landmark_ids), LANDMARK_WEIGHT * len(weights) / 200.0)])
-        correction = correction.then(umeyama(source, goal, weights))
+            weights[-3 * len(landmark_ids):] = LANDMARK_WEIGHT
+        arm = targets - centre
+        # n . (base + basis c - (target + s*arm + w x arm + t)) = 0, unknowns [c, s, w, t]
+        rows = np.concatenate([np.einsum("pkd,pd->pk", basis, normals), -(normals * arm).sum(1, keepdims=True),
+                               -np.cross(arm, normals), -normals], axis=1)
+        rhs = ((targets - base) * normals).sum(1)
+        prior = np.zeros(num_modes + 7)
+        prior[:num_modes] = 1.0
+        weighted = rows * (weights / NOISE ** 2)[:, None]
+        solution = np.linalg.solve(weighted.T @ rows + np.diag(prior) + 1e-9 * np.eye(num_modes + 7), weighted.T @ rhs)
+        coeffs = solution[:num_modes]
+        scale, omega, shift = float(np.exp(solution[num_modes])), solution[num_modes + 1:num_modes + 4], solution[num_modes + 4:]
+        rotation = _rotation_from_vector(omega)
+        step_transform = Similarity(rotation, scale, centre + shift - scale * rotation @ centre)
+        correction = correction.then(step_transform)
     return coeffs, correction
+
+
+def _rotation_from_vector(omega: np.ndarray) -> np.ndarray:
+    angle = float(np.linalg.norm(omega))
+    if angle < 1e-12:
+        return np.eye(3)
+    k = omega / angle
+    skew = np.array([[0, -k[2], k[1]], [k[2], 0, -k[0]], [-k[1], k[0], 0]])
+    return np.eye(3) + np.sin(angle) * skew + (1 - np.cos(angle)) * skew @ skew
 
 
 def fit_free_form(template: Template, start: np.ndarray, user: UserSurface, landmarks: np.ndarray | None,

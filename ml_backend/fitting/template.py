@@ -48,6 +48,7 @@ class Template:
     skin_laplacian: csr_matrix  # over skin_vertices
     landmark_vertices: dict[str, int]
     neutral_normals: np.ndarray  # V x 3
+    shape_modes: np.ndarray  # K x V x 3 identity modes without their similarity part (see shape_only_modes)
 
     @property
     def neutral(self) -> np.ndarray:
@@ -63,6 +64,25 @@ class Template:
         """Landmark positions (8, 3) on ``vertices`` (default: the neutral head), in LANDMARK_NAMES order."""
         source = self.neutral if vertices is None else vertices
         return np.array([source[self.landmark_vertices[n]] for n in LANDMARK_NAMES])
+
+
+def shape_only_modes(neutral: np.ndarray, modes: np.ndarray, skin: np.ndarray) -> np.ndarray:
+    """Identity modes minus their least-squares translation, rotation and uniform-scale parts (over the skin).
+
+    ICT's first identity mode is about 90% a uniform scale: a larger head and a scaled head look
+    the same, so the fit lets the similarity transform carry position, orientation and size
+    (expressions then scale with the head) and the modes carry only the shape.
+    """
+    centre = neutral[skin].mean(0)
+    offset = neutral - centre
+    generators = [np.tile(axis, (len(neutral), 1)) for axis in np.eye(3)]
+    generators += [np.cross(axis, offset) for axis in np.eye(3)]
+    generators.append(offset)
+    basis = np.stack([g[skin].reshape(-1) for g in generators], axis=1)  # 3S x 7
+    full = np.stack([g.reshape(-1) for g in generators], axis=1)  # 3V x 7
+    flat = modes.reshape(len(modes), -1)
+    coeffs = np.linalg.lstsq(basis, modes[:, skin].reshape(len(modes), -1).T, rcond=None)[0]  # 7 x K
+    return (flat - (full @ coeffs).T).reshape(modes.shape)
 
 
 def _triangles_of(model: FaceModel, triangles: np.ndarray, tri_material: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
@@ -95,4 +115,5 @@ def build_template(model: FaceModel) -> Template:
         skin_vertices=skin_vertices, skin_local_triangles=skin_local,
         skin_laplacian=graph_laplacian(len(skin_vertices), skin_local),
         landmark_vertices=landmarks, neutral_normals=vertex_normals(neutral, triangles),
+        shape_modes=shape_only_modes(neutral, model.identity.astype(np.float64), skin_vertices),
     )

@@ -215,7 +215,7 @@ def _has_sides(concept: Concept) -> bool:
 
 
 TRAIN_COUNTS = {"single_rounds": 10, "side": 1500, "combine": 2500, "join": 1000, "sequence": 4500, "negative": 2600}
-EVAL_COUNTS = {"single_rounds": 1, "side": 60, "combine": 120, "join": 60, "sequence": 160, "negative": 80}
+EVAL_COUNTS = {"single_rounds": 2, "side": 60, "combine": 120, "join": 60, "sequence": 160, "negative": 80}
 
 
 def build_corpus(split: str = "train", seed: int = 0, counts: dict[str, int] | None = None) -> list[Example]:

@@ -60,8 +60,8 @@ class LexiconReader:
         best = scores.argmax(axis=1)
         return [(owners[b], float(scores[i, b])) for i, b in enumerate(best)]
 
-    def read(self, instruction: str) -> tuple[list[Step], list[str]]:
-        """Steps the instruction names, and notes on what was understood or ignored."""
+    def read(self, instruction: str, seed: int | None = None) -> tuple[list[Step], list[str]]:
+        """Steps the instruction names, and notes on what was understood or ignored (``seed``: unused, no variants)."""
         _, notes = clean(instruction)
         phrases = split_steps(instruction)
         concepts = all_concepts()

@@ -144,11 +144,12 @@ ENCODERS = {"minilm": MiniLMEncoder, "clip": ClipEncoder}
 
 
 @lru_cache(maxsize=4)
-def create_encoder(name: str = "minilm", weights: str | None = None, allow_network: bool = False) -> TextEncoder:
-    """Build (once per process) the named text encoder."""
+def create_encoder(name: str = "minilm", weights: str | None = None, allow_network: bool = False,
+                   device: str = "cpu") -> TextEncoder:
+    """Build (once per process) the named text encoder on ``device`` ("cpu" or "cuda")."""
     _offline_unless_allowed(allow_network)
     if name not in ENCODERS:
         raise I2FETError(f"Unknown text encoder '{name}'; choose one of {sorted(ENCODERS)}.")
     if name == "clip":
-        return ClipEncoder(weights=weights)
-    return MiniLMEncoder()
+        return ClipEncoder(weights=weights, device=device)
+    return MiniLMEncoder(device=device)

@@ -10,6 +10,8 @@ import importlib
 BENCHMARKS = (
     "tests.benchmarks.ground_floor",
     "ml_backend.motion.evaluate",
+    "ml_backend.fitting.evaluate",
+    "tests.benchmarks.addon_bench",
 )
 
 

@@ -1,0 +1,15 @@
+"""Any head: fit the ICT template to a user's head and transfer the 52 expression shapes onto its vertices.
+
+Pure numpy/scipy. ``fit_head`` (alignment, landmarks, identity modes, free-form fit, binding)
+and ``expression_deltas`` (52 shape-key offsets per part, in mesh-local coordinates) are the
+entry points; ``detect_landmarks`` gives the automatic landmarks for review.
+"""
+
+from .errors import HeadFitError, LandmarkError, NotAHeadError
+from .fit import MAX_VERTICES, HeadFit, HeadPart, detect_landmarks, expression_deltas, fit_head
+from .presets import PRESETS, load_mapping, map_keys, save_mapping
+from .template import LANDMARK_LABELS, LANDMARK_NAMES, load_template
+
+__all__ = ["HeadFitError", "LandmarkError", "NotAHeadError", "HeadFit", "HeadPart", "MAX_VERTICES", "detect_landmarks",
+           "expression_deltas", "fit_head", "PRESETS", "map_keys", "save_mapping", "load_mapping", "LANDMARK_NAMES",
+           "LANDMARK_LABELS", "load_template"]

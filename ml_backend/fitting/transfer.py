@@ -1,0 +1,135 @@
+"""Deformation transfer: each user vertex moves as its closest point on the fitted template moves.
+
+A user vertex is bound to a point of a fitted-template triangle (barycentric coordinates) plus an
+offset along that triangle's normal. Under an expression the bound point moves with the
+template's expression delta, re-expressed in the fitted surface's local frame (the rotation that
+takes the ICT neutral's normal to the fitted normal), and the offset follows the rotation of the
+triangle's normal. Vertices far from the template (hair, shoulders) fade to no motion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import csr_matrix
+
+from .mesh import TriangleSurface, adjacency, face_normals, vertex_normals
+from .template import Template
+
+FADE_START = 0.12  # distance to the template (fraction of the interocular distance) where motion starts fading
+FADE_END = 0.45  # ... and where it has faded out
+
+
+@dataclass(frozen=True)
+class Binding:
+    """Where each user vertex sits on the fitted template (arrays of length N)."""
+
+    triangle: np.ndarray  # N x 3 template vertex ids of the bound triangle
+    barycentric: np.ndarray  # N x 3
+    offset: np.ndarray  # N, signed distance along the triangle normal
+    weight: np.ndarray  # N, 1 = moves fully, 0 = does not move
+    agreement: np.ndarray  # N, cosine between the vertex normal and the bound triangle's normal (1 without normals)
+
+
+def bind(template: Template, fitted: np.ndarray, points: np.ndarray, normals: np.ndarray | None,
+         triangles: np.ndarray) -> Binding:
+    """Bind template-frame ``points`` to the closest of ``triangles`` of the fitted template."""
+    surface = TriangleSurface(fitted, triangles)
+    hits = surface.closest(points, candidates=8, normals=normals, min_normal_dot=0.0)
+    tri_normals = surface.normals[hits.triangle]
+    offset = ((points - hits.point) * tri_normals).sum(1)
+    unit = template.interocular
+    fade = np.clip((hits.distance / unit - FADE_START) / (FADE_END - FADE_START), 0.0, 1.0)
+    weight = 1.0 - fade * fade * (3 - 2 * fade)
+    agreement = (tri_normals * normals).sum(1) if normals is not None else np.ones(len(points))
+    return Binding(triangles[hits.triangle], hits.barycentric, offset, weight, agreement)
+
+
+def fill_unreliable(deltas: np.ndarray, triangles: np.ndarray, agreement: np.ndarray, threshold: float = 0.5,
+                    iterations: int = 20) -> np.ndarray:
+    """Replace the deltas of vertices bound to a surface facing elsewhere (a nostril's inside, the far side of
+    a lip) by the average of their mesh neighbours, keeping the reliable ones fixed (harmonic fill).
+
+    Without this, a vertex bound to the wrong sheet moves unlike its neighbours and shows as a crease.
+    Vertices near openings (eyelid and lip margins) are left alone: there the sheets fold legitimately.
+    """
+    if len(triangles) == 0:
+        return deltas
+    full = adjacency(deltas.shape[1], triangles)
+    near_rim = _near_boundary(full, triangles, deltas.shape[1], rings=2)
+    unreliable = np.flatnonzero((agreement < threshold) & ~near_rim)
+    if len(unreliable) == 0:
+        return deltas
+    graph = full[unreliable]
+    degree = np.maximum(np.asarray(graph.sum(1)).ravel(), 1.0)[:, None]
+    flat = deltas.transpose(1, 0, 2).reshape(deltas.shape[1], -1).copy()  # N x 52*3
+    for _ in range(iterations):
+        flat[unreliable] = (graph @ flat) / degree
+    return flat.reshape(deltas.shape[1], deltas.shape[0], 3).transpose(1, 0, 2).astype(deltas.dtype)
+
+
+def _near_boundary(graph, triangles: np.ndarray, count: int, rings: int) -> np.ndarray:
+    """Vertices within ``rings`` edges of an open boundary (eye and mouth openings), where the sheets fold."""
+    edges = np.sort(np.concatenate([triangles[:, [0, 1]], triangles[:, [1, 2]], triangles[:, [2, 0]]]), axis=1)
+    unique, uses = np.unique(edges, axis=0, return_counts=True)
+    mask = np.zeros(count, dtype=bool)
+    mask[unique[uses == 1].ravel()] = True
+    for _ in range(rings):
+        mask |= (graph @ mask.astype(np.float64)) > 0
+    return mask
+
+
+def frame_rotations(source_normals: np.ndarray, target_normals: np.ndarray) -> np.ndarray:
+    """Per-vertex minimal rotations (N, 3, 3) turning ``source_normals`` onto ``target_normals``."""
+    axis = np.cross(source_normals, target_normals)
+    sin = np.linalg.norm(axis, axis=1)
+    cos = np.clip((source_normals * target_normals).sum(1), -1.0, 1.0)
+    k = axis / np.maximum(sin, 1e-12)[:, None]
+    skew = np.zeros((len(k), 3, 3))
+    skew[:, 0, 1], skew[:, 0, 2], skew[:, 1, 2] = -k[:, 2], k[:, 1], -k[:, 0]
+    skew -= skew.transpose(0, 2, 1)
+    eye = np.broadcast_to(np.eye(3), skew.shape)
+    return eye + sin[:, None, None] * skew + (1 - cos)[:, None, None] * skew @ skew
+
+
+def template_expression_deltas(template: Template, fitted: np.ndarray, identity_head: np.ndarray) -> np.ndarray:
+    """The 52 expression deltas (52, V, 3) carried into the fitted surface's local frames.
+
+    Within the ICT identity space the deltas stay as they are (that is the model: an identity's
+    expression is identity + delta); the free-form part of the fit, which goes beyond the model,
+    turns them with the surface: the rotation from ``identity_head``'s normals to ``fitted``'s.
+    """
+    rotations = frame_rotations(vertex_normals(identity_head, template.triangles), vertex_normals(fitted, template.triangles))
+    return np.einsum("vij,kvj->kvi", rotations, template.model.deltas.astype(np.float64))
+
+
+def transfer_deltas(binding: Binding, fitted: np.ndarray, deltas: np.ndarray, to_local: np.ndarray | None = None,
+                    chunk: int = 20_000) -> np.ndarray:
+    """Per-user-vertex deltas (52, N, 3) float32 from the carried template deltas (52, V, 3).
+
+    ``to_local`` (3 x 3) maps template-frame offsets into the part's mesh coordinates. Works in
+    vertex chunks so memory stays near the size of the result.
+    """
+    count = len(binding.offset)
+    num_shapes, num_vertices = deltas.shape[:2]
+    linear = np.eye(3) if to_local is None else to_local
+    flat = deltas.transpose(1, 0, 2).reshape(num_vertices, -1).astype(np.float32)  # V x 52*3
+    moving = [k for k in range(num_shapes) if np.any(deltas[k])]
+    result = np.zeros((num_shapes, count, 3), dtype=np.float32)
+    for start in range(0, count, chunk):
+        rows = slice(start, min(start + chunk, count))
+        triangle, offset = binding.triangle[rows], binding.offset[rows]
+        size = len(offset)
+        index = np.repeat(np.arange(size), 3)
+        interp = csr_matrix((binding.barycentric[rows].reshape(-1), (index, triangle.reshape(-1))), shape=(size, num_vertices))
+        moved = (interp @ flat).reshape(size, num_shapes, 3).astype(np.float64)
+        used, inverse = np.unique(triangle, axis=0, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        rest_normals = face_normals(fitted, used)
+        for k in moving:  # the offset from the surface turns with the surface
+            turn = face_normals(fitted + deltas[k], used) - rest_normals
+            moved[:, k] += offset[:, None] * turn[inverse]
+        moved *= binding.weight[rows, None, None]
+        result[:, rows] = (moved @ linear.T).transpose(1, 0, 2)
+    return result

@@ -13,35 +13,16 @@ from collections.abc import Sequence
 import bpy
 
 from .errors import BlenderIOError
-from .fbx_io import _animated_frame_range
+from .export_scope import check_export, ensure_addon, imported_objects, selected_for_export
 
 _GLTF_ADDON = "io_scene_gltf2"
 
 
 def export_gltf(filepath: str, objects: Sequence[bpy.types.Object], frame_range: tuple[int, int] | None = None) -> None:
     """Write ``objects`` with their shape-key animation as .glb (or .gltf by extension)."""
-    if not objects:
-        raise BlenderIOError("Nothing to export: pick at least one object.")
-    directory = os.path.dirname(os.path.abspath(filepath))
-    if not os.path.isdir(directory):
-        raise BlenderIOError(f"The folder '{directory}' does not exist.")
-    _ensure_addon()
-    context = bpy.context
-    view_layer, scene = context.view_layer, context.scene
-    for obj in objects:
-        if view_layer.objects.get(obj.name) != obj:
-            raise BlenderIOError(f"'{obj.name}' is not in the current view layer, so it cannot be exported.")
-    start, end = frame_range or _animated_frame_range(objects) or (scene.frame_start, scene.frame_end)
-    selected = [obj for obj in view_layer.objects if obj.select_get()]
-    active = view_layer.objects.active
-    saved_range = (scene.frame_start, scene.frame_end)
-    try:
-        for obj in selected:
-            obj.select_set(False)
-        for obj in objects:
-            obj.select_set(True)
-        view_layer.objects.active = objects[0]
-        scene.frame_start, scene.frame_end = start, end
+    check_export(filepath, objects)
+    ensure_addon(_GLTF_ADDON, "glTF")
+    with selected_for_export(objects, frame_range):
         result = bpy.ops.export_scene.gltf(
             filepath=filepath,
             check_existing=False,
@@ -55,13 +36,6 @@ def export_gltf(filepath: str, objects: Sequence[bpy.types.Object], frame_range:
             export_frame_range=True,
             export_animation_mode="ACTIVE_ACTIONS",
         )
-    finally:
-        scene.frame_start, scene.frame_end = saved_range
-        for obj in view_layer.objects:
-            obj.select_set(False)
-        for obj in selected:
-            obj.select_set(True)
-        view_layer.objects.active = active
     if "FINISHED" not in result:
         raise BlenderIOError(f"The glTF exporter could not write '{filepath}'.")
 
@@ -70,19 +44,9 @@ def import_gltf(filepath: str) -> list[bpy.types.Object]:
     """Import a glTF file and return the objects it added."""
     if not os.path.isfile(filepath):
         raise BlenderIOError(f"There is no glTF file at '{filepath}'.")
-    _ensure_addon()
+    ensure_addon(_GLTF_ADDON, "glTF")
     before = {obj.name for obj in bpy.data.objects}
     result = bpy.ops.import_scene.gltf(filepath=filepath)
     if "FINISHED" not in result:
         raise BlenderIOError(f"The glTF importer could not read '{filepath}'.")
-    return [obj for obj in bpy.data.objects if obj.name not in before]
-
-
-def _ensure_addon() -> None:
-    if _GLTF_ADDON in bpy.context.preferences.addons:
-        return
-    import addon_utils
-
-    addon_utils.enable(_GLTF_ADDON, default_set=True)
-    if _GLTF_ADDON not in bpy.context.preferences.addons:
-        raise BlenderIOError("Blender's glTF add-on could not be enabled; enable it in Preferences > Add-ons.")
+    return imported_objects(before)

@@ -116,6 +116,18 @@ def cmd_fit_timing(args: argparse.Namespace) -> None:
         + (["--reset"] if args.reset else []), env=child_env())
 
 
+def cmd_train(args: argparse.Namespace) -> None:
+    python = setup()
+    run([python, "-m", "ml_backend.ifed.train", *args.extra], env=child_env())
+
+
+def cmd_eval(args: argparse.Namespace) -> None:
+    python = setup()
+    run([python, "-m", "ml_backend.ifed.evaluate", *args.extra], env=child_env())
+    if args.judge:
+        run([python, "-m", "ml_backend.ifed.judge"], env=child_env())
+
+
 def cmd_docs(args: argparse.Namespace) -> None:
     python = setup()
     run([python, "-m", "docs.make_figures"], env=child_env())
@@ -230,6 +242,14 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("bench", help="print speed and memory figures").set_defaults(func=cmd_bench)
     commands.add_parser("docs", help="regenerate the pictures in docs/").set_defaults(func=cmd_docs)
 
+    train = commands.add_parser("train", help="train the IFED instruction model (2 CPU cores, minutes); "
+                                "other arguments go to ml_backend.ifed.train (see its --help)")
+    train.set_defaults(func=cmd_train)
+    evaluate = commands.add_parser("eval", help="held-out evaluation of IFED against the lexicon baseline; "
+                                   "other arguments go to ml_backend.ifed.evaluate")
+    evaluate.add_argument("--judge", action="store_true", help="also render held-out apexes and read them back with MediaPipe")
+    evaluate.set_defaults(func=cmd_eval)
+
     fit = commands.add_parser("fit-timing", help="fit the transition timing to your Live Link Face takes (used from then on)")
     fit.add_argument("takes", nargs="*", help="Live Link Face CSV takes")
     fit.add_argument("--dry-run", action="store_true", help="print the fitted parameters without saving them")
@@ -239,9 +259,9 @@ def main(argv: list[str] | None = None) -> None:
     extension.add_argument("--out", default=str(ROOT / "dist"), help="output folder for the zip")
     extension.set_defaults(func=cmd_extension)
     args, extra = parser.parse_known_args(argv)
-    if extra and args.command != "test":
+    if extra and args.command not in ("test", "train", "eval"):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    args.pytest_args = extra
+    args.pytest_args = args.extra = extra
     try:
         args.func(args)
     except subprocess.CalledProcessError as error:

@@ -8,6 +8,7 @@ Cycles through ``i2fet_blender.judge_render``.
 from __future__ import annotations
 
 import tempfile
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +37,7 @@ def make_figures(out_dir: Path, count: int = COUNT, size: int = 256, samples: in
     work = Path(tempfile.mkdtemp(prefix="i2fet-ifed-sheet-"))
     images = {name: render(weights, work / str(i), size=size, samples=samples)
               for i, (name, weights) in enumerate(columns.items())}
-    figure, axes = plt.subplots(len(examples), 3, figsize=(7.5, 2.5 * len(examples)))
+    figure, axes = plt.subplots(len(examples), 3, figsize=(8.0, 2.5 * len(examples)))
     for row, example in enumerate(examples):
         for col, name in enumerate(columns):
             axis = axes[row, col]
@@ -45,9 +46,10 @@ def make_figures(out_dir: Path, count: int = COUNT, size: int = 256, samples: in
             axis.set_yticks([])
             if row == 0:
                 axis.set_title(name, fontsize=10)
-        axes[row, 0].set_ylabel(f"\"{example.text}\"\n({example.targets[0].label})", fontsize=8)
+        words = textwrap.fill(f"\"{example.text}\"", 28)
+        axes[row, 0].set_ylabel(f"{words}\n({example.targets[0].label})", fontsize=7)
     figure.suptitle("Held-out instructions (unseen words and sentence shapes)", fontsize=11)
-    figure.tight_layout()
+    figure.tight_layout(rect=(0.0, 0.0, 1.0, 0.985))
     out = Path(out_dir) / "ifed_heldout_sheet.png"
     out.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(out, dpi=80)

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from .errors import I2FETError
+from .readers import DEFAULT_READER, READERS
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -61,7 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--seconds", type=float, default=None, help="length in seconds instead of --frames")
     gen.add_argument("--fps", type=float, default=30.0, help="frame rate (default 30; 23.976 and other rates are fine)")
     gen.add_argument("--out", default=None, help="write the clip: .csv = Live Link Face take (Unreal), .json = plan + weights")
-    gen.add_argument("--reader", default="lexicon", help="instruction reader: 'lexicon' (baseline)")
+    gen.add_argument("--reader", default=DEFAULT_READER, choices=READERS,
+                     help=f"instruction reader: 'ifed' (the learned model) or 'lexicon' (the baseline); default {DEFAULT_READER}")
     gen.add_argument("--intensity", type=float, default=1.0, help="scale every expression's strength (default 1.0)")
     gen.add_argument("--seed", type=int, default=0, help="variation seed: another seed, another take of the same instruction (same seed, same clip)")
     gen.add_argument("--no-blinks", action="store_true", help="no spontaneous eye blinks")

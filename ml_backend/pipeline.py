@@ -14,9 +14,8 @@ from .motion.life import LifeOptions
 from .motion.schedule import schedule
 from .motion.trajectory import trajectory
 from .plan import Plan
-from .readers import get_reader
+from .readers import DEFAULT_READER, get_reader
 
-DEFAULT_READER = "lexicon"
 MAX_FRAMES = 100_000  # about 55 minutes at 30 fps
 MAX_FPS = 1000.0
 

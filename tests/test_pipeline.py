@@ -15,10 +15,14 @@ from ml_backend.pipeline import MAX_FRAMES, generate
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 
 
-def test_smile_turning_into_surprise_reaches_both_and_returns():
-    clip = generate("a faint smile that slowly turns into open-mouthed surprise, then back to neutral", frames=120, fps=30)
+@pytest.mark.parametrize("reader", ["lexicon", "ifed"])
+def test_smile_turning_into_surprise_reaches_both_and_returns(reader):
+    clip = generate("a faint smile that slowly turns into open-mouthed surprise, then back to neutral", frames=120, fps=30,
+                    reader=reader)
     labels = [s.anchor.label for s in clip.plan.segments]
-    assert labels[0] == "smile" and labels[-1] == "neutral" and "surpris" in labels[1]
+    assert len(labels) == 3 and labels[-1] == "neutral"
+    if reader == "lexicon":
+        assert labels[0] == "smile" and "surpris" in labels[1]
     w = clip.weights
     assert w.shape == (120, 52) and np.isfinite(w).all() and w.min() >= 0 and w.max() <= 1
     smile_apex = int(np.ceil(clip.plan.segments[0].apex * 30))
@@ -26,7 +30,7 @@ def test_smile_turning_into_surprise_reaches_both_and_returns():
     assert w[smile_apex, INDEX["mouthSmileLeft"]] < 0.5  # "faint"
     surprise_apex = int(np.ceil(clip.plan.segments[1].apex * 30))
     assert w[surprise_apex, INDEX["browInnerUp"]] > 0.5 and w[surprise_apex, INDEX["jawOpen"]] > 0.1
-    np.testing.assert_allclose(w[-1], 0, atol=1e-4)
+    np.testing.assert_allclose(w[-1], 0, atol=1e-3)
 
 
 @pytest.mark.parametrize("instruction,expected", [
@@ -35,7 +39,7 @@ def test_smile_turning_into_surprise_reaches_both_and_returns():
     ("angry, turning into disgust and back", ["anger", "disgust", "neutral"]),
 ])
 def test_transitions_are_decomposed(instruction, expected):
-    clip = generate(instruction, frames=90, fps=30)
+    clip = generate(instruction, frames=90, fps=30, reader="lexicon")
     labels = [s.anchor.label for s in clip.plan.segments]
     if isinstance(expected, int):
         assert len(labels) == expected
@@ -56,15 +60,17 @@ def test_empty_prompts_are_refused(prompt):
         generate(prompt, frames=10)
 
 
-def test_unknown_prompt_says_so_and_falls_back_to_nothing():
+@pytest.mark.parametrize("reader", ["lexicon", "ifed"])
+def test_unknown_prompt_says_so_and_falls_back_to_nothing(reader):
     with pytest.raises(BadInstructionError, match="does not|Nothing"):
-        generate("a red car", frames=10)
+        generate("a red car", frames=10, reader=reader)
 
 
-def test_partly_known_prompt_is_visible_in_the_notes():
-    clip = generate("a smile then a red car", frames=30)
+@pytest.mark.parametrize("reader", ["lexicon", "ifed"])
+def test_partly_known_prompt_is_visible_in_the_notes(reader):
+    clip = generate("a smile then a red car", frames=30, reader=reader)
     assert any("skipped" in note for note in clip.plan.notes)
-    assert [s.anchor.label for s in clip.plan.segments] == ["smile"]
+    assert len(clip.plan.segments) == 1 and clip.plan.segments[0].anchor.target[INDEX["mouthSmileLeft"]] > 0.3
 
 
 @pytest.mark.parametrize("frames", [0, -5, 1e9, MAX_FRAMES + 1, 2.5, float("nan")])
@@ -88,9 +94,10 @@ def _cli(*args):
 
 
 def test_cli_writes_csv_and_json_and_prints_the_plan(tmp_path):
-    result = _cli("generate", "a big grin then surprise", "--frames", "40", "--out", str(tmp_path / "c.json"))
+    result = _cli("generate", "a big grin then surprise", "--frames", "40", "--reader", "lexicon", "--out",
+                  str(tmp_path / "c.json"))
     assert result.returncode == 0, result.stderr
-    assert "grin" in result.stdout and "surprise" in result.stdout and "Plan" in result.stdout
+    assert "grin" in result.stdout and "surprise" in result.stdout and "Plan (lexicon" in result.stdout
     payload = json.loads((tmp_path / "c.json").read_text())
     assert len(payload["frames"]) == 40 and len(payload["channels"]) == 52
     result = _cli("generate", "smile", "--frames", "12", "--out", str(tmp_path / "c.csv"))
@@ -99,7 +106,7 @@ def test_cli_writes_csv_and_json_and_prints_the_plan(tmp_path):
 
 def test_cli_help_explains_every_option_and_errors_are_clean(tmp_path):
     helptext = _cli("generate", "--help").stdout
-    for option in ("--frames", "--seconds", "--fps", "--out", "--reader", "--intensity"):
+    for option in ("--frames", "--seconds", "--fps", "--out", "--reader", "--intensity", "--seed", "--no-blinks"):
         assert option in helptext
     bad = _cli("generate", "   ", "--frames", "10")
     assert bad.returncode == 2 and "empty" in bad.stderr and "Traceback" not in bad.stderr

@@ -19,9 +19,9 @@ bl_info = {
 
 import bpy  # noqa: E402
 
-from . import clip_operators, head_fit_ui, io_operators, operators, panel, preferences, properties  # noqa: E402
+from . import clip_operators, head_fit_ui, io_operators, key_mapping, operators, panel, preferences, properties  # noqa: E402
 
-_MODULES = (properties, preferences, operators, clip_operators, io_operators, panel, head_fit_ui)
+_MODULES = (properties, preferences, operators, clip_operators, io_operators, panel, head_fit_ui, key_mapping)
 
 
 def register() -> None:

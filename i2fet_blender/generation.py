@@ -13,7 +13,7 @@ import numpy as np
 
 from . import bridge
 from .clip_store import ClipInfo
-from .clip_writer import drivable_keys, write_clip
+from .clip_writer import drivable_keys, key_map_for, write_clip
 from .head_checks import FACE_MODEL_TAG, ICT_TAG_VALUE, GenerationError, check_target, is_ict_head
 
 __all__ = ["FACE_MODEL_TAG", "ICT_TAG_VALUE", "GenerationError", "GenerationResult", "action_name", "check_target",
@@ -40,13 +40,10 @@ def action_name(prompt: str) -> str:
 
 def load_model_for(obj: bpy.types.Object):
     """The ICT face model, or None when it is unavailable but the mesh has its own ARKit keys."""
-    arkit = bridge.arkit()
     try:
         return bridge.face_model()
     except bridge.errors().I2FETError as error:
-        from .blender_io.shape_keys import find_arkit_keys
-
-        if find_arkit_keys(obj, arkit.canonical_name):
+        if key_map_for(obj).keys:
             return None
         raise GenerationError(str(error)) from error
 

@@ -11,9 +11,10 @@ from scipy.spatial import ConvexHull, Delaunay
 from ml_backend.arkit import INDEX
 from ml_backend.errors import I2FETError
 from ml_backend.fitting import (HeadFitError, HeadPart, LandmarkError, NotAHeadError, detect_landmarks, expression_deltas,
-                                fit_head, load_mapping, map_keys, save_mapping)
+                                fit_head)
 from ml_backend.fitting.foreign import makehuman_body, mediapipe_face
 from ml_backend.fitting.template import load_template
+from ml_backend.key_presets import KeyMappingError, load_mapping, map_keys, save_mapping
 
 Z_UP = np.array([[1.0, 0, 0, 0], [0, 0, -1, 0], [0, 1, 0, 0], [0, 0, 0, 1]])  # Y-up data shown Z-up, as Blender imports it
 
@@ -150,5 +151,5 @@ def test_naming_presets_and_saved_tables(tmp_path):
     assert "jawOpen" in missing and "mouthSmileRight" in missing
     path = save_mapping(tmp_path / "map.json", mapping)
     assert load_mapping(path) == mapping
-    with pytest.raises(HeadFitError, match="Unknown naming preset"):
+    with pytest.raises(KeyMappingError, match="Unknown naming preset"):
         map_keys([], "nope")

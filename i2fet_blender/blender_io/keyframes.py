@@ -30,7 +30,7 @@ _LINEAR = bpy.types.Keyframe.bl_rna.properties["interpolation"].enum_items["LINE
 
 def write_weight_animation(
     obj: bpy.types.Object,
-    key_names: Mapping[str, str],
+    key_names: Mapping[str, str | Sequence[str]],
     channel_names: Sequence[str],
     weights: np.ndarray,
     start_frame: int,
@@ -39,10 +39,11 @@ def write_weight_animation(
 ) -> bpy.types.Action:
     """Key ``weights`` (T x C, columns in ``channel_names`` order) on ``obj``'s shape keys.
 
-    ``key_names`` maps a channel name to the shape key that shows it; channels without a
-    key are skipped. Frames run from ``start_frame`` to ``start_frame + T - 1``. Returns the
-    new action, already assigned. ``use_slots`` forces a code path (None: what this
-    Blender supports).
+    ``key_names`` maps a channel name to the shape key that shows it, or to several keys that
+    all get the channel's curve (a pipeline that splits a shape by side or lip); channels
+    without a key are skipped, and a key may belong to one channel only. Frames run from
+    ``start_frame`` to ``start_frame + T - 1``. Returns the new action, already assigned.
+    ``use_slots`` forces a code path (None: what this Blender supports).
     """
     key = _shape_keys(obj)
     weights = np.asarray(weights, dtype=np.float64)
@@ -55,12 +56,11 @@ def write_weight_animation(
         raise BlenderIOError("The animation has no frames.")
     if not np.isfinite(weights).all():
         raise BlenderIOError("The animation contains invalid (NaN or infinite) weights.")
-    missing = sorted(name for name in key_names.values() if name not in key.key_blocks)
+    targets = {channel: _as_names(key_names[channel]) for channel in channel_names if channel in key_names}
+    missing = sorted({name for names in targets.values() for name in names if name not in key.key_blocks})
     if missing:
         raise BlenderIOError(f"Mesh '{obj.name}' has no shape keys named {', '.join(missing)}.")
-    used = [key_names[channel] for channel in channel_names if channel in key_names]
-    if len(set(used)) != len(used):
-        raise BlenderIOError("Two channels are mapped to the same shape key; give each channel its own key.")
+    _refuse_shared_keys(targets)
     if key.animation_data is not None and key.animation_data.use_tweak_mode:
         raise BlenderIOError(f"Leave NLA tweak mode on '{obj.name}' before generating an animation.")
 
@@ -86,17 +86,15 @@ def write_weight_animation(
     co[:, 0] = frames
     interpolation = np.full(weights.shape[0], _LINEAR, dtype=np.int32)
     for column, channel in enumerate(channel_names):
-        block_name = key_names.get(channel)
-        if block_name is None:
-            continue
-        data_path = f'key_blocks["{bpy.utils.escape_identifier(block_name)}"].value'
-        fcurve = fcurves.new(data_path, index=0)
         co[:, 1] = weights[:, column]
-        points = fcurve.keyframe_points
-        points.add(weights.shape[0])
-        points.foreach_set("co", co.reshape(-1))
-        points.foreach_set("interpolation", interpolation)
-        fcurve.update()
+        for block_name in targets.get(channel, ()):
+            data_path = f'key_blocks["{bpy.utils.escape_identifier(block_name)}"].value'
+            fcurve = fcurves.new(data_path, index=0)
+            points = fcurve.keyframe_points
+            points.add(weights.shape[0])
+            points.foreach_set("co", co.reshape(-1))
+            points.foreach_set("interpolation", interpolation)
+            fcurve.update()
     if not slotted:
         _assign_legacy(anim_data, action)
     return action
@@ -132,6 +130,27 @@ def read_weights_at_frame(obj: bpy.types.Object, frame: float) -> dict[str, floa
         fcurve = fcurves.get(f'key_blocks["{bpy.utils.escape_identifier(block.name)}"].value')
         values[block.name] = fcurve.evaluate(frame) if fcurve is not None else block.value
     return values
+
+
+def _as_names(target: str | Sequence[str]) -> tuple[str, ...]:
+    """One key name or several, as a tuple without repeats."""
+    names = (target,) if isinstance(target, str) else tuple(target)
+    return tuple(dict.fromkeys(names))
+
+
+def _refuse_shared_keys(targets: Mapping[str, tuple[str, ...]]) -> None:
+    """Two channels writing one key would overwrite each other's curve: say which key and channels."""
+    owners: dict[str, list[str]] = {}
+    for channel, names in targets.items():
+        for name in names:
+            owners.setdefault(name, []).append(channel)
+    shared = {name: channels for name, channels in owners.items() if len(channels) > 1}
+    if shared:
+        name, channels = next(iter(shared.items()))
+        raise BlenderIOError(
+            f"Two channels are mapped to the same shape key: '{name}' plays {' and '.join(channels)}. "
+            "Give each channel its own key (or leave one empty) in the shape-key mapping."
+        )
 
 
 def _slot_fcurves(action: bpy.types.Action, slot: bpy.types.ActionSlot | None) -> list[bpy.types.FCurve]:

@@ -37,6 +37,14 @@ def find_arkit_keys(obj: bpy.types.Object, canonical_name: Callable[[str], str |
     return found
 
 
+def shape_key_names(obj: bpy.types.Object) -> list[str]:
+    """Names of ``obj``'s shape keys in list order, the reference (Basis) key left out."""
+    key = _shape_key_datablock(obj)
+    if key is None:
+        return []
+    return [block.name for block in key.key_blocks if block != key.reference_key]
+
+
 def create_shape_keys(obj: bpy.types.Object, deltas: Mapping[str, np.ndarray]) -> list[str]:
     """Add one shape key per name with coordinates basis + delta; return the names created.
 

@@ -11,7 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-import bpy
+import bpy  # noqa: I001  (bpy first: it makes addon_utils importable)
+import addon_utils
 
 from . import bridge
 from .blender_io.fbx_io import export_fbx
@@ -27,6 +28,7 @@ def run_demo(instruction: str, frames: int, out: Path, render: bool = True, size
     """Animate the default head from ``instruction``; returns the written files by kind."""
     out.mkdir(parents=True, exist_ok=True)
     bpy.ops.wm.read_factory_settings(use_empty=True)
+    addon_utils.enable(__package__, default_set=True)  # the factory reset disabled it: run as an animator would
     scene = bpy.context.scene
     scene.render.fps, scene.render.fps_base = FPS, 1.0
     print("[demo] building the default head", flush=True)

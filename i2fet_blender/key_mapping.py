@@ -88,9 +88,12 @@ def key_map_for(obj: bpy.types.Object) -> KeyMap:
 
 
 def saved_table(mesh: bpy.types.Mesh) -> dict[str, str] | None:
-    """The table stored on ``mesh`` as {ARKit channel: typed key names}, or None when there is none."""
-    rows = mesh.i2fet_key_map
-    return {row.name: row.keys for row in rows} if len(rows) else None
+    """The table stored on ``mesh`` as {ARKit channel: typed key names}, or None when there is none.
+
+    Scripts may call the add-on's functions without registering it: then no mesh has a table.
+    """
+    rows = getattr(mesh, "i2fet_key_map", None)
+    return {row.name: row.keys for row in rows} if rows is not None and len(rows) else None
 
 
 def parse_names(text: str, existing: Collection[str] = ()) -> tuple[str, ...]:

@@ -218,3 +218,13 @@ def test_missing_face_model_assets_are_explained_and_nothing_is_added(blender, t
 def test_tongue_out_is_reported_as_missing_on_the_default_head(blender, head):
     result = _generate(blender, head, prompt="stick the tongue out")
     assert "tongueOut" in result.missing_channels
+
+
+def test_scripts_can_generate_without_registering_the_add_on(blender, head):
+    """The plain functions work in a script that never enabled the add-on (regression: mapping table lookup)."""
+    import addon_utils
+
+    addon_utils.disable("i2fet_blender")
+    result = _generate(blender, head, prompt="smile", frames=10)
+    assert result.action.name.startswith("I2FET smile")
+    addon_utils.enable("i2fet_blender", default_set=True)

@@ -36,6 +36,27 @@ def test_heldout_synonyms_never_appear_in_training_text(train):
     assert leaked == []
 
 
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z']+", text.lower()))
+
+
+def test_no_heldout_word_or_shape_word_appears_in_training_text(train):
+    train_phrases = [w for c in all_concepts() for w in (c.label,) + c.synonyms]
+    train_shapes = (grammar.TRAIN_TEMPLATES + grammar.TRAIN_COMBINE + grammar.TRAIN_JOIN + grammar.TRAIN_SEQUENCES
+                    + grammar.TRAIN_BACK + tuple(t for t, _ in grammar.TRAIN_SIDES))
+    known = set().union(*(_words(t) for t in train_phrases + list(train_shapes)))
+    known |= set().union(*(_words(w) for w, _ in grammar.TRAIN_INTENSITIES))
+    heldout_shapes = (grammar.HELDOUT_TEMPLATES + grammar.HELDOUT_COMBINE + grammar.HELDOUT_JOIN
+                      + grammar.HELDOUT_SEQUENCES + grammar.HELDOUT_BACK + tuple(t for t, _ in grammar.HELDOUT_SIDES))
+    heldout = set().union(*(_words(h) for c in all_concepts() for h in c.heldout_synonyms))
+    heldout |= set().union(*(_words(s) for s in heldout_shapes)) | set().union(*(_words(w) for w, _ in grammar.HELDOUT_INTENSITIES))
+    negative_vocabulary = set().union(*(_words(t) for t in grammar.TRAIN_NEGATIVE + grammar.NEGATIVE_FIXED + grammar._NEG_ADJECTIVES
+                                        + grammar._NEG_NOUNS + grammar._NEG_VERBS))
+    unseen = heldout - known - negative_vocabulary - {"x", "a", "b", "r"}  # "a red car" may teach "red": not a face
+    seen_in_training = set().union(*(_words(e.text) for e in train))
+    assert len(unseen) > 150 and not unseen & seen_in_training
+
+
 def test_heldout_set_uses_unseen_shapes_and_words(heldout, train):
     train_texts = {e.text for e in train}
     singles = [e for e in heldout if e.kind == "single"]

@@ -12,10 +12,12 @@ from ml_backend.errors import CheckpointError
 from ml_backend.ifed.checkpoint import load_checkpoint, read_metadata, save_checkpoint
 from ml_backend.ifed.features import token_features
 from ml_backend.ifed.model import CAFT, IFEDConfig
+from ml_backend.ifed.retrieval import bank_phrases, contained_phrases
 from ml_backend.ifed.train import TrainConfig, train, vertex_error, vertex_gram
+from ml_backend.knowledge import all_concepts, concept
 
 TINY = IFEDConfig(d_model=32, heads=2, layers=1, ff_dim=64, slots=6, latent_dim=4)
-TINY_COUNTS = {"single_rounds": 1, "side": 20, "combine": 20, "join": 10, "sequence": 40, "negative": 40}
+TINY_COUNTS = {"single_rounds": 0, "side": 20, "combine": 20, "join": 10, "sequence": 40, "negative": 40}
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +42,10 @@ def test_checkpoint_round_trip_and_metadata(tiny_run, tmp_path):
     model, info, _ = tiny_run
     path = save_checkpoint(tmp_path / "tiny.safetensors", model, "minilm", training=info)
     meta = read_metadata(path)
-    assert meta["encoder"] == "minilm" and json.loads(meta["config"])["d_model"] == 32
+    config = json.loads(meta["config"])
+    assert meta["encoder"] == "minilm" and config["d_model"] == 32 and config["bank_size"] == len(bank_phrases()[0])
     loaded, _ = load_checkpoint(path, encoder_name="minilm")
+    assert torch.allclose(loaded.bank_weights, model.bank_weights, atol=1e-3) and loaded.bank_keys.abs().sum() > 0
     tokens, mask = torch.randn(3, 7, TINY.encoder_dim), torch.ones(3, 7, dtype=torch.bool)
     a = model.sample(tokens, mask)["weights"]
     b = loaded.sample(tokens, mask)["weights"]
@@ -94,3 +98,27 @@ def test_clip_encoder_path_feeds_the_model_random_weights():
     out = model.sample(torch.from_numpy(features), torch.from_numpy(mask))
     assert features.shape[0] == 2 and features.shape[2] == 512 and mask[1].sum() > mask[0].sum()
     assert out["weights"].shape == (2, 6, 52) and torch.isfinite(out["weights"]).all()
+
+
+def test_retrieval_bank_holds_training_phrasings_only_and_finds_them_in_text():
+    phrases, weights = bank_phrases()
+    heldout = {h for c in all_concepts() for h in c.heldout_synonyms}
+    assert not heldout & set(phrases) and weights.shape == (len(phrases), 52)
+    found = {phrases[i] for i in contained_phrases("A faint smile, then Surprise and back")}
+    assert {"faint smile", "smile", "surprise"} <= found and "surprised" not in found
+    assert contained_phrases("a red car") == []
+
+
+def test_retrieval_prior_mixes_the_nearest_phrasings_weights():
+    torch.manual_seed(0)
+    config = IFEDConfig(d_model=32, heads=2, layers=1, ff_dim=64, latent_dim=4, bank_size=3, encoder_dim=8)
+    model = CAFT(config).eval()
+    keys = torch.eye(3, 8)
+    weights = torch.from_numpy(np.stack([concept(n).weights for n in ("happiness", "sadness", "anger")]))
+    model.set_bank(keys, weights)
+    tokens, mask = keys[[1]][:, None].expand(1, 4, 8).clone(), torch.ones(1, 4, dtype=torch.bool)
+    with torch.no_grad():
+        _, prior, best = model.retrieve(tokens, mask)
+        _, hidden_prior, _ = model.retrieve(tokens, mask, hidden=torch.tensor([[False, True, False]]))
+    assert torch.allclose(prior[0], weights[1], atol=1e-3) and float(best) == pytest.approx(1.0)
+    assert float(hidden_prior[0] @ weights[1]) < float(prior[0] @ weights[1])

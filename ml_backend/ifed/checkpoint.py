@@ -16,7 +16,7 @@ from ..errors import CheckpointError
 from .model import CAFT, IFEDConfig
 
 FORMAT_NAME = "i2fet-ifed"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: retrieval bank buffers and bank_size in the config
 DEFAULT_CHECKPOINT = Path(__file__).resolve().parent.parent / "checkpoints" / "ifed_minilm.safetensors"
 
 

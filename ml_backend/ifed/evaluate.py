@@ -6,7 +6,8 @@ the reader's apex (weights x intensity; a missing step counts as a neutral face)
 the ICT face and compared with the asked apex: mean per-vertex error over the face region
 (ICT units, and as a fraction of the asked expression's mean displacement), per-channel weight
 error, and category accuracy (``knowledge.nearest_category`` of the read weights vs the
-concept's category). Non-face instructions score as rejected when the reader says it did not
+concept's category), and the error of each step's intensity (how strong the reader makes the
+face, vs the intensity word's value). Non-face instructions score as rejected when the reader says it did not
 understand them. Latency: warm instruction -> steps, and load time.
 """
 
@@ -40,6 +41,7 @@ class Scores:
     displacement: list[float] = field(default_factory=list)
     channel: list[float] = field(default_factory=list)
     category: list[bool] = field(default_factory=list)
+    intensity: list[float] = field(default_factory=list)
     step_count: list[bool] = field(default_factory=list)
     rejected_negative: list[bool] = field(default_factory=list)
     rejected_positive: list[bool] = field(default_factory=list)
@@ -52,6 +54,7 @@ class Scores:
             "vertex_error_fraction": mean(self.vertex) / max(mean(self.displacement), 1e-9),
             "channel_error": mean(self.channel),
             "category_accuracy": mean(self.category),
+            "intensity_error": mean(self.intensity),
             "step_count_accuracy": mean(self.step_count),
             "non_face_rejected": mean(self.rejected_negative),
             "face_rejected": mean(self.rejected_positive),
@@ -73,13 +76,14 @@ class FaceMetric:
         return float(self.per_vertex(predicted - asked).mean()), float(self.per_vertex(asked).mean())
 
 
-def read_apexes(reader, text: str) -> tuple[list[np.ndarray], list[np.ndarray]] | None:
-    """(apex weights, full-strength weights) of each step the reader reads; None when it refuses."""
+def read_apexes(reader, text: str) -> tuple[list[np.ndarray], list[np.ndarray], list[float]] | None:
+    """(apex weights, full-strength weights, intensity) of each step the reader reads; None when it refuses."""
     try:
         steps, _ = reader.read(text)
     except BadInstructionError:
         return None
-    return [s.anchor.target for s in steps], [np.asarray(s.anchor.weights, np.float32) for s in steps]
+    return ([s.anchor.target for s in steps], [np.asarray(s.anchor.weights, np.float32) for s in steps],
+            [float(s.anchor.intensity) for s in steps])
 
 
 def score_reader(reader, examples: list[Example], metric: FaceMetric) -> Scores:
@@ -91,7 +95,7 @@ def score_reader(reader, examples: list[Example], metric: FaceMetric) -> Scores:
             scores.rejected_negative.append(result is None or not result[0])
             continue
         scores.rejected_positive.append(result is None)
-        apexes, fulls = result if result is not None else ([], [])
+        apexes, fulls, intensities = result if result is not None else ([], [], [])
         scores.step_count.append(len(apexes) == len(example.targets))
         for i, target in enumerate(example.targets):
             predicted = apexes[i] if i < len(apexes) else np.zeros_like(target.apex)
@@ -102,6 +106,8 @@ def score_reader(reader, examples: list[Example], metric: FaceMetric) -> Scores:
             if target.label != "neutral":
                 full = fulls[i] if i < len(fulls) else np.zeros_like(target.weights)
                 scores.category.append(nearest_category(full) == target.category)
+                if i < len(intensities):
+                    scores.intensity.append(abs(intensities[i] - target.intensity))
     return scores
 
 
@@ -164,8 +170,8 @@ def evaluate(checkpoint: Path | None = None, splits: tuple[str, ...] = ("heldout
 def format_results(results: dict) -> str:
     """The side-by-side table printed by ``build.py eval``."""
     lines = []
-    columns = ("vertex_error", "vertex_error_fraction", "channel_error", "category_accuracy", "step_count_accuracy",
-               "non_face_rejected", "face_rejected")
+    columns = ("vertex_error", "vertex_error_fraction", "channel_error", "category_accuracy", "intensity_error",
+               "step_count_accuracy", "non_face_rejected", "face_rejected")
     header = f"{'reader':<12}" + "".join(f"{c:>23}" for c in columns)
     for split, block in results["splits"].items():
         lines.append(f"\n== {split}: {block['examples']} instructions ==")

@@ -14,6 +14,9 @@ TRAIN_TEMPLATES: tuple[str, ...] = (
     "the face looks {x}", "she looks {x}", "he is {x}", "with a {x} look", "give me {x}", "act {x}",
     "pull a {x} face", "a face that is {x}", "go {x}", "{x} face", "the character is {x}", "do {x}",
     "a person {x}", "{x} on the face", "showing {x}", "he turns {x}",
+    "looking {x}", "a {x} look", "seems {x}", "the person seems {x}", "a {x} mood", "be {x}", "display {x}",
+    "make the face {x}", "they are {x}", "I want {x}", "with {x}", "{x}!", "render a {x} face", "she is {x}",
+    "a {x} person", "{x} look", "the avatar is {x}",
 )
 HELDOUT_TEMPLATES: tuple[str, ...] = (
     "put on a {x} expression", "your character feels {x}", "an expression of {x}", "the actor goes {x}",
@@ -26,7 +29,8 @@ TRAIN_INTENSITIES: tuple[tuple[str, float], ...] = (
     ("a little", 0.45), ("subtle", 0.45), ("mild", 0.45), ("soft", 0.45), ("somewhat", 0.65),
     ("moderately", 0.65), ("medium", 0.65), ("very", 0.95), ("strong", 0.95), ("strongly", 0.95),
     ("big", 0.95), ("intense", 0.95), ("deeply", 0.95), ("extremely", 1.0), ("fully", 1.0),
-    ("totally", 1.0), ("maximum", 1.0), ("completely", 1.0),
+    ("totally", 1.0), ("maximum", 1.0), ("completely", 1.0), ("lightly", 0.3),
+    ("quite", 0.65), ("fairly", 0.65), ("super", 0.95), ("incredibly", 1.0),
 )
 HELDOUT_INTENSITIES: tuple[tuple[str, float], ...] = (
     ("a touch of", 0.3), ("mildly", 0.45), ("kind of", 0.55), ("really", 0.95), ("utterly", 1.0),
@@ -84,6 +88,8 @@ TRAIN_NEGATIVE: tuple[str, ...] = (
     "a {adj} {noun}", "{verb} the {noun}", "how do I {verb} a {noun}", "the {noun} is {adj}",
     "{verb} a {adj} {noun} tomorrow", "where is my {noun}", "{noun}", "the price of a {noun}",
     "{verb} {noun} files", "list every {adj} {noun}", "I need a {noun} by friday", "{adj} {noun} for sale",
+    "can you {verb} the {noun}", "my {noun} is {adj}", "when does the {noun} close", "the {adj} {noun} is broken",
+    "we should {verb} our {noun}", "a {noun} with a {adj} handle", "does the {noun} look {adj}",
 )
 HELDOUT_NEGATIVE: tuple[str, ...] = (
     "please {verb} my {adj} {noun}", "what time does the {noun} open", "is the {noun} {adj}",

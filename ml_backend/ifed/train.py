@@ -6,6 +6,9 @@ weight error, the vertex reconstruction error through the ICT expression basis (
 the latent's KL term, and the presence / is-a-face classifications. Both the posterior-latent
 and the prior-mean decodings are scored (the hybrid objective of Sohn et al. 2015), so the
 deterministic prior-mean reading used at inference is trained directly.
+The retrieval prior's bank (the training phrasings' sentence vectors, ``retrieval``) is encoded
+once and stored in the model; each example's own phrasings are hidden from its prior with
+probability ``hide_own``, so the model learns to use the prior as it is for unseen words.
 Runs are reproducible from ``--seed``.
 """
 
@@ -28,6 +31,7 @@ from .checkpoint import DEFAULT_CHECKPOINT, save_checkpoint
 from .corpus import Example, build_corpus, symmetric_partner
 from .features import FeatureBank, cached_bank
 from .model import CAFT, IFEDConfig, kl_divergence
+from .retrieval import bank_phrases, contained_phrases, encode_bank_keys
 
 FACE_REGION_VERTICES = 9409  # ICT vertices 0..9408 are the face
 
@@ -37,7 +41,7 @@ class TrainConfig:
     """Everything a run depends on; ``main`` exposes each field as a command-line option."""
 
     seed: int = 0
-    steps: int = 2500
+    steps: int = 4000
     batch_size: int = 128
     lr: float = 1e-3
     weight_decay: float = 0.01
@@ -47,6 +51,9 @@ class TrainConfig:
     vertex_loss: float = 1.0
     intensity_loss: float = 5.0
     jitter: float = 0.2  # log-normal spread of target weights: the performer variation the latent models
+    retrieval: bool = True  # the retrieval prior over the training phrasings (model.CAFT)
+    token_noise: float = 1.0  # Gaussian noise on token features, relative to their spread: smooths word -> face
+    hide_own: float = 0.8  # chance an example's own phrasings are hidden from its prior, as for unseen words
     encoder: str = "minilm"
     encoder_weights: str | None = None
     out: Path = DEFAULT_CHECKPOINT
@@ -138,14 +145,20 @@ def train(cfg: TrainConfig, progress=print) -> tuple[CAFT, dict]:
     examples = build_corpus("train", seed=cfg.seed, counts=cfg.corpus_counts)
     progress(f"[train] corpus: {len(examples)} instructions; encoding with {encoder.name} (cached after the first run)")
     bank: FeatureBank = cached_bank(encoder, [e.text for e in examples], folder=cfg.feature_cache)
-    model_cfg = replace(cfg.model, encoder_dim=int(bank.flat.shape[1]))
+    phrases, phrase_weights = bank_phrases()
+    model_cfg = replace(cfg.model, encoder_dim=int(bank.flat.shape[1]), bank_size=len(phrases) if cfg.retrieval else 0)
     arrays = target_arrays(examples, model_cfg.slots)
     gram = vertex_gram()
     model = CAFT(model_cfg)
+    contained: list[list[int]] = []
+    if cfg.retrieval:
+        model.set_bank(torch.from_numpy(encode_bank_keys(encoder)), torch.from_numpy(phrase_weights))
+        contained = [contained_phrases(e.text) for e in examples]
     optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: min(1.0, (step + 1) / cfg.warmup)
                                                  * 0.5 * (1 + math.cos(math.pi * min(step, cfg.steps) / cfg.steps)))
     generator = torch.Generator().manual_seed(cfg.seed)
+    feature_spread = float(bank.flat[::97].astype(np.float32).std())
     encode_done = time.perf_counter()
     model.train()
     running: dict[str, float] = {}
@@ -154,7 +167,10 @@ def train(cfg: TrainConfig, progress=print) -> tuple[CAFT, dict]:
         tokens, mask = bank.batch(index)
         target = {k: torch.from_numpy(v[index]) for k, v in arrays.items()}
         target["weights"] = torch.from_numpy(jittered(arrays["weights"][index], cfg.jitter, rng))
-        out = model(torch.from_numpy(tokens), torch.from_numpy(mask), target["weights"], generator=generator)
+        hidden = _hidden_phrases(index, contained, model_cfg.bank_size, cfg.hide_own, rng) if cfg.retrieval else None
+        if cfg.token_noise > 0:
+            tokens = tokens + cfg.token_noise * feature_spread * rng.standard_normal(tokens.shape).astype(np.float32)
+        out = model(torch.from_numpy(tokens), torch.from_numpy(mask), target["weights"], generator=generator, hidden=hidden)
         terms = loss_terms(out, target, gram, cfg)
         loss = total_loss(terms, cfg)
         optimizer.zero_grad(set_to_none=True)
@@ -176,23 +192,34 @@ def train(cfg: TrainConfig, progress=print) -> tuple[CAFT, dict]:
     return model, info
 
 
+def _hidden_phrases(index: np.ndarray, contained: list[list[int]], bank_size: int, chance: float,
+                    rng: np.random.Generator) -> torch.Tensor:
+    """B x bank_size mask hiding, with probability ``chance`` per example, the phrasings its text contains."""
+    hidden = np.zeros((len(index), bank_size), bool)
+    for row, (i, hide) in enumerate(zip(index, rng.random(len(index)) < chance)):
+        if hide:
+            hidden[row, contained[i]] = True
+    return torch.from_numpy(hidden)
+
+
 def parse_args(argv: list[str] | None) -> TrainConfig:
     parser = argparse.ArgumentParser(prog="build.py train", description="Train the IFED instruction reader.")
     defaults = TrainConfig()
     for name in ("seed", "steps", "batch_size", "log_every", "threads"):
         parser.add_argument(f"--{name.replace('_', '-')}", type=int, default=getattr(defaults, name))
-    for name in ("lr", "kl_weight", "weight_loss", "vertex_loss", "intensity_loss", "jitter"):
+    for name in ("lr", "kl_weight", "weight_loss", "vertex_loss", "intensity_loss", "jitter", "hide_own", "token_noise"):
         parser.add_argument(f"--{name.replace('_', '-')}", type=float, default=getattr(defaults, name))
     for name in ("d_model", "layers", "heads", "ff_dim", "latent_dim"):
         parser.add_argument(f"--{name.replace('_', '-')}", type=int, default=getattr(defaults.model, name))
     parser.add_argument("--encoder", default=defaults.encoder, help="text encoder: minilm (default) or clip")
     parser.add_argument("--encoder-weights", default=None, help="CLIP weights file ('random' for a plumbing test)")
+    parser.add_argument("--no-retrieval", dest="retrieval", action="store_false", help="train without the retrieval prior")
     parser.add_argument("--out", type=Path, default=defaults.out, help="checkpoint to write")
     args = parser.parse_args(argv)
     model = replace(defaults.model, **{k: getattr(args, k) for k in ("d_model", "layers", "heads", "ff_dim", "latent_dim")})
     fields = {k: getattr(args, k) for k in ("seed", "steps", "batch_size", "log_every", "threads", "lr", "kl_weight",
-                                            "weight_loss", "vertex_loss", "intensity_loss", "jitter", "encoder",
-                                            "encoder_weights", "out")}
+                                            "weight_loss", "vertex_loss", "intensity_loss", "jitter", "hide_own",
+                                            "token_noise", "retrieval", "encoder", "encoder_weights", "out")}
     return TrainConfig(model=model, **fields)
 
 

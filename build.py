@@ -118,14 +118,14 @@ def cmd_fit_timing(args: argparse.Namespace) -> None:
 
 def cmd_train(args: argparse.Namespace) -> None:
     python = setup()
-    run([python, "-m", "ml_backend.ifed.train", *args.extra], env=child_env())
+    run([python, "-m", "i2fet_tools.ifed.train", *args.extra], env=child_env())
 
 
 def cmd_eval(args: argparse.Namespace) -> None:
     python = setup()
-    run([python, "-m", "ml_backend.ifed.evaluate", *args.extra], env=child_env())
+    run([python, "-m", "i2fet_tools.ifed.evaluate", *args.extra], env=child_env())
     if args.judge:
-        run([python, "-m", "ml_backend.ifed.judge"], env=child_env())
+        run([python, "-m", "i2fet_tools.ifed.judge"], env=child_env())
 
 
 def cmd_docs(args: argparse.Namespace) -> None:
@@ -243,10 +243,10 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("docs", help="regenerate the pictures in docs/").set_defaults(func=cmd_docs)
 
     train = commands.add_parser("train", help="train the IFED instruction model (2 CPU cores, minutes); "
-                                "other arguments go to ml_backend.ifed.train (see its --help)")
+                                "other arguments go to i2fet_tools.ifed.train (see its --help)")
     train.set_defaults(func=cmd_train)
     evaluate = commands.add_parser("eval", help="held-out evaluation of IFED against the lexicon baseline; "
-                                   "other arguments go to ml_backend.ifed.evaluate")
+                                   "other arguments go to i2fet_tools.ifed.evaluate")
     evaluate.add_argument("--judge", action="store_true", help="also render held-out apexes and read them back with MediaPipe")
     evaluate.set_defaults(func=cmd_eval)
 

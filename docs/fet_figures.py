@@ -15,8 +15,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 import numpy as np  # noqa: E402
 
-from ml_backend.arkit import ARKIT_NAMES, INDEX  # noqa: E402
-from ml_backend.motion.evaluate import CASES, plan_case  # noqa: E402
+from ml_backend.naming.arkit import ARKIT_NAMES, INDEX  # noqa: E402
+from i2fet_tools.motion.evaluate import CASES, plan_case  # noqa: E402
 from ml_backend.motion.life import LifeOptions  # noqa: E402
 from ml_backend.motion.timing_params import TimingParams  # noqa: E402
 from ml_backend.motion.trajectory import linear_weights, trajectory, transition_weights  # noqa: E402

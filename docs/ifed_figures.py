@@ -2,7 +2,7 @@
 
 ``make_figures(out_dir)`` writes ``ifed_heldout_sheet.png`` (rows: instructions; columns: the
 asked apex, IFED's apex, the lexicon baseline's apex), rendered on the default head with
-Cycles through ``i2fet_blender.judge_render``.
+Cycles through ``i2fet_tools.judge_render``.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ def make_figures(out_dir: Path, count: int = COUNT, size: int = 256, samples: in
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from ml_backend.instruct.lexicon_reader import LexiconReader
-    from ml_backend.ifed.judge import apex_of, judge_examples, render
+    from ml_backend.reading.lexicon import LexiconReader
+    from i2fet_tools.ifed.judge import apex_of, judge_examples, render
     from ml_backend.ifed.reader import IFEDReader
 
     examples = judge_examples(count)

@@ -21,7 +21,7 @@ STAGE_FIGURES = ("docs.fet_figures", "docs.ifed_figures", "docs.anyhead_figures"
 
 def transition_curves(out: Path) -> Path:
     """The weight curves of the demo's transition: the channels that move most."""
-    from ml_backend.arkit import ARKIT_NAMES
+    from ml_backend.naming.arkit import ARKIT_NAMES
     from ml_backend.pipeline import generate
 
     clip = generate(DEMO_PROMPT, frames=120, fps=30)

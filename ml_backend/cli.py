@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from .errors import I2FETError
-from .readers import DEFAULT_READER, READERS
+from .reading.registry import DEFAULT_READER, READERS
 
 
 def _generate(args: argparse.Namespace) -> int:

@@ -7,14 +7,14 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .arkit import NUM_CHANNELS
+from .naming.arkit import NUM_CHANNELS
 from .errors import BadTimingError
 from .face_model import FaceModel
 from .motion.life import LifeOptions
 from .motion.schedule import schedule
 from .motion.trajectory import trajectory
 from .plan import Plan
-from .readers import DEFAULT_READER, get_reader
+from .reading.registry import DEFAULT_READER, get_reader
 
 MAX_FRAMES = 100_000  # about 55 minutes at 30 fps
 MAX_FPS = 1000.0

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .arkit import ARKIT_NAMES, NUM_CHANNELS
+from .naming.arkit import ARKIT_NAMES, NUM_CHANNELS
 
 
 @dataclass(frozen=True)
@@ -40,14 +40,38 @@ def neutral_anchor(label: str = "neutral") -> Anchor:
 
 
 @dataclass(frozen=True)
+class TimeAmount:
+    """A stated length of time, in the unit it was written in (seconds or frames)."""
+
+    value: float
+    unit: str  # "s" or "frames"
+    words: str  # as written, for notes
+
+    def seconds(self, fps: float) -> float:
+        return self.value / fps if self.unit == "frames" else self.value
+
+
+@dataclass(frozen=True)
+class Timing:
+    """The timing words of one step. Durations are as written; the scheduler converts and checks them."""
+
+    speed: float | None = None  # >1 faster, <1 slower than natural
+    onset: TimeAmount | None = None  # "over 2 seconds", "in 12 frames": time to reach the expression
+    span: TimeAmount | None = None  # "for 2 seconds": reach and hold, together
+    hold: TimeAmount | None = None  # "hold it for a second"
+    hold_stated: bool = False  # "and hold", with or without an amount
+    repeat: int = 1  # "twice", "3 times"
+    momentary: bool = False  # a blink, a wink, "briefly": the face goes back afterwards
+    notes: tuple[str, ...] = ()  # contradictions and ignored words, in words
+
+
+@dataclass(frozen=True)
 class Step:
-    """An anchor as read from the instruction, with the timing words that came with it."""
+    """An anchor as read from the instruction, with the timing the reader parsed from its words."""
 
     anchor: Anchor
-    text: str = ""  # the phrase it was read from
-    speed: float | None = None  # >1 faster, <1 slower than natural
-    duration: float | None = None  # seconds to reach the anchor, when stated
-    hold: float | None = None  # seconds to hold the apex, when stated
+    text: str = ""  # the phrase it was read from (for notes and summaries; the motion stage reads ``timing``)
+    timing: Timing = field(default_factory=Timing)  # the step's timing words, parsed by the reader
 
 
 @dataclass(frozen=True)
@@ -69,7 +93,7 @@ class Plan:
     fps: float
     start_weights: np.ndarray = field(default_factory=lambda: np.zeros(NUM_CHANNELS, np.float32))
     notes: tuple[str, ...] = ()
-    reader: str = "lexicon"
+    reader: str = "ifed"
 
     @property
     def num_frames(self) -> int:

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from ml_backend.arkit import ARKIT_NAMES, INDEX, canonical_name
+from ml_backend.naming.arkit import ARKIT_NAMES, INDEX, canonical_name
 from ml_backend.errors import AssetsMissingError
 from ml_backend.face_model import build_pack, load_pack
 from ml_backend.face_model.pack import arkit_name_for_ict

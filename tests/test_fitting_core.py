@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ml_backend.arkit import INDEX
+from ml_backend.naming.arkit import INDEX
 from ml_backend.fitting import HeadPart, expression_deltas, fit_head, load_template
-from ml_backend.fitting.evaluate import METRES, evaluate_head, object_matrix
-from ml_backend.fitting.synthetic import remeshed_identity
+from i2fet_tools.fitting.evaluate import METRES, evaluate_head, object_matrix
+from i2fet_tools.fitting.synthetic import remeshed_identity
 
 
 @pytest.fixture(autouse=True)

@@ -8,13 +8,13 @@ import numpy as np
 import pytest
 from scipy.spatial import ConvexHull, Delaunay
 
-from ml_backend.arkit import INDEX
+from ml_backend.naming.arkit import INDEX
 from ml_backend.errors import I2FETError
 from ml_backend.fitting import (HeadFitError, HeadPart, LandmarkError, NotAHeadError, detect_landmarks, expression_deltas,
                                 fit_head)
 from ml_backend.fitting.foreign import makehuman_body, mediapipe_face
 from ml_backend.fitting.template import load_template
-from ml_backend.key_presets import KeyMappingError, load_mapping, map_keys, save_mapping
+from ml_backend.naming.key_presets import KeyMappingError, load_mapping, map_keys, save_mapping
 
 Z_UP = np.array([[1.0, 0, 0, 0], [0, 0, -1, 0], [0, 1, 0, 0], [0, 0, 0, 1]])  # Y-up data shown Z-up, as Blender imports it
 

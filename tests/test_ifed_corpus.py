@@ -7,10 +7,10 @@ import re
 import numpy as np
 import pytest
 
-from ml_backend.arkit import INDEX
-from ml_backend.ifed import grammar
-from ml_backend.ifed.corpus import build_corpus, region_channels, side_channels
-from ml_backend.instruct.phrases import split_steps
+from ml_backend.naming.arkit import INDEX
+from i2fet_tools.ifed import grammar
+from i2fet_tools.ifed.corpus import build_corpus, region_channels, side_channels
+from ml_backend.reading.phrases import split_steps
 from ml_backend.knowledge import all_concepts, concept
 
 

@@ -13,7 +13,7 @@ from ml_backend.ifed.checkpoint import load_checkpoint, read_metadata, save_chec
 from ml_backend.ifed.features import token_features
 from ml_backend.ifed.model import CAFT, IFEDConfig
 from ml_backend.ifed.retrieval import bank_phrases, contained_phrases
-from ml_backend.ifed.train import TrainConfig, train, vertex_error, vertex_gram
+from i2fet_tools.ifed.train import TrainConfig, train, vertex_error, vertex_gram
 from ml_backend.knowledge import all_concepts, concept
 
 TINY = IFEDConfig(d_model=32, heads=2, layers=1, ff_dim=64, slots=6, latent_dim=4)

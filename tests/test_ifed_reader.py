@@ -7,7 +7,7 @@ import random
 import numpy as np
 import pytest
 
-from ml_backend.arkit import INDEX
+from ml_backend.naming.arkit import INDEX
 from ml_backend.errors import BadInstructionError, I2FETError
 from ml_backend.ifed.reader import IFEDReader
 from ml_backend.knowledge import nearest_category
@@ -23,8 +23,8 @@ def _faces(steps):
 
 
 def test_unseen_words_and_shapes_beat_chance_on_category(reader):
-    from ml_backend.ifed.corpus import build_corpus
-    from ml_backend.ifed.evaluate import read_apexes
+    from i2fet_tools.ifed.corpus import build_corpus
+    from i2fet_tools.ifed.evaluate import read_apexes
 
     singles = [e for e in build_corpus("heldout", seed=1) if e.kind == "single" and e.targets[0].label != "neutral"][::4]
     readings = [read_apexes(reader, e.text) for e in singles]

@@ -7,8 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from ml_backend.arkit import ARKIT_NAMES, INDEX
-from ml_backend.key_presets import (ARKIT_SCHEME, PRESETS, KeyMappingError, detect_scheme, load_mapping, map_keys,
+from ml_backend.naming.arkit import ARKIT_NAMES, INDEX
+from ml_backend.naming.key_presets import (ARKIT_SCHEME, PRESETS, KeyMappingError, detect_scheme, load_mapping, map_keys,
                                     match_scheme, save_mapping, shared_keys)
 
 CC4_KEYS = ("Mouth_Smile_L", "Mouth_Smile_R", "Mouth_Pucker_Up_L", "Mouth_Pucker_Up_R", "Mouth_Pucker_Down_L",

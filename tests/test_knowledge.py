@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from ml_backend.arkit import ARKIT_NAMES, INDEX
+from ml_backend.naming.arkit import ARKIT_NAMES, INDEX
 from ml_backend.errors import BadInstructionError, I2FETError
 from ml_backend.knowledge import (
     AU_TABLE,

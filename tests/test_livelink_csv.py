@@ -5,7 +5,7 @@ import csv
 import numpy as np
 import pytest
 
-from ml_backend.arkit import ARKIT_NAMES
+from ml_backend.naming.arkit import ARKIT_NAMES
 from ml_backend.errors import I2FETError
 from ml_backend.export.livelink_csv import HEADER, read_livelink_csv, timecode, write_livelink_csv
 

@@ -6,7 +6,7 @@ import pytest
 
 from ml_backend.export.livelink_csv import write_livelink_csv
 from ml_backend.motion import timing_fit
-from ml_backend.motion.synthetic import synthetic_take
+from i2fet_tools.motion.synthetic import synthetic_take
 from ml_backend.motion.timing_params import FORMAT_VERSION, TimingParams, load_timing_params
 
 TRUE = TimingParams(onset=0.6, amplitude_floor=0.5, release_scale=1.4, overshoot=0.04,

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ml_backend.arkit import INDEX
+from ml_backend.naming.arkit import INDEX
 from ml_backend.knowledge import concept
 from ml_backend.motion.life import LifeOptions
 from ml_backend.motion.schedule import schedule

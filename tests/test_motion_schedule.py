@@ -12,12 +12,13 @@ from ml_backend.motion.schedule import schedule
 from ml_backend.motion.timing_params import TimingParams, load_timing_params, save_timing_params
 from ml_backend.motion.trajectory import trajectory, transition_weights
 from ml_backend.plan import Anchor, Step, neutral_anchor
+from ml_backend.reading.phrases import read_timing
 
 PARAMS = TimingParams()
 
 
 def _step(name: str, text: str = "", intensity: float = 0.85) -> Step:
-    return Step(anchor=Anchor(name, concept(name).weights, intensity), text=text)
+    return Step(anchor=Anchor(name, concept(name).weights, intensity), text=text, timing=read_timing(text)[0])
 
 
 def _onsets(plan):

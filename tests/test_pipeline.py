@@ -7,9 +7,9 @@ import sys
 import numpy as np
 import pytest
 
-from ml_backend.arkit import INDEX
+from ml_backend.naming.arkit import INDEX
 from ml_backend.errors import BadInstructionError, BadTimingError
-from ml_backend.instruct.phrases import split_steps
+from ml_backend.reading.phrases import split_steps
 from ml_backend.pipeline import MAX_FRAMES, generate
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ml_backend.instruct.phrases import read_timing, split_steps
+from ml_backend.reading.phrases import read_timing, split_steps
 
 
 @pytest.mark.parametrize("text,unit,value,kind", [

@@ -5,7 +5,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from ml_backend.arkit import INDEX
+from ml_backend.naming.arkit import INDEX
 from ml_backend.knowledge import all_concepts, concept
 from ml_backend.motion.easing import eased_progress, minimum_jerk
 from ml_backend.motion.life import LifeOptions
@@ -13,8 +13,14 @@ from ml_backend.motion.schedule import schedule
 from ml_backend.motion.timing_params import TimingParams
 from ml_backend.motion.trajectory import linear_weights, trajectory, transition_weights
 from ml_backend.plan import Anchor, Plan, Segment, Step, neutral_anchor
+from ml_backend.reading.phrases import read_timing
 
 PARAMS = TimingParams()
+
+
+def _timed(anchor: Anchor, text: str) -> Step:
+    """A step with the timing the reader would parse from ``text``."""
+    return Step(anchor=anchor, text=text, timing=read_timing(text)[0])
 
 
 def _anchor(name: str, intensity: float = 0.85) -> Anchor:
@@ -31,7 +37,7 @@ def _random_plan(rng: np.random.Generator, fps: float) -> Plan:
         else:
             c = concepts[rng.integers(len(concepts))]
             anchor = Anchor(label=c.name, weights=c.weights, intensity=float(rng.uniform(0.2, 1.0)))
-        steps.append(Step(anchor=anchor, text=str(rng.choice(words))))
+        steps.append(_timed(anchor, str(rng.choice(words))))
     start = rng.uniform(0, 1, 52).astype(np.float32) * (rng.random(52) < 0.2) if rng.random() < 0.5 else None
     return schedule(steps, duration=float(rng.uniform(0.5, 6.0)), fps=fps, start_weights=start, params=PARAMS)
 
@@ -77,7 +83,7 @@ def test_the_c1_check_catches_linear_interpolation():
 
 
 def test_every_target_is_reached_exactly_at_its_apex_and_the_face_returns():
-    steps = [Step(_anchor("smile")), Step(_anchor("surprise"), text="suddenly"), Step(neutral_anchor())]
+    steps = [Step(_anchor("smile")), _timed(_anchor("surprise"), "suddenly"), Step(neutral_anchor())]
     plan = schedule(steps, duration=4.0, fps=30, params=PARAMS)
     bare = trajectory(plan, life=LifeOptions.off(), params=PARAMS)
     lively = trajectory(plan, life=LifeOptions(seed=3), params=PARAMS)
@@ -91,7 +97,7 @@ def test_every_target_is_reached_exactly_at_its_apex_and_the_face_returns():
 
 def test_sudden_moves_overshoot_and_settle_natural_ones_do_not():
     def peak_over_target(text):
-        plan = schedule([Step(_anchor("surprise", 0.8), text=text)], duration=2.0, fps=120, params=PARAMS)
+        plan = schedule([_timed(_anchor("surprise", 0.8), text)], duration=2.0, fps=120, params=PARAMS)
         w = transition_weights(plan, PARAMS)
         return float((w - plan.segments[0].anchor.target[None, :]).max())
 
@@ -101,7 +107,7 @@ def test_sudden_moves_overshoot_and_settle_natural_ones_do_not():
 
 def test_overshoot_never_leaves_the_range_at_full_weights():
     full = Anchor(label="full", weights=np.ones(52, np.float32))
-    plan = schedule([Step(full, text="in a flash"), Step(neutral_anchor(), text="in a flash")], 1.0, 120, params=PARAMS)
+    plan = schedule([_timed(full, "in a flash"), _timed(neutral_anchor(), "in a flash")], 1.0, 120, params=PARAMS)
     w = transition_weights(plan, PARAMS)
     assert w.max() <= 1 + 1e-12 and w.min() >= -1e-12
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..arkit import ARKIT_NAMES, NUM_CHANNELS
+from ..naming.arkit import ARKIT_NAMES, NUM_CHANNELS
 from ..errors import AssetsMissingError
 from .pack import PACK_FORMAT, Progress, ensure_pack
 

@@ -17,7 +17,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..arkit import ARKIT_NAMES, INDEX, canonical_name
+from ..naming.arkit import ARKIT_NAMES, INDEX, canonical_name
 from ..errors import AssetsMissingError
 from ..paths import cache_dir, ict_folder
 from .obj_reader import read_mesh, read_vertices

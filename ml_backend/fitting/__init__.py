@@ -7,9 +7,8 @@ entry points; ``detect_landmarks`` gives the automatic landmarks for review.
 
 from .errors import HeadFitError, LandmarkError, NotAHeadError
 from .fit import MAX_VERTICES, HeadFit, HeadPart, detect_landmarks, expression_deltas, fit_head
-from ..key_presets import PRESETS, load_mapping, map_keys, save_mapping
 from .template import LANDMARK_LABELS, LANDMARK_NAMES, load_template
 
 __all__ = ["HeadFitError", "LandmarkError", "NotAHeadError", "HeadFit", "HeadPart", "MAX_VERTICES", "detect_landmarks",
-           "expression_deltas", "fit_head", "PRESETS", "map_keys", "save_mapping", "load_mapping", "LANDMARK_NAMES",
+           "expression_deltas", "fit_head", "LANDMARK_NAMES",
            "LANDMARK_LABELS", "load_template"]

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 import torch
 from torch import nn
 
-from ..arkit import NUM_CHANNELS
+from ..naming.arkit import NUM_CHANNELS
 
 
 @dataclass(frozen=True)

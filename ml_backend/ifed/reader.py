@@ -17,11 +17,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..arkit import NUM_CHANNELS
+from ..naming.arkit import NUM_CHANNELS
 from ..errors import BadInstructionError, CheckpointError
 from ..knowledge import all_concepts
 from ..plan import Anchor, Step, neutral_anchor
-from ..instruct.phrases import Phrase, clean, split_steps
+from ..reading.phrases import Phrase, clean, split_steps
 from ..text.encoders import TextEncoder, create_encoder
 from .checkpoint import DEFAULT_CHECKPOINT, load_checkpoint
 from .features import token_features
@@ -133,7 +133,7 @@ class IFEDReader:
 
     def _step(self, phrase: Phrase, reading: dict | None, notes: list[str]) -> Step | None:
         if reading is None:
-            return Step(anchor=neutral_anchor(), text=phrase.original, speed=phrase.speed)
+            return Step(anchor=neutral_anchor(), text=phrase.original, timing=phrase.timing)
         face = float(reading["face"])
         if face < FACE_THRESHOLD:
             notes.append(f"'{phrase.original.strip()}' does not read as a facial expression (face score {face:.2f}); it was skipped.")
@@ -143,8 +143,8 @@ class IFEDReader:
         label, similarity = self.describe(weights)
         if label == "neutral":
             notes.append(f"'{phrase.original.strip()}' read as a neutral face.")
-            return Step(anchor=neutral_anchor(), text=phrase.original, speed=phrase.speed)
+            return Step(anchor=neutral_anchor(), text=phrase.original, timing=phrase.timing)
         notes.append(f"'{phrase.original.strip()}' read as a face like '{label}' (intensity {intensity:.2f}, "
                      f"confidence {face:.2f}).")
         anchor = Anchor(label=label, weights=weights, intensity=intensity, confidence=face)
-        return Step(anchor=anchor, text=phrase.original, speed=phrase.speed)
+        return Step(anchor=anchor, text=phrase.original, timing=phrase.timing)

@@ -22,7 +22,7 @@ from typing import Iterable, Mapping
 
 import numpy as np
 
-from ..arkit import ARKIT_NAMES, INDEX, NUM_CHANNELS
+from ..naming.arkit import ARKIT_NAMES, INDEX, NUM_CHANNELS
 from ..errors import BadInstructionError
 
 ICT_TABLE = "ICT FaceKit README, FACS unit table"

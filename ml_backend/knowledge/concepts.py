@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..arkit import INDEX, NUM_CHANNELS
+from ..naming.arkit import INDEX, NUM_CHANNELS
 from ..errors import BadInstructionError
 from .action_units import au_vector, mirror_weights
 from .catalog_actions import ACTIONS

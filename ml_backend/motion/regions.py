@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arkit import ARKIT_NAMES, INDEX
+from ..naming.arkit import ARKIT_NAMES, INDEX
 
 REGIONS: tuple[str, ...] = ("eyes", "brows", "midface", "mouth")
 _PREFIXES = {"eye": "eyes", "brow": "brows", "cheek": "midface", "nose": "midface",

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import BadTimingError
-from ..instruct.phrases import Timing, read_timing
 from ..plan import Anchor, Plan, Segment, Step
 from .timing_params import TimingParams, load_timing_params, move_kind
 
@@ -54,23 +53,17 @@ def _stated_seconds(amount, fps: float, what: str, label: str, notes: list[str])
     return seconds
 
 
-def _step_timing(step: Step) -> Timing:
-    """Timing words of the step's text, with the step's own fields (set by the reader) taking precedence."""
-    timing, _ = read_timing(step.text) if step.text else (Timing(), "")
-    return timing
-
-
 def _moves_of_step(step: Step, previous: Anchor, fps: float, params: TimingParams, notes: list[str]) -> list[Move]:
     """The moves of one step: its anchor, repeats and releases, with onsets and holds in seconds."""
-    timing = _step_timing(step)
+    timing = step.timing
     notes.extend(timing.notes)
     label = step.anchor.label
-    speed = step.speed if step.speed is not None else (timing.speed or 1.0)
+    speed = timing.speed or 1.0
     if not math.isfinite(speed) or speed <= 0:
         notes.append(f"The speed of {label} was not usable; natural speed was used.")
         speed = 1.0
-    onset = step.duration if step.duration is not None else _stated_seconds(timing.onset, fps, "onset", label, notes)
-    hold = step.hold if step.hold is not None else _stated_seconds(timing.hold, fps, "hold", label, notes)
+    onset = _stated_seconds(timing.onset, fps, "onset", label, notes)
+    hold = _stated_seconds(timing.hold, fps, "hold", label, notes)
     span = _stated_seconds(timing.span, fps, "span", label, notes)
     kind = move_kind(previous.target, step.anchor.target)
     natural = params.natural_onset(kind.amplitude, kind.release, kind.eyelid)
@@ -138,7 +131,7 @@ def _fit_to_clip(moves: list[Move], duration: float, fps: float, notes: list[str
 
 
 def schedule(steps: list[Step], duration: float, fps: float, instruction: str = "", notes: tuple[str, ...] = (),
-             start_weights: np.ndarray | None = None, reader: str = "lexicon",
+             start_weights: np.ndarray | None = None, reader: str = "ifed",
              params: TimingParams | None = None) -> Plan:
     """Place the steps in time (see the module docstring). ``params``: saved fitted timing when None."""
     if not steps:

@@ -9,8 +9,8 @@ import importlib
 
 BENCHMARKS = (
     "tests.benchmarks.ground_floor",
-    "ml_backend.motion.evaluate",
-    "ml_backend.fitting.evaluate",
+    "i2fet_tools.motion.evaluate",
+    "i2fet_tools.fitting.evaluate",
     "tests.benchmarks.addon_bench",
 )
 

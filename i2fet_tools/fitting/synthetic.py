@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .template import Template
+from ml_backend.fitting.template import Template
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .arkit import ARKIT_NAMES, canonical_name
-from .errors import I2FETError
+from ..errors import I2FETError
 
 Mapping = dict[str, tuple[str, ...]]  # ARKit name -> the key names that show it
 Entry = str | tuple[str, ...] | list[str | tuple[str, ...]] | None

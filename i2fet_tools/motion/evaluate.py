@@ -2,7 +2,7 @@
 
 The instructions are explicit steps built from knowledge-base concepts, each with the timing words
 a reader would pass on (so no text encoder is needed and the timing reader is exercised). Run with
-``python -m ml_backend.motion.evaluate``; ``main(argv)`` prints the table and the summary.
+``python -m i2fet_tools.motion.evaluate``; ``main(argv)`` prints the table and the summary.
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ from typing import Sequence
 
 import numpy as np
 
-from ..knowledge import concept
-from ..plan import Anchor, Plan, Step
-from .life import LifeOptions
-from .regions import REGION_OF_CHANNEL, REGIONS
-from .schedule import schedule
-from .timing_params import TimingParams, load_timing_params
-from .trajectory import MOVING, linear_weights, segment_timings, trajectory, transition_weights
+from ml_backend.knowledge import concept
+from ml_backend.plan import Anchor, Plan, Step
+from ml_backend.reading.phrases import read_timing
+from ml_backend.motion.life import LifeOptions
+from ml_backend.motion.regions import REGION_OF_CHANNEL, REGIONS
+from ml_backend.motion.schedule import schedule
+from ml_backend.motion.timing_params import TimingParams, load_timing_params
+from ml_backend.motion.trajectory import MOVING, linear_weights, segment_timings, trajectory, transition_weights
 
 ENDPOINT_TOLERANCE = 0.02
 ARRIVED = 1e-6  # distance to the target below which a channel has arrived (the ease reaches it exactly)
@@ -80,7 +81,7 @@ def _anchor(name: str, intensity: float) -> Anchor:
 
 
 def plan_case(case: Case, params: TimingParams) -> Plan:
-    steps = [Step(anchor=_anchor(n, i), text=text) for n, i, text in case.steps]
+    steps = [Step(anchor=_anchor(n, i), text=text, timing=read_timing(text)[0]) for n, i, text in case.steps]
     start = None if case.start is None else _anchor(case.start, 0.85).target
     return schedule(steps, duration=case.seconds, fps=case.fps, instruction=case.name, start_weights=start, params=params)
 
@@ -187,7 +188,7 @@ def cost(frame_counts: Sequence[int] = (1800, 18000, 36000), fps: float = 30.0, 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Print per-instruction results, the summary and the cost figures."""
-    parser = argparse.ArgumentParser(prog="python -m ml_backend.motion.evaluate", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m i2fet_tools.motion.evaluate", description=__doc__)
     parser.add_argument("--fitted", action="store_true", help="use the saved fitted timing instead of the defaults")
     args = parser.parse_args(argv)
     params = load_timing_params()[0] if args.fitted else TimingParams()

@@ -1,7 +1,7 @@
 """An outside judge: render asked expressions on the default head and read them back with MediaPipe.
 
 For held-out single-expression instructions, the apex each reader produces is rendered
-(``i2fet_blender.judge_render``, a Blender subprocess: the backend never imports bpy) and
+(``i2fet_tools.judge_render``, a Blender subprocess: the backend never imports bpy) and
 MediaPipe's FaceLandmarker (a model nobody here wrote) reads ARKit blendshapes back from the
 image. The score is the Pearson correlation between the weights the instruction asked for and
 the weights MediaPipe reads back, pooled over expressions and channels, and averaged per
@@ -20,9 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..arkit import ARKIT_NAMES, INDEX, NUM_CHANNELS
-from ..errors import AssetsMissingError, BadInstructionError
-from ..paths import assets_root
+from ml_backend.naming.arkit import ARKIT_NAMES, INDEX, NUM_CHANNELS
+from ml_backend.errors import AssetsMissingError, BadInstructionError
+from ml_backend.paths import assets_root
 from .corpus import Example
 
 SKIPPED_CHANNELS = ("tongueOut",)  # the ICT face has no tongue shape; MediaPipe does not read it either
@@ -62,7 +62,7 @@ def render(weights: np.ndarray, folder: Path, size: int = 512, samples: int = 16
     root = Path(__file__).resolve().parents[2]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")])))
     env.setdefault("BLENDER_USER_RESOURCES", tempfile.mkdtemp(prefix="i2fet-judge-"))
-    subprocess.run([sys.executable, "-m", "i2fet_blender.judge_render", str(folder / "weights.npy"), str(folder),
+    subprocess.run([sys.executable, "-m", "i2fet_tools.judge_render", str(folder / "weights.npy"), str(folder),
                     "--size", str(size), "--samples", str(samples)], check=True, cwd=root, env=env,
                    stdout=subprocess.DEVNULL)
     return [folder / f"apex_{i:04d}.png" for i in range(len(weights))]
@@ -104,8 +104,8 @@ def apex_of(reader, text: str) -> np.ndarray:
 
 def judge(count: int = 24, folder: Path | None = None, samples: int = 16) -> dict:
     """Correlations for the asked weights themselves (ceiling), IFED and the lexicon baseline."""
-    from ..instruct.lexicon_reader import LexiconReader
-    from .reader import IFEDReader
+    from ml_backend.reading.lexicon import LexiconReader
+    from ml_backend.ifed.reader import IFEDReader
 
     examples = judge_examples(count)
     asked = np.stack([e.targets[0].apex for e in examples])

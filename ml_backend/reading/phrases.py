@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from ..errors import BadInstructionError
+from ..plan import TimeAmount, Timing
 
 MAX_CHARS = 400
 
@@ -75,32 +76,6 @@ _MOMENTARY_WORDS = re.compile(r"\b(?:briefly|momentarily|for an instant)\b|\ba f
 _FILLER = re.compile(r"^(?:and|then|it|that|this|so|a|an|the|with|to|,|\.|!|\s)*$", re.IGNORECASE)
 _TRAILING_LINK = re.compile(r"(?:\s+(?:and|then|,))+\s*$", re.IGNORECASE)
 MAX_REPEAT = 10
-
-
-@dataclass(frozen=True)
-class TimeAmount:
-    """A stated length of time, in the unit it was written in (seconds or frames)."""
-
-    value: float
-    unit: str  # "s" or "frames"
-    words: str  # as written, for notes
-
-    def seconds(self, fps: float) -> float:
-        return self.value / fps if self.unit == "frames" else self.value
-
-
-@dataclass(frozen=True)
-class Timing:
-    """The timing words of one step. Durations are as written; the scheduler converts and checks them."""
-
-    speed: float | None = None  # >1 faster, <1 slower than natural
-    onset: TimeAmount | None = None  # "over 2 seconds", "in 12 frames": time to reach the expression
-    span: TimeAmount | None = None  # "for 2 seconds": reach and hold, together
-    hold: TimeAmount | None = None  # "hold it for a second"
-    hold_stated: bool = False  # "and hold", with or without an amount
-    repeat: int = 1  # "twice", "3 times"
-    momentary: bool = False  # a blink, a wink, "briefly": the face goes back afterwards
-    notes: tuple[str, ...] = ()  # contradictions and ignored words, in words
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Render expression apexes on the default head, front view, for the MediaPipe judge and the docs.
 
-    python -m i2fet_blender.judge_render WEIGHTS.npy OUT_FOLDER [--size 512] [--samples 16]
+    python -m i2fet_tools.judge_render WEIGHTS.npy OUT_FOLDER [--size 512] [--samples 16]
 
 ``WEIGHTS.npy`` holds N x 52 ARKit weights; image ``apex_0000.png`` ... shows row 0 ... on the
 ICT default head (Cycles CPU, plain light). The head's vertices are set to the face model's
@@ -15,9 +15,9 @@ from pathlib import Path
 import bpy
 import numpy as np
 
-from . import bridge
-from .default_head import add_default_head
-from .preview import setup_portrait
+from i2fet_blender import bridge
+from i2fet_blender.default_head import add_default_head
+from i2fet_blender.preview import setup_portrait
 
 
 def render_apexes(weights: np.ndarray, folder: Path, size: int = 512, samples: int = 16,

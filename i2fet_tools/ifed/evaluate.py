@@ -21,9 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import BadInstructionError
-from ..face_model import load_face_model
-from ..knowledge import nearest_category
+from ml_backend.errors import BadInstructionError
+from ml_backend.face_model import load_face_model
+from ml_backend.knowledge import nearest_category
 from .corpus import Example, build_corpus
 from .train import FACE_REGION_VERTICES
 
@@ -132,8 +132,8 @@ def latency(reader, repeats: int = 20) -> dict[str, float]:
 
 def build_readers(checkpoint: Path | None) -> tuple[dict[str, object], dict[str, float]]:
     """The readers to compare, each with its load time (s) measured."""
-    from ..instruct.lexicon_reader import LexiconReader
-    from .reader import IFEDReader
+    from ml_backend.reading.lexicon import LexiconReader
+    from ml_backend.ifed.reader import IFEDReader
 
     readers, load_times = {}, {}
     for name, make in (("lexicon", LexiconReader),

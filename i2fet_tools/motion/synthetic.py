@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..knowledge import concept
-from ..plan import Anchor, Plan, Segment
-from .life import LifeOptions, add_life
-from .timing_params import TimingParams, move_kind
-from .trajectory import transition_weights
+from ml_backend.knowledge import concept
+from ml_backend.plan import Anchor, Plan, Segment
+from ml_backend.motion.life import LifeOptions, add_life
+from ml_backend.motion.timing_params import TimingParams, move_kind
+from ml_backend.motion.trajectory import transition_weights
 
 TAKE_EXPRESSIONS = ("happiness", "surprise", "anger", "sadness", "fear", "disgust", "smile", "worry", "frown",
                     "grin", "skeptical", "wince", "pout", "open_eyes_wide", "raise_both_eyebrows", "scowl")

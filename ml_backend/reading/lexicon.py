@@ -70,7 +70,7 @@ class LexiconReader:
         steps: list[Step] = []
         for phrase in phrases:
             if phrase.is_neutral_return:
-                steps.append(Step(anchor=neutral_anchor(), text=phrase.original, speed=phrase.speed))
+                steps.append(Step(anchor=neutral_anchor(), text=phrase.original, timing=phrase.timing))
                 continue
             index, score = next(matches)
             if score < MATCH_THRESHOLD:
@@ -81,7 +81,7 @@ class LexiconReader:
             notes.append(f"'{phrase.text}' read as {concept.name.replace('_', ' ')} (similarity {score:.2f}).")
             anchor = Anchor(label=concept.name.replace("_", " "), weights=concept.weights.astype(np.float32),
                             intensity=intensity, confidence=score)
-            steps.append(Step(anchor=anchor, text=phrase.original, speed=phrase.speed))
+            steps.append(Step(anchor=anchor, text=phrase.original, timing=phrase.timing))
         if not any(s.anchor.label != "neutral" for s in steps):
             examples = "a faint smile, surprise, raise the left eyebrow, from happy to sad"
             raise BadInstructionError(

@@ -11,7 +11,7 @@ is at least 10% of the expression's largest), as a fraction of the mean true dis
 there: the mean and the 95th percentile. Then the speed of fit + transfer on a 50,000-vertex
 head, uncached and cached.
 
-Run: ``python -m ml_backend.fitting.evaluate [--identities 3] [--cell 0.55] [--no-speed]``.
+Run: ``python -m i2fet_tools.fitting.evaluate [--identities 3] [--cell 0.55] [--no-speed]``.
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial.transform import Rotation
 
-from ..arkit import ARKIT_NAMES
-from .fit import HeadPart, expression_deltas, fit_head
+from ml_backend.naming.arkit import ARKIT_NAMES
+from ml_backend.fitting.fit import HeadPart, expression_deltas, fit_head
 from .synthetic import KnownHead, remeshed_identity, subdivided_identity
-from .template import Template, load_template
+from ml_backend.fitting.template import Template, load_template
 
 METRES = 0.01  # test heads are stored in metres, like a Blender character
 PLACEMENTS = (  # object rotation (degrees XYZ), uniform scale, translation

@@ -24,14 +24,14 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..arkit import NUM_CHANNELS
-from ..face_model import load_face_model
-from ..text.encoders import create_encoder
-from .checkpoint import DEFAULT_CHECKPOINT, save_checkpoint
+from ml_backend.naming.arkit import NUM_CHANNELS
+from ml_backend.face_model import load_face_model
+from ml_backend.text.encoders import create_encoder
+from ml_backend.ifed.checkpoint import DEFAULT_CHECKPOINT, save_checkpoint
 from .corpus import Example, build_corpus, symmetric_partner
-from .features import FeatureBank, cached_bank
-from .model import CAFT, IFEDConfig, kl_divergence
-from .retrieval import bank_phrases, contained_phrases, encode_bank_keys
+from ml_backend.ifed.features import FeatureBank, cached_bank
+from ml_backend.ifed.model import CAFT, IFEDConfig, kl_divergence
+from ml_backend.ifed.retrieval import bank_phrases, contained_phrases, encode_bank_keys
 
 FACE_REGION_VERTICES = 9409  # ICT vertices 0..9408 are the face
 

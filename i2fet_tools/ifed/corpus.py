@@ -17,8 +17,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..arkit import ARKIT_NAMES, NUM_CHANNELS
-from ..knowledge import Concept, all_concepts, nearest_category
+from ml_backend.naming.arkit import ARKIT_NAMES, NUM_CHANNELS
+from ml_backend.knowledge import Concept, all_concepts, nearest_category
 from . import grammar
 
 SPLITS = ("train", "heldout", "heldout_words", "heldout_shapes")

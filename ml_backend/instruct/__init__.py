@@ -1,1 +1,0 @@
-"""Instruction readers: phrase splitting and the lexicon baseline."""

@@ -1,0 +1,1 @@
+"""Fitting evaluation and synthetic heads."""

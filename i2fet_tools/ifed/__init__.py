@@ -1,0 +1,1 @@
+"""IFED training corpus, training loop, held-out evaluation and the MediaPipe judge."""

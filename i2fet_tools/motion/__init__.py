@@ -1,0 +1,1 @@
+"""Motion evaluation and synthetic takes."""

@@ -1,7 +1,7 @@
 """Figures for the any-head fit: six expressions on two heads of foreign topology.
 
 The MediaPipe canonical face (468 vertices) and the MakeHuman base body (CC0; its head region is
-found automatically) are fitted with ``i2fet_blender.head_fit.fit_object``, posed with their new
+found automatically) are fitted with ``i2fet_blender.head.fit.fit_object``, posed with their new
 ARKit keys and rendered with Cycles on the CPU into ``<out_dir>/anyhead_<name>.png``.
 
 Run: ``python -m docs.anyhead_figures [out_dir]`` (default ``docs/img``).
@@ -63,7 +63,8 @@ def _framing_box(bpy, obj, landmarks: dict[str, np.ndarray]):
 
 def render_sheet(bpy, obj, out: Path, size: int = 256, samples: int = 16) -> Path:
     """Fit ``obj``, key the six expressions on frames 1-6, render and tile them into ``out``."""
-    from i2fet_blender import head_fit, preview
+    from i2fet_blender.head import fit as head_fit
+    from i2fet_blender.io import preview
 
     head_fit.fit_object(obj, use_landmarks=False)
     landmarks = head_fit.read_landmarks(obj)

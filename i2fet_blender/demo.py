@@ -14,11 +14,12 @@ from pathlib import Path
 import bpy  # noqa: I001  (bpy first: it makes addon_utils importable)
 import addon_utils
 
-from . import bridge
-from .blender_io.fbx_io import export_fbx
-from .default_head import add_default_head
-from .generation import GenerationError, generate_on_object
-from .preview import render_frames, setup_portrait, tile_sheet
+from .backend import bridge
+from .errors import AddonError
+from .generate.pipeline import generate_on_object
+from .head.default_head import add_default_head
+from .io.preview import render_frames, setup_portrait, tile_sheet
+from .io.scene_files import export_fbx
 
 FPS = 30
 
@@ -28,7 +29,7 @@ def run_demo(instruction: str, frames: int, out: Path, render: bool = True, size
     """Animate the default head from ``instruction``; returns the written files by kind."""
     out.mkdir(parents=True, exist_ok=True)
     bpy.ops.wm.read_factory_settings(use_empty=True)
-    addon_utils.enable(__package__, default_set=True)  # the factory reset disabled it: run as an animator would
+    addon_utils.enable(bridge.ADDON_PACKAGE, default_set=True)  # the factory reset disabled it: run as an animator would
     scene = bpy.context.scene
     scene.render.fps, scene.render.fps_base = FPS, 1.0
     print("[demo] building the default head", flush=True)
@@ -69,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         files = run_demo(args.instruction, args.frames, Path(args.out).resolve(), render=not args.no_render)
-    except (GenerationError, bridge.errors().I2FETError) as error:
+    except AddonError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     for kind, path in files.items():

@@ -15,9 +15,9 @@ from pathlib import Path
 import bpy
 import numpy as np
 
-from i2fet_blender import bridge
-from i2fet_blender.default_head import add_default_head
-from i2fet_blender.preview import setup_portrait
+from i2fet_blender.backend import bridge
+from i2fet_blender.head.default_head import add_default_head
+from i2fet_blender.io.preview import setup_portrait
 
 
 def render_apexes(weights: np.ndarray, folder: Path, size: int = 512, samples: int = 16,

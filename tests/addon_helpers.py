@@ -8,7 +8,7 @@ import bpy  # noqa: I001  (bmesh becomes importable once bpy is)
 import bmesh
 import numpy as np
 
-from i2fet_blender.clip_store import action_fcurves
+from i2fet_blender.clips.store import action_fcurves
 
 ARKIT_KEYS = ("jawOpen", "mouthSmileLeft", "mouthSmileRight", "browInnerUp", "eyeBlinkLeft", "eyeBlinkRight",
               "eyeWideLeft", "eyeWideRight", "browOuterUpLeft", "browOuterUpRight", "mouthFrownLeft", "mouthFrownRight")

@@ -33,7 +33,7 @@ def _generate(bpy, prompt: str, start: int = 1):
 
 
 def _values(action) -> dict[str, np.ndarray]:
-    from i2fet_blender.clip_store import action_fcurves
+    from i2fet_blender.clips.store import action_fcurves
 
     out = {}
     for fcurve in action_fcurves(action):
@@ -44,8 +44,8 @@ def _values(action) -> dict[str, np.ndarray]:
 
 
 def test_clip_list_shows_only_clips_with_prompts(blender, head):
-    from i2fet_blender.clip_operators import I2FET_UL_clips
-    from i2fet_blender.clip_store import clips
+    from i2fet_blender.ui.clip_ops import I2FET_UL_clips
+    from i2fet_blender.clips.store import clips
 
     smile = _generate(blender, SMILE)
     assert blender.context.scene.i2fet.recent_prompts[0].text == SMILE
@@ -101,7 +101,7 @@ def test_scale_and_retime(blender, head):
 
 
 def test_nla_sequences_and_blends_clips(blender, head):
-    from i2fet_blender.clip_store import action_fcurves
+    from i2fet_blender.clips.store import action_fcurves
 
     key = head.data.shape_keys
     smile = _generate(blender, SMILE, 1)

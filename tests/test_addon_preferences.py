@@ -9,24 +9,25 @@ import pytest
 
 
 def test_download_refused_without_consent_or_online_access(blender, tmp_path):
-    from i2fet_blender import preferences
-    from i2fet_blender.assets_download import check_download_allowed
+    from i2fet_blender.backend.download import check_download_allowed, start_download
+    from i2fet_blender.backend.environment import addon_preferences
+    from i2fet_blender.errors import AddonError
 
     assert "online access is off" in check_download_allowed(True, False)
     assert "Tick 'Allow Downloading" in check_download_allowed(False, True)
     assert check_download_allowed(True, True) == ""
-    prefs = preferences.addon_preferences()
+    prefs = addon_preferences()
     prefs.allow_download = True
     assert blender.app.online_access is False
-    with pytest.raises(RuntimeError, match="online access is off"):
-        preferences.start_download(prefs, tmp_path, threaded=False)
+    with pytest.raises(AddonError, match="online access is off"):
+        start_download(prefs, tmp_path, threaded=False)
     with pytest.raises(RuntimeError, match="online access is off"):
         blender.ops.i2fet.download_face_model()
 
 
 def test_download_unpacks_an_upstream_archive(blender, tmp_path):
-    from i2fet_blender import tasks
-    from i2fet_blender.assets_download import download_face_model
+    from i2fet_blender.backend import tasks
+    from i2fet_blender.backend.download import download_face_model
 
     archive = tmp_path / "upstream.zip"
     with zipfile.ZipFile(archive, "w") as zipped:
@@ -34,8 +35,8 @@ def test_download_unpacks_an_upstream_archive(blender, tmp_path):
         zipped.writestr("ICT-FaceKit-abc/FaceXModel/generic_neutral_mesh.obj", "v 0 0 0\n")
         zipped.writestr("ICT-FaceKit-abc/FaceXModel/vertex_indices.json", "{}")
         zipped.writestr("ICT-FaceKit-abc/Blender/LICENSE", "other")
-    task = tasks.Task("Download face model", lambda report, cancelled: download_face_model(
-        tmp_path / "assets", report, cancelled, url=archive.as_uri())).start(threaded=False)
+    task = tasks.start(tasks.Task("download", "Download face model", lambda report, cancelled: download_face_model(
+        tmp_path / "assets", report, cancelled, url=archive.as_uri())), threaded=False)
     assert task.state == task.DONE, task.error
     folder = tmp_path / "assets" / "ict-facekit"
     assert (folder / "FaceXModel" / "generic_neutral_mesh.obj").is_file() and (folder / "LICENSE").read_text() == "MIT"
@@ -43,7 +44,8 @@ def test_download_unpacks_an_upstream_archive(blender, tmp_path):
 
 
 def test_backend_check_and_python_environment(blender, tmp_path):
-    from i2fet_blender import backend_env, preferences
+    from i2fet_blender.backend import environment as backend_env
+    from i2fet_blender.ui import preferences
 
     assert backend_env.missing_packages() == []
     assert "Backend ready" in preferences.check_backend()
@@ -51,7 +53,7 @@ def test_backend_check_and_python_environment(blender, tmp_path):
     site = tmp_path / "env" / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages"
     site.mkdir(parents=True)
     (site / "i2fet_probe_pkg.py").write_text("VALUE = 42\n")
-    prefs = preferences.addon_preferences()
+    prefs = backend_env.addon_preferences()
     prefs.python_env = str(tmp_path / "env")
     assert str(site) in sys.path and backend_env.venv_problem(prefs.python_env) == ""
     import i2fet_probe_pkg

@@ -19,24 +19,24 @@ import mathutils  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from i2fet_blender.blender_io.default_head import build_head_object  # noqa: E402
-from i2fet_blender.blender_io.errors import BlenderIOError  # noqa: E402
-from i2fet_blender.blender_io.fbx_io import export_fbx, import_fbx  # noqa: E402
-from i2fet_blender.blender_io.keyframes import (  # noqa: E402
+from i2fet_blender.io.mesh_build import build_head_object  # noqa: E402
+from i2fet_blender.errors import BlenderIOError  # noqa: E402
+from i2fet_blender.io.scene_files import export_fbx, import_fbx  # noqa: E402
+from i2fet_blender.io.keyframes import (  # noqa: E402
     GENERATED_ACTION_PROPERTY,
     PREVIOUS_ACTION_PROPERTY,
     read_weights_at_frame,
     shape_key_fcurves,
     write_weight_animation,
 )
-from i2fet_blender.blender_io.shape_keys import (  # noqa: E402
+from i2fet_blender.io.shape_keys import (  # noqa: E402
     CREATED_KEYS_PROPERTY,
     create_shape_keys,
     created_key_names,
     evaluated_vertex_positions,
     find_arkit_keys,
 )
-from ml_backend.arkit import ARKIT_NAMES, INDEX, canonical_name  # noqa: E402
+from ml_backend.naming.arkit import ARKIT_NAMES, INDEX, canonical_name  # noqa: E402
 
 SHAPES = ("jawOpen", "mouthSmileLeft", "mouthSmileRight", "eyeBlinkLeft", "browInnerUp")
 

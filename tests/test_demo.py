@@ -26,7 +26,7 @@ def test_demo_writes_every_file(blender, tmp_path):
 
 
 def test_demo_blend_reopens_with_the_animated_head(blender, tmp_path):
-    from i2fet_blender.blender_io.keyframes import shape_key_fcurves
+    from i2fet_blender.io.keyframes import shape_key_fcurves
     from i2fet_blender.demo import run_demo
 
     files = run_demo("smile", 12, tmp_path, render=False)

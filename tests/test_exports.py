@@ -30,7 +30,7 @@ def clip(blender):
 
 
 def _key_values(action, frames) -> dict[str, np.ndarray]:
-    from i2fet_blender.clip_store import action_fcurves
+    from i2fet_blender.clips.store import action_fcurves
 
     return {f.data_path.split('"')[1]: np.array([f.evaluate(t) for t in frames]) for f in action_fcurves(action)}
 
@@ -54,7 +54,7 @@ def _accessor(document, binary, index) -> np.ndarray:
 
 @pytest.mark.skipif(shutil.which("assimp") is None, reason="assimp not installed (Debian package assimp-utils)")
 def test_fbx_morph_targets_and_animation_seen_by_assimp(blender, clip, tmp_path):
-    from i2fet_blender.blender_io.fbx_io import export_fbx
+    from i2fet_blender.io.scene_files import export_fbx
 
     head, _ = clip
     path = tmp_path / "head.fbx"
@@ -68,7 +68,7 @@ def test_fbx_morph_targets_and_animation_seen_by_assimp(blender, clip, tmp_path)
 
 
 def test_gltf_morph_animation_matches_the_clip_and_round_trips(blender, clip, tmp_path):
-    from i2fet_blender.blender_io.gltf_io import export_gltf, import_gltf
+    from i2fet_blender.io.scene_files import export_gltf, import_gltf
 
     head, action = clip
     path = tmp_path / "head.glb"
@@ -119,8 +119,8 @@ def test_livelink_csv_export_then_import_onto_another_head(blender, clip, tmp_pa
 
 
 def test_take_at_another_frame_rate_is_resampled(blender, tmp_path):
-    from i2fet_blender.livelink import import_take
-    from ml_backend.arkit import INDEX, NUM_CHANNELS
+    from i2fet_blender.io.livelink import import_take
+    from ml_backend.naming.arkit import INDEX, NUM_CHANNELS
     from ml_backend.export.livelink_csv import write_livelink_csv
 
     head = keyed_head(user_data=False)

@@ -5,7 +5,7 @@ import hashlib
 import numpy as np
 import pytest
 
-from ml_backend.arkit import ARKIT_NAMES, INDEX
+from ml_backend.naming.arkit import ARKIT_NAMES, INDEX
 
 PROMPT = "a faint smile turning into surprise"
 
@@ -27,7 +27,7 @@ def _checksum(bpy) -> str:
             if anim:
                 digest.update((anim.action.name if anim.action else "-").encode())
                 digest.update(str([t.name for t in anim.nla_tracks]).encode())
-    from i2fet_blender.blender_io.keyframes import shape_key_fcurves
+    from i2fet_blender.io.keyframes import shape_key_fcurves
 
     for action in sorted(bpy.data.actions, key=lambda a: a.name):
         digest.update(action.name.encode())
@@ -47,7 +47,7 @@ def head(blender):
 
 
 def _generate(bpy, obj, prompt=PROMPT, frames=60):
-    from i2fet_blender.generation import generate_on_object
+    from i2fet_blender.generate.pipeline import generate_on_object
 
     return generate_on_object(obj, prompt, frames=frames, frame_start=1, fps=30)
 
@@ -60,7 +60,7 @@ def test_default_head_gets_arkit_keys_and_an_action_named_after_the_prompt(blend
     assert len(keys) == 1 + 51 and "tongueOut" not in keys and "jawOpen" in keys
     action = head.data.shape_keys.animation_data.action
     assert action.name == "I2FET " + PROMPT
-    from i2fet_blender.blender_io.keyframes import shape_key_fcurves
+    from i2fet_blender.io.keyframes import shape_key_fcurves
 
     curves = shape_key_fcurves(head)
     assert len(curves) == 51
@@ -69,7 +69,7 @@ def test_default_head_gets_arkit_keys_and_an_action_named_after_the_prompt(blend
 
 
 def test_per_frame_offsets_equal_what_blender_shows(blender, head, face_model):
-    from i2fet_blender.blender_io.shape_keys import evaluated_vertex_positions
+    from i2fet_blender.io.shape_keys import evaluated_vertex_positions
 
     result = _generate(blender, head, frames=40)
     offsets = face_model.offsets(result.weights)  # T x V x 3
@@ -108,7 +108,7 @@ def test_any_topology_with_arkit_named_keys_is_driven_through_them(blender, spel
         obj.shape_key_add(name=spelling(name))
     result = _generate(bpy, obj, prompt="a big smile then surprise")
     assert result.created_keys == []
-    from i2fet_blender.blender_io.keyframes import shape_key_fcurves
+    from i2fet_blender.io.keyframes import shape_key_fcurves
 
     curves = shape_key_fcurves(obj)
     assert f'key_blocks["{spelling("mouthSmileLeft")}"].value' in curves
@@ -129,7 +129,8 @@ def test_other_meshes_get_a_clear_message_and_are_not_changed(blender):
 
 
 def test_bad_input_changes_nothing(blender, head):
-    from i2fet_blender.generation import GenerationError, generate_on_object
+    from i2fet_blender.errors import GenerationError
+    from i2fet_blender.generate.pipeline import generate_on_object
 
     bpy = blender
     head.shape_key_add(name="Basis")
@@ -154,7 +155,8 @@ def test_bad_input_changes_nothing(blender, head):
 
 
 def test_edit_mode_is_refused(blender, head):
-    from i2fet_blender.generation import GenerationError, generate_on_object
+    from i2fet_blender.errors import GenerationError
+    from i2fet_blender.generate.pipeline import generate_on_object
 
     blender.context.view_layer.objects.active = head
     blender.ops.object.mode_set(mode="EDIT")
@@ -164,7 +166,7 @@ def test_edit_mode_is_refused(blender, head):
 
 
 def test_user_animation_survives_a_generation(blender, head):
-    from i2fet_blender.blender_io.keyframes import shape_key_fcurves
+    from i2fet_blender.io.keyframes import shape_key_fcurves
 
     bpy = blender
     head.shape_key_add(name="Basis")
@@ -186,8 +188,8 @@ def test_user_animation_survives_a_generation(blender, head):
 
 
 def test_fbx_round_trip_of_the_default_head(blender, head, tmp_path):
-    from i2fet_blender.blender_io.fbx_io import export_fbx, import_fbx
-    from i2fet_blender.blender_io.keyframes import shape_key_fcurves
+    from i2fet_blender.io.scene_files import export_fbx, import_fbx
+    from i2fet_blender.io.keyframes import shape_key_fcurves
 
     bpy = blender
     result = _generate(bpy, head, frames=30)

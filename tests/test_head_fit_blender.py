@@ -33,7 +33,7 @@ def head(blender):
 
 
 def test_landmarks_are_shown_moved_and_checked_before_anything_changes(blender, head):
-    from i2fet_blender import head_fit
+    from i2fet_blender.head import fit as head_fit
 
     landmarks = head_fit.detect_landmarks_on_object(head)
     empties = head_fit.landmark_empties(head)
@@ -50,7 +50,7 @@ def test_landmarks_are_shown_moved_and_checked_before_anything_changes(blender, 
 
 
 def test_fit_creates_keys_and_refit_replaces_only_its_own(blender, head):
-    from i2fet_blender import head_fit
+    from i2fet_blender.head import fit as head_fit
 
     bpy = blender
     head.shape_key_add(name="Basis", from_mix=False)
@@ -94,11 +94,11 @@ def test_operators_fit_and_refuse_a_cube(blender, head):
 
 def test_blender_decimated_identity_gets_its_true_expressions(blender):
     """An ICT identity decimated by Blender's Decimate modifier, turned and scaled: keys match the truth."""
-    from i2fet_blender import head_fit
-    from ml_backend.arkit import ARKIT_NAMES
-    from ml_backend.fitting.evaluate import expression_errors
+    from i2fet_blender.head import fit as head_fit
+    from ml_backend.naming.arkit import ARKIT_NAMES
+    from i2fet_tools.fitting.evaluate import expression_errors
     from ml_backend.fitting.mesh import TriangleSurface
-    from ml_backend.fitting.synthetic import identity_vertices
+    from i2fet_tools.fitting.synthetic import identity_vertices
     from ml_backend.fitting.template import load_template
 
     bpy = blender

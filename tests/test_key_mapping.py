@@ -48,8 +48,8 @@ def _head(bpy, names: tuple[str, ...], name: str = "Character"):
 
 
 def _write(obj, weights: np.ndarray, name: str = "I2FET test"):
-    from i2fet_blender.clip_store import ClipInfo
-    from i2fet_blender.clip_writer import write_clip
+    from i2fet_blender.clips.store import ClipInfo
+    from i2fet_blender.generate.writer import write_clip
 
     info = ClipInfo(prompt="test", seed=0, intensity=1.0, frames=len(weights), frame_start=1, fps=24.0,
                     object_name=obj.name, source="generated")
@@ -57,7 +57,7 @@ def _write(obj, weights: np.ndarray, name: str = "I2FET test"):
 
 
 def _curve(obj, key_name: str, frames: int) -> np.ndarray:
-    from i2fet_blender.blender_io.keyframes import shape_key_fcurves
+    from i2fet_blender.io.keyframes import shape_key_fcurves
 
     curve = shape_key_fcurves(obj)[f'key_blocks["{key_name}"].value']
     return np.array([curve.evaluate(f) for f in range(1, frames + 1)])
@@ -148,8 +148,8 @@ def test_unified_expressions_head_is_driven_through_its_base_shapes(blender):
 
 
 def test_an_edited_table_row_overrides_the_preset_and_an_empty_row_is_reported_missing(blender):
-    from i2fet_blender.blender_io.keyframes import shape_key_fcurves
-    from i2fet_blender.clip_writer import key_map_for
+    from i2fet_blender.io.keyframes import shape_key_fcurves
+    from i2fet_blender.head.key_map import key_map_for
 
     obj = _head(blender, CC4_KEYS + ("MySmile",))
     assert blender.ops.i2fet.key_map_fill(scheme="AUTO") == {"FINISHED"}
@@ -179,7 +179,7 @@ def test_assign_operator_sets_and_adds_the_active_key(blender):
     assert mesh.i2fet_key_map[INDEX["cheekPuff"]].keys == "V_Open"
     obj.active_shape_key_index = mesh.shape_keys.key_blocks.find("MyCorrective")
     blender.ops.i2fet.key_map_assign(mode="ADD")
-    from i2fet_blender.clip_writer import key_map_for
+    from i2fet_blender.head.key_map import key_map_for
 
     assert key_map_for(obj).keys["cheekPuff"] == ("V_Open", "MyCorrective")
     obj.active_shape_key_index = 0
@@ -188,7 +188,7 @@ def test_assign_operator_sets_and_adds_the_active_key(blender):
 
 
 def test_a_key_used_by_two_channels_is_refused_before_anything_is_written(blender):
-    from i2fet_blender.head_checks import GenerationError
+    from i2fet_blender.errors import GenerationError
     from tests.addon_helpers import user_checksum
 
     obj = _head(blender, CC4_KEYS)
@@ -212,7 +212,7 @@ def test_table_saves_to_json_loads_on_another_head_and_survives_reopening_the_fi
 
     second = _head(blender, CC4_KEYS, name="Second")
     assert blender.ops.i2fet.key_map_load(filepath=str(path)) == {"FINISHED"}
-    from i2fet_blender.clip_writer import key_map_for
+    from i2fet_blender.head.key_map import key_map_for
 
     key_map = key_map_for(second)
     assert key_map.keys["mouthSmileLeft"] == ("V_Open",) and key_map.unknown == ("NotAKey",)
@@ -234,7 +234,7 @@ def test_table_saves_to_json_loads_on_another_head_and_survives_reopening_the_fi
 
 
 def test_generate_drives_a_cc4_head_end_to_end_and_the_panel_is_a_sub_panel(blender):
-    from i2fet_blender.generation import generate_on_object
+    from i2fet_blender.generate.pipeline import generate_on_object
     from tests.addon_helpers import user_checksum
 
     assert blender.types.I2FET_PT_key_map.bl_parent_id == "I2FET_PT_main"
@@ -264,7 +264,7 @@ class _Layout:
 def test_panel_and_list_draw_the_resolution_and_the_rows(blender):
     from types import SimpleNamespace
 
-    from i2fet_blender.key_mapping import I2FET_PT_key_map, I2FET_UL_key_map
+    from i2fet_blender.ui.key_map_ui import I2FET_PT_key_map, I2FET_UL_key_map
 
     obj = _head(blender, CC4_KEYS)
     log: list = []

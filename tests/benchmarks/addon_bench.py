@@ -37,7 +37,7 @@ def _dense_head(vertices: int):
     import bpy
     import numpy as np
 
-    from ml_backend.arkit import ARKIT_NAMES
+    from ml_backend.naming.arkit import ARKIT_NAMES
 
     side = int((vertices / 2) ** 0.5)
     mesh = bpy.data.meshes.new("Dense")
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> None:
     second = _generate(dense)
     print(f"[addon] Generate 120 frames, {len(dense.data.vertices):,}-vertex head with 51 ARKit keys: "
           f"first {first:.2f} s, again {second:.2f} s")
-    from i2fet_blender.blender_io.fbx_io import export_fbx
+    from i2fet_blender.io.scene_files import export_fbx
 
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()

@@ -29,9 +29,9 @@ def _in_process() -> dict:
     """Run inside a fresh process: cold first generation, then warm figures."""
     import bpy
 
-    from i2fet_blender.blender_io.keyframes import write_weight_animation
-    from i2fet_blender.default_head import add_default_head
-    from i2fet_blender.generation import generate_on_object
+    from i2fet_blender.io.keyframes import write_weight_animation
+    from i2fet_blender.head.default_head import add_default_head
+    from i2fet_blender.generate.pipeline import generate_on_object
     from ml_backend.naming.arkit import ARKIT_NAMES
     from ml_backend.face_model import load_face_model
     from ml_backend.pipeline import generate

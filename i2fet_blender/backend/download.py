@@ -1,0 +1,103 @@
+"""Download the ICT FaceKit face model from its upstream repository, with the user's consent.
+
+Allowed only when the user ticked the consent box in the preferences *and* Blender's
+"Allow Online Access" is on (``bpy.app.online_access``); ``check_download_allowed`` says why not
+otherwise. The archive of the pinned upstream commit is streamed to a temporary file, and
+``FaceXModel/`` (OBJs, ``vertex_indices.json``) with the upstream LICENSE is extracted.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import urllib.request
+import zipfile
+from pathlib import Path
+
+from ..errors import AddonError, TaskCancelled
+from .environment import addon_preferences
+from .tasks import Report, Task, start
+
+UPSTREAM_COMMIT = "da5f95a607f5e6b37755b38d3385d7f2853732e5"
+UPSTREAM_URL = f"https://github.com/ICT-VGL/ICT-FaceKit/archive/{UPSTREAM_COMMIT}.zip"
+UPSTREAM_NAME = "ICT FaceKit (USC Institute for Creative Technologies, MIT license)"
+CHUNK = 1 << 20
+
+
+def check_download_allowed(consent: bool, online_access: bool) -> str:
+    """'' when downloading is allowed, else the reason, in the user's words."""
+    if not online_access:
+        return ("Blender's online access is off: turn on Edit > Preferences > System > Network > "
+                "'Allow Online Access' to download the face model, or point 'Face Model Assets' to a folder you downloaded.")
+    if not consent:
+        return f"Tick 'Allow Downloading the Face Model' first: it downloads {UPSTREAM_NAME} from GitHub (about 300 MB)."
+    return ""
+
+
+def download_face_model(destination: Path, report: Report, cancelled, url: str = UPSTREAM_URL) -> str:
+    """Fetch and unpack the face model into ``destination/ict-facekit``; returns that folder."""
+    target = Path(destination) / "ict-facekit"
+    with tempfile.TemporaryDirectory(prefix="i2fet-download-") as scratch:
+        archive = Path(scratch) / "ict-facekit.zip"
+        report("Connecting to GitHub", 0.0)
+        with urllib.request.urlopen(url, timeout=60) as response, archive.open("wb") as handle:
+            total = int(response.headers.get("Content-Length") or 0)
+            done = 0
+            while chunk := response.read(CHUNK):
+                if cancelled():
+                    raise TaskCancelled()
+                handle.write(chunk)
+                done += len(chunk)
+                fraction = 0.8 * done / total if total else min(0.8, done / 3e8)
+                report(f"Downloading the face model: {done / 1e6:.0f} MB", fraction)
+        report("Unpacking", 0.85)
+        extract_face_model(archive, target, cancelled)
+    report("Face model downloaded", 1.0)
+    return str(target)
+
+
+def extract_face_model(archive: Path, target: Path, cancelled=lambda: False) -> None:
+    """Copy ``FaceXModel/`` and the LICENSE out of an upstream archive (any top folder name)."""
+    staging = target.with_name(target.name + ".partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    with zipfile.ZipFile(archive) as zipped:
+        members = [m for m in zipped.infolist() if not m.is_dir()]
+        wanted = [m for m in members if "/FaceXModel/" in f"/{m.filename}" or Path(m.filename).name in ("LICENSE", "CREDITS.md")]
+        if not any(Path(m.filename).name.startswith("generic_neutral_mesh") for m in wanted):
+            raise RuntimeError("The downloaded archive holds no FaceXModel/generic_neutral_mesh.obj: it is not the ICT FaceKit.")
+        for member in wanted:
+            if cancelled():
+                shutil.rmtree(staging, ignore_errors=True)
+                raise TaskCancelled()
+            parts = Path(member.filename).parts
+            relative = Path(*parts[parts.index("FaceXModel"):]) if "FaceXModel" in parts else Path(parts[-1])
+            if relative.parent == Path(".") and len(parts) > 2:
+                continue  # a LICENSE deeper in the tree that is not the repository's own
+            out = staging / relative
+            out.parent.mkdir(parents=True, exist_ok=True)
+            with zipped.open(member) as source, out.open("wb") as sink:
+                shutil.copyfileobj(source, sink)
+    shutil.rmtree(target, ignore_errors=True)
+    staging.rename(target)
+
+
+def start_download(prefs, destination: Path, threaded: bool = True, url: str = UPSTREAM_URL) -> Task:
+    """Download the face model as the 'download' background task when allowed (AddonError with the reason otherwise).
+
+    When it is done, the preferences' 'Face Model Assets' points at the downloaded folder.
+    """
+    import bpy
+
+    reason = check_download_allowed(prefs.allow_download, bpy.app.online_access)
+    if reason:
+        raise AddonError(reason)
+
+    def work(report, cancelled):
+        return download_face_model(destination, report, cancelled, url)
+
+    def point_preferences(task: Task) -> None:
+        current = addon_preferences()  # looked up again: the add-on may have been re-enabled meanwhile
+        if task.state == task.DONE and task.result and current is not None:
+            current.assets_path = str(Path(task.result).parent)
+
+    return start(Task("download", "Download face model", work, on_done=point_preferences), threaded)

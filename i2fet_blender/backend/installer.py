@@ -1,0 +1,99 @@
+"""Install the backend's packages into Blender's Python with pip, into the add-on's own folder.
+
+``pip install --target <deps folder>`` never touches Blender's bundled packages; numpy is
+constrained to the version Blender ships so pip does not bring a second one. Output lines
+are turned into progress: one step per package collected, then the install itself.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..errors import TaskCancelled
+from . import environment
+from .tasks import Report, Task, start
+
+TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
+
+
+def pip_command(target: Path, requirements: Sequence[str], constraints: Path, cpu_only: bool = True,
+                find_links: str = "", no_index: bool = False) -> list[str]:
+    """The pip command line; ``find_links``/``no_index`` install from a local folder of wheels."""
+    command = [sys.executable, "-m", "pip", "install", "--disable-pip-version-check", "--no-input",
+               "--progress-bar", "off", "--upgrade", "--target", str(target), "-c", str(constraints)]
+    if cpu_only and not no_index:
+        command += ["--extra-index-url", TORCH_CPU_INDEX]
+    if find_links:
+        command += ["--find-links", find_links]
+    if no_index:
+        command.append("--no-index")
+    return command + list(requirements)
+
+
+def numpy_constraint() -> str:
+    """Pin numpy to Blender's own version (pip must not install another one beside it)."""
+    import numpy
+
+    return f"numpy=={numpy.__version__}"
+
+
+def install_packages(target: Path, requirements: Sequence[str], report: Report, cancelled, cpu_only: bool = True,
+                     find_links: str = "", no_index: bool = False) -> str:
+    """Run pip in a subprocess, reporting progress; returns pip's last line."""
+    target.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="i2fet-pip-") as scratch:
+        constraints = Path(scratch) / "constraints.txt"
+        constraints.write_text(numpy_constraint() + "\n")
+        command = pip_command(target, requirements, constraints, cpu_only, find_links, no_index)
+        report(f"Running pip for {', '.join(requirements)}", 0.02)
+        env = dict(os.environ, PYTHONNOUSERSITE="1")
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+        collected, last, lines = 0, "", []
+        for line in process.stdout:
+            line = line.strip()
+            if not line:
+                continue
+            lines.append(line)
+            last = line
+            if cancelled():
+                process.terminate()
+                process.wait()
+                raise TaskCancelled()
+            if line.startswith("Collecting") or line.startswith("Processing"):
+                collected += 1
+                report(line, min(0.8, 0.05 + 0.03 * collected))
+            elif line.startswith("Installing collected packages"):
+                report("Installing the downloaded packages", 0.85)
+            elif line.startswith("Downloading"):
+                report(line, min(0.8, 0.05 + 0.03 * collected))
+        code = process.wait()
+    if code != 0:
+        tail = " | ".join(lines[-4:])
+        raise RuntimeError(f"pip could not install the packages (exit code {code}): {tail}")
+    report("Installed; the generator can be used now", 1.0)
+    return last
+
+
+def start_install(prefs, threaded: bool = True, requirements: Sequence[str] | None = None, find_links: str = "",
+                  no_index: bool = False) -> Task:
+    """Install the backend's packages into the add-on's folder with pip, as the 'install' background task."""
+    wanted = list(requirements) if requirements is not None else [spec for spec, _ in environment.REQUIRED.values()]
+    if requirements is None and prefs.text_encoder == "clip":
+        wanted.append(environment.OPTIONAL["open_clip"][0])
+    target = environment.deps_folder()
+    cpu_only = prefs.install_cpu_only
+    python_env, assets_path = prefs.python_env, prefs.assets_path
+
+    def work(report, cancelled):
+        return install_packages(target, wanted, report, cancelled, cpu_only, find_links, no_index)
+
+    def activate(task: Task) -> None:
+        if task.state == task.DONE:
+            environment.activate(python_env, assets_path)
+
+    return start(Task("install", "Install backend packages", work, on_done=activate), threaded)

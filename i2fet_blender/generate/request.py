@@ -1,0 +1,110 @@
+"""Step 1 of the pipeline (main thread): read what Blender says into a plain GenerationRequest.
+
+Every check that can refuse a click runs here, once, before the backend does anything: the target
+(``check_target``), the prompt, and whether the mesh can be driven at all (``check_drivable``).
+The request holds numbers and names only (no bpy objects), so a worker thread can carry it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import bpy
+import numpy as np
+
+from ..backend import bridge
+from ..backend.environment import backend_options
+from ..clips.store import clip_info, clip_object
+from ..errors import GenerationError
+from ..head.checks import check_target
+from ..io.keyframes import read_weights_at_frame
+from .writer import check_drivable
+
+
+@dataclass(frozen=True)
+class GenerationRequest:
+    """Everything the backend and the writer need, copied out of Blender on the main thread.
+
+    One head per request today (``object_uid``); a character with separate eye and teeth meshes
+    (issue 12) becomes a tuple of targets here, written by one ``write_result`` as one clip.
+    """
+
+    prompt: str
+    frames: int
+    fps: float
+    frame_start: int
+    object_name: str
+    object_uid: int
+    intensity: float = 1.0
+    seed: int = 0
+    start_weights: np.ndarray | None = None
+    options: dict = field(default_factory=dict)  # backend choices from the preferences: encoder, device...
+    replace_clip: str = ""  # regenerate: the clip action the result takes the place of
+
+
+def scene_fps(scene: bpy.types.Scene) -> float:
+    return scene.render.fps / scene.render.fps_base
+
+
+def check_prompt(prompt: str) -> str:
+    if not prompt or not prompt.strip():
+        raise GenerationError("The prompt is empty: type what the face should do, e.g. 'a faint smile turning into surprise'.")
+    return " ".join(prompt.split())
+
+
+def current_expression(obj: bpy.types.Object, frame: int) -> np.ndarray | None:
+    """The head's ARKit weights (52,) at ``frame``, from its shape keys (None without ARKit keys)."""
+    if obj.data.shape_keys is None:
+        return None
+    arkit = bridge.arkit()
+    weights = np.zeros(arkit.NUM_CHANNELS, dtype=np.float32)
+    found = False
+    for name, value in read_weights_at_frame(obj, frame).items():
+        channel = arkit.canonical_name(name)
+        if channel is not None:
+            weights[arkit.INDEX[channel]] = value
+            found = True
+    return weights if found else None
+
+
+def request_for_object(obj: bpy.types.Object | None, prompt: str, frames: int, frame_start: int, fps: float,
+                       intensity: float = 1.0, seed: int = 0, start_weights: np.ndarray | None = None,
+                       options: dict | None = None, replace_clip: str = "") -> GenerationRequest:
+    """Check ``obj`` and ``prompt`` and make the request; ``options`` None: the preferences' encoder and device."""
+    return _checked_request(check_target(obj), prompt, frames, frame_start, fps, intensity, seed, start_weights,
+                            options, replace_clip)
+
+
+def _checked_request(obj: bpy.types.Object, prompt: str, frames: int, frame_start: int, fps: float, intensity: float,
+                     seed: int, start_weights: np.ndarray | None, options: dict | None,
+                     replace_clip: str = "") -> GenerationRequest:
+    """The request for a target ``check_target`` accepted: check the prompt and that the mesh can be driven."""
+    prompt = check_prompt(prompt)
+    check_drivable(obj)
+    return GenerationRequest(prompt=prompt, frames=int(frames), fps=float(fps), frame_start=int(frame_start),
+                             object_name=obj.name, object_uid=obj.session_uid, intensity=float(intensity),
+                             seed=int(seed), start_weights=start_weights,
+                             options=backend_options() if options is None else dict(options),
+                             replace_clip=replace_clip)
+
+
+def collect_request(context: bpy.types.Context) -> GenerationRequest:
+    """The request the Generate button makes: active mesh, the panel's prompt and timing."""
+    scene = context.scene
+    settings = scene.i2fet
+    obj = check_target(context.active_object)
+    fps = scene_fps(scene)
+    start = settings.start_frame(scene)
+    start_weights = current_expression(obj, start) if settings.continue_from_current else None
+    return _checked_request(obj, settings.prompt, settings.duration_frames(fps), start, fps, settings.intensity,
+                            settings.seed, start_weights, backend_options(context))
+
+
+def request_for_regenerate(context: bpy.types.Context, action: bpy.types.Action, seed: int) -> GenerationRequest:
+    """Same prompt, timing and intensity as the clip, another seed; the result replaces the clip."""
+    info = clip_info(action)
+    if info.source != "generated":
+        raise GenerationError(f"'{action.name}' is an imported take, not a generated clip: it cannot be regenerated.")
+    fps = info.fps if info.fps > 0 else scene_fps(context.scene)
+    return request_for_object(clip_object(action), info.prompt, info.frames, info.frame_start, fps, info.intensity,
+                              seed, None, backend_options(context), replace_clip=action.name)

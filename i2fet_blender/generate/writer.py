@@ -1,0 +1,119 @@
+"""Write a finished clip (frames x 52 ARKit weights) onto a head: main thread only.
+
+The last step of the pipeline, apart from the backend call so that the backend can run in a
+worker thread: by the time this runs, every number is known and only Blender data is written.
+The same writer puts an imported Live Link Face take onto a head. The head's key mapping is
+resolved once per write (``key_map_for``) and handed to every step that needs it.
+"""
+
+from __future__ import annotations
+
+import bpy
+import numpy as np
+
+from ..backend import bridge
+from ..clips.store import ClipInfo, store_clip_info
+from ..errors import BlenderIOError, GenerationError
+from ..head.checks import FACE_MODEL_TAG, ICT_TAG_VALUE, is_ict_head
+from ..head.key_map import KeyMap, key_map_for
+from ..io.keyframes import write_weight_animation
+from ..io.shape_keys import create_shape_keys
+from .result import GenerationResult
+
+
+def check_drivable(obj: bpy.types.Object, key_map: KeyMap | None = None) -> KeyMap:
+    """Refuse, before the backend runs, a mesh that can be driven neither by its keys nor as the ICT head.
+
+    Cheap for the usual heads: one with mapped keys, or one tagged as built from the face model.
+    Only an untagged mesh without keys needs the face model (loaded here) to tell whether it is
+    the ICT topology. Returns the key map it resolved.
+    """
+    key_map = key_map or key_map_for(obj)
+    if key_map.problem():
+        raise GenerationError(key_map.problem())
+    if key_map.keys or obj.data.get(FACE_MODEL_TAG) == ICT_TAG_VALUE:
+        return key_map
+    drivable_keys(obj, bridge.face_model(), key_map)
+    return key_map
+
+
+def usable_model(model, model_error: str, key_map: KeyMap):
+    """The one fallback for a missing face model: write with the head's own keys, else say what is missing."""
+    if model is not None or key_map.keys or not model_error:
+        return model
+    raise GenerationError(model_error)
+
+
+def drivable_keys(obj: bpy.types.Object, model, key_map: KeyMap) -> dict[str, np.ndarray]:
+    """Shape keys that must be created before ``obj`` can play ARKit weights ({} when none).
+
+    The ICT head gets the model's ARKit shapes that its mapping lacks; a mesh whose keys resolve
+    through its key map (saved table, naming preset or ARKit spellings) needs none.
+    Raises GenerationError for a mesh that can be driven neither way, or whose table uses a key twice.
+    """
+    if key_map.problem():
+        raise GenerationError(key_map.problem())
+    if model is not None and is_ict_head(obj, model):
+        arkit = bridge.arkit()
+        return {name: model.deltas[arkit.INDEX[name]] for name in model.channels_with_shapes if name not in key_map.keys}
+    if key_map.keys:
+        return {}
+    raise GenerationError(
+        f"'{obj.name}' has no ARKit shape keys (such as jawOpen, mouthSmileLeft or mouthSmile_L) and no keys of a "
+        "known naming scheme (Character Creator, Unified Expressions, Daz Genesis) yet. Map its own keys in "
+        "I2FET > Generate > Shape-Key Mapping, or press 'Fit Head' in the I2FET panel to fit the face model to it "
+        "and create them."
+    )
+
+
+def write_clip(obj: bpy.types.Object, weights: np.ndarray, model, info: ClipInfo, name: str, summary: str = "",
+               model_error: str = "") -> GenerationResult:
+    """Key ``weights`` (frames x 52) on ``obj`` from ``info.frame_start`` as a new clip action named ``name``.
+
+    The caller has checked ``obj`` (``head.checks.check_target``). Creates the ARKit keys the ICT head
+    lacks; keys resolve through the head's key map (a channel mapped to several keys gives each the
+    same curve). ``missing_channels`` lists the channels this clip moves that the mesh has no key for.
+    ``model`` None with ``model_error`` means the face model could not be loaded. If anything fails,
+    what this call made is removed again and the user's action is put back.
+    """
+    arkit = bridge.arkit()
+    key_map = key_map_for(obj)
+    model = usable_model(model, model_error, key_map)
+    to_create = drivable_keys(obj, model, key_map)
+    created: list[str] = []
+    action = None
+    key = obj.data.shape_keys
+    had_keys = key is not None
+    previous = key.animation_data.action if key is not None and key.animation_data is not None else None
+    keys = dict(key_map.keys)
+    try:
+        created = create_shape_keys(obj, to_create) if to_create else []
+        keys = key_map.with_created(created)
+        action = write_weight_animation(obj, keys, arkit.ARKIT_NAMES, weights, info.frame_start, name)
+        store_clip_info(action, info, summary)
+    except (BlenderIOError, RuntimeError, ValueError) as error:
+        undo_partial(obj, created, action, had_keys, previous)
+        raise GenerationError(f"Writing the animation failed and was undone: {error}") from error
+    missing = [n for n in arkit.ARKIT_NAMES if n not in keys and np.any(weights[:, arkit.INDEX[n]] > 0.01)]
+    return GenerationResult(action=action, weights=weights, summary=summary, created_keys=created,
+                            missing_channels=missing, frame_start=info.frame_start,
+                            frame_end=info.frame_start + len(weights) - 1)
+
+
+def undo_partial(obj: bpy.types.Object, created: list[str], action: bpy.types.Action | None, had_keys: bool,
+                 previous: bpy.types.Action | None) -> None:
+    """Remove what a failed write made (keys it created, its action) and put back the user's action."""
+    key = obj.data.shape_keys
+    if action is not None:
+        if key is not None and key.animation_data is not None and key.animation_data.action == action:
+            key.animation_data.action = previous
+        bpy.data.actions.remove(action)
+    if key is None:
+        return
+    if not had_keys:
+        obj.shape_key_clear()
+        return
+    for name in reversed(created):
+        block = key.key_blocks.get(name)
+        if block is not None:
+            obj.shape_key_remove(block)

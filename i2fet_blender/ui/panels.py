@@ -1,0 +1,134 @@
+"""The sidebar panels: 3D View > N panel > I2FET (Generate, Clips, Export)."""
+
+from __future__ import annotations
+
+import bpy
+
+from ..backend import environment, tasks
+from ..generate import pipeline
+from .properties import PRESET_PROMPTS
+
+
+def draw_task(layout, task: tasks.Task | None) -> None:
+    """The one progress bar: a running task with its Cancel button, or how the last one ended."""
+    if task is None:
+        return
+    if task.state == task.RUNNING:
+        row = layout.row(align=True)
+        text = f"{task.message} ({task.elapsed:.0f} s)"
+        if hasattr(row, "progress"):
+            row.progress(factor=task.progress, type="BAR", text=text)
+        else:
+            row.label(text=f"{text} {task.progress * 100:.0f}%")
+        row.operator("i2fet.cancel_task", text="", icon="CANCEL").kind = task.kind
+    elif task.state == task.FAILED:
+        layout.label(text=f"{task.title} failed: {task.error}", icon="ERROR")
+    elif task.state == task.DONE:
+        layout.label(text=f"{task.title}: done", icon="CHECKMARK")
+
+
+class I2FET_MT_prompts(bpy.types.Menu):
+    """Recent prompts of this file and a few presets"""
+
+    bl_idname = "I2FET_MT_prompts"
+    bl_label = "Prompts"
+
+    def draw(self, context):
+        layout = self.layout
+        recent = context.scene.i2fet.recent_prompts
+        if len(recent):
+            layout.label(text="Recent", icon="TIME")
+            for item in recent:
+                layout.operator("i2fet.use_prompt", text=item.text).text = item.text
+            layout.separator()
+        layout.label(text="Presets", icon="PRESET")
+        for text in PRESET_PROMPTS:
+            layout.operator("i2fet.use_prompt", text=text).text = text
+
+
+class I2FET_PT_main(bpy.types.Panel):
+    bl_idname = "I2FET_PT_main"
+    bl_label = "Generate"
+    bl_space_type = "VIEW_3D"
+    bl_region_type = "UI"
+    bl_category = "I2FET"
+
+    def draw(self, context):
+        layout = self.layout
+        settings = context.scene.i2fet
+        obj = context.active_object
+        layout.label(text=f"Head: {obj.name}" if obj and obj.type == "MESH" else "Head: select a mesh", icon="MESH_DATA")
+        missing = environment.missing_packages()
+        if missing:
+            box = layout.box()
+            box.label(text="Generator packages missing:", icon="ERROR")
+            box.label(text=", ".join(missing))
+            box.label(text="Install them in Preferences > Add-ons > I2FET.")
+        row = layout.row(align=True)
+        row.prop(settings, "prompt", text="")
+        row.menu("I2FET_MT_prompts", text="", icon="DOWNARROW_HLT")
+        row = layout.row(align=True)
+        row.prop(settings, "duration_unit", expand=True)
+        layout.prop(settings, "seconds" if settings.duration_unit == "SECONDS" else "frames")
+        row = layout.row(align=True)
+        row.prop(settings, "use_current_frame", text="At Current Frame")
+        sub = row.row(align=True)
+        sub.enabled = not settings.use_current_frame
+        sub.prop(settings, "frame_start", text="Start")
+        layout.prop(settings, "intensity")
+        layout.prop(settings, "seed")
+        layout.prop(settings, "continue_from_current")
+        task = pipeline.active()
+        if task is not None:
+            draw_task(layout, task)
+        else:
+            layout.operator("i2fet.generate", icon="SHAPEKEY_DATA")
+        if settings.last_summary:
+            box = layout.box()
+            for line in settings.last_summary.splitlines()[:8]:
+                box.label(text=line.strip())
+        layout.operator("i2fet.add_default_head", icon="USER")
+
+
+class I2FET_PT_clips(bpy.types.Panel):
+    bl_idname = "I2FET_PT_clips"
+    bl_label = "Clips"
+    bl_space_type = "VIEW_3D"
+    bl_region_type = "UI"
+    bl_category = "I2FET"
+
+    def draw(self, context):
+        layout = self.layout
+        settings = context.scene.i2fet
+        layout.template_list("I2FET_UL_clips", "", bpy.data, "actions", settings, "clip_index", rows=4)
+        row = layout.row(align=True)
+        row.operator("i2fet.play_clip", icon="PLAY")
+        row.operator("i2fet.push_clip_to_nla", icon="NLA_PUSHDOWN")
+        row = layout.row(align=True)
+        row.operator("i2fet.regenerate_clip", icon="FILE_REFRESH")
+        row.operator("i2fet.retime_clip", icon="TIME")
+        row = layout.row(align=True)
+        row.prop(settings, "scale_factor", text="")
+        row.operator("i2fet.scale_clip", icon="FULLSCREEN_ENTER").factor = settings.scale_factor
+        row = layout.row(align=True)
+        row.operator("i2fet.rename_clip", icon="GREASEPENCIL")
+        row.operator("i2fet.delete_clip", icon="TRASH")
+
+
+class I2FET_PT_export(bpy.types.Panel):
+    bl_idname = "I2FET_PT_export"
+    bl_label = "Export / Import"
+    bl_space_type = "VIEW_3D"
+    bl_region_type = "UI"
+    bl_category = "I2FET"
+    bl_options = {"DEFAULT_CLOSED"}
+
+    def draw(self, context):
+        layout = self.layout
+        layout.operator("i2fet.export_fbx", icon="EXPORT")
+        layout.operator("i2fet.export_gltf", icon="EXPORT")
+        layout.operator("i2fet.export_livelink_csv", icon="EXPORT")
+        layout.operator("i2fet.import_livelink_csv", icon="IMPORT")
+
+
+CLASSES = (I2FET_MT_prompts, I2FET_PT_main, I2FET_PT_clips, I2FET_PT_export)

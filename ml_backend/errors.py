@@ -19,3 +19,11 @@ class BadTimingError(I2FETError):
 
 class CheckpointError(I2FETError):
     """A model checkpoint that is missing, corrupt, or made for another encoder/format."""
+
+
+class BadInputError(I2FETError):
+    """A setting outside what it can be: an intensity, a seed, start weights, a file to read."""
+
+
+class OutputPathError(I2FETError):
+    """An output path that cannot be written: a folder, a path through a file, a read-only place."""

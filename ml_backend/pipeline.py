@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .naming.arkit import NUM_CHANNELS
-from .errors import BadTimingError
+from . import validation
+from .errors import BadInputError
 from .face_model import FaceModel
 from .motion.life import LifeOptions
 from .motion.schedule import schedule
 from .motion.trajectory import trajectory
 from .plan import Plan
-from .reading.registry import DEFAULT_READER, get_reader
+from .reading.registry import DEFAULT_READER, READERS, get_reader
 
-MAX_FRAMES = 100_000  # about 55 minutes at 30 fps
-MAX_FPS = 1000.0
+MAX_FRAMES = validation.MAX_FRAMES
+MAX_FPS = validation.MAX_FPS
 
 
 @dataclass(frozen=True)
@@ -42,32 +41,47 @@ class Clip:
 
 def check_timing(frames: int, fps: float) -> tuple[int, float]:
     """Validate a frame count and frame rate, with messages an animator understands."""
-    if isinstance(frames, bool) or not isinstance(frames, (int, np.integer, float)) or not math.isfinite(frames):
-        raise BadTimingError(f"The number of frames must be a whole number, got {frames!r}.")
-    if frames != int(frames):
-        raise BadTimingError(f"The number of frames must be a whole number, got {frames}.")
-    if frames <= 0:
-        raise BadTimingError(f"A clip needs at least one frame (got {int(frames)}).")
-    if frames > MAX_FRAMES:
-        raise BadTimingError(f"{int(frames):,} frames is more than the {MAX_FRAMES:,} a clip may have; generate it in parts.")
-    if not isinstance(fps, (int, float, np.floating)) or not math.isfinite(fps) or fps <= 0 or fps > MAX_FPS:
-        raise BadTimingError(f"The frame rate must be between 0 and {MAX_FPS:g} fps (got {fps!r}).")
-    return int(frames), float(fps)
+    checks = validation.Checks()
+    frames, fps = checks(validation.frames, frames), checks(validation.fps, fps)
+    checks.done()
+    validation.duration(frames, fps)
+    return frames, fps
+
+
+def check_life(life: LifeOptions | None) -> LifeOptions | None:
+    """The life-layer options: None or LifeOptions with a valid seed and blink rate."""
+    if life is None:
+        return None
+    if not isinstance(life, LifeOptions):
+        raise BadInputError(f"The life options must be LifeOptions, got {type(life).__name__}.")
+    rate = life.blink_rate
+    if rate is not None and not (isinstance(rate, (int, float)) and 0.0 <= rate <= 120.0):
+        raise BadInputError(f"The blink rate must be from 0 to 120 blinks a minute, got {rate!r}.")
+    return replace(life, seed=validation.seed(life.seed))
 
 
 def generate(instruction: str, frames: int = 120, fps: float = 30.0, reader: str = DEFAULT_READER,
              start_weights: np.ndarray | None = None, intensity: float = 1.0, life: LifeOptions | None = None,
-             seed: int = 0, encoder: str = "minilm", encoder_weights: str | None = None, device: str = "cpu") -> Clip:
+             seed: int = 0, encoder: str = "minilm", encoder_weights: str | None = None, device: str = "cpu",
+             checkpoint: str | None = None) -> Clip:
     """Read the instruction, schedule its steps over ``frames`` and ease between them.
 
     ``seed`` picks the variant: the learned reader's latent sample and the life layer's randomness.
     ``life`` switches the blinks, micro-motion and asymmetry (all on, with ``seed``, by default).
     ``encoder``/``encoder_weights``/``device`` choose the text encoder ("minilm", or "clip" with a weights file).
+    ``checkpoint`` chooses the IFED checkpoint (else ``$I2FET_CHECKPOINT``, else the shipped one; verified).
+    Every argument is checked first (``ml_backend.validation``): a bad one raises an I2FETError before any work.
     """
-    frames, fps = check_timing(frames, fps)
-    if start_weights is not None:
-        start_weights = np.clip(np.asarray(start_weights, np.float32).reshape(NUM_CHANNELS), 0.0, 1.0)
-    steps, notes = get_reader(reader, encoder, encoder_weights, device).read(instruction, seed=seed)
+    checks = validation.Checks()  # every argument checked before any work; all problems reported at once
+    instruction = checks(validation.instruction, instruction)
+    frames, fps = checks(validation.frames, frames), checks(validation.fps, fps)
+    reader = checks(validation.choice, reader, READERS, "instruction reader")
+    start_weights = checks(validation.start_weights, start_weights)
+    intensity, seed = checks(validation.intensity, intensity), checks(validation.seed, seed)
+    life = checks(check_life, life)
+    checks.done()
+    validation.duration(frames, fps)
+    steps, notes = get_reader(reader, encoder, encoder_weights, device, checkpoint).read(instruction, seed=seed)
     if intensity != 1.0:
         steps = [replace(s, anchor=replace(s.anchor, intensity=s.anchor.intensity * float(intensity))) for s in steps]
     plan = schedule(steps, duration=frames / fps, fps=fps, instruction=instruction, notes=tuple(notes),

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..arkit import ARKIT_NAMES, NUM_CHANNELS, livelink_column
+from ..naming.arkit import ARKIT_NAMES, NUM_CHANNELS, livelink_column
 from ..errors import I2FETError
+from .atomic import atomic_write
 
 ROTATION_COLUMNS = ("HeadYaw", "HeadPitch", "HeadRoll", "LeftEyeYaw", "LeftEyePitch", "LeftEyeRoll",
                     "RightEyeYaw", "RightEyePitch", "RightEyeRoll")
@@ -35,7 +36,9 @@ def write_livelink_csv(path: Path, weights: np.ndarray, fps: float, rotations: n
     weights = np.asarray(weights, dtype=np.float64)
     rotations = np.zeros((len(weights), len(ROTATION_COLUMNS))) if rotations is None else np.asarray(rotations)
     path = Path(path)
-    with path.open("w", newline="", encoding="utf-8") as handle:
+    if weights.ndim != 2 or weights.shape[1] != NUM_CHANNELS or not np.all(np.isfinite(weights)):
+        raise I2FETError(f"A Live Link take needs finite frames x {NUM_CHANNELS} weights; nothing was written.")
+    with atomic_write(path, "w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(HEADER)
         for frame, (row, rot) in enumerate(zip(weights, rotations)):

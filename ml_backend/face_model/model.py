@@ -7,6 +7,7 @@ shape keys (basis + sum of value x (key - basis)), so offsets match the viewport
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -15,7 +16,7 @@ import numpy as np
 
 from ..naming.arkit import ARKIT_NAMES, NUM_CHANNELS
 from ..errors import AssetsMissingError
-from .pack import PACK_FORMAT, Progress, ensure_pack
+from .pack import PACK_FORMAT, Progress, ensure_pack, verify_pack
 
 # Material colours of the default head (linear RGB), by ICT material name.
 MATERIAL_COLORS = {
@@ -74,8 +75,9 @@ def load_pack(path: Path) -> FaceModel:
         with np.load(path, allow_pickle=False) as data:
             if int(data["format_version"]) != PACK_FORMAT:
                 raise AssetsMissingError(f"{path} is a face pack of format {int(data['format_version'])}, expected {PACK_FORMAT}: delete it to rebuild.")
-            arrays = {k: data[k] for k in data.files if k != "format_version"}
-    except (OSError, KeyError, ValueError) as error:
+            arrays = verify_pack({k: data[k] for k in data.files}, path)
+            arrays.pop("format_version")
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
         raise AssetsMissingError(f"The face model pack {path} is unreadable ({error}): delete it to rebuild.") from error
     arrays["material_names"] = tuple(str(n) for n in arrays["material_names"])
     return FaceModel(**arrays)

@@ -3,14 +3,17 @@
 The pack holds the neutral mesh with its faces, UVs and materials, the expression deltas in
 ARKit order (52 x V x 3; ICT's ``browInnerUp_L/_R`` and ``cheekPuff_L/_R`` pairs are summed into
 ARKit's single channels; ``tongueOut`` has no ICT shape, its row is zero and ``has_shape`` says so),
-and the first identity modes (K x V x 3). It is plain arrays, loaded with ``allow_pickle=False``.
+and the first identity modes (K x V x 3). It is plain arrays, loaded with ``allow_pickle=False``,
+with the SHA-256 of their content (``content_sha256``) checked at every load: a damaged pack is
+refused with a message naming the file and the fix, never turned into a wrong face.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-import tempfile
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
@@ -19,12 +22,15 @@ import numpy as np
 
 from ..naming.arkit import ARKIT_NAMES, INDEX, canonical_name
 from ..errors import AssetsMissingError
+from ..export.atomic import atomic_write
 from ..paths import cache_dir, ict_folder
 from .obj_reader import read_mesh, read_vertices
 
 PACK_FORMAT = 1
 PACK_NAME = f"ict_facekit_pack_v{PACK_FORMAT}.npz"
 NUM_IDENTITY_MODES = 40
+HASH_KEY = "content_sha256"  # SHA-256 of every other array, verified at load
+REBUILD_COMMAND = "python -m ml_backend build-pack"
 _PAIRED = {"browInnerUp_L": "browInnerUp", "browInnerUp_R": "browInnerUp",
            "cheekPuff_L": "cheekPuff", "cheekPuff_R": "cheekPuff"}
 
@@ -78,26 +84,57 @@ def build_pack(folder: Path | None = None, out: Path | None = None, progress: Pr
     identity = np.stack([shapes[s] - neutral for s in identity_stems]) if identity_stems else np.zeros((0,) + neutral.shape, np.float32)
     indices = json.loads((folder / "vertex_indices.json").read_text())
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=out.parent, suffix=".npz", delete=False) as handle:
-        np.savez(
-            handle,
-            format_version=np.int32(PACK_FORMAT),
-            neutral=neutral,
-            deltas=deltas.astype(np.float32),
-            has_shape=has_shape,
-            identity=identity.astype(np.float32),
-            face_sizes=mesh.face_sizes,
-            face_vertices=mesh.face_vertices,
-            uvs=mesh.uvs,
-            face_uvs=mesh.face_uvs,
-            face_materials=mesh.face_materials,
-            material_names=np.array(mesh.material_names, dtype=np.str_),
-            landmark_vertices=np.array(indices.get("idx_to_landmark_verts", []), dtype=np.int32),
-        )
-    os.replace(handle.name, out)
+    arrays = {
+        "format_version": np.int32(PACK_FORMAT),
+        "neutral": neutral,
+        "deltas": deltas.astype(np.float32),
+        "has_shape": has_shape,
+        "identity": identity.astype(np.float32),
+        "face_sizes": mesh.face_sizes,
+        "face_vertices": mesh.face_vertices,
+        "uvs": mesh.uvs,
+        "face_uvs": mesh.face_uvs,
+        "face_materials": mesh.face_materials,
+        "material_names": np.array(mesh.material_names, dtype=np.str_),
+        "landmark_vertices": np.array(indices.get("idx_to_landmark_verts", []), dtype=np.int32),
+    }
+    with atomic_write(out, "wb") as handle:
+        np.savez(handle, **arrays, **{HASH_KEY: np.array(content_sha256(arrays))})
     report("face model pack written", 1.0)
     return out
+
+
+def content_sha256(arrays: dict[str, np.ndarray]) -> str:
+    """SHA-256 of a pack's content: each array's name, dtype, shape and bytes, in name order."""
+    digest = hashlib.sha256()
+    for name in sorted(k for k in arrays if k != HASH_KEY):
+        array = np.ascontiguousarray(arrays[name])
+        digest.update(f"{name}|{array.dtype.str}|{array.shape}|".encode("utf-8"))
+        digest.update(array.tobytes())
+    return digest.hexdigest()
+
+
+def verify_pack(arrays: dict[str, np.ndarray], path: Path) -> dict[str, np.ndarray]:
+    """The pack's arrays without the hash, once their content matches the SHA-256 recorded in the pack."""
+    if HASH_KEY not in arrays:
+        raise AssetsMissingError(f"The face model pack {path} records no SHA-256 of its content (an older build), so "
+                                 f"it cannot be verified: delete it to rebuild it ({REBUILD_COMMAND}).")
+    recorded = str(arrays[HASH_KEY])
+    actual = content_sha256(arrays)
+    if recorded != actual:
+        raise AssetsMissingError(f"The face model pack {path} is damaged: its content does not match the SHA-256 "
+                                 f"recorded in it ({recorded[:12]}…, now {actual[:12]}…). Delete it to rebuild it "
+                                 f"({REBUILD_COMMAND}), or reinstall the add-on.")
+    return {k: v for k, v in arrays.items() if k != HASH_KEY}
+
+
+def _has_hash(path: Path) -> bool:
+    """Whether a pack file records its content hash (read from the zip's table of contents only)."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return HASH_KEY in data.files
+    except (OSError, ValueError, zipfile.BadZipFile):
+        return False
 
 
 def pack_path() -> Path:
@@ -109,6 +146,7 @@ def pack_path() -> Path:
 def ensure_pack(progress: Progress | None = None) -> Path:
     """The runtime pack, built from the ICT assets on first use."""
     path = pack_path()
-    if not path.is_file():
+    ours = path == cache_dir() / PACK_NAME
+    if not path.is_file() or (ours and not _has_hash(path)):  # our own cache from before packs carried a hash
         build_pack(out=path, progress=progress)
     return path

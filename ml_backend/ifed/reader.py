@@ -23,7 +23,7 @@ from ..knowledge import all_concepts
 from ..plan import Anchor, Step, neutral_anchor
 from ..reading.phrases import Phrase, clean, split_steps
 from ..text.encoders import TextEncoder, create_encoder
-from .checkpoint import DEFAULT_CHECKPOINT, load_checkpoint
+from .checkpoint import load_checkpoint, resolve_checkpoint
 from .features import token_features
 
 FACE_THRESHOLD = 0.5  # below this "is a face" probability, a step is reported as not understood
@@ -41,7 +41,7 @@ class IFEDReader:
                  mode: str = "phrases") -> None:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
-        self.checkpoint = Path(checkpoint or DEFAULT_CHECKPOINT)
+        self.checkpoint = resolve_checkpoint(checkpoint)  # the argument, $I2FET_CHECKPOINT, or the shipped one
         self._encoder = encoder
         self.mode = mode
 

@@ -1,7 +1,9 @@
-"""Registry of instruction readers: name -> factory. The learned IFED model is the product's default."""
+"""Registry of instruction readers: name -> factory. The compositional reader is the product's default; the learned
+IFED model and the lexicon baseline stay available for side-by-side comparison."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -9,31 +11,38 @@ from ..errors import I2FETError
 from .protocol import Reader
 
 
-def _lexicon(encoder) -> Reader:
+def _lexicon(encoder, checkpoint: str | None = None) -> Reader:
     from .lexicon import LexiconReader
 
     return LexiconReader(encoder)
 
 
-def _ifed(encoder) -> Reader:
+def _ifed(encoder, checkpoint: str | None = None) -> Reader:
     from ..ifed.reader import IFEDReader
 
-    return IFEDReader(encoder=encoder)
+    return IFEDReader(checkpoint=checkpoint, encoder=encoder)
 
 
-FACTORIES: dict[str, Callable[[object], Reader]] = {"lexicon": _lexicon, "ifed": _ifed}
+FACTORIES: dict[str, Callable[..., Reader]] = {"lexicon": _lexicon, "ifed": _ifed}
 READERS = tuple(FACTORIES)
 DEFAULT_READER = "ifed"  # beats the lexicon on held-out words and sentence shapes (i2fet_tools/ifed/evaluate.py)
+CHECKPOINT_ENV = "I2FET_CHECKPOINT"  # the IFED checkpoint to use instead of the shipped one
+
+
+def get_reader(name: str = DEFAULT_READER, encoder: str = "minilm", encoder_weights: str | None = None,
+               device: str = "cpu", checkpoint: str | None = None) -> Reader:
+    """The named reader with the named text encoder, built once per process and checkpoint. IFED loads
+    ``checkpoint``, else ``$I2FET_CHECKPOINT``, else the shipped one, verified by its SHA-256 and refused
+    with an encoder it was not trained with; the lexicon reader has no checkpoint."""
+    checkpoint = (str(checkpoint or os.environ.get(CHECKPOINT_ENV) or "") or None) if name == "ifed" else None
+    return _get_reader(name, encoder, encoder_weights, device, checkpoint)
 
 
 @lru_cache(maxsize=4)
-def get_reader(name: str = DEFAULT_READER, encoder: str = "minilm", encoder_weights: str | None = None,
-               device: str = "cpu") -> Reader:
-    """The named reader with the named text encoder, built once per process (IFED also loads its checkpoint,
-    which refuses an encoder it was not trained with)."""
+def _get_reader(name: str, encoder: str, encoder_weights: str | None, device: str, checkpoint: str | None) -> Reader:
     factory = FACTORIES.get(name)
     if factory is None:
         raise I2FETError(f"Unknown instruction reader '{name}'; choose one of {', '.join(READERS)}.")
     from ..text.encoders import create_encoder
 
-    return factory(create_encoder(encoder, encoder_weights or None, device=device))
+    return factory(create_encoder(encoder, encoder_weights or None, device=device), checkpoint=checkpoint)

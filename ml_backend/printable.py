@@ -1,0 +1,37 @@
+"""Text made safe to print: control and invisible format characters shown escaped, never sent raw.
+
+A prompt can hold ANSI escape sequences (``\\x1b[2J`` clears a terminal), carriage returns that
+overwrite a line, or right-to-left overrides that reorder what is shown. Everything the CLI and the
+add-on print or report about user text goes through :func:`printable` first.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+_ESCAPED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def printable(text: str, keep_newlines: bool = False) -> str:
+    """``text`` with every control, format, surrogate, private-use or unassigned character written as an escape.
+
+    Ordinary letters of every script, emoji and spaces stay as they are; ``keep_newlines`` keeps ``\\n``.
+    """
+    if not isinstance(text, str):
+        text = str(text)
+    out = []
+    for char in text:
+        if char == "\n" and keep_newlines:
+            out.append(char)
+        elif unicodedata.category(char) in _ESCAPED_CATEGORIES:
+            out.append(_escape(char))
+        else:
+            out.append(char)
+    return "".join(out)

@@ -13,24 +13,42 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Callable
 
 from ..errors import BadInstructionError
 from ..plan import TimeAmount, Timing
 
 MAX_CHARS = 400
 
+_TRANSITION_VERBS = (
+    r"turn(?:s|ing|ed)?|chang(?:e|es|ing|ed)|shift(?:s|ing|ed)?|melt(?:s|ing|ed)?|fad(?:e|es|ing|ed)|"
+    r"break(?:s|ing)?|broke|burst(?:s|ing)?|collaps(?:e|es|ing|ed)|soften(?:s|ing|ed)?|dissolv(?:e|es|ing|ed)|"
+    r"harden(?:s|ing|ed)?|morph(?:s|ing|ed)?|slid(?:e|es|ing)?|crumbl(?:e|es|ing|ed)|twist(?:s|ing|ed)?|"
+    r"curdl(?:e|es|ing|ed)|blossom(?:s|ing|ed)?|warm(?:s|ing|ed)?|cool(?:s|ing|ed)?|sink(?:s|ing)?|sank|"
+    r"settl(?:e|es|ing|ed)|transform(?:s|ing|ed)?|grow(?:s|ing|n)?|grew|goes|going|went|darken(?:s|ing|ed)?|"
+    r"tighten(?:s|ing|ed)?|spread(?:s|ing)?|widen(?:s|ing|ed)?|erupt(?:s|ing|ed)?|explod(?:e|es|ing|ed)|"
+    r"flip(?:s|ping|ped)?|switch(?:es|ing|ed)?|ripen(?:s|ing|ed)?|relax(?:es|ing|ed)?|drift(?:s|ing|ed)?|"
+    r"slip(?:s|ping|ped)?|resolv(?:e|es|ing|ed)|deepen(?:s|ing|ed)?|escalat(?:e|es|ing|ed)|build(?:s|ing)?|"
+    r"evolv(?:e|es|ing|ed)|mov(?:e|es|ing|ed)|giv(?:e|es|ing)\s+way|gave\s+way|mak(?:e|es|ing)\s+way|made\s+way"
+)
+_SPEED = r"slowly|gradually|quickly|suddenly|abruptly|rapidly|instantly|immediately|eventually"
 _CONNECTIVES = (
-    r"and then", r"then", r"that (?:turns|changes|shifts|melts|fades|goes) (?:into|to)",
-    r"turning into", r"turns into", r"turn into", r"changing (?:in)?to", r"changes (?:in)?to", r"shifting (?:in)?to",
-    r"melting into", r"fading into", r"becoming", r"becomes", r"followed by", r"after that", r"before", r"into", r"->", r"→",
+    rf"(?:that\s+|which\s+|and\s+)?(?:(?:{_SPEED})\s+)?(?:{_TRANSITION_VERBS})\s+(?:in)?to",
+    r"and then", r"then", r"becoming", r"becomes", r"became", r"followed by", r"after that", r"afterwards",
+    r"before", r"until", r"till", r"only to", r"eventually", r"at last", r"into", r"->", r"→",
     r"and finally", r"finally", r";",
 )
-_SPLIT = re.compile(r"\s*(?:,\s*)?\b(?:" + "|".join(_CONNECTIVES) + r")\b\s*|\s*(?:->|→|;)\s*|\s*,\s*", re.IGNORECASE)
+_SPLIT = re.compile(r"(\s*(?:,\s*)?\b(?:" + "|".join(_CONNECTIVES) + r")\b\s*|\s*(?:->|→|;)\s*|\s*,\s*)",
+                    re.IGNORECASE)
 _FROM_TO = re.compile(r"^\s*(?:go |going |move |moving |transition |transitioning )?from\s+(.+?)\s+to\s+(.+)$", re.IGNORECASE)
 _SPEED_IN_CONNECTIVE = re.compile(
-    r"\bthat\s+(slowly|gradually|quickly|suddenly|abruptly|rapidly)\s+(?:turns|changes|shifts|melts|fades|goes)\s+(?:into|to)\b",
-    re.IGNORECASE,
+    rf"\b(?:that\s+|which\s+|and\s+)?({_SPEED})\s+(?:{_TRANSITION_VERBS})\s+(?:in)?to\b", re.IGNORECASE,
 )
+# Screenplay beats and pauses ("(beat)", "after a beat", "a moment later"): a step boundary with a short hold.
+_BEAT = re.compile(r"\(\s*(?:beat|pause|a beat|a moment)\s*\)|\b(?:after|following)\s+a\s+(?:beat|moment|pause)\b"
+                   r"|\ba\s+(?:beat|moment)\s+later\b|^\s*beat\b[.:]?|(?<=[.!?])\s*beat\s*[.:]", re.IGNORECASE)
+# A sentence end (not a decimal point) is a step boundary.
+_SENTENCE_END = re.compile(r"(?<=[^\d\s.])[.!?…]+(?=\s|$)|(?<=\d)[.!?…]+(?=\s+[A-Z]|$)")
 _BACK = re.compile(r"\b(?:and\s+)?(?:back(?:\s+to\s+(?:neutral|normal|rest|a neutral face|a relaxed face))?|return(?:s|ing)?\s+to\s+(?:neutral|normal|rest))\b", re.IGNORECASE)
 
 INTENSITY_WORDS: tuple[tuple[str, float], ...] = (
@@ -221,6 +239,25 @@ def _attach_timing_parts(parts: list[str]) -> list[str]:
     return joined
 
 
+def _join_simultaneous(pieces: list[str], simultaneous: Callable[[str], bool] | None) -> list[str]:
+    """Parts from ``_SPLIT.split`` (text, delimiter, text, ...), comma-joined parts that happen together merged."""
+    parts: list[str] = []
+    delimiter = ""
+    for k, piece in enumerate(pieces):
+        if k % 2:
+            delimiter = piece or ""
+            continue
+        part = (piece or "").strip()
+        if not part.strip(" .!,"):
+            continue
+        if (parts and simultaneous is not None and delimiter.strip() == "," and not is_timing_only(part)
+                and simultaneous(part)):
+            parts[-1] = f"{parts[-1]}, {part}"
+        else:
+            parts.append(part)
+    return parts
+
+
 def _split_back_at_end(body: str) -> tuple[str, str | None]:
     """("smile", "and back to neutral over a second") when the body ends with a return to neutral."""
     for match in reversed(list(_BACK.finditer(body))):
@@ -230,11 +267,19 @@ def _split_back_at_end(body: str) -> tuple[str, str | None]:
     return body, None
 
 
-def split_steps(instruction: str) -> list[Phrase]:
-    """The ordered step phrases of an instruction ("from X to Y", "X then Y", "X turning into Y", "and back")."""
+def split_steps(instruction: str, simultaneous: Callable[[str], bool] | None = None) -> list[Phrase]:
+    """The ordered step phrases of an instruction ("from X to Y", "X then Y", "X gives way to Y", "and back").
+
+    Sentences, beats ("(beat)"), transition verbs ("melts into", "gives way to"), "until", "only to" and
+    ";" separate steps. A part after a bare comma is a step of its own, unless ``simultaneous(part)`` says
+    it happens at the same time as the part before ("a half smile on the left, right brow raised").
+    """
     text, _ = clean(instruction)
     text = re.sub(r"(\d),(\d)", r"\1.\2", text)  # "1,5 seconds" is a decimal, not two steps
-    text = _SPEED_IN_CONNECTIVE.sub(lambda m: f"then {m.group(1)}", text)
+    text = _BEAT.sub(", hold for a beat, then ", text)
+    text = _SENTENCE_END.sub(" then ", text)
+    text = _SPEED_IN_CONNECTIVE.sub(lambda m: f" then {m.group(1)} ", text)
+    text = re.sub(r"\s+", " ", text).strip()
     parts: list[str] = []
     match = _FROM_TO.match(text)
     body = text
@@ -242,7 +287,7 @@ def split_steps(instruction: str) -> list[Phrase]:
         parts.append(match.group(1))
         body = match.group(2)
     body, back = _split_back_at_end(body)
-    parts.extend(p.strip() for p in _SPLIT.split(body) if p and p.strip(" .!,"))
+    parts.extend(_join_simultaneous(_SPLIT.split(body), simultaneous))
     if back is not None:
         parts.append(back)
     parts = _attach_timing_parts(parts)

@@ -23,9 +23,17 @@ def _ifed(encoder, checkpoint: str | None = None) -> Reader:
     return IFEDReader(checkpoint=checkpoint, encoder=encoder)
 
 
-FACTORIES: dict[str, Callable[..., Reader]] = {"lexicon": _lexicon, "ifed": _ifed}
+def _compose(encoder, checkpoint: str | None = None) -> Reader:
+    from .compositional import CompositionalReader
+
+    return CompositionalReader(encoder=encoder)
+
+
+FACTORIES: dict[str, Callable[..., Reader]] = {"compose": _compose, "lexicon": _lexicon, "ifed": _ifed}
 READERS = tuple(FACTORIES)
-DEFAULT_READER = "ifed"  # beats the lexicon on held-out words and sentence shapes (i2fet_tools/ifed/evaluate.py)
+# Reads per facial region with a broad vocabulary; beats IFED and the lexicon on the reader's development examples
+# (tests/data/reader_dev/, printed by tests/benchmarks/reader_compare.py).
+DEFAULT_READER = "compose"
 CHECKPOINT_ENV = "I2FET_CHECKPOINT"  # the IFED checkpoint to use instead of the shipped one
 
 

@@ -1,0 +1,142 @@
+"""Facial regions, the words that name them, and what each action word does to its region, as FACS AUs.
+
+This is data for the compositional reader: "her eyes widen" is the region ``lids`` with the action
+"widen" (AU5); "worried eyebrows" is the region ``brows`` with an emotion word, whose AUs are kept
+only in that region. Regions group the ARKit channels a named part may override: a named part wins
+over the same region of a whole-expression word ("a smile with worried eyebrows").
+Action words are plain English, stemmed when loaded (``reading.tokens.stem``); multi-word actions use spaces.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Mapping
+
+from ..naming.arkit import ARKIT_NAMES
+
+REGION_PREFIXES: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "brows": ("browDown", "browInnerUp", "browOuterUp"),
+    "lids": ("eyeBlink", "eyeSquint", "eyeWide"),
+    "gaze": ("eyeLook",),
+    "nose": ("noseSneer",),
+    "cheeks": ("cheekSquint", "cheekPuff"),
+    "corners": ("mouthSmile", "mouthFrown", "mouthDimple", "mouthStretch"),
+    "lips": ("mouthPress", "mouthPucker", "mouthFunnel", "mouthRoll", "mouthShrug", "mouthUpperUp",
+             "mouthLowerDown", "mouthClose", "mouthLeft", "mouthRight"),
+    "jaw": ("jaw",),
+    "tongue": ("tongueOut",),
+})
+REGIONS: tuple[str, ...] = tuple(REGION_PREFIXES)
+
+
+def region_of(channel: str) -> str:
+    """The region an ARKit channel belongs to."""
+    for region, prefixes in REGION_PREFIXES.items():
+        if channel.startswith(prefixes):
+            return region
+    raise ValueError(f"{channel} has no region")
+
+
+CHANNEL_REGION: tuple[str, ...] = tuple(region_of(name) for name in ARKIT_NAMES)
+
+# Words that name a part of the face -> the regions that part covers (first match of the longest phrase wins).
+REGION_NOUNS: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "inner brow": ("brows",), "inner eyebrow": ("brows",), "outer brow": ("brows",), "outer eyebrow": ("brows",),
+    "brow": ("brows",), "eyebrow": ("brows",), "forehead": ("brows",),
+    "eye": ("lids",), "eyelid": ("lids",), "lid": ("lids",), "gaze": ("gaze",), "eyeball": ("gaze",),
+    "pupil": ("gaze",), "nose": ("nose",), "nostril": ("nose",), "cheek": ("cheeks",), "cheekbone": ("cheeks",),
+    "corner of mouth": ("corners",), "mouth corner": ("corners",), "lip corner": ("corners",),
+    "corner of lip": ("corners",), "corner": ("corners",),
+    "lip": ("lips",), "upper lip": ("lips",), "lower lip": ("lips",), "bottom lip": ("lips",), "top lip": ("lips",),
+    "mouth": ("lips", "jaw"), "jaw": ("jaw",), "chin": ("lips",), "tongue": ("tongue",),
+    "teeth": ("lips",), "tooth": ("lips",),
+})
+
+# (region, action stems, AU codes, label). Checked in order; the first action whose words are in the
+# part's words wins. AU codes as in ``au_vector``; "" means the region at rest (it still overrides).
+ACTIONS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
+    # brows
+    ("brows", ("inner raise", "inner up", "inner lift", "raised in the middle", "tilt up", "up in middl"), "1D", "inner brows raised"),
+    ("brows", ("outer raise", "outer up", "outer lift"), "2D", "outer brows raised"),
+    ("brows", ("knit", "furrow", "lower", "down", "frown", "draw together", "drawn together", "pinch", "scrunch", "crease",
+               "bunch", "together", "heavy", "low", "lowered", "drop", "sink", "beetled", "scowl", "angrily", "angry"),
+     "4D", "brows lowered"),
+    ("brows", ("worried", "anxious", "concern", "sad", "plead", "pained", "upturn", "sorrow", "troubled", "pleading"),
+     "1D 4C", "worried brows"),
+    ("brows", ("cock", "quirk", "arch", "raise", "up", "lift", "high", "shoot up", "jump", "climb", "rise", "rose",
+               "surprised", "hike"), "1C 2E", "brows raised"),
+    ("brows", ("relax", "smooth", "neutral", "rest", "unfurrow"), "", "brows relaxed"),
+    # lids and eyes
+    ("lids", ("squeeze shut", "screw shut", "squeeze", "screw"), "43E 7D", "eyes squeezed shut"),
+    ("lids", ("half closed", "half shut", "half open", "heavy", "droop", "hood", "sleepily", "sleepy", "half lid",
+              "lazily", "lazy", "tired", "drowsy", "lidded"), "43C", "eyes half closed"),
+    ("lids", ("close", "shut", "closed"), "43E", "eyes closed"),
+    ("lids", ("narrow", "squint", "slit", "tighten", "tight", "suspicious", "glint", "steel", "cold", "hard"),
+     "7D 44B", "eyes narrowed"),
+    ("lids", ("widen", "wide", "bulge", "pop", "big", "saucer", "open wide", "round", "huge", "startled", "alarm",
+              "shock", "terrified", "fright", "scare"), "5D", "eyes wide"),
+    ("lids", ("sparkle", "twinkle", "crinkle", "smile", "laugh", "happy", "warm", "bright", "shine", "light up"),
+     "6C 12A", "smiling eyes"),
+    ("lids", ("sad", "teary", "tear", "water", "well up", "glisten", "moist", "wet", "misty", "red"),
+     "1C 41B 64A", "sad eyes"),
+    ("lids", ("blink",), "45", "blink"),
+    ("lids", ("wink",), "L46", "wink"),
+    ("lids", ("open", "relax", "rest"), "", "eyes open"),
+    # gaze
+    ("gaze", ("roll",), "63E", "eyes rolled up"),
+    ("gaze", ("up", "upward", "skyward", "heavenward", "ceiling", "sky", "heaven"), "63D", "looking up"),
+    ("gaze", ("down", "downward", "floor", "ground", "lap", "feet", "shoe", "avert", "lower"), "64D", "looking down"),
+    ("gaze", ("left",), "61D", "looking left"),
+    ("gaze", ("right",), "62D", "looking right"),
+    ("gaze", ("away", "aside", "sideways", "side", "dart"), "61C 64A", "looking away"),
+    # nose
+    ("nose", ("flare", "dilate", "widen"), "38E 9A", "nostrils flared"),
+    ("nose", ("wrinkle", "scrunch", "crinkle", "sneer", "crease", "curl", "screw", "turn up", "pinch"), "9D",
+     "nose wrinkled"),
+    # cheeks
+    ("cheeks", ("puff", "blow", "inflate", "balloon", "full", "bulge", "swell"), "33E", "cheeks puffed"),
+    ("cheeks", ("suck in", "hollow", "suck"), "28B", "cheeks sucked in"),
+    ("cheeks", ("raise", "lift", "round", "bunch", "push up", "up", "plump", "apple"), "6D", "cheeks raised"),
+    # mouth corners
+    ("corners", ("turn down", "down", "droop", "sag", "fall", "drop", "downturn", "dip", "pull down", "sad"),
+     "15D", "mouth corners down"),
+    ("corners", ("turn up", "up", "lift", "curl up", "curve up", "upturn", "tug", "twitch", "raise", "quirk", "smile"),
+     "12C", "mouth corners up"),
+    ("corners", ("dimple",), "14D", "dimples"),
+    ("corners", ("stretch", "pull back", "pull wide", "tense"), "20D", "mouth stretched"),
+    # lips
+    ("lips", ("thin line", "press together", "press", "tight", "compress", "clamp", "pinch", "seal", "firm", "set",
+              "thin", "grim"), "24D 23B", "lips pressed"),
+    ("lips", ("purse", "pucker", "kiss", "pout", "protrude", "push out"), "18D", "lips pursed"),
+    ("lips", ("funnel", "o shape", "o", "oh", "round", "ooh"), "22D 25 26A", "lips in an O"),
+    ("lips", ("stretch", "pull back", "pull wide", "grimace", "tense"), "20D", "lips stretched"),
+    ("lips", ("bite", "bit", "bitten", "chew", "suck in", "roll in", "tuck"), "28C", "lip bitten"),
+    ("lips", ("curl", "snarl", "lift", "raise", "up", "peel back", "bare", "bar", "show", "flash", "grit"),
+     "10D 25 20B", "upper lip raised"),
+    ("lips", ("tremble", "quiver", "shake", "wobble"), "17C 15B", "trembling lip"),
+    ("lips", ("jut", "stick out", "thrust"), "17D 18B", "lower lip out"),
+    ("lips", ("part", "apart"), "25 26A", "lips parted"),
+    ("lips", ("close", "shut", "together", "relax", "rest", "neutral"), "", "lips closed"),
+    # jaw (and mouth)
+    ("jaw", ("clench", "grit", "lock", "tight", "set", "tense"), "24D 17C", "jaw clenched"),
+    ("jaw", ("jut", "thrust", "forward", "push forward", "stick out"), "29D", "jaw forward"),
+    ("jaw", ("left",), "L30D", "jaw to the left"),
+    ("jaw", ("right",), "R30D", "jaw to the right"),
+    ("jaw", ("gape", "agape", "wide open", "open wide", "hang open", "fall open", "drop open", "fall", "drop",
+              "hang", "slack", "gap", "yawn", "stretch", "wide", "fling open"), "26E 27C", "mouth falls open"),
+    ("jaw", ("open", "ajar", "unhinged"), "26E 27B", "mouth open"),
+    ("jaw", ("close", "shut", "relax", "rest"), "", "mouth closed"),
+    # tongue
+    ("tongue", ("stick out", "out", "poke", "lick", "show", "loll", "hang"), "19E", "tongue out"),
+)
+
+# Gaze verbs: with a direction word or gaze target ("looks up at the sky") they make a gaze part.
+GAZE_VERBS: tuple[str, ...] = ("look", "gaze", "glance", "stare", "peer", "peek", "glare", "eye", "watch", "turn",
+                               "roll", "dart", "cast", "squint", "glower")
+GAZE_DIRECTIONS: Mapping[str, str] = MappingProxyType({
+    "up": "63D", "upward": "63D", "skyward": "63D", "heavenward": "63D", "ceiling": "63C", "sky": "63C",
+    "heaven": "63C", "star": "63C", "cloud": "63C", "moon": "63C",
+    "down": "64D", "downward": "64D", "floor": "64C", "ground": "64C", "lap": "64D", "feet": "64D", "shoe": "64D",
+    "hand": "64B", "table": "64B",
+    "left": "61D", "right": "62D", "away": "61C 64A", "aside": "61C", "sideways": "61C", "sidelong": "61C",
+})

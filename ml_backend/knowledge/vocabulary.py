@@ -1,0 +1,316 @@
+"""The reader's broad vocabulary: emotion and expression words, idioms and figurative phrases, as FACS AUs.
+
+Words are data. ``RECIPES`` name a face as AU codes (``au_vector`` syntax, intensity letters A-E
+give the shape at the word's full strength) plus optional extra channel weights. ``TABLE`` rows say
+``recipe | strength | phrasings``: the strength is how strong the word itself is ("content" 0.6,
+"happy" 0.75, "beaming" 1.0; the defining channels of the strongest words reach >= 0.8), and the
+phrasings are comma-separated. A phrasing starting with ``?`` is weak (an everyday word with other
+meanings, "cross", "blank", "open"): it counts only in a step that reads mostly as a face. A row
+whose recipe starts with ``!`` is a named action ("wink", "squint"): it overrides the regions it
+moves, like a named part. Faces are our own FACS approximations (Ekman, Friesen & Hager 2002;
+Du, Tao & Martinez 2014 for compounds), not measurements.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from ..naming.arkit import INDEX, NUM_CHANNELS
+from .action_units import au_vector
+
+RECIPES = """
+joy: 6D 12E 25 26A; mouthUpperUp=0.3
+happy: 6C 12D; mouthUpperUp=0.15
+content: 6B 12C
+smile: 6C 12D; mouthUpperUp=0.15
+grin: 6D 12E 25; mouthUpperUp=0.3 mouthStretch=0.2
+laugh: 6E 12E 25 26D 43B; mouthUpperUp=0.3
+giggle: 6D 12D 25 26B 43A
+smirk: R12D R14D 6A
+amused: 6C 12C R14B
+tender: 6B 12C 41B 1A
+shy: 12C 64C 6A 14A
+sheepish: 12B 64C 1B 24A 14B
+embarrassed: 12B 64D 24B 6B 61A
+proud: 12C 6B 17B 63A
+smug: R12C R14D 6A 41A 17A
+mischief: 12C R14C 6B R2B 4A
+flirty: 12C 6B 41B R2B L46A
+relief: 1A 12C 43B 25
+serene: 12A 41B
+dreamy: 12B 41C 63B 1A
+wistful: 1C 12B 41B 61B 64A
+sad: 1D 4B 15D 17B 64A; eyeBlink=0.15
+grief: 1E 4D 15E 17D 43B 64B 25; eyeBlink=0.1
+cry: 1E 4D 6C 15E 17D 43C 25 26A
+dismay: 1D 4B 15D 25 26A 64A
+disappointed: 1C 4B 15D 17C 64B 24A
+hurt: 1D 4C 15C 17C 7A
+pleading: 1E 4B 15B 5A 25
+lonely: 1C 15C 64C 41A
+sulky: 4C 15C 17D 18B 64B
+pout: 17D 18C 15B 1A
+surprise: 1E 2E 5D 26D
+shock: 1E 2E 5E 26E 27B
+awe: 1D 2D 5B 25 26B 63A
+disbelief: 1C 2D 4A 5B 25 26A
+curious: 1B R2D 5A 25 4A
+confused: 4C 1B R2D 7A 24A
+skeptical: 4B R2D 7C 24B L12A
+thinking: 4B 7B 24A 63B 61A
+fear: 1E 2C 4C 5E 20D 25 26B
+terror: 1E 2D 4C 5E 20E 26E 27D
+horror: 1E 2D 4C 5E 20D 9B 26D 27B
+worry: 1D 4C 20B 24B
+nervous: 1C 4B 20C 24B 12A 61A
+alarm: 1E 2D 4B 5E 25 26B
+anger: 4E 5B 7D 23D 24B; mouthShrugLower=0.2
+rage: 4E 5D 7E 9B 10C 20B 25 26C
+annoyed: 4C 7B 24C 15A
+frustrated: 4D 7C 24C 17C 15B
+determined: 4C 7B 24C 17B
+glare: 4E 5B 7D 24C
+scowl: 4E 7C 15C 17C
+stern: 4C 7B 24C 15A
+snarl: 4D 9E 10E 25 26A 20B
+yell: 4E 7C 10C 20C 25 26E 27B
+disgust: 4B 9D 10D 15B 16B
+sour: 4B 7C 9C 18D 15B 23A
+contempt: R12C R14D
+sneer: R9C R10D 4A R12A
+suspicious: 4B 7D 24B 61B
+jealous: 4B 7C 15B 24A 61B
+guilt: 1C 4B 64D 15B 24A
+bored: 41C 43A 15B 64A 17A
+tired: 41D 43C 64B 15B 1A
+sleepy: 43D 41C 64A 26A
+exhausted: 43C 41D 64C 15C 1B 25 26A
+yawn: 26E 27D 43D 1B 20A
+pain: 4D 6D 7D 9C 10C 43B 25 20C
+wince: 4D 6C 7D 43C 20C 24A
+grimace: 4C 6C 7D 20E 25 10B
+effort: 4D 7D 24D 20C 17C 6B
+concentrate: 4C 7C 24B 17A
+calm: 12A 43A
+neutral: 
+blank: 41A
+stunned: 1D 2D 5E 25 26C
+excited: 1C 2C 5B 6C 12D 25 26B
+ecstatic: 1B 2B 6E 12E 25 26D 43A; mouthUpperUp=0.3
+loving: 6C 12C 41B 1B
+grateful: 1B 6C 12C 41A
+defiant: 4C 17C 24B 63A 7B
+pensive: 4B 24A 64B 61A 41A
+sorry: 1D 4B 15C 64C 24A
+pity: 1D 4B 15B 41A
+kiss: !18E 22A
+whistle: !18D 22C 33A
+blow: !33D 18C
+wink: !L46 L12B
+squint: !7D 44C
+blink: !45
+tongue: !19E
+eyeroll: !63E 4A
+lookup: !63D
+lookdown: !64D
+lookleft: !61D
+lookright: !62D
+lookaway: !61C 64A
+gasp: 1D 2D 5D 25 26D 27A
+sigh: 1B 43B 25 15A
+sob: 1E 4D 6C 15E 17D 43C 25 26B
+scream: 1E 2D 4C 5E 20E 26E 27E
+hmm: 4B 24B 17A R2B
+"""
+
+TABLE = """
+joy | 1.0 | beaming, beam, overjoyed, elated, ecstatic, euphoric, jubilant, thrilled, delighted, radiant, exultant, rapturous, over the moon, on cloud nine, tickled pink, ear to ear, from ear to ear, grinning from ear to ear, joyous, gleeful, exuberant, blissful, overjoyed, triumphant, jubilation, elation, delight, glee, bliss, euphoria, rapture, like a kid on christmas morning, like a child at christmas, jumping for joy, walking on air, lit up, lights up, light up, glowing
+happy | 0.75 | happy, glad, pleased, cheerful, joyful, jolly, merry, sunny, upbeat, chipper, bright, happiness, joy, cheery, chirpy, good mood, in a good mood, positive, good news, happily, gladly, cheerfully, buoyant, jovial, lighthearted, light hearted
+content | 0.6 | content, contented, satisfied, pleasant, peaceful, at ease, fond, friendly, polite, amiable, affable, kind, kindly, warm, warmly, agreeable, comfortable, cozy, welcoming, approving, reassuring, encouraging, gracious, courteous, nice, sweet, sweetly, benevolent, benign, hospitable, genial, mellow
+smile | 0.75 | smile, smiling, smiles, smiled, smiley, grins faintly
+grin | 0.85 | grin, grinning, grins, toothy smile, smile with teeth, cheesy grin, cheesy, big smile, broad smile, wide smile
+laugh | 0.95 | laugh, laughing, laughter, laughs, guffaw, chuckle heartily, belly laugh, roar with laughter, roaring with laughter, cackle, cackling, crack up, cracking up, in stitches, howl with laughter, hysterics, burst out laughing
+giggle | 0.8 | giggle, giggling, giggles, chuckle, chuckling, chuckles, titter, tittering, snicker, snickering, snigger, sniggering, chortle, chortling
+smirk | 0.8 | smirk, smirking, smirks, wry smile, wry, crooked smile, lopsided grin, lopsided smile, sly smile, sly, knowing smile, knowing look
+amused | 0.7 | amused, amusement, entertained, tickled, bemused, wryly amused, humored, playful, playfully, teasing, tease, cheeky, impish, puckish
+tender | 0.7 | tender, tenderly, affectionate, affection, adoring, adoration, fondly, doting, caring, compassionate, gentle look, soft look, motherly, fatherly, warmhearted, tenderness
+loving | 0.75 | loving, lovingly, in love, love, lovestruck, smitten, besotted, infatuated, head over heels, starry eyed, starry-eyed, dreamy eyed, moony, lovesick
+shy | 0.7 | shy, shyly, bashful, coy, coyly, timid, demure, demurely, diffident, reserved, meek, self-conscious, self conscious
+sheepish | 0.7 | sheepish, sheepishly, abashed, chagrined, rueful, ruefully, apologetic, apologetically, contrite, caught out, caught red handed, caught red-handed, busted
+embarrassed | 0.75 | embarrassed, embarrassment, flustered, mortified, humiliated, awkward, awkwardly, uncomfortable, cringing, cringe, cringes, blushing, blush, blushes, red faced, red-faced, humiliation, ashamed, shame, shamefaced, self-consciously
+proud | 0.7 | proud, proudly, pride, dignified, satisfied with herself, satisfied with himself, self satisfied, accomplished, confident, confidently, assured, self assured, poised, noble, regal, triumphal
+smug | 0.8 | smug, smugly, self-satisfied, complacent, cocky, conceited, arrogant, arrogantly, vain, superior, supercilious, pleased with himself, pleased with herself, cat that got the cream, cat who ate the canary, the cat that ate the canary, know it all, know-it-all, gloating, gloat, gloats, self-righteous, patronizing, patronising, snooty, snobbish, uppity, holier than thou
+mischief | 0.8 | mischievous, mischief, devious, scheming, sneaky, sneakily, conniving, up to something, up to no good, wicked grin, evil grin, evil smile, villainous, diabolical, plotting, cunning, crafty, sly grin, naughty, roguish, impishly
+flirty | 0.75 | flirty, flirtatious, flirt, flirting, seductive, seductively, coquettish, sultry, come hither, bedroom eyes, alluring, suggestive, winking flirtatiously, charming, charmingly
+relief | 0.75 | relieved, relief, phew, off the hook, weight off his shoulders, weight off her shoulders, sigh of relief, thank goodness, reassured, unburdened
+serene | 0.6 | serene, serenely, tranquil, placid, zen, at peace, composed, collected, unruffled, equanimity, peace, peacefully, contemplative, meditative, soothed, restful
+calm | 0.6 | calm, calmly, relaxed, relax, relaxes, relaxing, easy going, easygoing, unbothered, nonchalant, chill, laid back, laid-back, cool, unfazed, untroubled, steady, level headed
+dreamy | 0.7 | dreamy, dreamily, daydreaming, daydream, lost in thought, far away look, faraway, faraway look, spaced out, absent minded, absentminded, distant, mooning, in a daze, dazed, reverie, enchanted, entranced, spellbound, mesmerized, mesmerised, transfixed, hypnotized
+wistful | 0.75 | wistful, wistfully, nostalgic, nostalgia, longing, yearning, reminiscing, bittersweet, melancholic, melancholy, sentimental, homesick, pining, remembering, rueful smile, sad smile
+sad | 0.75 | sad, sadly, sadness, unhappy, sorrowful, downcast, miserable, mournful, blue, gloomy, glum, down in the dumps, dejected, despondent, downhearted, down hearted, disheartened, dispirited, forlorn, woeful, woebegone, morose, heavy hearted, heavyhearted, heartbroken, broken hearted, brokenhearted, heartsick, low, depressed, depression, upset, hurt feelings, despairing, despair, desolate, hopeless, crushed, devastated, sorrow, unhappily, down, moping, mopey, mopes, sullen, somber, sombre, doleful, lugubrious, plaintive, pained, anguished, tearful, teary, misty eyed, misty-eyed, choked up, lump in her throat, lump in his throat, on the verge of tears, close to tears, near tears, eyes well up, eyes welling, welling up, about to cry, fighting tears, fighting back tears
+grief | 0.9 | grief, grieving, grief stricken, grief-stricken, bereaved, inconsolable, distraught, wretched, agonized, agonised, anguish, heartbreak, mourning, wailing, wail, wails, lamenting, shattered, broken
+cry | 0.9 | cry, crying, cries, cried, tears, in tears, weep, weeping, weeps, wept, bawl, bawling, blubber, blubbering, tears streaming, tears stream, burst into tears, bursts into tears, breaks down, break down, breaking down, breaks down in tears
+sob | 0.95 | sob, sobbing, sobs, sobbed, uncontrollable sobbing, ugly crying, ugly cry, wracked with sobs
+dismay | 0.8 | crestfallen, dismayed, dismay, deflated, let down, downcast eyes, face falls, her face falls, his face falls, face fell, face drops, face dropped, heart sinks, heart sank, chapfallen, disconcerted, taken aback sadly
+disappointed | 0.75 | disappointed, disappointment, disappointing, disillusioned, discouraged, disenchanted, unimpressed, underwhelmed, let-down, frustrated sadly
+hurt | 0.75 | hurt, wounded, stung, offended, aggrieved, betrayed, slighted, insulted, injured feelings, resentful, bitter, bitterly, bitterness, resentment, wronged
+pleading | 0.8 | pleading, plead, pleads, begging, beg, begs, imploring, implore, beseeching, puppy eyes, puppy dog eyes, puppy-dog eyes, desperate, desperately, helpless, helplessly, needy, supplicating, please please
+lonely | 0.7 | lonely, lonesome, alone, abandoned, isolated, neglected, forsaken, left out, outcast, rejected, unloved, lost
+sulky | 0.8 | sulky, sulking, sulk, sulks, petulant, peevish, grumpy, grouchy, cranky, crabby, moody, huffy, in a huff, surly, churlish, disgruntled, pouty, whiny, whining, bratty, stroppy, grumbling, grumble, grumbles, curmudgeonly
+pout | 0.8 | pout, pouting, pouts, pouted, duck face, duckface, trout pout
+surprise | 0.85 | surprise, surprised, surprising, astonished, astonishment, amazed, amazement, astounded, taken aback, startled, startle, startles, flabbergasted, dumbfounded, gobsmacked, staggered, bowled over, caught off guard, jaw drops, jaw dropped, jaw-dropping, jaw on the floor, wow, whoa, oh my, eyebrows shoot up, did a double take, double take, blindsided, thunderstruck, speechless, agog, wide eyed, wide-eyed
+shock | 1.0 | shock, shocked, shocking, stunned into silence, appalled, aghast, floored, shell shocked, shell-shocked, horrified surprise, like he has seen a ghost, like she has seen a ghost, seen a ghost, saw a ghost, ghost, white as a sheet, as if struck, thunderstruck with horror, stupefied, traumatized, traumatised, disbelieving horror
+stunned | 0.85 | stunned, stupefied, dazed surprise, paralyzed, paralysed, frozen, frozen in place, rooted to the spot, stock still, deer in headlights, deer in the headlights, like a deer caught in headlights, catatonic, petrified with shock
+awe | 0.8 | awe, awed, in awe, awestruck, awe struck, awe-struck, wonder, wonderment, marvel, marveling, marvelling, marvels, amazed wonder, reverent, reverence, worshipful, breathtaken, breathless, starstruck, star struck, dazzled, impressed, fascinated, fascination, captivated, enthralled, rapt
+disbelief | 0.8 | disbelief, incredulous, incredulity, incredulously, unbelieving, in disbelief, cant believe, can not believe, cannot believe, doubtful surprise, you must be joking, you have got to be kidding, are you serious, really surprised, baffled surprise
+curious | 0.7 | curious, curiosity, curiously, intrigued, inquisitive, interested, interest, interesting, questioning, quizzical, quizzically, wondering, inquiring, nosy, attentive, alert, keen, eager, eagerly, expectant, expectantly, hopeful, hopefully, anticipation, anticipating
+confused | 0.75 | confused, confusion, puzzled, perplexed, baffled, bewildered, befuddled, bemusedly, mystified, nonplussed, at a loss, lost look, flummoxed, muddled, disoriented, stumped, head scratching, scratching his head, scratching her head, huh, what the
+skeptical | 0.75 | skeptical, sceptical, skepticism, dubious, doubtful, doubting, unconvinced, distrustful, mistrustful, wary, warily, cynical, cynically, not buying it, raised eyebrow look, side eye, side-eye, sideeye, leery, questioning look, are you sure
+thinking | 0.7 | thinking, thoughtful, thoughtfully, pondering, ponder, ponders, considering, contemplating, musing, reflecting, reflective, deliberating, calculating, weighing it up, mulling, mulls, deep in thought, focused thinking, hmm, figuring out, puzzling
+pensive | 0.7 | pensive, pensively, brooding, broods, introspective, solemn, solemnly, grave, gravely, serious, seriously, sober, subdued, muted, quiet, withdrawn, preoccupied, absorbed, somber look
+fear | 0.85 | fear, afraid, scared, frightened, fearful, fright, spooked, alarmed, anxious fear, panicked, panic, panicking, panicky, fearfully, timorous, nervous fear, jumpy, jittery, edgy, creeped out, unnerved, threatened, intimidated, cowering, cower, cowers, shaking with fear, trembling with fear, like a scared rabbit, chicken
+terror | 1.0 | terrified, terror, petrified, horror struck, horror-struck, panic stricken, panic-stricken, terror stricken, scared to death, scared stiff, frightened to death, paralysed with fear, paralyzed with fear, mortal fear, sheer terror, abject terror, screaming in terror, scream in terror, screams in terror, blood curdling, bloodcurdling, hysterical, hysterically, frantic, frantically
+horror | 0.95 | horror, horrified, horrifying, horrific, appalled, aghast, revolted horror, sickened, nightmare, nightmarish, ghastly, gruesome, macabre, grisly, disturbing, disturbed, harrowing
+worry | 0.75 | worried, worry, worries, worrying, concerned, concern, anxious, anxiety, uneasy, unease, troubled, apprehensive, apprehension, fretful, fretting, frets, distressed, distress, tense, tensed, stressed, stress, stressed out, on edge, uptight, perturbed, disturbed look, bothered, restless, agitated, upset worry, dread, dreading, foreboding, ominous feeling, uncertain, unsure, hesitant, hesitantly, hesitation, insecure, vulnerable, overwhelmed, harried, frazzled, beleaguered
+nervous | 0.75 | nervous, nervously, nervous smile, awkward smile, uneasy smile, forced smile, fake smile, polite smile, tight smile, strained smile, uncomfortable smile, pained smile, jittery smile, anxious smile, grimacing smile
+alarm | 0.85 | alarm, alarmed look, startled fear, spooked look, jolted, jumped, jumps, shocked fear, jump scare, flinch, flinches, flinching, recoil, recoils, recoiling, taken by fright
+anger | 0.85 | angry, anger, mad, irate, wrath, angrily, annoyed anger, incensed, indignant, indignation, outraged, outrage, irked, riled, vexed, heated, hostile, hostility, fuming, steaming, hot under the collar, up in arms, bristling, worked up, ticked off, pissed off, peeved, displeased, displeasure, mean, menacing, threatening, aggressive, aggressively, fierce, fiercely, ferocious, spiteful, vindictive, resentful anger, antagonistic, combative, belligerent, cross
+rage | 1.0 | furious, furiously, fury, enraged, rage, raging, rages, livid, seething, seethes, infuriated, irate beyond words, incandescent, apoplectic, berserk, murderous, ballistic, blows his top, blows her top, hits the roof, flies off the handle, seeing red, sees red, boiling, boiling with rage, beside himself, beside herself, wild with anger, apoplectic with rage, foaming at the mouth, blind rage, hateful, hatred, hate, loathing, venomous, vicious, savage, wrathful, in a rage, raging mad, hopping mad, mad as hell
+annoyed | 0.7 | annoyed, annoyance, irritated, irritation, irritable, exasperated, exasperation, impatient, impatiently, impatience, bothered annoyance, fed up, sick of it, tired of it, over it, had enough, miffed, testy, prickly, put out, put upon, nettled, galled, aggravated, vexation, tetchy, snippy, grudging, grudgingly
+frustrated | 0.8 | frustrated, frustration, thwarted, defeated frustration, at wits end, exasperated sigh, tearing hair out, pulling his hair out, pulling her hair out, gritting, aargh, argh, ugh
+determined | 0.75 | determined, determination, resolute, resolutely, resolved, steely, steely eyed, steely-eyed, focused, focus, intent, intently, purposeful, set jaw, gritty, unwavering, unyielding, firm, firmly, stubborn, stubbornly, obstinate, headstrong, dogged, serious business, ready for battle, game face, ready to fight, fighting spirit, tough, hard faced, hard-faced, ambitious, driven, brave, bravely, courageous, heroic, bold, boldly
+defiant | 0.8 | defiant, defiantly, defiance, rebellious, insolent, insubordinate, challenging, challenge, daring, dares, provocative, unrepentant, unbowed, proud defiance, chin up, head held high, unimpressed defiance
+glare | 0.85 | glare, glaring, glares, glared, death stare, dagger eyes, looks daggers, looking daggers, stare daggers, staring daggers, shoots daggers, evil eye, dirty look, withering look, withering stare, icy stare, cold stare, stony stare, steely stare, fixes him with a stare, fixes her with a stare, eyes like daggers, glowers, glower, glowering
+scowl | 0.85 | scowl, scowling, scowls, scowled, frown, frowning, frowns, frowned, lour, lowering look, black look, dark look, sour look, dour, dourly, grim, grimly, stony faced, stony-faced, stone faced, sullen frown, brooding frown
+stern | 0.7 | stern, sternly, strict, severe, severely, disapproving, disapproval, reproachful, reproach, reproving, admonishing, scolding, scolds, stony, cold, coldly, cool look, unsmiling, no nonsense, no-nonsense, humorless, humourless, austere, authoritative, bossy, commanding, imperious, strict teacher, headmaster
+snarl | 0.95 | snarl, snarling, snarls, growl, growling, growls, bares teeth, bare teeth, baring teeth, baring her teeth, baring his teeth, teeth bared, feral, animalistic, like a wild animal, like a rabid dog, rabid, vicious snarl
+yell | 0.95 | yell, yelling, yells, shout, shouting, shouts, scream at, screaming at, screams at, bellow, bellowing, roar, roaring, roars, barking orders, holler, hollering, rant, ranting, tirade, outburst, tantrum, temper tantrum, lose temper, loses her temper, loses his temper, lost her temper, lost his temper, explodes, exploding, explosive
+disgust | 0.85 | disgust, disgusted, disgusting, grossed out, revolted, revulsion, yuck, gross, icky, repulsed, repelled, repugnance, nauseated, nauseous, sickened disgust, queasy, eww, ew, ugh gross, yuk, bleh, blech, vile, foul, putrid, stinks, stinky, smelly, bad smell, rotten smell, smelled something bad, smells something bad, smelling something bad, bad taste, tastes bad, rotten, rotten egg, rotten eggs, stepped in something, nasty, distaste, distasteful, loathe, abhor, abhorrence, grossly, appalled disgust, offended nose
+sour | 0.85 | sour, lemon, bitten a lemon, bit into a lemon, sucked a lemon, sucking a lemon, sucking on a lemon, lemons, sour taste, sour candy, vinegar, pickle, tart, acidic, puckered, sourpuss, sour faced, sour-faced, lemony, tastes sour, bitter taste, bitter medicine, medicine
+contempt | 0.8 | contempt, contemptuous, contemptuously, scornful, scorn, scornfully, disdain, disdainful, disdainfully, looking down on, looks down on, condescending, condescension, haughty, haughtily, derisive, derision, dismissive, dismissively, unimpressed contempt, snide, sardonic, sardonically, sarcastic, sarcastically, sarcasm, mocking, mockingly, mock, mocks, ridicule, ridiculing, belittling, disparaging, withering contempt, eye roll contempt, pfft, pff, whatever
+sneer | 0.85 | sneer, sneering, sneers, sneered, lip curl, curled lip, curls her lip, curls his lip, curling lip, elvis lip
+suspicious | 0.75 | suspicious, suspiciously, suspicion, distrust, mistrust, paranoid, wary suspicion, guarded, cagey, shifty, shifty eyed, shifty-eyed, sizing up, sizes up, appraising, scrutinizing, scrutinising, scrutiny, narrow eyed, narrow-eyed, squinting suspiciously, eyeing, eyes him, eyes her, calculating look, sly look
+jealous | 0.75 | jealous, jealousy, envious, envy, covetous, green with envy, begrudging, resentful jealousy, possessive
+guilt | 0.75 | guilty, guilt, guiltily, remorseful, remorse, regretful, regret, regretting, repentant, penitent, conscience stricken, guilt ridden, guilt-ridden, shame faced, sorry for himself, sorry for herself, caught, hangdog
+sorry | 0.75 | sorry, apology, apologizing, apologising, apologises, apologizes, sympathetic, sympathy, condolence, commiserating, consoling, comforting, empathetic, empathy, understanding look, sorrowful sympathy
+pity | 0.7 | pity, pitying, pitiful, pitiable, poor thing, aww, aw, feeling sorry, touched, moved, heartfelt, poignant, tender sadness
+bored | 0.75 | bored, boredom, boring, uninterested, disinterested, indifferent, indifference, apathetic, apathy, listless, unenthused, unenthusiastic, jaded, weary boredom, tedium, tedious, monotonous, blah, meh, dull, dully, vacant, glazed, glazed over, zoned out, zoning out, checked out, switched off, going through the motions, unamused, not amused, deadpan, flat, flatly, impassive, expressionless boredom, disengaged, lethargic, sluggish
+tired | 0.8 | tired, tiredness, weary, wearily, weariness, fatigued, fatigue, worn out, worn-out, drained, spent, run down, rundown, beat, bleary, bleary eyed, bleary-eyed, droopy, droopy eyes, heavy eyed, jet lagged, jetlagged, sleep deprived, burnt out, burned out, burnout, wiped out, knackered, pooped, done in, dog tired, bone tired, haggard, careworn, ragged, frazzled tired
+sleepy | 0.85 | sleepy, sleepily, drowsy, drowsily, drowsiness, dozy, dozing, dozes, nodding off, nods off, half asleep, half-asleep, groggy, somnolent, falling asleep, falls asleep, about to fall asleep, struggling to stay awake, just woke up, waking up, wakes up, asleep, sleeping, sleeps
+exhausted | 0.95 | exhausted, exhaustion, shattered tiredness, dead tired, dead on her feet, dead on his feet, ready to collapse, about to collapse, at the end of her rope, at the end of his rope, completely drained, utterly spent, totally worn out, running on empty, out of breath, breathless exhaustion, panting, pant, pants, winded, gasping for air, collapsed, spent force
+yawn | 0.95 | yawn, yawning, yawns, yawned, big yawn, stifles a yawn
+pain | 0.9 | pain, painful, in pain, hurting, aching, agony, agonizing, agonising, suffering, suffer, suffers, ouch, ow, owww, injured, stubbed toe, stubs his toe, stubs her toe, toothache, headache, migraine, cramp, sting, stinging, burning pain, writhing, writhes, tormented, torment, excruciating
+wince | 0.8 | wince, winces, wincing, winced, flinch in pain, ouch face, pained look, cringe in pain, grimaces in pain, ow face
+grimace | 0.85 | grimace, grimacing, grimaces, grimaced, yikes, eek, awkward grimace, teeth clenched grin, clenched teeth, clenching teeth, gritted teeth, gritting teeth, grits teeth, grits her teeth, grits his teeth, through gritted teeth, oof, cringe face, bracing, braces for impact, bracing for impact
+effort | 0.9 | effort, straining, strain, strains, strained, exertion, exerting, pushing hard, heaving, heave, heaves, lifting something heavy, lifts something heavy, struggling, struggle, struggles, grunting, grunt, grunts, weightlifting, pulling hard, pushing, push, pushes, tug of war, constipated, constipation
+concentrate | 0.75 | concentrating, concentration, concentrate, concentrates, studying, studious, scrutinising, reading carefully, absorbed in work, hard at work, working hard, in the zone, zeroed in, zeroing in, aiming, taking aim, threading a needle, solving, deep concentration, engrossed
+neutral | 0.0 | neutral, neutral face, expressionless, blank face, no expression, straight face, emotionless, poker face, poker-faced, deadpan face, stoic, stoically, stony silence, unreadable, inscrutable, unmoved, impassive face, rest, at rest, resting face, default, normal, normal face, relaxed face, neutral expression, nothing, nonreactive, unexpressive, neutral again
+blank | 0.6 | ?blank, blankly, vacantly, empty, emptily, hollow, hollow eyed, numb, numbly, dead eyed, dead-eyed, thousand yard stare, thousand-yard stare, dissociating, staring into space, stares into space, staring into the distance, zombie, robotic, robotically, catatonic stare
+excited | 0.85 | excited, excitedly, excitement, exciting, eager excitement, enthusiastic, enthusiastically, enthusiasm, animated, lively, vivacious, bubbly, giddy, pumped, psyched, stoked, hyped, energetic, thrilled to bits, can not wait, cannot wait, wide eyed excitement, bouncing, exhilarated, exhilaration, elated surprise, overexcited
+ecstatic | 1.0 | ecstatic, ecstasy, ecstatically, overjoyed laughter, euphorically, rapturously, deliriously happy, delirious, hysterical laughter, happiest day, best day ever, joy unbounded, uncontainable joy, over the top happy
+grateful | 0.7 | grateful, gratefully, gratitude, thankful, thankfully, appreciative, appreciation, touched gratitude, thanks, thank you, moved to thanks, humbled, blessed
+kiss | 0.9 | kiss, kissing, kisses, blow a kiss, blows a kiss, blowing a kiss, air kiss, smooch, smooching, kissy face, kissy
+whistle | 0.9 | whistle, whistling, whistles, whistled
+blow | 0.9 | blow out candles, blows out candles, blowing out, puff, puffing, puffs, huff and puff, blowing air, blows air, blow air, chipmunk cheeks, hamster cheeks, holding breath, holds his breath, holds her breath, holding her breath, holding his breath, underwater
+wink | 0.9 | wink, winking, winks, winked
+squint | 0.8 | squint, squinting, squints, squinted, squinty, screws up her eyes, screws up his eyes, into the sun, bright light, blinded by the light, dazzled by the sun
+blink | 0.9 | blink, blinking, blinks, blinked, bat eyelashes, batting eyelashes, flutter eyelashes, flutters eyelashes
+tongue | 0.9 | stick tongue out, sticks tongue out, sticking tongue out, sticks out tongue, sticks out her tongue, sticks out his tongue, tongue out, raspberry, blows a raspberry, blowing a raspberry, lick lips, licks lips, licking lips, licks her lips, licks his lips, blep, mlem, tongue sticking out
+eyeroll | 0.85 | eye roll, eyeroll, rolls eyes, rolls her eyes, rolls his eyes, rolling eyes, rolling her eyes, rolling his eyes, rolled eyes, rolled her eyes, rolled his eyes, roll eyes, roll her eyes, roll his eyes, roll your eyes, rolls her eyes skyward
+lookup | 0.8 | ?look up, ?looks up, ?looking up, ?looked up, glance up, glances up, glancing up, gazes up, gaze up, gazing up, eyes up, looks upward, looking upward, look upward, stares up, stares at the sky, looks at the sky, looking at the sky, looks at the ceiling, looking at the ceiling, looks heavenward, looks skyward, up at the sky, heavenward, skyward
+lookdown | 0.8 | ?look down, ?looks down, ?looking down, ?looked down, glance down, glances down, glancing down, gazes down, gaze down, gazing down, eyes down, eyes downcast, downcast gaze, looks at the floor, looking at the floor, looks at the ground, looking at the ground, looks at her feet, looks at his feet, stares at the floor, stares at the ground, averts her eyes, averts his eyes, averted eyes, averted gaze, avert eyes, lowers her eyes, lowers his eyes, lowered eyes, lowers her gaze, lowers his gaze, eyes lowered
+lookleft | 0.8 | looks left, look left, looking left, glances left, glance left, glancing left, eyes left, looks to the left, look to the left, looking to the left, glances to the left, eyes to the left, gaze left, gazes left
+lookright | 0.8 | looks right, look right, looking right, glances right, glance right, glancing right, eyes right, looks to the right, look to the right, looking to the right, glances to the right, eyes to the right, gaze right, gazes right
+lookaway | 0.8 | looks away, look away, looking away, glances away, glance away, glancing away, glances aside, looks aside, looking aside, turns her eyes away, turns his eyes away, avoids eye contact, avoiding eye contact, averts her gaze, averts his gaze, looks sideways, sideways glance, sidelong glance, side glance, shifty glance, darting eyes, eyes dart, eyes darting, eyes dart around
+gasp | 0.9 | gasp, gasps, gasping, gasped, sharp intake of breath, inhales sharply, intake of breath, oh no, oh dear, oh my god, omg
+sigh | 0.7 | sigh, sighs, sighing, sighed, heavy sigh, exhale, exhales, exhaling, deep breath out, resigned, resignation, resignedly, defeated, defeat, giving up, gives up, gave up, surrender, surrenders, acceptance, accepting, sighing deeply
+scream | 1.0 | scream, screaming, screams, screamed, shriek, shrieking, shrieks, shrieked, screech, screeching, shrill scream, horror movie scream, blood-curdling scream, howl, howling, howls, wail in terror, cry out, cries out, crying out
+hmm | 0.7 | hmm, hmmm, hmph, humph, considering skeptically, mm, mmm, uh huh, unconvinced hmm, not sure about that
+disbelief | 0.85 | what, seriously, really, are you kidding, you are kidding, no way, unbelievable, incredible, unreal, shaking her head in disbelief, shaking his head in disbelief
+rage | 1.0 | red with rage, red with anger, purple with rage, face like thunder, face like a thundercloud, thunderous, stormy, storm clouds, daggers, steam coming out of his ears, steam coming out of her ears, smoke coming out of his ears, like a bull, like a raging bull
+sad | 0.8 | like someone died, as if someone died, like her dog died, like his dog died, like she lost her best friend, like he lost his best friend, like a kicked puppy, kicked puppy, like a lost puppy, lost puppy, rain cloud, under a cloud, long face, pulls a long face, face like a wet weekend, down in the mouth
+shock | 1.0 | like he saw a ghost, like she saw a ghost, as if he had seen a ghost, as if she had seen a ghost, like a deer in headlights, as if struck by lightning, struck by lightning, jaw hits the floor, jaw hit the floor, eyes pop out, eyes popping, eyes popping out, eyes bulging, bug eyed, bug-eyed, pop eyed, saucer eyes, eyes like saucers
+smug | 0.85 | like the cat that got the cream, like the cat that ate the canary, like she won, like he won, like she knows something, like he knows something, knows something we do not, i told you so, told you so
+disgust | 0.9 | like she smelled something rotten, like he smelled something rotten, as if she smelled something, as if he smelled something, smelled a skunk, like something smells bad, like she stepped in something, like he stepped in something, as if tasting something bad, tasted something awful, something awful, spoiled milk, sour milk, rotten fish
+terror | 1.0 | like a horror movie, as if facing a monster, face to face with a monster, sees a monster, saw a monster, monster, running for her life, running for his life, fearing for his life, fearing for her life, scared out of her wits, scared out of his wits, jump out of her skin, jump out of his skin, jumps out of her skin, jumps out of his skin
+joy | 1.0 | like she won the lottery, like he won the lottery, won the lottery, wins the lottery, like a kid in a candy store, like christmas came early, happiest person alive, over the moon with joy, grinning like a cheshire cat, cheshire cat grin, cheshire cat, like a cheshire cat
+embarrassed | 0.8 | wants the ground to swallow her, wants the ground to swallow him, wishes the ground would swallow her, wishes the ground would swallow him, red as a tomato, red as a beet, beet red, beetroot, face turns red, goes red, turns red, cheeks burn, cheeks burning, blushes furiously
+exhausted | 0.95 | like she ran a marathon, like he ran a marathon, after a marathon, ran a marathon, hit by a truck, like she was hit by a truck, like he was hit by a truck, like death warmed over, death warmed up, like a zombie
+"""
+
+
+# Everyday words with other meanings ("blue eyes", "a cold drink", "what time is it"): weak wherever they appear.
+WEAK = frozenset("""
+blue down low cold cool flat bright warm warmly kind kindly nice sweet beat broken lost caught mean cross push
+pushes pushing what really seriously whatever interest interesting interested focus firm firmly tough steady quiet
+grave gravely sober alone rest at rest default normal nothing thanks thank you challenge mock mocks medicine pickle
+tart monster ghost chicken spent drained dull flat flatly heavy light up lit up glowing bouncing frozen strain
+strains struggle struggles aiming solving reading carefully hard at work working hard studying wonder marvel
+love daggers stormy positive good news beam cheesy concern interest mm mmm huh pant pants puff puffs wow whoa
+stress tense tensed deadpan impressed touched moved blessed sting rotten stinks smelly bad smell vile foul nasty
+lemons lemon underwater bracing eager eagerly keen alert attentive reserved set jaw heated boiling steaming
+explodes exploding explosive scheming plotting cunning crafty composed collected chill relax relaxes relaxing
+relaxed calm calmly peace default nothing hollow empty emptily zombie robotic robotically dazzled bright light
+lights up light up lively animated question questioning wondering considering reflecting reflective absorbed
+distant vacant glazed switched off checked out sleeping asleep sleeps wakes up waking up dozing blank
+""".split())
+
+
+@dataclass(frozen=True)
+class VocabEntry:
+    """One phrasing of the vocabulary: its words, the face it names, how strong, and how to use it."""
+
+    phrase: str  # as written
+    label: str  # the recipe's name, what was understood ("rage", "sour")
+    weights: np.ndarray  # (52,) the face at full strength, read-only
+    strength: float  # how strong the word itself is, in [0, 1]
+    weak: bool  # an everyday word with other meanings: needs a step that reads mostly as a face
+    action: bool  # a named action (wink, look up): overrides the regions it moves, like a named part
+
+
+def _recipe_weights(spec: str) -> tuple[np.ndarray, bool]:
+    action = spec.startswith("!")
+    aus_text, _, extra = spec.lstrip("!").partition(";")
+    vector = au_vector(aus_text.split()).astype(np.float64) if aus_text.split() else np.zeros(NUM_CHANNELS)
+    for item in extra.split():
+        key, _, value = item.partition("=")
+        names = [key] if key in INDEX else [f"{key}Left", f"{key}Right"]
+        for name in names:
+            vector[INDEX[name]] += float(value)
+    weights = np.clip(vector, 0.0, 1.0).astype(np.float32)
+    weights.setflags(write=False)
+    return weights, action
+
+
+@lru_cache(maxsize=1)
+def recipes() -> dict[str, tuple[np.ndarray, bool]]:
+    """Recipe name -> (weights at full strength, is a named action)."""
+    out = {}
+    for line in RECIPES.strip().splitlines():
+        name, _, spec = line.partition(":")
+        out[name.strip()] = _recipe_weights(spec.strip())
+    return out
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> tuple[VocabEntry, ...]:
+    """Every phrasing of ``TABLE`` (first row wins for a phrasing written twice)."""
+    table = recipes()
+    seen: set[str] = set()
+    entries: list[VocabEntry] = []
+    for line in TABLE.strip().splitlines():
+        name, strength, phrases = (part.strip() for part in line.split("|"))
+        weights, action = table[name]
+        for phrase in (p.strip() for p in phrases.split(",")):
+            if not phrase:
+                continue
+            weak = phrase.startswith("?") or phrase.lstrip("?") in WEAK
+            phrase = phrase.lstrip("?")
+            if phrase in seen:
+                continue
+            seen.add(phrase)
+            entries.append(VocabEntry(phrase, name, weights, float(strength), weak, action))
+    return tuple(entries)

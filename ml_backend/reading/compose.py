@@ -1,0 +1,148 @@
+"""Compose a step's face items into one ARKit target: the union of parts, named parts winning their regions.
+
+"a smile with worried eyebrows" = the smile's mouth and cheeks + the worried brows (a named part
+overrides the same region of a whole-expression word). Two items that pull the same region opposite
+ways ("smiling and frowning at once") are resolved explicitly: the one named first keeps that region,
+the other keeps its other regions, and a note says so. A suppressed item ("tries not to laugh") becomes
+pressed lips with a small trace of the expression in the mouth corners and cheeks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..knowledge.action_units import au_vector
+from ..knowledge.face_parts import CHANNEL_REGION, REGIONS
+from ..naming.arkit import ARKIT_NAMES, NUM_CHANNELS
+from .parse import Item
+
+_REGION = np.array([REGIONS.index(r) for r in CHANNEL_REGION])
+_LEFT = np.array([n.endswith("Left") for n in ARKIT_NAMES])
+_RIGHT = np.array([n.endswith("Right") for n in ARKIT_NAMES])
+_MIDLINE = ~(_LEFT | _RIGHT)
+ACTIVE = 0.02  # a channel above this is moved by an item
+CONFLICT = 0.15  # both sides of an opposing pair above this is a contradiction
+# Channel stems that pull a region opposite ways (corners up / down, lids wide / shut, ...).
+OPPOSED: tuple[tuple[str, str, str], ...] = (
+    ("mouthSmile", "mouthFrown", "mouth corners"),
+    ("eyeWide", "eyeBlink", "eyelids"),
+    ("jawOpen", "mouthPress", "mouth"),
+    ("mouthPucker", "mouthStretch", "lips"),
+    ("browOuterUp", "browDown", "brows"),
+)
+SUPPRESSION = au_vector(["24C", "17B"])  # pressed lips, chin raised: holding something back
+SUPPRESSED_SHARE = 0.35  # what shows of a held-back expression, in its corners and cheeks only
+_SUPPRESSED_REGIONS = np.isin(np.array(CHANNEL_REGION), ["corners", "cheeks", "lids", "brows"])
+
+
+def _stem_mask(stem: str) -> np.ndarray:
+    return np.array([n.startswith(stem) for n in ARKIT_NAMES])
+
+
+@dataclass
+class Composition:
+    """One step's face: the target weights, their intensity, what was understood, and how conflicts were settled."""
+
+    target: np.ndarray  # (52,) apex weights
+    label: str
+    intensity: float
+    notes: list[str] = field(default_factory=list)
+    used: list[Item] = field(default_factory=list)
+
+    @property
+    def is_neutral(self) -> bool:
+        return float(self.target.max(initial=0.0)) < ACTIVE
+
+    def anchor_weights(self) -> tuple[np.ndarray, float]:
+        """(weights, intensity) for an ``Anchor`` whose ``target`` is exactly this composition's target."""
+        if self.intensity <= 0 or self.is_neutral:
+            return np.zeros(NUM_CHANNELS, np.float32), 1.0
+        return np.clip(self.target / self.intensity, 0.0, 1.0).astype(np.float32), float(self.intensity)
+
+
+def sided(vector: np.ndarray, side: str) -> np.ndarray:
+    """Keep one side of the face (the subject's own), midline channels at half."""
+    if side == "both":
+        return vector
+    keep, drop = (_LEFT, _RIGHT) if side == "left" else (_RIGHT, _LEFT)
+    out = vector.copy()
+    out[drop] = 0.0
+    out[_MIDLINE] *= 0.5
+    return out
+
+
+def _side_mask(side: str) -> np.ndarray:
+    if side == "left":
+        return _LEFT | _MIDLINE
+    if side == "right":
+        return _RIGHT | _MIDLINE
+    return np.ones(NUM_CHANNELS, bool)
+
+
+def item_target(item: Item) -> np.ndarray:
+    """The item's apex weights: its face at its intensity, on its side, suppressed if held back."""
+    weights = np.asarray(item.weights, np.float32)
+    if item.suppressed:
+        weights = np.maximum(weights * _SUPPRESSED_REGIONS * SUPPRESSED_SHARE / max(item.intensity, 1e-3), SUPPRESSION)
+    return np.clip(sided(weights * item.intensity, item.side), 0.0, 1.0)
+
+
+def _claim(item: Item, target: np.ndarray) -> np.ndarray:
+    """Channels a named part takes over: its moved regions and the regions it names, on its side."""
+    regions = {REGIONS[r] for r in _REGION[target > ACTIVE]} | set(item.regions)
+    mask = np.isin(np.array(CHANNEL_REGION), sorted(regions)) if regions else np.zeros(NUM_CHANNELS, bool)
+    return mask & _side_mask(item.side)
+
+
+def _settle(group: list[tuple[Item, np.ndarray]], notes: list[str]) -> None:
+    """Zero the later item's contested region when two items pull it opposite ways (in place)."""
+    for j in range(1, len(group)):
+        later, later_target = group[j]
+        for first, first_target in group[:j]:
+            for a, b, region_words in OPPOSED:
+                ma, mb = _stem_mask(a), _stem_mask(b)
+                clash = ((first_target[ma].max() > CONFLICT and later_target[mb].max() > CONFLICT)
+                         or (first_target[mb].max() > CONFLICT and later_target[ma].max() > CONFLICT))
+                if not clash:
+                    continue
+                regions = {CHANNEL_REGION[i] for i in np.flatnonzero(ma | mb)}
+                contested = np.isin(np.array(CHANNEL_REGION), sorted(regions))
+                later_target[contested] = 0.0
+                notes.append(f"'{first.describe()}' and '{later.describe()}' pull the {region_words} opposite ways: "
+                             f"the {region_words} follow '{first.describe()}' (named first); "
+                             f"'{later.describe()}' keeps the rest of its face.")
+
+
+def compose(items: list[Item]) -> Composition:
+    """The union of the items' faces, named parts overriding their regions, contradictions settled."""
+    notes: list[str] = []
+    active = [it for it in items if not it.negated and not it.removed]
+    for item in items:
+        if item.negated:
+            notes.append(f"'{item.describe()}' is negated: left out.")
+    parts = [(it, item_target(it)) for it in active if it.kind == "part"]
+    wholes = [(it, item_target(it)) for it in active if it.kind == "whole"]
+    _settle(wholes, notes)
+    _settle(parts, notes)
+    claimed = np.zeros(NUM_CHANNELS, bool)
+    part_face = np.zeros(NUM_CHANNELS, np.float32)
+    for item, target in parts:
+        claimed |= _claim(item, target)
+        part_face = np.maximum(part_face, target)
+    whole_face = np.zeros(NUM_CHANNELS, np.float32)
+    for item, target in wholes:
+        overridden = claimed & (target > ACTIVE)
+        if overridden.any():
+            names = sorted({CHANNEL_REGION[i] for i in np.flatnonzero(overridden)})
+            owners = [p.describe() for p, t in parts if (_claim(p, t) & overridden).any()]
+            notes.append(f"The {', '.join(names)} follow {', '.join(repr(o) for o in owners)} rather than "
+                         f"'{item.describe()}'.")
+        whole_face = np.maximum(whole_face, np.where(claimed, 0.0, target))
+    target = np.clip(np.maximum(whole_face, part_face), 0.0, 1.0).astype(np.float32)
+    used = [it for it, _ in wholes + parts]
+    used.sort(key=lambda it: it.start)
+    label = " + ".join(("suppressed " if it.suppressed else "") + it.describe() for it in used) or "neutral"
+    intensity = max((it.intensity for it in used), default=1.0)
+    return Composition(target=target, label=label, intensity=float(intensity), notes=notes, used=used)

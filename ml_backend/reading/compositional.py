@@ -1,0 +1,377 @@
+"""The compositional reader ("compose", the default): instructions read per facial region, graded, honest.
+
+Each step (cut at connectives, sentences and beats by ``phrases.split_steps``) is read into face
+items by ``parse`` (named parts with their own intensity and side, whole-expression words and idioms
+from the vocabulary, negation, suppression, removal) and composed by ``compose`` (named parts win
+their regions; contradictions settled with a note). A word the tables do not know is matched by
+meaning with the text encoder (MiniLM) to the nearest vocabulary phrasing, only above a similarity
+threshold and with a lower confidence; the encoder is loaded only when such a word appears.
+A step whose words are not mostly face words is skipped with a note; an instruction with no face at
+all is refused with a message saying why (no words, code, another language, or not a face).
+``analyse`` returns the full reading (per-step raw confidence, relevance, notes) for evaluation and
+calibration; ``read`` gives the plan ``Step``s.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+import numpy as np
+
+from ..errors import BadInstructionError
+from ..knowledge.vocabulary import VocabEntry, vocabulary
+from ..plan import Anchor, Step, Timing, neutral_anchor
+from .calibration import Calibrator, identity, load_calibrator
+from .compose import Composition, compose
+from .language import guess_language
+from .parse import Item, StepWords, names_a_part, read_step_words
+from .phrases import Phrase, clean, split_steps
+from .tokens import FUNCTION_WORDS, is_latin_word, words
+
+MIN_RELEVANCE = 0.34  # a step with a clear face word needs at least a third of its words to be face words
+WEAK_RELEVANCE = 0.6  # a step whose only face words have other meanings ("look up", "blank") needs more
+LANGUAGE_RELEVANCE = 0.5  # below this, an instruction that looks like another language is refused as such
+MEANING_THRESHOLD = 0.58  # score (cosine, less letter overlap) for a word matched by meaning only
+LETTER_PENALTY = 0.4  # MiniLM's word pieces make words that share letters look alike ("list" ~ "listless")
+_SUFFIXES = frozenset({"", "y", "ish", "ful", "ed", "d", "ing", "ly", "ily", "er", "ness", "s", "es", "ies", "i",
+                       "ie", "ier", "iest", "ey", "ous", "ity", "al"})
+MEANING_MAX_WORDS = 6  # unknown words looked up by meaning per step
+EXAMPLES = "a faint smile, surprise, raise the left eyebrow, her eyes widen and her mouth falls open"
+_CODE = re.compile(r"[{}<>=\[\]\\|`$#@^*_]|\b(?:def|import|return|class|lambda|var|const|function|elif|null|None|"
+                   r"True|False|print)\b|::|->|=>|\w+\(\)?|\w+\.\w+\(")
+
+
+@dataclass(frozen=True)
+class StepReading:
+    """One step as read: the face, what was understood, and how sure the reader is."""
+
+    text: str  # the step's words as written
+    label: str  # what was understood, in words ("smile + worried brows")
+    target: np.ndarray  # (52,) apex weights
+    intensity: float
+    relevance: float  # share of the step's content words understood as face words
+    raw_confidence: float  # relevance x match quality (meaning-only matches count less); 10b calibrates it
+    confidence: float  # the calibrated confidence (identity until a calibration file exists)
+    understood: bool  # False: the step was skipped (not a face)
+    by_meaning: bool  # some item was matched by meaning only
+    timing: Timing = field(default_factory=Timing)
+    neutral: bool = False
+    items: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()  # content words not understood
+    from_words: bool = True  # read from face words (False: a plain "back to neutral")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A whole instruction as read: its steps (skipped ones included), notes, and a refusal if any."""
+
+    instruction: str
+    steps: tuple[StepReading, ...]
+    notes: tuple[str, ...]
+    refused: str | None = None  # the message, when nothing in the instruction reads as a face
+    language: str | None = None  # the language it seems to be in, when not English
+
+    @property
+    def understood_steps(self) -> tuple[StepReading, ...]:
+        return tuple(s for s in self.steps if s.understood)
+
+    @property
+    def face_relevance(self) -> float:
+        """Mean relevance of the steps (0 for a refused instruction)."""
+        return float(np.mean([s.relevance for s in self.steps])) if self.steps else 0.0
+
+
+class CompositionalReader:
+    """Reads instructions per facial region with a broad vocabulary; same ``read`` contract as the others."""
+
+    name = "compose"
+
+    def __init__(self, encoder=None, calibrator: Calibrator | None = None, use_meaning: bool = True) -> None:
+        self._encoder = encoder
+        self._calibrator = calibrator
+        self.use_meaning = use_meaning
+
+    # --- pieces other code may call -----------------------------------------------------------------
+    @property
+    def calibrator(self) -> Calibrator:
+        if self._calibrator is None:
+            self._calibrator = load_calibrator(reader=self.name)
+        return self._calibrator
+
+    def set_calibrator(self, calibrator: Calibrator | None) -> None:
+        """Use this calibrator (raw -> calibrated confidence); None goes back to the identity."""
+        self._calibrator = calibrator or identity
+
+    @property
+    def encoder(self):
+        if self._encoder is None:
+            from ..text.encoders import create_encoder
+
+            self._encoder = create_encoder("minilm")
+        return self._encoder
+
+    def read(self, instruction: str, seed: int | None = None) -> tuple[list[Step], list[str]]:
+        """Plan steps and notes; raises ``BadInstructionError`` when nothing reads as a face (``seed``: unused)."""
+        reading = self.analyse(instruction)
+        if reading.refused:
+            raise BadInstructionError(reading.refused)
+        steps = []
+        for step in reading.understood_steps:
+            if step.neutral:
+                anchor = neutral_anchor()
+                anchor = replace(anchor, confidence=step.confidence)
+            else:
+                weights = np.clip(step.target / max(step.intensity, 1e-6), 0.0, 1.0).astype(np.float32)
+                anchor = Anchor(label=step.label, weights=weights, intensity=float(step.intensity),
+                                confidence=float(step.confidence))
+            steps.append(Step(anchor=anchor, text=step.text, timing=step.timing))
+        return steps, list(reading.notes)
+
+    def analyse(self, instruction: str) -> Reading:
+        """The full reading of an instruction; never raises for text (refusals are in ``refused``)."""
+        try:
+            text, notes = clean(instruction)
+        except BadInstructionError as error:
+            return Reading(str(instruction)[:80] if isinstance(instruction, str) else "", (), (), str(error))
+        language = guess_language(text, words(text))
+        if not any(ch.isalpha() for ch in text):
+            return Reading(text, (), tuple(notes), _no_words(text), language)
+        phrases = split_steps(text, simultaneous=_simultaneous)
+        parsed = [None if p.is_neutral_return else read_step_words(p.wording or p.original) for p in phrases]
+        meaning = self._meaning_matches(parsed) if self.use_meaning else {}
+        steps: list[StepReading] = []
+        previous: list[Item] = []
+        for phrase, words_read in zip(phrases, parsed):
+            if words_read is None:
+                steps.append(self._neutral(phrase, "neutral", 1.0))
+                previous = []
+                continue
+            for position, item in meaning.get(id(words_read), ()):
+                words_read.items.append(item)
+                words_read.understood += 1
+            accepted = _accepted(words_read)
+            if not accepted:
+                steps.append(self._skipped(phrase, words_read))
+                if words_read.items:
+                    notes.append(f"'{phrase.original.strip()}' does not read mostly as a face "
+                                 f"({_percent(words_read.relevance)} face words); it was skipped.")
+                else:
+                    notes.append(f"'{phrase.original.strip()}' does not read as a facial expression I know; "
+                                 "it was skipped.")
+                continue
+            new_steps, previous = self._compose_step(phrase, words_read, previous, notes)
+            steps.extend(new_steps)
+        understood = [s for s in steps if s.understood and (s.from_words or all(t.understood for t in steps))]
+        read_steps = [s.relevance for s in steps if s.from_words or not s.understood]
+        relevance = float(np.mean(read_steps)) if read_steps else 1.0
+        if language is not None and relevance < LANGUAGE_RELEVANCE:
+            message = (f"'{text[:60]}' seems to be {language}; the reader reads English. "
+                       f"Try for example: {EXAMPLES}.")
+            return Reading(text, tuple(steps), tuple(notes), message, language)
+        if not understood:
+            return Reading(text, tuple(steps), tuple(notes), _not_a_face(text), language)
+        if language is not None:
+            notes.append(f"Parts of '{text[:60]}' look like {language}; only the English words were read.")
+        return Reading(text, tuple(steps), tuple(notes), None, language)
+
+    # --- steps ---------------------------------------------------------------------------------------
+    def _compose_step(self, phrase: Phrase, read: StepWords, previous: list[Item],
+                      notes: list[str]) -> tuple[list[StepReading], list[Item]]:
+        """The step(s) of one phrase; "her smile fades" after a smile takes the smile away from it."""
+        gone = [it for it in read.items if it.removed or it.negated]
+        active = [it for it in read.items if not it.removed and not it.negated]
+        out: list[StepReading] = []
+        carried = [p for p in previous if not any(_same(p, g) for g in gone)] if gone and previous else []
+        if gone and previous and len(carried) < len(previous):
+            items = carried + active
+            names = ", ".join(g.describe() for g in gone)
+            notes.append(f"'{phrase.original.strip()}': {names} goes away from the face before.")
+        elif any(it.removed for it in gone):
+            shown = [replace(it, removed=False) for it in gone if it.removed]
+            first = compose(shown)
+            out.append(self._step(phrase, read, first, timing=Timing(), text=f"{phrase.original.strip()} (before)"))
+            notes.append(f"'{phrase.original.strip()}': the face first shows {first.label}, then it goes away.")
+            items = active
+        else:
+            items = active + gone
+        composition = compose(items)
+        notes.extend(f"'{phrase.original.strip()}': {n}" for n in composition.notes)
+        step = self._step(phrase, read, composition)
+        out.append(step)
+        kind = "a neutral face" if step.neutral else step.label
+        notes.append(f"'{phrase.original.strip()}' read as {kind} (confidence {step.confidence:.2f}"
+                     + (", by meaning" if step.by_meaning else "") + ").")
+        return out, composition.used
+
+    def _step(self, phrase: Phrase, read: StepWords, composition: Composition, timing: Timing | None = None,
+              text: str | None = None) -> StepReading:
+        by_meaning = any(it.similarity is not None for it in composition.used)
+        quality = min((_quality(it) for it in composition.used), default=1.0)
+        raw = float(np.clip(read.relevance * quality, 0.0, 1.0))
+        neutral = composition.is_neutral
+        return StepReading(
+            text=text or phrase.original, label="neutral" if neutral else composition.label,
+            target=composition.target, intensity=composition.intensity, relevance=read.relevance,
+            raw_confidence=raw, confidence=float(self.calibrator(raw)), understood=True, by_meaning=by_meaning,
+            timing=phrase.timing if timing is None else timing, neutral=neutral,
+            items=tuple(it.describe() for it in composition.used), unknown=tuple(read.unknown))
+
+    def _neutral(self, phrase: Phrase, label: str, relevance: float) -> StepReading:
+        return StepReading(text=phrase.original, label=label, target=np.zeros(52, np.float32), intensity=1.0,
+                           relevance=relevance, raw_confidence=1.0, confidence=float(self.calibrator(1.0)),
+                           understood=True, by_meaning=False, timing=phrase.timing, neutral=True, from_words=False)
+
+    def _skipped(self, phrase: Phrase, read: StepWords) -> StepReading:
+        raw = float(read.relevance) * 0.5
+        return StepReading(text=phrase.original, label="not a face", target=np.zeros(52, np.float32), intensity=0.0,
+                           relevance=read.relevance, raw_confidence=raw, confidence=float(self.calibrator(raw)),
+                           understood=False, by_meaning=False, timing=phrase.timing,
+                           items=tuple(it.describe() for it in read.items), unknown=tuple(read.unknown))
+
+    # --- words by meaning ----------------------------------------------------------------------------
+    def _meaning_matches(self, parsed: list[StepWords | None]) -> dict[int, list[tuple[int, Item]]]:
+        """Items for unknown words whose meaning is close to a vocabulary phrasing (encoder loaded only if needed)."""
+        wanted: dict[int, list[str]] = {}
+        for read in parsed:
+            if read is None or read.strong:
+                continue
+            candidates = [w for w in read.unknown if len(w) >= 4 and is_latin_word(w) and w not in FUNCTION_WORDS]
+            if candidates:
+                wanted[id(read)] = candidates[:MEANING_MAX_WORDS]
+        if not wanted:
+            return {}
+        unique = sorted({w for ws in wanted.values() for w in ws})
+        found = nearest_phrasings(self.encoder, tuple(unique))
+        out: dict[int, list[tuple[int, Item]]] = {}
+        for read in parsed:
+            if read is None or id(read) not in wanted:
+                continue
+            for word in wanted[id(read)]:
+                entry, similarity = found[word]
+                if entry is None or similarity < MEANING_THRESHOLD:
+                    continue
+                item = Item(f"{word} (like '{entry.phrase}')", entry.weights, entry.strength,
+                            "part" if entry.action else "whole", 10**6, 10**6, weak=entry.weak, similarity=similarity)
+                out.setdefault(id(read), []).append((0, item))
+                read.unknown.remove(word)
+        return out
+
+
+def _accepted(read: StepWords) -> bool:
+    """A step reads as a face when its face words are clear and make up enough of it."""
+    if not read.items:
+        return False
+    strong = any(not it.weak for it in read.items)
+    return read.relevance >= (MIN_RELEVANCE if strong else WEAK_RELEVANCE)
+
+
+def _quality(item: Item) -> float:
+    """How much a match by meaning (rather than by the words themselves) is trusted."""
+    if item.similarity is None:
+        return 0.8 if item.weak else 1.0
+    return float(np.clip(0.4 + (item.similarity - MEANING_THRESHOLD) / (1.0 - MEANING_THRESHOLD) * 0.4, 0.3, 0.8))
+
+
+def _same(a: Item, b: Item) -> bool:
+    return a.label == b.label or a.weights is b.weights
+
+
+@lru_cache(maxsize=2048)
+def _simultaneous(part: str) -> bool:
+    """A comma-separated part that names face parts only happens together with the part before it."""
+    return names_a_part(part)
+
+
+def _percent(value: float) -> str:
+    return f"{round(100 * value)}%"
+
+
+def _no_words(text: str) -> str:
+    shown = text[:40]
+    return (f"'{shown}' has no words to read (only punctuation, symbols, emoji or numbers). "
+            f"Describe the face in English, for example: {EXAMPLES}.")
+
+
+def _not_a_face(text: str) -> str:
+    shown = text[:60]
+    if len(_CODE.findall(text)) >= max(2, len(text) // 40):
+        return f"'{shown}' looks like code, not a description of a face. Try for example: {EXAMPLES}."
+    return f"Nothing in '{shown}' reads as a facial expression. Try for example: {EXAMPLES}."
+
+
+# --- the meaning index ---------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _short_phrasings() -> tuple[VocabEntry, ...]:
+    return tuple(e for e in vocabulary() if len(e.phrase.split()) <= 2 and not e.weak and e.strength > 0)
+
+
+_INDEX_CACHE: dict[str, np.ndarray] = {}
+
+
+def _index_vectors(encoder) -> np.ndarray:
+    from ..paths import cache_dir
+
+    entries = _short_phrasings()
+    texts = [e.phrase for e in entries]
+    digest = hashlib.sha1(("\n".join(texts) + encoder.name).encode()).hexdigest()[:16]
+    key = f"{encoder.name}_{digest}"
+    if key not in _INDEX_CACHE:
+        path = cache_dir() / f"vocabulary_{key}.npy"
+        vectors = np.load(path, allow_pickle=False) if path.is_file() else None
+        if vectors is None or vectors.shape[0] != len(texts):
+            vectors = np.asarray(encoder.encode(texts), np.float32)
+            np.save(path, vectors)
+        _INDEX_CACHE[key] = vectors
+    return _INDEX_CACHE[key]
+
+
+_WORD_CACHE: dict[tuple[str, str], tuple[VocabEntry | None, float]] = {}
+
+
+def nearest_phrasings(encoder, unknown: tuple[str, ...]) -> dict[str, tuple[VocabEntry | None, float]]:
+    """The nearest short vocabulary phrasing of each word by meaning (cosine of the encoder's embeddings)."""
+    missing = [w for w in unknown if (encoder.name, w) not in _WORD_CACHE]
+    if missing:
+        vectors = _index_vectors(encoder)
+        queries = np.asarray(encoder.encode(missing), np.float32)
+        scores = np.nan_to_num(queries @ vectors.T, nan=0.0)
+        entries = _short_phrasings()
+        for word, row in zip(missing, scores):
+            order = np.argsort(-row)[:8]
+            scored = [(meaning_score(word, entries[i].phrase, float(row[i])), int(i)) for i in order]
+            score, best = max(scored)
+            _WORD_CACHE[(encoder.name, word)] = (entries[best], score)
+    return {w: _WORD_CACHE[(encoder.name, w)] for w in unknown}
+
+
+def same_family(word: str, phrase: str) -> bool:
+    """True when the two are forms of one word ("weepy"/"weep", "wrathy"/"wrathful"), not just alike in letters.
+
+    "-less", "un-", "non-" and "dis-" forms are opposites, never one family ("joyless" is not "joy").
+    """
+    other = phrase.split()[0].lower() if phrase.split() else ""
+    word = word.lower()
+    if word.endswith("less") != other.endswith("less") or word[:2] == "un" != other[:2] == "un":
+        return False
+    for k in range(min(len(word), len(other)), 3, -1):
+        if word[:k] == other[:k]:
+            return word[k:] in _SUFFIXES and other[k:] in _SUFFIXES
+    return False
+
+
+def meaning_score(word: str, phrase: str, cosine: float) -> float:
+    """How much a word means a phrasing: the cosine, less a penalty for letters shared by words of other families."""
+    from difflib import SequenceMatcher
+
+    lower = word.lower()
+    for prefix, suffix in (("", "less"), ("un", ""), ("non", ""), ("dis", "")):
+        if lower.startswith(prefix) and lower.endswith(suffix) and len(lower) > len(prefix + suffix) + 2:
+            base = lower[len(prefix): len(lower) - len(suffix)]
+            if (prefix or suffix) and base[:4] in phrase.lower():
+                return 0.0  # "joyless" is the opposite of "joy", not a kind of it
+    if same_family(word, phrase):
+        return cosine
+    return cosine - LETTER_PENALTY * SequenceMatcher(None, word.lower(), phrase.lower()).ratio()

@@ -1,0 +1,436 @@
+"""Read one step's words into face items: named parts with their actions, and whole-expression words.
+
+"a slightly open mouth and very wide eyes" -> [mouth open (slight), eyes wide (very)];
+"a smile with worried eyebrows" -> [smile (whole), worried brows (part)];
+"she tries not to laugh" -> [laugh, suppressed]. Each item keeps its own intensity word, side,
+negation ("not smiling", "no longer angry", "without a smile"), suppression ("tries not to
+laugh") or removal ("her smile fades"). Counting the words understood gives the step's
+face-relevance, which drives refusal and the raw confidence. Pure Python on a few dozen words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from ..knowledge.action_units import au_vector
+from ..knowledge.face_parts import ACTIONS, GAZE_DIRECTIONS, GAZE_VERBS, REGION_NOUNS
+from ..knowledge.vocabulary import VocabEntry, vocabulary
+from .tokens import FUNCTION_WORDS, NEGATORS, REMOVERS, is_latin_word, stem, words
+
+# Intensity words as levels: hint < slight < moderate < plain (the word's own strength) < very < extremely.
+HINT, SLIGHT, MODERATE, VERY, EXTREME = 0.25, 0.42, 0.6, 0.92, 1.0
+MODIFIERS: tuple[tuple[str, float], ...] = (
+    ("ever so slightly", SLIGHT), ("a hint of", HINT), ("hint of", HINT), ("the ghost of", HINT), ("ghost of", HINT),
+    ("a trace of", HINT), ("trace of", HINT), ("a flicker of", HINT), ("flicker of", HINT), ("a touch of", SLIGHT),
+    ("touch of", SLIGHT), ("a glimmer of", HINT), ("the faintest", HINT), ("faintest", HINT), ("barely", HINT),
+    ("faint", HINT), ("faintly", HINT), ("tiny", HINT), ("very slight", HINT), ("very slightly", HINT),
+    ("a little", SLIGHT), ("a bit", SLIGHT), ("a tad", SLIGHT), ("slight", SLIGHT), ("slightly", SLIGHT),
+    ("subtle", SLIGHT), ("subtly", SLIGHT), ("soft", SLIGHT), ("softly", SLIGHT), ("mild", SLIGHT),
+    ("mildly", SLIGHT), ("gentle", SLIGHT), ("small", SLIGHT), ("little", SLIGHT), ("half", 0.5),
+    ("somewhat", MODERATE), ("moderately", MODERATE), ("moderate", MODERATE), ("fairly", MODERATE),
+    ("quite", MODERATE), ("kind of", SLIGHT), ("sort of", SLIGHT), ("a little bit", SLIGHT),
+    ("very", VERY), ("really", VERY), ("so", VERY), ("big", VERY), ("broad", VERY), ("strong", VERY),
+    ("strongly", VERY), ("deep", VERY), ("deeply", VERY), ("intense", VERY), ("intensely", VERY), ("huge", VERY),
+    ("wide", VERY), ("widely", VERY), ("hard", VERY), ("truly", VERY), ("clearly", VERY), ("visibly", VERY),
+    ("openly", VERY), ("fully", EXTREME), ("full", EXTREME),
+    ("extremely", EXTREME), ("incredibly", EXTREME), ("utterly", EXTREME), ("totally", EXTREME),
+    ("completely", EXTREME), ("absolutely", EXTREME), ("enormous", EXTREME), ("massive", EXTREME),
+    ("maximum", EXTREME), ("as much as possible", EXTREME), ("insanely", EXTREME), ("wildly", EXTREME),
+    ("tremendously", EXTREME), ("immensely", EXTREME), ("overwhelmingly", EXTREME), ("most", EXTREME),
+)
+DEFAULT_STRENGTH = 0.75
+SIDE_WORDS = {"left": "left", "right": "right", "lopsided": "left", "crooked": "left", "one sided": "left",
+              "one side": "left", "asymmetric": "left", "asymmetrical": "left"}
+DETERMINERS = frozenset("a an the her his their my your its our this that some one's".split())
+SUPPRESSORS: tuple[str, ...] = (
+    "try hard not to", "try not to", "try very hard not to", "struggle not to", "fight not to", "fight back",
+    "suppress", "stifle", "hold back", "hold in", "bite back", "choke back", "swallow", "hide", "mask",
+    "conceal", "keep back", "rein in", "keep in", "force down",
+)
+CONJUNCTIONS = frozenset({"and", "with", "while", "whilst", "but", "yet", "plus", "although", "though", "whereas"})
+
+
+@dataclass
+class Item:
+    """One thing the step asks of the face: a named part's action, or a whole-expression word."""
+
+    label: str
+    weights: np.ndarray  # (52,) at full strength
+    strength: float  # the word's own strength (the "plain" level)
+    kind: str  # "part" (named part or action: overrides its regions) or "whole"
+    start: int  # token span in the step (for attaching modifiers)
+    end: int
+    regions: frozenset[str] = frozenset()  # regions a named part claims, even at rest ("mouth closed")
+    weak: bool = False
+    similarity: float | None = None  # set when matched by meaning, not by the words themselves
+    level: float | None = None  # an intensity word attached to it
+    level_word: str = ""
+    side: str = "both"
+    negated: bool = False
+    suppressed: bool = False
+    removed: bool = False
+
+    @property
+    def intensity(self) -> float:
+        """The strength to apply: the word's own, or its intensity word's ("very" never weakens a strong word)."""
+        if self.level is None:
+            return self.strength
+        if self.level >= VERY:
+            return max(self.level, self.strength)
+        return self.level
+
+    def describe(self) -> str:
+        """The item in words: "gentle smile", "eyes wide (very)", "smile (left)"."""
+        side = f" ({self.side})" if self.side != "both" else ""
+        if not self.level_word:
+            return f"{self.label}{side}"
+        if self.kind == "part":
+            return f"{self.label} ({self.level_word}){side}"
+        return f"{self.level_word} {self.label}{side}"
+
+
+@dataclass
+class StepWords:
+    """What one step's words were read as."""
+
+    items: list[Item] = field(default_factory=list)
+    content: int = 0  # words that could carry meaning (function words excluded unless understood)
+    understood: int = 0  # of those, understood as face words
+    unknown: list[str] = field(default_factory=list)  # content words not understood, in order
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def relevance(self) -> float:
+        """Share of the step's content words that were understood as face words (0 when it has none)."""
+        return self.understood / self.content if self.content else 0.0
+
+    @property
+    def strong(self) -> bool:
+        return any(not i.weak for i in self.items)
+
+
+def _stems(text: str) -> tuple[str, ...]:
+    return tuple(stem(w) for w in words(text) if w not in DETERMINERS)
+
+
+@lru_cache(maxsize=1)
+def _vocab_index() -> dict[str, list[tuple[tuple[str, ...], VocabEntry]]]:
+    index: dict[str, list[tuple[tuple[str, ...], VocabEntry]]] = {}
+    for entry in vocabulary():
+        key = _stems(entry.phrase)
+        if key:
+            index.setdefault(key[0], []).append((key, entry))
+    for candidates in index.values():
+        candidates.sort(key=lambda c: -len(c[0]))
+    return index
+
+
+@lru_cache(maxsize=1)
+def _region_index() -> list[tuple[tuple[str, ...], tuple[str, ...], str]]:
+    found = [(_stems(noun), regions, noun) for noun, regions in REGION_NOUNS.items()]
+    return sorted(found, key=lambda f: -len(f[0]))
+
+
+@lru_cache(maxsize=1)
+def _action_index() -> dict[str, list[tuple[tuple[str, ...], str, str]]]:
+    out: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+    for region, phrases, aus, label in ACTIONS:
+        for phrase in phrases:
+            key = tuple(stem(w) for w in phrase.split())
+            out.setdefault(region, []).append((key, aus, label))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _modifier_index() -> list[tuple[tuple[str, ...], float, str]]:
+    return sorted(((tuple(m.split()), v, m) for m, v in MODIFIERS), key=lambda m: -len(m[0]))
+
+
+@lru_cache(maxsize=1)
+def _suppressor_index() -> list[tuple[str, ...]]:
+    return sorted((tuple(stem(w) for w in s.split()) for s in SUPPRESSORS), key=lambda s: -len(s))
+
+
+@lru_cache(maxsize=512)
+def _au(aus: str) -> np.ndarray:
+    vector = au_vector(aus.split()) if aus.split() else np.zeros(52, np.float32)
+    vector.setflags(write=False)
+    return vector
+
+
+_GAZE_VERBS = frozenset(stem(v) for v in GAZE_VERBS)
+_GAZE_DIRS = {stem(k): v for k, v in GAZE_DIRECTIONS.items()}
+_SIDES = sorted(((tuple(k.split()), v) for k, v in SIDE_WORDS.items()), key=lambda s: -len(s[0]))
+_REMOVERS = REMOVERS
+
+
+def _match_at(seq: list[str], i: int, key: tuple[str, ...], usable) -> int | None:
+    """End index (exclusive) when ``key`` matches the usable tokens of ``seq`` from ``i`` (determiners skipped)."""
+    j, k = i, 0
+    while k < len(key):
+        while j < len(seq) and seq[j] in DETERMINERS and key[k] not in DETERMINERS:
+            j += 1
+        if j >= len(seq) or not usable(j) or seq[j] != key[k]:
+            return None
+        j += 1
+        k += 1
+    return j
+
+
+def read_step_words(text: str) -> StepWords:
+    """The face items of one step's words, and how much of it was understood."""
+    raw: list[str] = []
+    breaks: list[int] = []  # token positions after a comma, semicolon or colon
+    for segment in re.split(r"[,;:()\[\]]", re.sub(r"[-_/]", " ", text)):
+        if raw:
+            breaks.append(len(raw))
+        raw.extend(words(segment))
+    out = StepWords()
+    if not raw:
+        return out
+    low = raw
+    st = [stem(w) for w in raw]
+    used = [False] * len(raw)
+    understood = [False] * len(raw)
+    free = lambda j: not used[j]  # noqa: E731 - a tiny predicate used by every matcher
+
+    # 1. suppression ("tries hard not to laugh"), before "hard" can be read as an intensity word
+    suppress_at: list[int] = []
+    for i in range(len(raw)):
+        if used[i]:
+            continue
+        for key in _suppressor_index():
+            end = _match_at(st, i, key, free)
+            if end is not None:
+                suppress_at.append(end)
+                for j in range(i, end):
+                    used[j] = understood[j] = True
+                break
+    items: list[Item] = []
+    # 2. vocabulary phrases of several words ("eyes like saucers", "green with envy")
+    _vocabulary(st, used, understood, items, several=True)
+    # 3. named parts: each region noun takes the nearest action word of its clause ("her eyes widen")
+    bounds = sorted(set(_clause_bounds(low)) | set(breaks))
+    nouns: list[tuple[int, int, tuple[str, ...], str]] = []
+    for i in range(len(raw)):
+        if used[i]:
+            continue
+        for key, regions, noun in _region_index():
+            end = _match_at(st, i, key, free)
+            if end is not None:
+                nouns.append((i, end, regions, noun))
+                for j in range(i, end):
+                    used[j] = understood[j] = True
+                break
+    bare: list[tuple[int, int, tuple[str, ...], str]] = []
+    for start, end, regions, noun in nouns:
+        lo, hi = _clause_of(bounds, start)
+        part = _part(st, used, understood, start, end, regions, lo, hi)
+        if part is not None:
+            items.append(part)
+        else:
+            bare.append((start, end, regions, noun))
+    # 4. intensity words ("slightly", "a hint of"), then single-word vocabulary
+    levels: list[tuple[int, float, str]] = []
+    for i in range(len(raw)):
+        if used[i]:
+            continue
+        for key, value, name in _modifier_index():
+            end = _match_at(low, i, key, free)
+            if end is not None:
+                levels.append((i, value, name))
+                for j in range(i, end):
+                    used[j] = understood[j] = True
+                break
+    _vocabulary(st, used, understood, items, several=False)
+    # 5. a part with no action word takes the emotion word next to it, in that part only ("angry eyes")
+    for start, end, regions, noun in bare:
+        _colour_part(items, start, end, regions, noun, bounds)
+    # 6. gaze verbs with a direction ("peers down", "looks up at the sky")
+    _gaze(st, used, understood, items)
+
+    items.sort(key=lambda it: it.start)
+    # 5. attach intensity words, sides, negation, suppression and removal to their items
+    for position, value, name in levels:
+        target = _nearest(items, position, bounds, prefer_after=True)
+        if target is not None and target.level is None:
+            target.level, target.level_word = value, name
+    for i in range(len(raw)):
+        if used[i]:
+            continue
+        for key, side in _SIDES:
+            end = _match_at(low, i, key, free)
+            if end is not None:
+                target = _nearest(items, i, bounds, prefer_after=False)
+                if target is not None and target.side == "both":
+                    target.side = side
+                for j in range(i, end):
+                    used[j] = understood[j] = True
+                break
+    for i, word in enumerate(low):
+        if used[i]:
+            continue
+        if word in NEGATORS or (word == "longer" and i and low[i - 1] == "no"):
+            target = _next_item(items, i)
+            if target is not None:
+                target.negated = True
+                used[i] = understood[i] = True
+        elif st[i] in _REMOVERS:
+            target = _previous_item(items, i)
+            if target is not None:
+                target.removed = True
+                used[i] = understood[i] = True
+    for position in suppress_at:
+        target = _next_item(items, position - 1)
+        if target is not None:
+            target.suppressed = True
+
+    # 6. relevance: content words, understood or not
+    for i, word in enumerate(low):
+        if understood[i]:
+            out.content += 1
+            out.understood += 1
+        elif (word not in FUNCTION_WORDS and st[i] not in FUNCTION_WORDS and word not in DETERMINERS and len(word) > 1
+              and is_latin_word(word)):  # other scripts are not English words: neither for nor against
+            out.content += 1
+            out.unknown.append(word)
+    out.items = items
+    return out
+
+
+def _clause_bounds(low: list[str]) -> list[int]:
+    """Token positions where a clause starts (after "and", "with", "while"...)."""
+    starts = [0]
+    for i, word in enumerate(low):
+        if word in CONJUNCTIONS and i > 0:
+            starts.append(i)
+        elif word == "as" and i + 1 < len(low) and low[i + 1] not in ("if", "though", "much", "well"):
+            starts.append(i)
+    return starts
+
+
+def _clause_of(bounds: list[int], position: int) -> tuple[int, int]:
+    lo = max(b for b in bounds if b <= position)
+    later = [b for b in bounds if b > position]
+    return lo, (later[0] if later else 10**9)
+
+
+def _vocabulary(st, used, understood, items, several: bool) -> None:
+    """Vocabulary phrases, longest first: of two words or more (``several``), or of one word."""
+    index = _vocab_index()
+    free = lambda j: not used[j]  # noqa: E731
+    i = 0
+    while i < len(st):
+        if used[i]:
+            i += 1
+            continue
+        step = 1
+        for key, entry in index.get(st[i], ()):
+            if (len(key) >= 2) != several:
+                continue
+            end = _match_at(st, i, key, free)
+            if end is not None:
+                kind = "part" if entry.action else "whole"
+                label = entry.phrase if len(entry.phrase.split()) <= 2 else entry.label
+                items.append(Item(label, entry.weights, entry.strength, kind, i, end, weak=entry.weak))
+                for j in range(i, end):
+                    used[j] = understood[j] = True
+                step = end - i
+                break
+        i += step
+
+
+def _part(st, used, understood, start, end, regions, lo, hi) -> Item | None:
+    """The named part at tokens [start, end): its nearest action word in the same clause."""
+    actions = _action_index()
+    best: tuple[int, int, int, str, str, str] | None = None  # distance, s, e, aus, label, region
+    order = ("jaw", "lips", "corners") if "jaw" in regions and "lips" in regions else regions
+    free = lambda j: not used[j]  # noqa: E731
+    for rank, region in enumerate(order):
+        for key, aus, label in actions.get(region, ()):
+            for i in range(max(lo, 0), min(hi, len(st))):
+                e = _match_at(st, i, key, free)
+                if e is None or e > hi:
+                    continue
+                distance = (start - e) if e <= start else (i - end)
+                if distance < 0:
+                    continue
+                score = distance * 10 + rank
+                if best is None or score < best[0]:
+                    best = (score, i, e, aus, label, region)
+    if best is None:
+        return None
+    _, s, e, aus, label, region = best
+    for j in range(s, e):
+        used[j] = understood[j] = True
+    claimed = frozenset({region}) if aus else frozenset(regions)
+    return Item(label, _au(aus), DEFAULT_STRENGTH, "part", min(s, start), max(e, end), regions=claimed)
+
+
+def _colour_part(items, start, end, regions, noun, bounds) -> None:
+    """Restrict the whole-expression word next to a bare part noun to that part's regions."""
+    from ..knowledge.face_parts import CHANNEL_REGION
+
+    lo, hi = _clause_of(bounds, start)
+    for item in items:
+        near = item.end == start or item.start == end or abs(item.end - start) <= 1
+        if item.kind == "whole" and lo <= item.start < hi and near:
+            mask = np.array([r in regions for r in CHANNEL_REGION], dtype=np.float32)
+            items.remove(item)
+            items.append(Item(f"{item.label} {noun}", item.weights * mask, item.strength, "part",
+                              min(item.start, start), max(item.end, end), regions=frozenset(regions)))
+            return
+
+
+def _gaze(st, used, understood, items) -> None:
+    for i, s in enumerate(st):
+        if s not in _GAZE_VERBS or used[i]:
+            continue
+        for j in range(i + 1, min(len(st), i + 7)):
+            if st[j] in _GAZE_DIRS and not used[j]:
+                used[i] = understood[i] = used[j] = understood[j] = True
+                items.append(Item(f"looking {GAZE_LABELS.get(_GAZE_DIRS[st[j]][:2], 'away')}", _au(_GAZE_DIRS[st[j]]),
+                                  0.8, "part", i, j + 1, regions=frozenset({"gaze"})))
+                break
+    # gaze targets right after a gaze item count as understood ("looks up at the sky")
+    for item in items:
+        if item.regions == frozenset({"gaze"}) or item.label.startswith("look"):
+            for j in range(item.end, min(len(st), item.end + 4)):
+                if st[j] in _GAZE_DIRS:
+                    used[j] = understood[j] = True
+
+
+GAZE_LABELS = {"63": "up", "64": "down", "61": "left", "62": "right"}
+
+
+def _nearest(items: list[Item], position: int, bounds: list[int], prefer_after: bool) -> Item | None:
+    lo, hi = _clause_of(bounds, position)
+    same = [it for it in items if lo <= it.start < hi or lo < it.end <= hi]
+    pool = same or items
+    after = [it for it in pool if it.start >= position]
+    before = [it for it in pool if it.end <= position]
+    if prefer_after and after:
+        return min(after, key=lambda it: it.start - position)
+    if before:
+        return min(before, key=lambda it: position - it.end)
+    return min(after, key=lambda it: it.start - position) if after else None
+
+
+def _next_item(items: list[Item], position: int) -> Item | None:
+    after = [it for it in items if it.start > position and it.start - position <= 6]
+    return min(after, key=lambda it: it.start) if after else None
+
+
+def _previous_item(items: list[Item], position: int) -> Item | None:
+    before = [it for it in items if it.end <= position and position - it.end <= 3]
+    return max(before, key=lambda it: it.end) if before else None
+
+
+def names_a_part(text: str) -> bool:
+    """True when the words name a part of the face and no whole expression ("right brow raised")."""
+    read = read_step_words(text)
+    return bool(read.items) and all(it.kind == "part" for it in read.items)

@@ -1,0 +1,118 @@
+"""Words of an instruction: tokens, a small stemmer, and the closed classes of English the reader skips.
+
+The stemmer only needs to be consistent between the vocabulary tables and the text ("raised",
+"raises", "raising" and "raise" meet at "rais"): a dozen suffix rules do it, so the project does not
+ship a stemming library for it (none is in the environment, and Porter's stems are no better here).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_IRREGULAR = {
+    "eyes": "eye", "teeth": "teeth", "feet": "feet", "lids": "lid", "shut": "shut", "bit": "bit", "bitten": "bitten",
+    "saw": "see", "seen": "see", "sees": "see", "seeing": "see", "fell": "fall", "falls": "fall", "fallen": "fall",
+    "rose": "rise", "risen": "rise", "wept": "weep", "broke": "break", "broken": "break", "gave": "give",
+    "given": "give", "drew": "draw", "drawn": "draw", "ate": "eat", "eaten": "eat", "ran": "run", "dying": "die",
+    "lying": "lie", "tried": "try", "tries": "try", "trying": "try", "was": "be", "were": "be", "is": "be",
+    "are": "be", "been": "be", "being": "be", "am": "be", "has": "have", "had": "have", "having": "have",
+    "does": "do", "did": "do", "done": "do", "goes": "go", "went": "go", "gone": "go", "going": "go",
+    "as": "as", "us": "us", "yes": "yes", "this": "this", "his": "his", "its": "its", "always": "always",
+    "less": "less", "across": "across", "nervous": "nervous", "anxious": "anxious", "furious": "furious",
+    "curious": "curious", "serious": "serious", "jealous": "jealous", "joyous": "joyous", "wistful": "wistful",
+    "news": "news", "lens": "lens", "glasses": "glass", "chess": "chess", "kiss": "kiss", "miss": "miss",
+    "bless": "bless", "less": "less",
+}
+_VOWELS = set("aeiou")
+
+
+@lru_cache(maxsize=8192)
+def stem(word: str) -> str:
+    """A crude, consistent stem: lower case, common English suffixes off."""
+    w = word.lower().strip("'’")
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
+    if len(w) <= 3:
+        return w
+    for suffix, keep in (("fulness", 3), ("iness", 3), ("ness", 3), ("ment", 4)):
+        if w.endswith(suffix) and len(w) - len(suffix) >= keep:
+            w = w[: -len(suffix)] + ("i" if suffix == "iness" else "")
+            break
+    if w.endswith("ily") and len(w) >= 6:
+        w = w[:-3] + "i"
+    elif w.endswith("ly") and len(w) >= 6:
+        w = w[:-2]
+    if w.endswith("ies") and len(w) >= 5:
+        return w[:-3] + "i"
+    if w.endswith("ied") and len(w) >= 5:
+        return w[:-3] + "i"
+    for suffix in ("ing", "ed"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 4 and any(c in _VOWELS for c in w[: -len(suffix)]):
+            w = w[: -len(suffix)]
+            if len(w) >= 4 and w[-1] == w[-2] and w[-1] not in "lsz":
+                w = w[:-1]
+            return _drop_e(w)
+    if w.endswith(("sses", "shes", "ches", "xes", "zes")) and len(w) >= 6:
+        return w[:-2]
+    if w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) >= 4:
+        w = w[:-1]
+    if w.endswith("y") and len(w) >= 4 and w[-2] not in _VOWELS:
+        return w[:-1] + "i"
+    return _drop_e(w)
+
+
+def _drop_e(w: str) -> str:
+    return w[:-1] if w.endswith("e") and len(w) >= 4 and not w.endswith(("ee", "ye")) else w
+
+
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, lower case, contractions opened ("don't" -> "do", "not"; "she'd" -> "she")."""
+    out: list[str] = []
+    for match in _TOKEN.finditer(text.lower()):
+        token = match.group(0).replace("’", "'")
+        if token.endswith("n't"):
+            base = token[:-3]
+            out.extend([{"ca": "can", "wo": "will", "sha": "shall"}.get(base, base), "not"])
+        elif "'" in token:
+            out.append(token.split("'")[0])
+        else:
+            out.append(token)
+    return out
+
+
+def is_latin_word(token: str) -> bool:
+    """True when every letter of the token is Latin (English words inside other scripts are still read)."""
+    return all(("LATIN" in unicodedata.name(ch, "")) for ch in token)
+
+
+# Words that carry no face meaning of their own: articles, pronouns, auxiliaries, prepositions, request and
+# narration verbs, names of the person. They count neither for nor against the face-relevance of a step.
+FUNCTION_WORDS = frozenset("""
+a an the this that these those some any each every his her hers him he she they them their theirs it its
+i me my mine you your yours we our us one ones someone somebody character person man woman boy girl guy lady
+face faces expression expressions look looks looked looking appearance mood emotion feeling feelings
+be have do can could will would shall should may might must let make makes made making give gives gave
+show shows showed showing get gets got getting put puts want wants please now just only still even also
+is am are was were been being has had does did done go goes went gone going come comes came
+to of in on at by for from into onto over under up down off out about around through with without within
+and or but nor so yet as if then than when while whilst though although because like unlike
+very really quite rather too so much more most less least bit little lot
+seem seems seemed appear appears appeared become becomes became turn turns turned keep keeps stay stays
+something anything nothing everything there here where what which who whom whose how why
+all both either neither few many several own same other another such
+camera shot close closeup beat pause moment scene frame frames second seconds
+again back slowly quickly suddenly gradually gently softly once simultaneously same time together instead
+""".split())
+
+NEGATORS = frozenset({"not", "no", "never", "without", "nor", "non", "hardly", "barely-not", "stop", "stops", "stopped",
+                      "stopping", "cease", "ceases", "ceased", "quit", "quits"})
+REMOVERS = frozenset(stem(w) for w in (
+    "fade", "fades", "faded", "fading", "vanish", "vanishes", "disappear", "disappears", "wane", "wanes", "die", "dies",
+    "evaporate", "evaporates", "drain", "drains", "slip", "slips", "leave", "leaves", "wear", "wears", "falter",
+    "falters", "dissolve", "dissolves", "subside", "subsides", "ebb", "ebbs", "melt", "melts", "wipe", "wiped",
+))

@@ -1,4 +1,4 @@
-"""Helpers for the add-on tests: a small ARKit-keyed head with the user's own data, and its checksum."""
+"""Helpers for the add-on tests: a small ARKit-keyed head with the user's own data, and the file's checksum."""
 
 from __future__ import annotations
 
@@ -64,23 +64,43 @@ def keyed_head(name: str = "Head", user_data: bool = True) -> bpy.types.Object:
     return obj
 
 
-def user_checksum(obj: bpy.types.Object) -> str:
-    """Digest of the user's own shape keys, actions and NLA tracks (what the add-on must never change).
+def data_checksum(user_only: bool = False) -> str:
+    """Digest of the file's meshes, shape keys, actions and NLA tracks (the ``checksum`` fixture).
 
-    Slider values are left out: animation playback sets them.
+    ``user_only``: leave out what the add-on makes (keys it created, its clips, its I2FET tracks) and
+    the slider values (playback sets them): what a generation must never change. Otherwise everything,
+    sliders included: what a refused or cancelled generation must not change.
     """
     digest = hashlib.sha256()
-    key = obj.data.shape_keys
-    for block in key.key_blocks:
-        if block.name in key.get("i2fet_created", []):
+    for mesh in sorted(bpy.data.meshes, key=lambda m: m.name):
+        coords = np.empty(len(mesh.vertices) * 3, np.float32)
+        mesh.vertices.foreach_get("co", coords)
+        digest.update(mesh.name.encode() + coords.tobytes())
+        key = mesh.shape_keys
+        if key is None:
             continue
-        coords = np.empty(len(block.data) * 3, np.float32)
-        block.data.foreach_get("co", coords)
-        digest.update(block.name.encode() + coords.tobytes())
-        digest.update(repr((block.slider_min, block.slider_max, block.mute,
-                            block.relative_key.name, block.vertex_group)).encode())
-    for action in bpy.data.actions:
-        if action.get("i2fet_generated"):
+        ours = set(key.get("i2fet_created", [])) if user_only else set()
+        for block in key.key_blocks:
+            if block.name in ours:
+                continue
+            data = np.empty(len(block.data) * 3, np.float32)
+            block.data.foreach_get("co", data)
+            digest.update(block.name.encode() + data.tobytes())
+            digest.update(repr((block.slider_min, block.slider_max, block.mute, block.relative_key.name,
+                                block.vertex_group, None if user_only else round(block.value, 6))).encode())
+        anim = key.animation_data
+        if anim is None:
+            continue
+        if not user_only:
+            digest.update((anim.action.name if anim.action else "-").encode())
+        for track in anim.nla_tracks:
+            if user_only and track.name.startswith("I2FET"):
+                continue
+            digest.update(repr((track.name, track.mute, track.is_solo, [
+                (s.name, s.action.name if s.action else None, s.frame_start, s.frame_end, s.blend_type, s.influence,
+                 s.blend_in, s.blend_out) for s in track.strips])).encode())
+    for action in sorted(bpy.data.actions, key=lambda a: a.name):
+        if user_only and action.get("i2fet_generated"):
             continue
         digest.update(action.name.encode())
         for fcurve in sorted(action_fcurves(action), key=lambda f: f.data_path):
@@ -89,10 +109,4 @@ def user_checksum(obj: bpy.types.Object) -> str:
             digest.update(fcurve.data_path.encode() + points.tobytes())
             digest.update(repr([(p.interpolation, tuple(p.handle_left), tuple(p.handle_right))
                                 for p in fcurve.keyframe_points]).encode())
-    for track in key.animation_data.nla_tracks if key.animation_data else ():
-        if track.name.startswith("I2FET"):
-            continue
-        digest.update(repr((track.name, track.mute, track.is_solo, [
-            (s.name, s.action.name if s.action else None, s.frame_start, s.frame_end, s.blend_type, s.influence,
-             s.blend_in, s.blend_out) for s in track.strips])).encode())
     return digest.hexdigest()

@@ -37,6 +37,18 @@ def blender():
     addon_utils.disable("i2fet_blender")
 
 
+@pytest.fixture()
+def checksum(blender):
+    """``checksum(user_only=False)``: digest of the file's meshes, shape keys, actions and NLA tracks.
+
+    Compare it before and after an operation that must leave the user's data (``user_only=True``)
+    or the whole file unchanged.
+    """
+    from tests.addon_helpers import data_checksum
+
+    return data_checksum
+
+
 _EXIT_STATUS = 0
 
 

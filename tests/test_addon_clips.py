@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from tests.addon_helpers import USER_ACTION, USER_TRACK, keyed_head, user_checksum
+from tests.addon_helpers import USER_ACTION, USER_TRACK, keyed_head
 
 SMILE = "a big smile"
 SURPRISE = "surprise, then back to neutral"
@@ -58,10 +60,10 @@ def test_clip_list_shows_only_clips_with_prompts(blender, head):
     assert shown == [smile.name, surprise.name] and USER_ACTION not in shown
 
 
-def test_every_clip_operator_keeps_user_data(blender, head, tmp_path):
-    before = user_checksum(head)
+def test_every_clip_operator_keeps_user_data(blender, head, tmp_path, checksum):
+    before = checksum(user_only=True)
     smile = _generate(blender, SMILE)
-    assert user_checksum(head) == before
+    assert checksum(user_only=True) == before
     name = smile.name
     steps = [
         lambda: blender.ops.i2fet.scale_clip(clip=name, factor=0.5),
@@ -76,7 +78,7 @@ def test_every_clip_operator_keeps_user_data(blender, head, tmp_path):
     ]
     for step in steps:
         assert step() == {"FINISHED"}
-        assert user_checksum(head) == before
+        assert checksum(user_only=True) == before
     assert head.data.shape_keys.animation_data.nla_tracks[USER_TRACK].strips[0].action.name == "UserNLA"
 
 
@@ -148,3 +150,40 @@ def test_delete_restores_the_previous_action(blender, head):
     assert key.animation_data.action_slot is not None if hasattr(key.animation_data, "action_slot") else True
     blender.context.scene.frame_set(10)
     assert key.key_blocks["MyCorrective"].value == pytest.approx(0.7, abs=1e-4)
+
+
+# Named by characters ("I2FET " + the prompt, cut at 63 characters), this clip's 63rd byte falls inside
+# the three-byte "—", where Blender cut the NLA strip's name.
+LONG_PROMPT = "a faint smile that slowly turns into wide-eyed surprise — 驚きの顔, then calm again"
+
+
+def test_a_long_non_ascii_prompt_on_the_nla_keeps_readable_names_and_regenerates(blender, head):
+    naive = (("I2FET " + LONG_PROMPT)[:62] + "…").encode("utf-8")[:63]
+    with pytest.raises(UnicodeDecodeError):  # the prompt exercises the bug: a byte cut splits a character
+        naive.decode("utf-8")
+    clip = _generate(blender, LONG_PROMPT, 1)
+    assert len(clip.name.encode("utf-8")) <= 63 and clip.name.endswith("…")
+    assert blender.ops.i2fet.push_clip_to_nla(clip=clip.name) == {"FINISHED"}
+    key = head.data.shape_keys
+    strips = [s for t in key.animation_data.nla_tracks if t.name.startswith("I2FET") for s in t.strips]
+    assert len(strips) == 1
+    name = strips[0].name  # raised UnicodeDecodeError when the name was cut inside a character
+    assert len(name.encode("utf-8")) <= 63 and LONG_PROMPT.startswith(name.removeprefix("I2FET ").rstrip("…"))
+    assert blender.ops.i2fet.regenerate_clip(clip=clip.name) == {"FINISHED"}
+    regenerated = [a for a in blender.data.actions if a.get("i2fet_generated")]
+    assert len(regenerated) == 1 and regenerated[0]["i2fet_prompt"] == LONG_PROMPT and regenerated[0]["i2fet_seed"] == 1
+    strips = [s for t in key.animation_data.nla_tracks if t.name.startswith("I2FET") for s in t.strips]
+    assert [s.action for s in strips] == regenerated and strips[0].name == name
+
+
+@given(st.text(max_size=120))
+def test_blender_names_fit_63_bytes_on_a_character_boundary(text):
+    from i2fet_blender.clips.names import ELLIPSIS, MAX_NAME_BYTES, blender_name
+
+    name = blender_name(text)
+    encoded = name.encode("utf-8")
+    assert len(encoded) <= MAX_NAME_BYTES
+    if len(text.encode("utf-8")) <= MAX_NAME_BYTES:
+        assert name == text
+    else:
+        assert name.endswith(ELLIPSIS) and text.startswith(name[: -len(ELLIPSIS)].rstrip())

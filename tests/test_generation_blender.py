@@ -1,43 +1,11 @@
 """The add-on's Generate on real bpy scenes: default head, ARKit-keyed meshes, bad input, data safety."""
 
-import hashlib
-
 import numpy as np
 import pytest
 
 from ml_backend.naming.arkit import ARKIT_NAMES, INDEX
 
 PROMPT = "a faint smile turning into surprise"
-
-
-def _checksum(bpy) -> str:
-    """Hash of every shape key coordinate, action F-curve key and NLA track in the file."""
-    digest = hashlib.sha256()
-    for mesh in sorted(bpy.data.meshes, key=lambda m: m.name):
-        digest.update(mesh.name.encode())
-        coords = np.empty(len(mesh.vertices) * 3, np.float32)
-        mesh.vertices.foreach_get("co", coords)
-        digest.update(coords.tobytes())
-        if mesh.shape_keys:
-            for block in mesh.shape_keys.key_blocks:
-                data = np.empty(len(block.data) * 3, np.float32)
-                block.data.foreach_get("co", data)
-                digest.update(block.name.encode() + np.float32(block.value).tobytes() + data.tobytes())
-            anim = mesh.shape_keys.animation_data
-            if anim:
-                digest.update((anim.action.name if anim.action else "-").encode())
-                digest.update(str([t.name for t in anim.nla_tracks]).encode())
-    from i2fet_blender.io.keyframes import shape_key_fcurves
-
-    for action in sorted(bpy.data.actions, key=lambda a: a.name):
-        digest.update(action.name.encode())
-    for obj in bpy.data.objects:
-        if obj.type == "MESH" and obj.data.shape_keys:
-            for path, curve in sorted(shape_key_fcurves(obj).items()):
-                co = np.empty(len(curve.keyframe_points) * 2, np.float32)
-                curve.keyframe_points.foreach_get("co", co)
-                digest.update(path.encode() + co.tobytes())
-    return digest.hexdigest()
 
 
 @pytest.fixture()
@@ -118,24 +86,24 @@ def test_any_topology_with_arkit_named_keys_is_driven_through_them(blender, spel
     np.testing.assert_allclose(values, result.weights[:, INDEX["mouthSmileLeft"]], atol=1e-6)
 
 
-def test_other_meshes_get_a_clear_message_and_are_not_changed(blender):
+def test_other_meshes_get_a_clear_message_and_are_not_changed(blender, checksum):
     bpy = blender
     bpy.ops.mesh.primitive_cube_add()
     cube = bpy.context.active_object
-    before = _checksum(bpy)
+    before = checksum()
     with pytest.raises(RuntimeError, match="no ARKit shape keys"):  # an ERROR report, as bpy raises it
         bpy.ops.i2fet.generate()
-    assert cube.data.shape_keys is None and _checksum(bpy) == before
+    assert cube.data.shape_keys is None and checksum() == before
 
 
-def test_bad_input_changes_nothing(blender, head):
+def test_bad_input_changes_nothing(blender, head, checksum):
     from i2fet_blender.errors import GenerationError
     from i2fet_blender.generate.pipeline import generate_on_object
 
     bpy = blender
     head.shape_key_add(name="Basis")
     head.shape_key_add(name="MyOwnKey")
-    before = _checksum(bpy)
+    before = checksum()
     cases = [
         (None, PROMPT, 30, "Select a head"),
         (head, "", 30, "empty"),
@@ -147,11 +115,11 @@ def test_bad_input_changes_nothing(blender, head):
     for obj, prompt, frames, message in cases:
         with pytest.raises(GenerationError, match=message):
             generate_on_object(obj, prompt, frames=frames, frame_start=1, fps=30)
-        assert _checksum(bpy) == before, f"{prompt!r}/{frames} changed the file"
+        assert checksum() == before, f"{prompt!r}/{frames} changed the file"
     bpy.ops.object.empty_add()
     with pytest.raises(GenerationError, match="not a mesh"):
         generate_on_object(bpy.context.active_object, PROMPT, frames=30, frame_start=1, fps=30)
-    assert _checksum(bpy) == before
+    assert checksum() == before
 
 
 def test_edit_mode_is_refused(blender, head):

@@ -112,11 +112,9 @@ def test_mapping_files_round_trip_and_bad_files_are_refused(tmp_path):
                                                                                            "mouthSmileRight"]}
 
 
-def test_cc4_head_is_driven_through_the_preset_one_to_many_with_one_curve(blender):
-    from tests.addon_helpers import user_checksum
-
+def test_cc4_head_is_driven_through_the_preset_one_to_many_with_one_curve(blender, checksum):
     obj = _head(blender, CC4_KEYS)
-    before = user_checksum(obj)
+    before = checksum(user_only=True)
     weights = _weights()
     written = _write(obj, weights)
     for key_name in CC4_KEYS[2:6]:  # mouthPucker's four CC4 keys share its curve
@@ -128,15 +126,13 @@ def test_cc4_head_is_driven_through_the_preset_one_to_many_with_one_curve(blende
               "eyeWideLeft", "eyeWideRight", "cheekPuff", "browDownLeft", "browDownRight"}
     assert written.missing_channels == [n for n in ARKIT_NAMES if n not in driven]  # reported, not invented
     assert written.created_keys == [] and len(obj.data.shape_keys.key_blocks) == 1 + len(CC4_KEYS)
-    assert user_checksum(obj) == before
+    assert checksum(user_only=True) == before
     assert blender.data.actions["UserTake"].use_fake_user  # the user's action is kept, untouched
 
 
-def test_unified_expressions_head_is_driven_through_its_base_shapes(blender):
-    from tests.addon_helpers import user_checksum
-
+def test_unified_expressions_head_is_driven_through_its_base_shapes(blender, checksum):
     obj = _head(blender, UE_KEYS)
-    before = user_checksum(obj)
+    before = checksum(user_only=True)
     weights = _weights(seed=2)
     written = _write(obj, weights)
     for key_name in ("MouthCornerPullLeft", "MouthCornerSlantLeft"):
@@ -144,7 +140,7 @@ def test_unified_expressions_head_is_driven_through_its_base_shapes(blender):
     np.testing.assert_allclose(_curve(obj, "EyeClosedRight", 24), weights[:, INDEX["eyeBlinkRight"]], atol=1e-6)
     np.testing.assert_allclose(_curve(obj, "LipSuckUpperRight", 24), weights[:, INDEX["mouthRollUpper"]], atol=1e-6)
     assert "mouthPucker" in written.missing_channels and "eyeBlinkLeft" not in written.missing_channels
-    assert user_checksum(obj) == before
+    assert checksum(user_only=True) == before
 
 
 def test_an_edited_table_row_overrides_the_preset_and_an_empty_row_is_reported_missing(blender):
@@ -187,17 +183,15 @@ def test_assign_operator_sets_and_adds_the_active_key(blender):
         blender.ops.i2fet.key_map_assign(mode="SET")
 
 
-def test_a_key_used_by_two_channels_is_refused_before_anything_is_written(blender):
+def test_a_key_used_by_two_channels_is_refused_before_anything_is_written(blender, checksum):
     from i2fet_blender.errors import GenerationError
-    from tests.addon_helpers import user_checksum
-
     obj = _head(blender, CC4_KEYS)
     blender.ops.i2fet.key_map_fill(scheme="AUTO")
     obj.data.i2fet_key_map[INDEX["mouthSmileRight"]].keys = "Mouth_Smile_L"
-    before, actions = user_checksum(obj), len(blender.data.actions)
+    before, actions = checksum(user_only=True), len(blender.data.actions)
     with pytest.raises(GenerationError, match="'Mouth_Smile_L' plays mouthSmileLeft and mouthSmileRight"):
         _write(obj, _weights())
-    assert user_checksum(obj) == before and len(blender.data.actions) == actions
+    assert checksum(user_only=True) == before and len(blender.data.actions) == actions
 
 
 def test_table_saves_to_json_loads_on_another_head_and_survives_reopening_the_file(blender, tmp_path):
@@ -233,19 +227,17 @@ def test_table_saves_to_json_loads_on_another_head_and_survives_reopening_the_fi
     assert key_map_for(reopened).source == "cc4_extended"
 
 
-def test_generate_drives_a_cc4_head_end_to_end_and_the_panel_is_a_sub_panel(blender):
+def test_generate_drives_a_cc4_head_end_to_end_and_the_panel_is_a_sub_panel(blender, checksum):
     from i2fet_blender.generate.pipeline import generate_on_object
-    from tests.addon_helpers import user_checksum
-
     assert blender.types.I2FET_PT_key_map.bl_parent_id == "I2FET_PT_main"
     obj = _head(blender, CC4_KEYS)
-    before = user_checksum(obj)
+    before = checksum(user_only=True)
     result = generate_on_object(obj, "a big smile", frames=30, frame_start=1, fps=30)
     assert result.created_keys == []
     smile = result.weights[:, INDEX["mouthSmileLeft"]]
     assert smile.max() > 0.2
     np.testing.assert_allclose(_curve(obj, "Mouth_Smile_L", 30), smile, atol=1e-6)
-    assert user_checksum(obj) == before
+    assert checksum(user_only=True) == before
 
 
 class _Layout:

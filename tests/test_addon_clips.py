@@ -178,7 +178,7 @@ def test_a_long_non_ascii_prompt_on_the_nla_keeps_readable_names_and_regenerates
 
 @given(st.text(max_size=120))
 def test_blender_names_fit_63_bytes_on_a_character_boundary(text):
-    from i2fet_blender.clips.names import ELLIPSIS, MAX_NAME_BYTES, blender_name
+    from i2fet_blender.clips.store import ELLIPSIS, MAX_NAME_BYTES, blender_name
 
     name = blender_name(text)
     encoded = name.encode("utf-8")

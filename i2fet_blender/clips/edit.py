@@ -12,8 +12,8 @@ import numpy as np
 
 from ..errors import GenerationError
 from ..io.keyframes import PREVIOUS_ACTION_PROPERTY
-from .names import blender_name
 from .store import (
+    blender_name,
     FRAME_START,
     FRAMES,
     INTENSITY,

@@ -23,12 +23,10 @@ import numpy as np
 from ..backend import bridge, tasks
 from ..backend.environment import missing_packages_message
 from ..clips.edit import replace_clip
-from ..clips.names import action_name
-from ..clips.store import ClipInfo
+from ..clips.store import ClipInfo, action_name
 from ..errors import GenerationError, TaskCancelled
 from .request import GenerationRequest, request_for_object
-from .result import GenerationResult
-from .writer import write_clip
+from .writer import GenerationResult, write_clip
 
 KIND = "generate"
 

@@ -96,6 +96,10 @@ def collect_request(context: bpy.types.Context) -> GenerationRequest:
     fps = scene_fps(scene)
     start = settings.start_frame(scene)
     start_weights = current_expression(obj, start) if settings.continue_from_current else None
+    if settings.start_from_photo:
+        from ..head.photo_head import photo_expression  # the photo is read and checked before any work
+
+        start_weights = photo_expression(settings.start_photo)
     return _checked_request(obj, settings.prompt, settings.duration_frames(fps), start, fps, settings.intensity,
                             settings.seed, start_weights, backend_options(context))
 

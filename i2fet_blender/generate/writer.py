@@ -3,10 +3,13 @@
 The last step of the pipeline, apart from the backend call so that the backend can run in a
 worker thread: by the time this runs, every number is known and only Blender data is written.
 The same writer puts an imported Live Link Face take onto a head. The head's key mapping is
-resolved once per write (``key_map_for``) and handed to every step that needs it.
+resolved once per write (``key_map_for``) and handed to every step that needs it. A write returns
+the house's one result type, :class:`GenerationResult` (generated, regenerated or imported clips alike).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 import bpy
 import numpy as np
@@ -18,7 +21,28 @@ from ..head.checks import FACE_MODEL_TAG, ICT_TAG_VALUE, is_ict_head
 from ..head.key_map import KeyMap, key_map_for
 from ..io.keyframes import write_weight_animation
 from ..io.shape_keys import create_shape_keys
-from .result import GenerationResult
+
+
+@dataclass
+class GenerationResult:
+    """What a write made: the clip's action and what the animator is told about it."""
+
+    action: bpy.types.Action
+    weights: np.ndarray  # frames x 52 ARKit weights, as keyed
+    summary: str = ""  # what the backend understood (the plan), or where an imported take came from
+    created_keys: list[str] = field(default_factory=list)  # ARKit keys added to the head for this clip
+    missing_channels: list[str] = field(default_factory=list)  # channels the clip moves that the head cannot show
+    frame_start: int = 1
+    frame_end: int = 1
+
+    def message(self, verb: str = "Generated") -> str:
+        """One line for the operator's report."""
+        text = f"{verb} '{self.action.name}', frames {self.frame_start}-{self.frame_end}"
+        if self.created_keys:
+            text += f"; created {len(self.created_keys)} shape keys"
+        if self.missing_channels:
+            text += f"; the mesh has no shape keys for: {', '.join(self.missing_channels)}"
+        return text
 
 
 def check_drivable(obj: bpy.types.Object, key_map: KeyMap | None = None) -> KeyMap:

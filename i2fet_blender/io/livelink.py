@@ -13,11 +13,9 @@ import bpy
 import numpy as np
 
 from ..backend import bridge
-from ..clips.names import blender_name
-from ..clips.store import ClipInfo, clip_object, clip_weights
+from ..clips.store import ClipInfo, blender_name, clip_object, clip_weights
 from ..errors import GenerationError
-from ..generate.result import GenerationResult
-from ..generate.writer import write_clip
+from ..generate.writer import GenerationResult, write_clip
 from ..head.checks import check_target
 
 

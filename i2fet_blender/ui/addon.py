@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import bpy
 
-from . import clip_ops, generate_ops, head_ops, io_ops, key_map_ui, panels, preferences, properties
+from . import clip_ops, generate_ops, head_ops, io_ops, key_map_ui, panels, photo_ops, preferences, properties
 
-_MODULES = (properties, preferences, generate_ops, clip_ops, io_ops, panels, head_ops, key_map_ui)
+_MODULES = (properties, preferences, generate_ops, clip_ops, io_ops, panels, head_ops, photo_ops, key_map_ui)
 CLASSES = tuple(cls for module in _MODULES for cls in module.CLASSES)
 
 

@@ -75,6 +75,15 @@ class I2FET_SceneSettings(bpy.types.PropertyGroup):
         description="Start the clip from the face's expression at the start frame instead of from neutral",
         default=False,
     )
+    start_from_photo: BoolProperty(
+        name="Start From Photo's Expression",
+        description="Start the clip from the expression of the face in the photo below (any head: it moves weights, "
+        "not geometry)", default=False,
+    )
+    start_photo: StringProperty(
+        name="Expression Photo", description="Photo whose facial expression starts the clip", subtype="FILE_PATH",
+        default="",
+    )
     clip_index: IntProperty(name="Active Clip", description="The clip selected in the clip list", default=-1)
     scale_factor: FloatProperty(
         name="Scale", description="Factor applied to the selected clip's weights by 'Scale Intensity'", default=0.8,

@@ -1,4 +1,5 @@
-"""Add-on timings: enable, Generate cold and warm (default head, 50,000-vertex head), FBX export.
+"""Add-on timings: enable, Generate cold and warm (default head, 50,000-vertex head), FBX export; and
+how many add-on and backend modules one warm Generate click runs code in.
 
     python -m tests.benchmarks.addon_bench
 
@@ -69,6 +70,25 @@ def _generate(obj) -> float:
     return time.perf_counter() - started
 
 
+def click_modules(obj) -> dict[str, list[str]]:
+    """Modules of the add-on and of the backend whose functions run during one (warm) Generate click."""
+    seen: set[str] = set()
+
+    def trace(frame, event, arg):
+        if event == "call":
+            name = frame.f_globals.get("__name__", "")
+            if name.startswith(("i2fet_blender", "ml_backend")):
+                seen.add(name)
+
+    sys.setprofile(trace)
+    try:
+        _generate(obj)
+    finally:
+        sys.setprofile(None)
+    return {"add-on": sorted(n for n in seen if n.startswith("i2fet_blender")),
+            "backend": sorted(n for n in seen if n.startswith("ml_backend"))}
+
+
 def main(argv: list[str] | None = None) -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("BLENDER_USER_RESOURCES", tempfile.mkdtemp(prefix="i2fet-bench-"))
@@ -87,6 +107,9 @@ def main(argv: list[str] | None = None) -> None:
     cold = _generate(head)
     warm = _generate(head)
     print(f"[addon] Generate 120 frames, default head ({len(head.data.vertices):,} vertices): cold {cold:.2f} s, warm {warm:.2f} s")
+    crossed = click_modules(head)
+    print(f"[addon] one Generate click runs code in {len(crossed['add-on'])} add-on and {len(crossed['backend'])} "
+          f"backend modules: {', '.join(m.removeprefix('i2fet_blender.') for m in crossed['add-on'])}")
     dense = _dense_head(50_000)
     first = _generate(dense)
     second = _generate(dense)

@@ -1,9 +1,8 @@
 """Token features of the frozen text encoder, fast for one instruction and cached for a corpus.
 
-For MiniLM the token features are the BERT model's last hidden states, exactly what
-sentence-transformers returns as ``token_embeddings``; calling the model directly skips about
-30 ms of per-call overhead, which matters for the 30 ms instruction-to-plan target. Any other
-encoder goes through its ``encode_tokens``.
+For MiniLM the token features are the BERT model's last hidden states (what sentence-transformers
+returns as ``token_embeddings``), computed by the project's own module (``text.minilm``), with the
+tokenizer truncating at MAX_TOKENS.
 """
 
 from __future__ import annotations
@@ -20,26 +19,9 @@ MAX_TOKENS = 96
 
 
 def token_features(encoder: TextEncoder, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Token features N x L x dim (float32) and padding mask N x L (True = real token)."""
-    transformer = _minilm_transformer(encoder)
-    if transformer is None:
-        features, mask = encoder.encode_tokens(list(texts))
-        return features[:, :MAX_TOKENS].astype(np.float32), mask[:, :MAX_TOKENS].astype(bool)
-    import torch
-
-    batch = transformer.tokenizer(list(texts), padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt")
-    with torch.inference_mode():
-        hidden = transformer.auto_model(**batch).last_hidden_state
-    return hidden.numpy().astype(np.float32), batch["attention_mask"].numpy().astype(bool)
-
-
-def _minilm_transformer(encoder: TextEncoder):
-    """The sentence-transformers Transformer module of a MiniLM encoder, or None for other encoders."""
-    model = getattr(encoder, "model", None)
-    if getattr(encoder, "name", "") != "minilm" or model is None:
-        return None
-    first = model[0]
-    return first if hasattr(first, "auto_model") and hasattr(first, "tokenizer") else None
+    """Token features N x L x dim (float32) and padding mask N x L (True = real token), at most MAX_TOKENS long."""
+    features, mask = encoder.encode_tokens(list(texts), max_tokens=MAX_TOKENS)
+    return features[:, :MAX_TOKENS].astype(np.float32), mask[:, :MAX_TOKENS].astype(bool)
 
 
 class FeatureBank:

@@ -44,6 +44,16 @@ class IFEDConfig:
         return asdict(self)
 
 
+def _additive_mask(mask: torch.Tensor, heads: int, queries: int, dtype: torch.dtype) -> torch.Tensor:
+    """Key padding (B x L, True = token) as an additive attention mask, B*heads x queries x L.
+
+    The same attention as ``memory_key_padding_mask``, whose shape check in torch 2.13 imports
+    torch.fx's symbolic shapes and sympy: 0.6 s of every cold start.
+    """
+    additive = torch.zeros(mask.shape, dtype=dtype, device=mask.device).masked_fill(~mask, float("-inf"))
+    return additive[:, None, :].expand(-1, queries, -1).repeat_interleave(heads, dim=0)
+
+
 class CAFT(nn.Module):
     """Cross-attention from anchor-slot queries to text tokens; a CVAE head per slot."""
 
@@ -107,7 +117,8 @@ class CAFT(nn.Module):
             memory = torch.cat([context, memory], dim=1)
             mask = torch.cat([torch.ones_like(mask[:, :1]), mask], dim=1)
             queries = queries + context
-        return self.out_norm(self.decoder(queries, memory, memory_key_padding_mask=~mask)), prior
+        memory_mask = _additive_mask(mask, self.config.heads, queries.shape[1], memory.dtype)
+        return self.out_norm(self.decoder(queries, memory, memory_mask=memory_mask)), prior
 
     def decode_weights(self, states: torch.Tensor, z: torch.Tensor, prior: torch.Tensor | None = None) -> torch.Tensor:
         """Full-strength ARKit weights B x S x 52 in [0, 1] from slot states, latents and the retrieval prior."""

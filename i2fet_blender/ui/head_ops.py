@@ -7,6 +7,7 @@ from bpy.props import BoolProperty, StringProperty
 
 from ..errors import HeadFitFailed
 from ..head.fit import clear_landmarks, detect_landmarks_on_object, fit_object, landmark_empties
+from .panels import SidebarPanel
 from .report import Reporting
 
 
@@ -62,12 +63,9 @@ class I2FET_OT_fit_head(Reporting, bpy.types.Operator):
                           self.use_landmarks).message()
 
 
-class I2FET_PT_head_fit(bpy.types.Panel):
+class I2FET_PT_head_fit(SidebarPanel, bpy.types.Panel):
     bl_idname = "I2FET_PT_head_fit"
     bl_label = "Your Own Head"
-    bl_space_type = "VIEW_3D"
-    bl_region_type = "UI"
-    bl_category = "I2FET"
     bl_options = {"DEFAULT_CLOSED"}
 
     def draw(self, context):

@@ -18,6 +18,7 @@ from ..head.key_map import (
     save_table,
     scheme_choices,
 )
+from .panels import SidebarPanel
 from .report import Reporting
 
 
@@ -45,7 +46,15 @@ def _active_mesh_object(context) -> bpy.types.Object | None:
     return obj if obj is not None and obj.type == "MESH" and obj.data.library is None else None
 
 
-class I2FET_OT_key_map_fill(Reporting, bpy.types.Operator):
+class _OnActiveMesh:
+    """Mixin: available when the active object is a local mesh."""
+
+    @classmethod
+    def poll(cls, context):
+        return _active_mesh_object(context) is not None
+
+
+class I2FET_OT_key_map_fill(_OnActiveMesh, Reporting, bpy.types.Operator):
     """Fill the head's mapping table from a naming preset (shape keys themselves are not changed)"""
 
     bl_idname = "i2fet.key_map_fill"
@@ -54,10 +63,6 @@ class I2FET_OT_key_map_fill(Reporting, bpy.types.Operator):
     bl_property = "scheme"
 
     scheme: EnumProperty(name="Preset", items=_scheme_items, description="Naming scheme to fill the table from")
-
-    @classmethod
-    def poll(cls, context):
-        return _active_mesh_object(context) is not None
 
     def run(self, context):
         match = fill_table(context.active_object, self.scheme)
@@ -86,7 +91,7 @@ class I2FET_OT_key_map_assign(Reporting, bpy.types.Operator):
         return f"{row.name} plays {row.keys}"
 
 
-class I2FET_OT_key_map_save(Reporting, bpy.types.Operator, ExportHelper):
+class I2FET_OT_key_map_save(_OnActiveMesh, Reporting, bpy.types.Operator, ExportHelper):
     """Save the head's shape-key mapping as a JSON table, to reuse it on other characters"""
 
     bl_idname = "i2fet.key_map_save"
@@ -94,15 +99,11 @@ class I2FET_OT_key_map_save(Reporting, bpy.types.Operator, ExportHelper):
     filename_ext = ".json"
     filter_glob: StringProperty(default="*.json", options={"HIDDEN"})
 
-    @classmethod
-    def poll(cls, context):
-        return _active_mesh_object(context) is not None
-
     def run(self, context):
         return f"Saved the shape-key mapping to {save_table(context.active_object, self.filepath)}"
 
 
-class I2FET_OT_key_map_load(Reporting, bpy.types.Operator, ImportHelper):
+class I2FET_OT_key_map_load(_OnActiveMesh, Reporting, bpy.types.Operator, ImportHelper):
     """Load a JSON shape-key mapping table onto the active head (its shape keys are not changed)"""
 
     bl_idname = "i2fet.key_map_load"
@@ -110,10 +111,6 @@ class I2FET_OT_key_map_load(Reporting, bpy.types.Operator, ImportHelper):
     bl_options = {"REGISTER", "UNDO"}
     filename_ext = ".json"
     filter_glob: StringProperty(default="*.json", options={"HIDDEN"})
-
-    @classmethod
-    def poll(cls, context):
-        return _active_mesh_object(context) is not None
 
     def run(self, context):
         channels, unknown = load_table(context.active_object, self.filepath)
@@ -157,18 +154,11 @@ class I2FET_UL_key_map(bpy.types.UIList):
         split.prop(item, "keys", text="", emboss=True)
 
 
-class I2FET_PT_key_map(bpy.types.Panel):
+class I2FET_PT_key_map(_OnActiveMesh, SidebarPanel, bpy.types.Panel):
     bl_idname = "I2FET_PT_key_map"
     bl_label = "Shape-Key Mapping"
-    bl_space_type = "VIEW_3D"
-    bl_region_type = "UI"
-    bl_category = "I2FET"
     bl_parent_id = "I2FET_PT_main"
     bl_options = {"DEFAULT_CLOSED"}
-
-    @classmethod
-    def poll(cls, context):
-        return _active_mesh_object(context) is not None
 
     def draw(self, context):
         layout = self.layout

@@ -9,6 +9,14 @@ from ..generate import pipeline
 from .properties import PRESET_PROMPTS
 
 
+class SidebarPanel:
+    """Mixin for every I2FET panel: the 3D View's sidebar, tab I2FET."""
+
+    bl_space_type = "VIEW_3D"
+    bl_region_type = "UI"
+    bl_category = "I2FET"
+
+
 def draw_task(layout, task: tasks.Task | None) -> None:
     """The one progress bar: a running task with its Cancel button, or how the last one ended."""
     if task is None:
@@ -46,12 +54,9 @@ class I2FET_MT_prompts(bpy.types.Menu):
             layout.operator("i2fet.use_prompt", text=text).text = text
 
 
-class I2FET_PT_main(bpy.types.Panel):
+class I2FET_PT_main(SidebarPanel, bpy.types.Panel):
     bl_idname = "I2FET_PT_main"
     bl_label = "Generate"
-    bl_space_type = "VIEW_3D"
-    bl_region_type = "UI"
-    bl_category = "I2FET"
 
     def draw(self, context):
         layout = self.layout
@@ -90,12 +95,9 @@ class I2FET_PT_main(bpy.types.Panel):
         layout.operator("i2fet.add_default_head", icon="USER")
 
 
-class I2FET_PT_clips(bpy.types.Panel):
+class I2FET_PT_clips(SidebarPanel, bpy.types.Panel):
     bl_idname = "I2FET_PT_clips"
     bl_label = "Clips"
-    bl_space_type = "VIEW_3D"
-    bl_region_type = "UI"
-    bl_category = "I2FET"
 
     def draw(self, context):
         layout = self.layout
@@ -115,12 +117,9 @@ class I2FET_PT_clips(bpy.types.Panel):
         row.operator("i2fet.delete_clip", icon="TRASH")
 
 
-class I2FET_PT_export(bpy.types.Panel):
+class I2FET_PT_export(SidebarPanel, bpy.types.Panel):
     bl_idname = "I2FET_PT_export"
     bl_label = "Export / Import"
-    bl_space_type = "VIEW_3D"
-    bl_region_type = "UI"
-    bl_category = "I2FET"
     bl_options = {"DEFAULT_CLOSED"}
 
     def draw(self, context):

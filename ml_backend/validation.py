@@ -12,7 +12,9 @@ from __future__ import annotations
 import errno
 import math
 import os
+import re
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -40,6 +42,12 @@ def _shown(value: Any) -> str:
     text = value if isinstance(value, str) else repr(value)
     text = printable(text)
     return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
+
+
+def _shown_path(path: Any) -> str:
+    """A path inside a message: whole unless very long (then its start and its end), escaped, quoted."""
+    text = printable(str(path))
+    return f"'{text[:80]}…{text[-120:]}'" if len(text) > 200 else f"'{text}'"
 
 
 def _number(value: Any, error: Callable[[], I2FETError]) -> float:
@@ -74,10 +82,28 @@ def _whole(value: Any, error: Callable[[], I2FETError]) -> int:
     return int(number)
 
 
+_TERMINAL_ESCAPE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-_])|\x9b[0-?]*[ -/]*[@-~]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _has_words(text: str) -> bool:
+    """Whether ``text`` holds a letter, a digit or a symbol such as an emoji (not only punctuation and spaces)."""
+    return any(unicodedata.category(c)[0] in "LN" or unicodedata.category(c) == "So" for c in text)
+
+
 def instruction(text: Any) -> str:
-    """The instruction: text, not empty, not absurdly long, and valid Unicode (no lone surrogates)."""
+    """The instruction: text, not empty, not absurdly long, and valid Unicode (no lone surrogates).
+
+    Terminal escape sequences (``ESC [ ... m`` colours, screen clears) and other control characters never
+    mean anything in an instruction: they are removed (controls become spaces) before anything reads it.
+    """
     if not isinstance(text, str):
         raise BadInstructionError(f"The instruction must be text, got {type(text).__name__}.")
+    had_controls = bool(_CONTROL.search(text))
+    text = _CONTROL.sub(" ", _TERMINAL_ESCAPE.sub("", text))
+    if had_controls and not text.strip():
+        raise BadInstructionError("The instruction holds only control characters or terminal escape codes: type "
+                                  "what the face should do, for example 'a faint smile that turns into surprise'.")
     if not text.strip():
         raise BadInstructionError("The instruction is empty: type what the face should do, for example "
                                   "'a faint smile that turns into surprise'.")
@@ -88,6 +114,9 @@ def instruction(text: Any) -> str:
         if "\ud800" <= char <= "\udfff":
             raise BadInstructionError(f"The instruction holds a broken character at position {position + 1} "
                                       "(bytes that are not valid text): type or paste it again.")
+    if not _has_words(text):
+        raise BadInstructionError(f"The instruction {_shown(text.strip())} holds no words, only punctuation: type "
+                                  "what the face should do, for example 'a faint smile that turns into surprise'.")
     return text
 
 
@@ -225,7 +254,7 @@ def output_path(value: Any, suffixes: Sequence[str], what: str = "output file") 
     if not isinstance(value, str) or not value.strip():
         raise OutputPathError(f"The {what} needs a path ending in {allowed}.")
     if "\0" in value:
-        raise OutputPathError(f"The {what} path {_shown(value)} holds a NUL character, which no file name may hold.")
+        raise OutputPathError(f"The {what} path {_shown_path(value)} holds a NUL character, which no file name may hold.")
     path = Path(os.path.expanduser(value))
     if path.suffix.lower() not in tuple(s.lower() for s in suffixes):
         raise OutputPathError(f"The {what} must end in {allowed}, got {_shown(path.name)}.")
@@ -233,20 +262,20 @@ def output_path(value: Any, suffixes: Sequence[str], what: str = "output file") 
         raise OutputPathError(f"A name in the {what} path is longer than the {MAX_NAME_BYTES} bytes a file "
                               "name may have: choose a shorter name.")
     if path.is_dir():
-        raise OutputPathError(f"{_shown(str(path))} is a folder, not a file: give a file name ending in {allowed}.")
+        raise OutputPathError(f"{_shown_path(path)} is a folder, not a file: give a file name ending in {allowed}.")
     existing = _first_existing(path)
     if existing == path:
         if not path.is_file():
-            raise OutputPathError(f"{_shown(str(path))} exists and is not a regular file: choose another name.")
+            raise OutputPathError(f"{_shown_path(path)} exists and is not a regular file: choose another name.")
         if not os.access(path, os.W_OK):
-            raise OutputPathError(f"{_shown(str(path))} exists and is read-only: it is left as it is; choose "
+            raise OutputPathError(f"{_shown_path(path)} exists and is read-only: it is left as it is; choose "
                                   "another name or make it writable.")
         existing = path.parent
     if not existing.is_dir():
-        raise OutputPathError(f"Cannot write {_shown(str(path))}: {_shown(str(existing))} is a file, not a folder.")
+        raise OutputPathError(f"Cannot write {_shown_path(path)}: {_shown_path(existing)} is a file, not a folder.")
     reason = _folder_writable(existing)
     if reason is not None:
-        raise OutputPathError(f"Cannot write {_shown(str(path))}: the folder {_shown(str(existing))} does not "
+        raise OutputPathError(f"Cannot write {_shown_path(path)}: the folder {_shown_path(existing)} does not "
                               f"accept new files ({reason}). Choose a folder you can write to.")
     return path
 
@@ -256,16 +285,16 @@ def input_file(value: Any, suffixes: Sequence[str], what: str) -> Path:
     if isinstance(value, Path):
         value = str(value)
     if not isinstance(value, str) or not value.strip() or "\0" in value:
-        raise BadInputError(f"The {what} needs a file path, got {_shown(value)}.")
+        raise BadInputError(f"The {what} needs a file path, got {_shown_path(value)}.")
     path = Path(os.path.expanduser(value))
     if suffixes and path.suffix.lower() not in tuple(s.lower() for s in suffixes):
         raise BadInputError(f"The {what} must be a {' or '.join(suffixes)} file, got {_shown(path.name)}.")
     if path.is_dir():
-        raise BadInputError(f"The {what} {_shown(str(path))} is a folder, not a file.")
+        raise BadInputError(f"The {what} {_shown_path(path)} is a folder, not a file.")
     if not path.is_file():
-        raise BadInputError(f"The {what} {_shown(str(path))} does not exist.")
+        raise BadInputError(f"The {what} {_shown_path(path)} does not exist.")
     if not os.access(path, os.R_OK):
-        raise BadInputError(f"The {what} {_shown(str(path))} cannot be read (permission denied).")
+        raise BadInputError(f"The {what} {_shown_path(path)} cannot be read (permission denied).")
     return path
 
 

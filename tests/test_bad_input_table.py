@@ -1,0 +1,322 @@
+"""The bad-input table: named cases across the CLI, the Python API, the writers and the add-on's operators.
+
+Each case gives bad input through one path and asserts the message (a regular expression), that it was
+refused before any work (status 2 for the CLI, an I2FETError/AddonError for the API, a report and
+CANCELLED for an operator), and that nothing changed: no file left behind or altered in the case's
+folder, and the user's Blender data byte-identical (``checksum``). ``docs/bad_input_table.py`` runs
+this file with ``I2FET_BAD_INPUT_RECORD`` set and renders ``docs/bad_input.md`` from the record.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import re
+import struct
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ml_backend import cli
+from ml_backend.errors import AssetsMissingError, BadInputError, BadInstructionError, BadTimingError, CheckpointError
+from ml_backend.errors import I2FETError, OutputPathError
+from ml_backend.ifed.checkpoint import DEFAULT_CHECKPOINT
+
+RECORD_ENV = "I2FET_BAD_INPUT_RECORD"
+RECORD: list[dict] = []
+SMILE = "a faint smile then surprise"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _write_record():
+    """Write the cases' outcomes as JSON when ``$I2FET_BAD_INPUT_RECORD`` names a file (the docs script does)."""
+    yield
+    target = os.environ.get(RECORD_ENV)
+    if target:
+        Path(target).write_text(json.dumps(RECORD, indent=1, ensure_ascii=False), encoding="utf-8")
+
+
+def _record(name: str, path: str, given: str, message: str) -> dict:
+    entry = {"case": name, "path": path, "input": given, "message": message, "verdict": "FAILED"}
+    RECORD.append(entry)
+    return entry
+
+
+def folder_state(folder: Path) -> dict[str, str]:
+    """Every file and folder under ``folder`` with a digest of its bytes: what 'nothing changed' compares."""
+    state = {}
+    for path in sorted(folder.rglob("*")):
+        key = str(path.relative_to(folder))
+        state[key] = "dir" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
+    return state
+
+
+# ---------------------------------------------------------------------------------------------- files used by cases
+
+def _flip_middle(path: Path, size: int = 4096) -> Path:
+    """Invert ``size`` bytes in the middle of a file (a damaged copy: same length, no header touched)."""
+    data = bytearray(path.read_bytes())
+    start = len(data) // 2 - size // 2
+    data[start:start + size] = bytes(b ^ 0xFF for b in data[start:start + size])
+    path.write_bytes(bytes(data))
+    return path
+
+
+def _checkpoint_copy(folder: Path, how: str) -> Path:
+    target = folder / "model" / f"{how}.safetensors"
+    target.parent.mkdir(exist_ok=True)
+    blob = DEFAULT_CHECKPOINT.read_bytes()
+    if how == "flipped":
+        target.write_bytes(blob)
+        _flip_middle(target)
+    elif how == "truncated":
+        target.write_bytes(blob[: len(blob) // 2])
+    elif how == "empty":
+        target.write_bytes(b"")
+    elif how == "unhashed":
+        size = struct.unpack("<Q", blob[:8])[0]
+        header = json.loads(blob[8:8 + size])
+        del header["__metadata__"]["sha256"]
+        text = json.dumps(header).encode()
+        target.write_bytes(struct.pack("<Q", len(text)) + text + blob[8 + size:])
+    elif how == "metadata-edited":
+        size = struct.unpack("<Q", blob[:8])[0]
+        header = json.loads(blob[8:8 + size])
+        header["__metadata__"]["training"] = '{"steps": 1}'
+        text = json.dumps(header).encode()
+        target.write_bytes(struct.pack("<Q", len(text)) + text + blob[8 + size:])
+    return target
+
+
+def _setup(folder: Path) -> dict[str, str]:
+    """Files and folders the cases point at, made fresh in each case's folder."""
+    (folder / "a_file.txt").write_text("the user's notes\n")
+    (folder / "x.csv").mkdir()
+    (folder / "existing.json").write_text('{"the user": "data"}')
+    (folder / "model").mkdir()
+    return {"tmp": str(folder)}
+
+
+# ----------------------------------------------------------------------------------------------------- CLI cases
+
+@dataclass(frozen=True)
+class CliCase:
+    name: str
+    argv: tuple[str, ...]
+    expect: str  # regular expression the error output must match
+    checkpoint: str = ""  # make a damaged checkpoint copy: flipped, truncated, empty, unhashed, metadata-edited
+    env_checkpoint: str = ""  # the same, chosen through $I2FET_CHECKPOINT
+
+
+LONG_NAME = "n" * 300 + ".csv"
+CLI_CASES = [
+    CliCase("--out under /proc", ("generate", SMILE, "--out", "/proc/i2fet/clip.csv"), r"Cannot write .*/proc.*does not accept new files"),
+    CliCase("--out through a file", ("generate", SMILE, "--out", "{tmp}/a_file.txt/clip.csv"), r"a_file.txt' is a file, not a folder"),
+    CliCase("--out is an existing folder named x.csv", ("generate", SMILE, "--out", "{tmp}/x.csv"), r"is a folder, not a file"),
+    CliCase("--out with another extension", ("generate", SMILE, "--out", "{tmp}/clip.txt"), r"must end in \.csv or \.json"),
+    CliCase("--out with a 300-character name", ("generate", SMILE, "--out", "{tmp}/" + LONG_NAME), r"longer than the 255 bytes"),
+    CliCase("--out empty", ("generate", SMILE, "--out", ""), r"needs a path ending in \.csv or \.json"),
+    CliCase("--out holding a NUL character", ("generate", SMILE, "--out", "{tmp}/a\0b.csv"), r"NUL character"),
+    CliCase("--intensity nan", ("generate", SMILE, "--intensity", "nan", "--out", "{tmp}/c.json"), r"intensity must be a number from 0 to 2.*'nan'"),
+    CliCase("--intensity inf", ("generate", SMILE, "--intensity", "inf"), r"intensity must be a number from 0 to 2.*'inf'"),
+    CliCase("--intensity negative", ("generate", SMILE, "--intensity", "-0.5"), r"intensity must be a number from 0 to 2.*'-0.5'"),
+    CliCase("--intensity above 2", ("generate", SMILE, "--intensity", "3"), r"intensity must be a number from 0 to 2.*'3'"),
+    CliCase("--intensity not a number", ("generate", SMILE, "--intensity", "strong"), r"intensity must be a number.*'strong'"),
+    CliCase("--seed negative", ("generate", SMILE, "--seed", "-1"), r"seed must be a whole number from 0 to 4,294,967,295"),
+    CliCase("--seed above 2^64", ("generate", SMILE, "--seed", str(2**64 + 1)), r"seed must be a whole number.*18446744073709551617"),
+    CliCase("--seed not whole", ("generate", SMILE, "--seed", "1.5"), r"seed must be a whole number.*'1.5'"),
+    CliCase("--seed None", ("generate", SMILE, "--seed", "None"), r"seed must be a whole number.*'None'"),
+    CliCase("--fps 0", ("generate", SMILE, "--fps", "0"), r"frame rate must be a number of frames per second from 1 to 1000.*'0'"),
+    CliCase("--fps 0.000001 (hung in blink planning)", ("generate", SMILE, "--fps", "0.000001"), r"frame rate .* from 1 to 1000.*'0.000001'"),
+    CliCase("--fps nan", ("generate", SMILE, "--fps", "nan"), r"frame rate .*'nan'"),
+    CliCase("--fps negative", ("generate", SMILE, "--fps", "-30"), r"frame rate .*'-30'"),
+    CliCase("--fps 1e9", ("generate", SMILE, "--fps", "1e9"), r"frame rate .*'1e9'"),
+    CliCase("--frames 0", ("generate", SMILE, "--frames", "0"), r"at least one frame \(got 0\)"),
+    CliCase("--frames negative", ("generate", SMILE, "--frames", "-5"), r"at least one frame \(got -5\)"),
+    CliCase("--frames not whole", ("generate", SMILE, "--frames", "1.5"), r"number of frames must be a whole number, got '1.5'"),
+    CliCase("--frames 1e9", ("generate", SMILE, "--frames", "1e9"), r"1,000,000,000 frames is more than the 100,000"),
+    CliCase("--frames not a number", ("generate", SMILE, "--frames", "ten"), r"number of frames must be a whole number, got 'ten'"),
+    CliCase("--seconds 0", ("generate", SMILE, "--seconds", "0"), r"duration must be a number of seconds above 0.*'0'"),
+    CliCase("--seconds negative", ("generate", SMILE, "--seconds", "-2"), r"duration must be .*'-2'"),
+    CliCase("--seconds nan", ("generate", SMILE, "--seconds", "nan"), r"duration must be .*'nan'"),
+    CliCase("--seconds inf", ("generate", SMILE, "--seconds", "inf"), r"duration must be .*'inf'"),
+    CliCase("--frames and --seconds together", ("generate", SMILE, "--frames", "10", "--seconds", "2"), r"--frames or as --seconds, not both"),
+    CliCase("a clip longer than an hour", ("generate", SMILE, "--frames", "100000", "--fps", "1"), r"longer than the 60 minutes"),
+    CliCase("empty instruction", ("generate", ""), r"instruction is empty"),
+    CliCase("blank instruction", ("generate", " \t\n "), r"instruction is empty"),
+    CliCase("undecodable bytes in the instruction", ("generate", "smile \udcff then frown"), r"broken character at position 7"),
+    CliCase("a 20,004-character instruction", ("generate", "smile " * 3334), r"20,004 characters long, more than the 20,000"),
+    CliCase("not a face (a red car)", ("generate", "a red car"), r"facial expression"),
+    CliCase("ANSI escapes only", ("generate", "\x1b[2J\x1b[31m"), r"only control characters or terminal escape codes"),
+    CliCase("ANSI escapes around a non-face prompt", ("generate", "\x1b[31ma red car\x1b[0m"), r"'a red car' reads as a facial expression|not .*face"),
+    CliCase("punctuation only", ("generate", "~~~ ]["), r"holds no words, only punctuation"),
+    CliCase("--checkpoint missing", ("generate", SMILE, "--checkpoint", "{tmp}/model/none.safetensors"), r"checkpoint \(--checkpoint\) .* does not exist"),
+    CliCase("--checkpoint is a folder", ("generate", SMILE, "--checkpoint", "{tmp}/model"), r"must be a \.safetensors file|is a folder"),
+    CliCase("--checkpoint with another extension", ("generate", SMILE, "--checkpoint", "{tmp}/a_file.txt"), r"must be a \.safetensors file"),
+    CliCase("--checkpoint with the lexicon reader", ("generate", SMILE, "--reader", "lexicon", "--checkpoint", "{tmp}/model/flipped.safetensors"), r"lexicon reader has none", checkpoint="flipped"),
+    CliCase("--checkpoint with 4 KB flipped in the middle", ("generate", SMILE, "--out", "{tmp}/c.csv", "--checkpoint", "{tmp}/model/flipped.safetensors"), r"flipped.safetensors is damaged: its content does not match the SHA-256", checkpoint="flipped"),
+    CliCase("--checkpoint truncated", ("generate", SMILE, "--checkpoint", "{tmp}/model/truncated.safetensors"), r"truncated.safetensors is (damaged|unreadable)", checkpoint="truncated"),
+    CliCase("--checkpoint empty", ("generate", SMILE, "--checkpoint", "{tmp}/model/empty.safetensors"), r"empty.safetensors is unreadable", checkpoint="empty"),
+    CliCase("--checkpoint without a recorded hash", ("generate", SMILE, "--checkpoint", "{tmp}/model/unhashed.safetensors"), r"records no SHA-256 .* i2fet_tools.ifed.rehash", checkpoint="unhashed"),
+    CliCase("--checkpoint with edited metadata", ("generate", SMILE, "--checkpoint", "{tmp}/model/metadata-edited.safetensors"), r"is damaged", checkpoint="metadata-edited"),
+    CliCase("$I2FET_CHECKPOINT damaged", ("generate", SMILE, "--out", "{tmp}/c.json"), r"flipped.safetensors is damaged", env_checkpoint="flipped"),
+    CliCase("several problems at once", ("generate", "", "--fps", "0", "--seed", "-3"), r"(?s)instruction is empty.*\nerror: The frame rate.*\nerror: The seed"),
+    CliCase("unknown option", ("generate", SMILE, "--colour", "red"), r"unrecognized arguments: --colour red"),
+    CliCase("unknown reader", ("generate", SMILE, "--reader", "gpt"), r"invalid choice: 'gpt'"),
+    CliCase("unknown command", ("animate", SMILE), r"invalid choice: 'animate'"),
+    CliCase("ANSI escapes in an unknown option", ("generate", SMILE, "--\x1b[2Jx"), r"\\x1b\[2Jx"),
+    CliCase("build-pack --out is a folder", ("build-pack", "--out", "{tmp}/x.csv"), r"must end in \.npz"),
+]
+
+
+@pytest.mark.parametrize("case", CLI_CASES, ids=[c.name for c in CLI_CASES])
+def test_cli_refuses_before_work(case: CliCase, tmp_path, monkeypatch):
+    places = _setup(tmp_path)
+    for how in {case.checkpoint, case.env_checkpoint} - {""}:
+        _checkpoint_copy(tmp_path, how)
+    if case.env_checkpoint:
+        monkeypatch.setenv("I2FET_CHECKPOINT", str(tmp_path / "model" / f"{case.env_checkpoint}.safetensors"))
+    else:
+        monkeypatch.delenv("I2FET_CHECKPOINT", raising=False)
+    argv = [a.format(**places) if "{tmp}" in a else a for a in case.argv]
+    before = folder_state(tmp_path)
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = cli.main(argv)
+    message = err.getvalue()
+    entry = _record(case.name, "CLI", " ".join(repr(a) if " " in a or not a.isprintable() else a for a in argv[:6])[:140],
+                    message.strip().replace(str(tmp_path), "TMP"))
+    assert status == 2, (status, message)
+    assert re.search(case.expect, message), message
+    assert "Traceback" not in message and "\x1b" not in message + out.getvalue()
+    assert "wrote" not in out.getvalue() and "generated in" not in out.getvalue()
+    assert folder_state(tmp_path) == before
+    assert not Path("/proc/i2fet").exists()
+    entry["verdict"] = "refused, nothing written"
+
+
+# ----------------------------------------------------------------------------------------------- API cases
+
+def _generate(**kwargs):
+    from ml_backend.pipeline import generate
+
+    kwargs.setdefault("instruction", SMILE)
+    kwargs.setdefault("frames", 12)
+    return generate(**kwargs)
+
+
+def _write_json(folder: Path, weights, name="existing.json"):
+    from ml_backend.export.clip_json import write_clip_json
+
+    return write_clip_json(folder / name, {"instruction": "x"}, weights, 30.0)
+
+
+def _write_csv(folder: Path, weights, name="take.csv"):
+    from ml_backend.export.livelink_csv import write_livelink_csv
+
+    return write_livelink_csv(folder / name, weights, 30.0)
+
+
+def _failing_write(folder: Path):
+    from ml_backend.export.atomic import atomic_write
+
+    with atomic_write(folder / "existing.json") as handle:
+        handle.write('{"half": ')
+        raise OutputPathError("No space left on the device (simulated while writing).")
+
+
+def _load_pack(folder: Path, how: str):
+    from ml_backend.face_model import ensure_pack, load_pack
+
+    source = ensure_pack()
+    target = folder / "model" / f"pack-{how}.npz"
+    data = source.read_bytes()
+    if how == "truncated":
+        data = data[: len(data) // 3]
+    target.write_bytes(data)
+    if how == "flipped":
+        _flip_middle(target)
+    return load_pack(target)
+
+
+def _load_checkpoint(folder: Path, how: str):
+    from ml_backend.ifed.checkpoint import load_checkpoint
+
+    return load_checkpoint(_checkpoint_copy(folder, how))
+
+
+def _read_take(folder: Path, content: bytes):
+    from ml_backend.export.livelink_csv import read_livelink_csv
+
+    path = folder / "take_in.csv"
+    path.write_bytes(content)
+    return read_livelink_csv(path)
+
+
+@dataclass(frozen=True)
+class ApiCase:
+    name: str
+    call: Callable[[Path], object]
+    error: type
+    expect: str
+    given: str
+
+
+NAN_START = np.zeros(52)
+NAN_START[17] = np.nan
+API_CASES = [
+    ApiCase("frames nan", lambda d: _generate(frames=float("nan")), BadTimingError, r"whole number, got 'nan'", "frames=nan"),
+    ApiCase("frames True", lambda d: _generate(frames=True), BadTimingError, r"whole number, got 'True'", "frames=True"),
+    ApiCase("frames as text", lambda d: _generate(frames="many"), BadTimingError, r"whole number, got 'many'", "frames='many'"),
+    ApiCase("fps 0.000001", lambda d: _generate(fps=1e-6), BadTimingError, r"from 1 to 1000", "fps=1e-06"),
+    ApiCase("fps None", lambda d: _generate(fps=None), BadTimingError, r"frame rate .*'None'", "fps=None"),
+    ApiCase("intensity nan", lambda d: _generate(intensity=float("nan")), BadInputError, r"intensity .*'nan'", "intensity=nan"),
+    ApiCase("intensity negative", lambda d: _generate(intensity=-1), BadInputError, r"intensity .*'-1'", "intensity=-1"),
+    ApiCase("seed None", lambda d: _generate(seed=None), BadInputError, r"seed .*'None'", "seed=None"),
+    ApiCase("seed above 2^64", lambda d: _generate(seed=2**64 + 1), BadInputError, r"seed must be a whole number from 0", "seed=2**64+1"),
+    ApiCase("seed a float", lambda d: _generate(seed=0.5), BadInputError, r"seed .*'0.5'", "seed=0.5"),
+    ApiCase("start weights with NaN", lambda d: _generate(start_weights=NAN_START), BadInputError, r"not numbers .* for jawOpen", "start_weights[jawOpen]=nan"),
+    ApiCase("start weights of the wrong length", lambda d: _generate(start_weights=np.zeros(51)), BadInputError, r"52 numbers, one per ARKit channel, got 51", "start_weights=zeros(51)"),
+    ApiCase("start weights as text", lambda d: _generate(start_weights=["a"] * 52), BadInputError, r"must be 52 numbers", "start_weights=['a']*52"),
+    ApiCase("instruction None", lambda d: _generate(instruction=None), BadInstructionError, r"must be text, got NoneType", "instruction=None"),
+    ApiCase("instruction as bytes", lambda d: _generate(instruction=b"smile"), BadInstructionError, r"must be text, got bytes", "instruction=b'smile'"),
+    ApiCase("instruction with a lone surrogate", lambda d: _generate(instruction="smile \ud800"), BadInstructionError, r"broken character at position 7", "'smile \\ud800'"),
+    ApiCase("unknown reader", lambda d: _generate(reader="gpt"), BadInputError, r"Unknown instruction reader 'gpt'; choose one of (ifed, lexicon|lexicon, ifed)", "reader='gpt'"),
+    ApiCase("life options of the wrong type", lambda d: _generate(life="yes"), BadInputError, r"LifeOptions, got str", "life='yes'"),
+    ApiCase("life seed negative", lambda d: _generate(life=__import__("ml_backend.motion.life", fromlist=["x"]).LifeOptions(seed=-1)), BadInputError, r"seed .*'-1'", "LifeOptions(seed=-1)"),
+    ApiCase("several problems at once", lambda d: _generate(frames=0, fps=0, intensity=9), BadTimingError, r"(?s)at least one frame.*\nThe frame rate.*\nThe intensity", "frames=0, fps=0, intensity=9"),
+    ApiCase("checkpoint with 4 KB flipped", lambda d: _generate(checkpoint=str(_checkpoint_copy(d, "flipped"))), CheckpointError, r"is damaged: its content does not match", "checkpoint=flipped copy"),
+    ApiCase("load_checkpoint truncated", lambda d: _load_checkpoint(d, "truncated"), CheckpointError, r"is (damaged|unreadable)", "load_checkpoint(truncated copy)"),
+    ApiCase("load_checkpoint without hash", lambda d: _load_checkpoint(d, "unhashed"), CheckpointError, r"records no SHA-256", "load_checkpoint(unhashed copy)"),
+    ApiCase("face pack with 4 KB flipped", lambda d: _load_pack(d, "flipped"), AssetsMissingError, r"pack-flipped.npz (is damaged|is unreadable)", "load_pack(flipped copy)"),
+    ApiCase("face pack truncated", lambda d: _load_pack(d, "truncated"), AssetsMissingError, r"pack-truncated.npz is unreadable", "load_pack(truncated copy)"),
+    ApiCase("JSON of weights with NaN", lambda d: _write_json(d, np.full((3, 52), np.nan)), I2FETError, r"not numbers .* nothing was written", "write_clip_json(NaN weights)"),
+    ApiCase("JSON of a plan with Infinity", lambda d: __import__("ml_backend.export.clip_json", fromlist=["x"]).write_clip_json(d / "existing.json", {"intensity": float("inf")}, np.zeros((2, 52)), 30.0), I2FETError, r"plan.intensity", "plan intensity=inf"),
+    ApiCase("CSV of weights with NaN", lambda d: _write_csv(d, np.full((3, 52), np.nan)), I2FETError, r"finite frames x 52 weights; nothing was written", "write_livelink_csv(NaN weights)"),
+    ApiCase("CSV of the wrong width", lambda d: _write_csv(d, np.zeros((3, 51))), I2FETError, r"frames x 52", "write_livelink_csv(3 x 51)"),
+    ApiCase("a write that fails halfway", _failing_write, OutputPathError, r"No space left", "atomic_write raising mid-file"),
+    ApiCase("Live Link take that is empty", lambda d: _read_take(d, b""), I2FETError, r"is empty: not a Live Link Face take", "empty .csv"),
+    ApiCase("Live Link take that is a PNG", lambda d: _read_take(d, b"\x89PNG\r\n\x1a\n" + bytes(range(256))), I2FETError, r"not a Live Link Face take|Cannot read the take", "PNG bytes as .csv"),
+]
+
+
+@pytest.mark.parametrize("case", API_CASES, ids=[c.name for c in API_CASES])
+def test_api_refuses_before_work(case: ApiCase, tmp_path):
+    _setup(tmp_path)
+    before = folder_state(tmp_path)
+    with pytest.raises(I2FETError) as raised:
+        case.call(tmp_path)
+    message = str(raised.value)
+    entry = _record(case.name, "API", case.given, message.replace(str(tmp_path), "TMP"))
+    assert isinstance(raised.value, case.error), type(raised.value)
+    assert re.search(case.expect, message), message
+    after = folder_state(tmp_path)
+    made_by_case = {k for k in after if k.startswith("model/") or k == "take_in.csv"} - set(before)
+    assert {k: v for k, v in after.items() if k not in made_by_case} == before
+    entry["verdict"] = "refused, nothing written"

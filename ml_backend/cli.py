@@ -47,8 +47,8 @@ def _checked_generate_args(args: argparse.Namespace) -> dict:
     checkpoint = None
     if args.checkpoint is not None:
         if args.reader != "ifed":
-            checks.problems.append(BadInputError("--checkpoint chooses the IFED model's checkpoint; "
-                                                            "the lexicon reader has none."))
+            checks.problems.append(BadInputError(f"--checkpoint chooses the IFED model's checkpoint; the "
+                                                 f"'{args.reader}' reader has none (add --reader ifed)."))
         else:
             checkpoint = checks(validation.input_file, args.checkpoint, (".safetensors",), "checkpoint (--checkpoint)")
     elif args.reader == "ifed" and os.environ.get(CHECKPOINT_ENV):

@@ -80,7 +80,7 @@ def check_clip_or_message(call) -> None:
 
 @settings(max_examples=EXAMPLES["api"], deadline=DEADLINE, suppress_health_check=[HealthCheck.too_slow])
 @given(instruction=instructions, frames=st.integers(1, 300), fps=st.sampled_from([12, 23.976, 30, 60]),
-       intensity=intensities, seed=seeds, start=start_weight_sets, reader=st.sampled_from(["ifed", "lexicon"]))
+       intensity=intensities, seed=seeds, start=start_weight_sets, reader=st.sampled_from(["compose", "ifed", "lexicon"]))
 def test_generate_returns_clean_weights_or_a_message(instruction, frames, fps, intensity, seed, start, reader):
     _count("api")
     check_clip_or_message(lambda: generate(instruction, frames=frames, fps=fps, intensity=intensity, seed=seed,
@@ -102,7 +102,7 @@ def test_any_timing_gives_a_clip_or_a_message_and_never_hangs(frames, fps, life_
        frames=st.integers(1, 600), fps=st.one_of(st.floats(1, 1000), st.sampled_from([1, 23.976, 29.97, 1000])),
        intensity=st.floats(0, 2), seed=st.integers(0, 2**32 - 1),
        start=st.one_of(st.none(), st.lists(st.floats(-1, 2), min_size=52, max_size=52)),
-       reader=st.sampled_from(["ifed", "lexicon"]))
+       reader=st.sampled_from(["compose", "ifed", "lexicon"]))
 def test_valid_arguments_always_give_a_clean_clip(instruction, frames, fps, intensity, seed, start, reader):
     _count("valid")
     clip = generate(instruction, frames=frames, fps=fps, intensity=intensity, seed=seed, start_weights=start,

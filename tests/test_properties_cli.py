@@ -60,7 +60,7 @@ def _warm_and_report():
        seconds=st.one_of(st.none(), st.none(), st.none(), mostly(st.floats(0.05, 5).map(repr))),
        fps=mostly(st.sampled_from(["24", "23.976", "30", "60", "12.5"])), intensity=mostly(st.floats(0, 2).map(repr)),
        seed=mostly(st.integers(0, 2**32 - 1).map(str)), out=st.sampled_from([None, "clip.json", "clip.csv", "sub/dir/c.json"]),
-       reader=st.sampled_from(["ifed", "lexicon"]), flags=st.sets(st.sampled_from(["--no-blinks", "--no-asymmetry"])))
+       reader=st.sampled_from(["compose", "ifed", "lexicon"]), flags=st.sets(st.sampled_from(["--no-blinks", "--no-asymmetry"])))
 def test_cli_exits_0_with_clean_files_or_2_with_messages(instruction, frames, seconds, fps, intensity, seed, out,
                                                         reader, flags):
     TRIED["cli"] += 1
@@ -115,7 +115,7 @@ def _check_outcome(status: int, printed: str, stderr: str, folder: str, out: str
                         st.floats(0.05, 8).map(lambda s: ["--seconds", repr(s)])),
        fps=st.one_of(st.floats(1, 1000), st.sampled_from([23.976, 29.97, 1, 1000])).map(repr),
        intensity=st.floats(0, 2).map(repr), seed=st.integers(0, 2**32 - 1).map(str),
-       out=st.sampled_from(["clip.json", "clip.csv", "a/b/clip.json"]), reader=st.sampled_from(["ifed", "lexicon"]))
+       out=st.sampled_from(["clip.json", "clip.csv", "a/b/clip.json"]), reader=st.sampled_from(["compose", "ifed", "lexicon"]))
 def test_valid_options_always_give_a_clip_and_a_clean_file(instruction, length, fps, intensity, seed, out, reader):
     TRIED["valid options"] += 1
     with tempfile.TemporaryDirectory() as folder:

@@ -128,6 +128,11 @@ def cmd_eval(args: argparse.Namespace) -> None:
         run([python, "-m", "i2fet_tools.ifed.judge"], env=child_env())
 
 
+def cmd_eval_photo(args: argparse.Namespace) -> None:
+    python = setup()
+    run([python, "-m", "i2fet_tools.photo.evaluate", *args.extra], env=child_env())
+
+
 def cmd_docs(args: argparse.Namespace) -> None:
     python = setup()
     run([python, "-m", "docs.make_figures"], env=child_env())
@@ -250,6 +255,9 @@ def main(argv: list[str] | None = None) -> None:
     evaluate.add_argument("--judge", action="store_true", help="also render held-out apexes and read them back with MediaPipe")
     evaluate.set_defaults(func=cmd_eval)
 
+    photo = commands.add_parser("eval-photo", help="head from a photo: landmark error, expression agreement and time per "
+                                "photo; writes the sheets in docs/img (other arguments go to i2fet_tools.photo.evaluate)")
+    photo.set_defaults(func=cmd_eval_photo)
     fit = commands.add_parser("fit-timing", help="fit the transition timing to your Live Link Face takes (used from then on)")
     fit.add_argument("takes", nargs="*", help="Live Link Face CSV takes")
     fit.add_argument("--dry-run", action="store_true", help="print the fitted parameters without saving them")
@@ -259,7 +267,7 @@ def main(argv: list[str] | None = None) -> None:
     extension.add_argument("--out", default=str(ROOT / "dist"), help="output folder for the zip")
     extension.set_defaults(func=cmd_extension)
     args, extra = parser.parse_known_args(argv)
-    if extra and args.command not in ("test", "train", "eval"):
+    if extra and args.command not in ("test", "train", "eval", "eval-photo"):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.pytest_args = args.extra = extra
     try:

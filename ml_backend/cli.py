@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import validation
 from .errors import BadInputError, BadTimingError, I2FETError
+from .photo.cli_commands import add_from_photo_argument, add_photo_commands, start_weights_from_args
 from .printable import printable
 from .reading.registry import CHECKPOINT_ENV, DEFAULT_READER, READERS
 
@@ -62,6 +63,7 @@ def _checked_generate_args(args: argparse.Namespace) -> dict:
 
 def _generate(args: argparse.Namespace) -> int:
     request = _checked_generate_args(args)
+    start_weights = start_weights_from_args(args)  # the photo is read and checked before any work
     from .export.clip_json import write_clip_json
     from .export.livelink_csv import write_livelink_csv
     from .motion.life import LifeOptions
@@ -71,7 +73,8 @@ def _generate(args: argparse.Namespace) -> int:
     life = LifeOptions(blinks=not args.no_blinks, micro_motion=not args.no_micro_motion,
                        asymmetry=not args.no_asymmetry, seed=request["seed"])
     clip = generate(request["instruction"], frames=request["frames"], fps=request["fps"], reader=args.reader,
-                    intensity=request["intensity"], life=life, seed=request["seed"], checkpoint=request["checkpoint"])
+                    intensity=request["intensity"], life=life, seed=request["seed"], checkpoint=request["checkpoint"],
+                    start_weights=start_weights)
     elapsed = time.perf_counter() - started
     _say(clip.plan.summary())
     out = request["out"]
@@ -133,12 +136,14 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--no-blinks", action="store_true", help="no spontaneous eye blinks")
     gen.add_argument("--no-micro-motion", action="store_true", help="hold expressions perfectly still")
     gen.add_argument("--no-asymmetry", action="store_true", help="keep left and right exactly symmetric")
+    add_from_photo_argument(gen)
     gen.set_defaults(func=_generate)
 
     pack = commands.add_parser("build-pack", help="convert the ICT FaceKit OBJs into the runtime face pack (done automatically on first use)")
     pack.add_argument("--assets", default=None, help="folder holding ict-facekit/ (default: $I2FET_ASSETS or ../shared/assets)")
     pack.add_argument("--out", default=None, help="where to write the pack, a .npz file (default: the cache folder)")
     pack.set_defaults(func=_build_pack)
+    add_photo_commands(commands)
     return parser
 
 

@@ -79,7 +79,10 @@ def add_photo_head(path: str, scene: bpy.types.Scene | None = None) -> tuple[bpy
         made.append(image)
         material = _textured_material(f"{name} photo", image)
         made.append(material)
+        simple = obj.data.materials[0]
         obj.data.materials[0] = material
+        made.remove(simple)
+        bpy.data.materials.remove(simple)  # the plain colour build_head_object made: replaced by the photo
         deltas = head.deltas
         channels = [i for i, ok in enumerate(topology.model.has_shape) if ok]
         create_shape_keys(obj, {arkit.ARKIT_NAMES[i]: deltas[i] for i in channels})

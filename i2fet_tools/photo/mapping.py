@@ -26,7 +26,7 @@ from ml_backend.paths import cache_dir
 from ml_backend.photo.expression import MAPPING_PATH, features, load_mapping, save_mapping
 
 RENDER_SIZE = 320
-ALPHAS = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+ALPHAS = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1)
 
 
 def sample_weights(rng: np.random.Generator, prototypes: np.ndarray, has_shape: np.ndarray) -> np.ndarray:
@@ -140,9 +140,10 @@ def main(argv: list[str] | None = None) -> dict:
             data = {k: handle[k] for k in handle.files}
     else:
         data = make_dataset(args.samples, args.workers, args.seed)
+        data["seconds"] = np.float64(time.perf_counter() - started)
         dataset.parent.mkdir(parents=True, exist_ok=True)
         np.savez(dataset, **data)
-    render_seconds = time.perf_counter() - started
+    render_seconds = float(data.get("seconds", np.nan))
     weight, bias, report = train(data, args.seed)
     report["dataset_seconds"] = round(render_seconds, 1)
     save_mapping(Path(args.out), weight, bias, report)

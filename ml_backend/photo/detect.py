@@ -25,8 +25,10 @@ from .image_io import Photo
 MODEL_FILE = "face_landmarker_v2_with_blendshapes.task"
 MAX_FACES = 4
 MIN_FACE_PIXELS = 48  # smaller side of the landmark box below which the fit has too little to go on
-MAX_YAW_DEGREES = 50.0  # beyond this, one photo shows one side of the face only: refused
-WARN_YAW_DEGREES = 30.0  # beyond this, the far side is guessed: fitted with a note
+# Turn angles as MediaPipe's pose estimate reads them: on renders of a known turn it reads about 0.8 x the true
+# angle (45 degrees -> 37), and beyond about 55 degrees it finds no face at all.
+MAX_YAW_DEGREES = 38.0  # beyond this (about 47 degrees true), one photo shows one side of the face only: refused
+WARN_YAW_DEGREES = 25.0  # beyond this, the far side is guessed: fitted with a note
 MAX_PITCH_DEGREES = 45.0
 EYE_OUTER = (33, 263)  # MediaPipe face-mesh ids of the outer eye corners (subject's right, left)
 _lock = threading.Lock()

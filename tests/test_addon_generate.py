@@ -345,7 +345,7 @@ def test_a_failed_backend_is_reported_on_the_timer_event(blender, head, checksum
 
     assert blender.ops.i2fet.generate() == {"FINISHED"}
     clip = _generated(blender)[0]
-    clip["i2fet_frames"] = 0  # a clip whose stored length the backend refuses
+    clip["i2fet_prompt"] = "a red car"  # a clip whose prompt only the backend's reader refuses (lengths are checked up front)
     before = checksum()
     blender.context.scene.i2fet.clip_index = blender.data.actions.find(clip.name)
     context = _Context(blender.context)
@@ -355,7 +355,7 @@ def test_a_failed_backend_is_reported_on_the_timer_event(blender, head, checksum
     pipeline.active().wait(120)
     assert button.modal(context, _event("TIMER")) == {"CANCELLED"}
     level, text = button.reports[-1]
-    assert level == "ERROR" and "frame" in text.lower() and "Traceback" not in text, text
+    assert level == "ERROR" and "facial expression" in text.lower() and "Traceback" not in text, text
     assert pipeline.active() is None and checksum() == before
 
 

@@ -321,3 +321,112 @@ def test_api_refuses_before_work(case: ApiCase, tmp_path):
     made_by_case = {k for k in after if k.startswith("model/") or k == "take_in.csv"} - set(before)
     assert {k: v for k, v in after.items() if k not in made_by_case} == before
     entry["verdict"] = "refused, nothing written"
+
+
+# ------------------------------------------------------------------------------------------ operator cases
+
+def _prompt(bpy, text: str):
+    bpy.context.scene.i2fet.prompt = text
+    return bpy.ops.i2fet.generate()
+
+
+def _activate(bpy, kind: str):
+    data = bpy.data.armatures.new("Rig") if kind == "ARMATURE" else None
+    obj = bpy.data.objects.new("Empty" if kind == "EMPTY" else "Rig", data)
+    bpy.context.scene.collection.objects.link(obj)
+    bpy.context.view_layer.objects.active = obj
+    return bpy.ops.i2fet.generate()
+
+
+def _no_active(bpy):
+    bpy.context.view_layer.objects.active = None
+    return bpy.ops.i2fet.generate()
+
+
+def _slow_scene(bpy):
+    bpy.context.scene.render.fps, bpy.context.scene.render.fps_base = 1, 1e6
+    return bpy.ops.i2fet.generate()
+
+
+def _with_clip(bpy, then: Callable):
+    """Make one clip first (the clip's own keys are not the user's data), then run the bad operator."""
+    bpy.context.scene.i2fet.prompt = "a big smile"
+    assert bpy.ops.i2fet.generate() == {"FINISHED"}
+    return then
+
+
+def _export_csv(path: str):
+    return lambda bpy: bpy.ops.i2fet.export_livelink_csv(filepath=path)
+
+
+def _export_scene(op: str, path: str):
+    return lambda bpy: getattr(bpy.ops.i2fet, op)(filepath=path)
+
+
+def _import_csv(path: str):
+    return lambda bpy: bpy.ops.i2fet.import_livelink_csv(filepath=path)
+
+
+@dataclass(frozen=True)
+class OperatorCase:
+    name: str
+    operator: str
+    call: Callable  # (bpy) -> operator result, with "{tmp}" already filled in by ``make``
+    expect: str
+    needs_clip: bool = False
+
+
+def _operator_cases(tmp: Path) -> list[OperatorCase]:
+    png = tmp / "picture.csv"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    return [
+        OperatorCase("empty prompt", "i2fet.generate", lambda b: _prompt(b, "   "), r"prompt is empty"),
+        OperatorCase("punctuation-only prompt", "i2fet.generate", lambda b: _prompt(b, "~~~ ]["), r"holds no words"),
+        OperatorCase("escape-code-only prompt", "i2fet.generate", lambda b: _prompt(b, "\x1b[2J\x1b[31m"), r"only control characters or terminal escape codes"),
+        OperatorCase("non-face prompt", "i2fet.generate", lambda b: _prompt(b, "a red car"), r"facial expression|face"),
+        OperatorCase("non-face prompt in terminal colours", "i2fet.generate", lambda b: _prompt(b, "\x1b[31ma red car\x1b[0m"), r"'a red car'|face"),
+        OperatorCase("no active object", "i2fet.generate", _no_active, r"no active object"),
+        OperatorCase("an Empty selected (a/an)", "i2fet.generate", lambda b: _activate(b, "EMPTY"), r"'Empty' is an empty, not a mesh"),
+        OperatorCase("an armature selected", "i2fet.generate", lambda b: _activate(b, "ARMATURE"), r"'Rig' is an armature, not a mesh"),
+        OperatorCase("scene at 0.000001 fps (fps_base 1e6)", "i2fet.generate", _slow_scene, r"frame rate .* from 1 to 1000"),
+        OperatorCase("regenerate an unknown clip", "i2fet.regenerate_clip", lambda b: b.ops.i2fet.regenerate_clip(clip="No Such Clip"), r"no I2FET clip named 'No Such Clip'"),
+        OperatorCase("delete an unknown clip", "i2fet.delete_clip", lambda b: b.ops.i2fet.delete_clip(clip="No Such Clip"), r"no I2FET clip named 'No Such Clip'"),
+        OperatorCase("Live Link export under /proc", "i2fet.export_livelink_csv", _export_csv("/proc/i2fet/take.csv"), r"does not accept new files", True),
+        OperatorCase("Live Link export to a folder named x.csv", "i2fet.export_livelink_csv", _export_csv(str(tmp / "x.csv")), r"is a folder, not a file", True),
+        OperatorCase("Live Link export through a file", "i2fet.export_livelink_csv", _export_csv(str(tmp / "a_file.txt" / "t.csv")), r"is a file, not a folder", True),
+        OperatorCase("FBX export to a folder named x.fbx", "i2fet.export_fbx", _export_scene("export_fbx", str(tmp / "x.fbx")), r"is a folder, not a file"),
+        OperatorCase("glTF export with another extension", "i2fet.export_gltf", _export_scene("export_gltf", str(tmp / "head.txt")), r"must end in \.glb or \.gltf"),
+        OperatorCase("Live Link import of a missing file", "i2fet.import_livelink_csv", _import_csv(str(tmp / "none.csv")), r"does not exist"),
+        OperatorCase("Live Link import of a folder", "i2fet.import_livelink_csv", _import_csv(str(tmp / "x.csv")), r"is a folder, not a file"),
+        OperatorCase("Live Link import of a PNG named .csv", "i2fet.import_livelink_csv", _import_csv(str(png)), r"not a Live Link Face take|Cannot read the take"),
+    ]
+
+
+OPERATOR_NAMES = [c.name for c in _operator_cases(Path(__import__("tempfile").mkdtemp(prefix="i2fet-cases-")))]
+
+
+@pytest.mark.parametrize("name", OPERATOR_NAMES)
+def test_operator_refuses_and_changes_nothing(name, blender, checksum, tmp_path):
+    from tests.addon_helpers import keyed_head
+
+    _setup(tmp_path)
+    (tmp_path / "x.fbx").mkdir()
+    case = next(c for c in _operator_cases(tmp_path) if c.name == name)
+    keyed_head()
+    settings = blender.context.scene.i2fet
+    settings.duration_unit, settings.frames, settings.use_current_frame = "FRAMES", 20, False
+    if case.needs_clip:
+        _with_clip(blender, case.call)
+    scene = blender.context.scene
+    scene.frame_set(scene.frame_current)  # animated sliders evaluated, as after any operator
+    before, files_before = checksum(), folder_state(tmp_path)
+    with pytest.raises(RuntimeError) as raised:
+        case.call(blender)
+    scene.frame_set(scene.frame_current)
+    message = str(raised.value).strip()
+    entry = _record(case.name, f"operator {case.operator}", case.name, message.replace(str(tmp_path), "TMP"))
+    assert re.search(case.expect, message), message
+    assert "\x1b" not in message and "Traceback" not in message
+    assert checksum() == before
+    assert folder_state(tmp_path) == files_before
+    entry["verdict"] = "refused, scene and files unchanged"

@@ -39,6 +39,16 @@ def translated(error_type: type[AddonError] = GenerationError) -> Iterator[None]
         raise error_type(str(error)) from error
 
 
+def validation() -> ModuleType:
+    """The backend's argument checks, one function per kind of value (light: numpy only)."""
+    return backend_module("validation")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters and terminal escapes shown escaped, for reports and the console."""
+    return backend_module("printable").printable(str(text), keep_newlines=True)
+
+
 def arkit() -> ModuleType:
     """The ARKit name table (light: no torch)."""
     return backend_module("naming.arkit")

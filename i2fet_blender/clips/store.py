@@ -180,4 +180,6 @@ def require_clip(action: bpy.types.Action | None) -> bpy.types.Action:
 
 
 def require_selected_clip(context: bpy.types.Context, name: str = "") -> bpy.types.Action:
+    if name and not is_clip(bpy.data.actions.get(name)):
+        raise GenerationError(f"There is no I2FET clip named '{name}': pick one from the clip list.")
     return require_clip(selected_clip(context, name))

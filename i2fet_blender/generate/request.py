@@ -78,8 +78,21 @@ def request_for_object(obj: bpy.types.Object | None, prompt: str, frames: int, f
 def _checked_request(obj: bpy.types.Object, prompt: str, frames: int, frame_start: int, fps: float, intensity: float,
                      seed: int, start_weights: np.ndarray | None, options: dict | None,
                      replace_clip: str = "") -> GenerationRequest:
-    """The request for a target ``check_target`` accepted: check the prompt and that the mesh can be driven."""
+    """The request for a target ``check_target`` accepted: check every value and that the mesh can be driven.
+
+    The values go through the backend's own checks (``ml_backend.validation``), so a bad length, frame rate
+    (a scene with fps_base 1e6), intensity, seed or start pose reads as it does from the CLI, all at once.
+    """
     prompt = check_prompt(prompt)
+    with bridge.translated():
+        check = bridge.validation()
+        checks = check.Checks()
+        prompt = checks(check.instruction, prompt)
+        frames, fps = checks(check.frames, frames), checks(check.fps, fps)
+        intensity, seed = checks(check.intensity, intensity), checks(check.seed, seed)
+        start_weights = checks(check.start_weights, start_weights)
+        checks.done()
+        check.duration(frames, fps)
     check_drivable(obj)
     return GenerationRequest(prompt=prompt, frames=int(frames), fps=float(fps), frame_start=int(frame_start),
                              object_name=obj.name, object_uid=obj.session_uid, intensity=float(intensity),

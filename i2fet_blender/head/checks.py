@@ -16,7 +16,9 @@ def check_target(obj: bpy.types.Object | None) -> bpy.types.Object:
     if obj is None:
         raise GenerationError("Select a head mesh first (no active object).")
     if obj.type != "MESH":
-        raise GenerationError(f"'{obj.name}' is a {obj.type.lower()}, not a mesh: select the head mesh.")
+        kind = obj.type.lower().replace("_", " ")
+        article = "an" if kind[0] in "aeiou" else "a"
+        raise GenerationError(f"'{obj.name}' is {article} {kind}, not a mesh: select the head mesh.")
     if obj.library is not None or obj.data.library is not None:
         raise GenerationError(f"'{obj.name}' is linked from another file and cannot be changed here: make it local first.")
     if obj.mode == "EDIT":

@@ -36,6 +36,8 @@ def import_take(obj: bpy.types.Object, path: str, frame_start: int, fps: float,
 
     ``take_fps`` is the rate the take was recorded at (None: read from its timecodes).
     """
+    with bridge.translated():
+        bridge.validation().input_file(path, (".csv",), "Live Link take")
     obj = check_target(obj)
     weights, take_fps = bridge.read_livelink_csv(Path(path), take_fps)
     if len(weights) == 0:
@@ -49,7 +51,9 @@ def import_take(obj: bpy.types.Object, path: str, frame_start: int, fps: float,
 
 
 def export_clip_csv(action: bpy.types.Action, path: str, fps: float) -> Path:
-    """Write a clip's weights (sampled at its integer frames) as a Live Link Face take."""
+    """Write a clip's weights (sampled at its integer frames) as a Live Link Face take (atomically)."""
+    with bridge.translated():
+        bridge.validation().output_path(path, (".csv",), "Live Link take")
     obj = clip_object(action)
     key = obj.data.shape_keys
     if key is None:

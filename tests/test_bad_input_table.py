@@ -191,7 +191,9 @@ def test_cli_refuses_before_work(case: CliCase, tmp_path, monkeypatch):
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         status = cli.main(argv)
     message = err.getvalue()
-    entry = _record(case.name, "CLI", " ".join(repr(a) if " " in a or not a.isprintable() else a for a in argv[:6])[:140],
+    shown = [a.replace(str(tmp_path), "TMP") for a in argv]
+    shown = [a[:40] + "…" if len(a) > 60 else a for a in shown]
+    entry = _record(case.name, "CLI", " ".join(repr(a) if " " in a or not a.isprintable() or not a else a for a in shown),
                     message.strip().replace(str(tmp_path), "TMP"))
     assert status == 2, (status, message)
     assert re.search(case.expect, message), message
@@ -402,6 +404,18 @@ def _operator_cases(tmp: Path) -> list[OperatorCase]:
     ]
 
 
+OPERATOR_INPUTS = {  # what each operator case gives, for the table
+    "empty prompt": "prompt '   '", "punctuation-only prompt": "prompt '~~~ ]['",
+    "escape-code-only prompt": "prompt '\\x1b[2J\\x1b[31m'", "non-face prompt": "prompt 'a red car'",
+    "non-face prompt in terminal colours": "prompt '\\x1b[31ma red car\\x1b[0m'", "no active object": "active object None",
+    "an Empty selected (a/an)": "active object: an Empty", "an armature selected": "active object: an armature",
+    "scene at 0.000001 fps (fps_base 1e6)": "scene fps 1, fps_base 1e6", "regenerate an unknown clip": "clip='No Such Clip'",
+    "delete an unknown clip": "clip='No Such Clip'", "Live Link export under /proc": "filepath=/proc/i2fet/take.csv",
+    "Live Link export to a folder named x.csv": "filepath=TMP/x.csv (a folder)",
+    "Live Link export through a file": "filepath=TMP/a_file.txt/t.csv", "FBX export to a folder named x.fbx": "filepath=TMP/x.fbx (a folder)",
+    "glTF export with another extension": "filepath=TMP/head.txt", "Live Link import of a missing file": "filepath=TMP/none.csv",
+    "Live Link import of a folder": "filepath=TMP/x.csv (a folder)", "Live Link import of a PNG named .csv": "filepath=TMP/picture.csv (PNG bytes)",
+}
 OPERATOR_NAMES = [c.name for c in _operator_cases(Path(__import__("tempfile").mkdtemp(prefix="i2fet-cases-")))]
 
 
@@ -424,7 +438,8 @@ def test_operator_refuses_and_changes_nothing(name, blender, checksum, tmp_path)
         case.call(blender)
     scene.frame_set(scene.frame_current)
     message = str(raised.value).strip()
-    entry = _record(case.name, f"operator {case.operator}", case.name, message.replace(str(tmp_path), "TMP"))
+    entry = _record(case.name, f"operator {case.operator}", OPERATOR_INPUTS.get(case.name, case.name),
+                    message.removeprefix("Error: ").replace(str(tmp_path), "TMP"))
     assert re.search(case.expect, message), message
     assert "\x1b" not in message and "Traceback" not in message
     assert checksum() == before

@@ -211,3 +211,19 @@ def test_cli_generate_starts_at_the_photos_expression(heads, tmp_path):
 def test_unusable_photo_raises_our_error(tmp_path):
     with pytest.raises(PhotoError):
         head_from_photo(tmp_path / "missing.png")
+
+
+def test_missing_mediapipe_is_a_clear_error(monkeypatch):
+    import sys
+
+    from ml_backend.errors import AssetsMissingError
+    from ml_backend.photo import detect
+
+    detect._landmarker.cache_clear()
+    monkeypatch.setitem(sys.modules, "mediapipe.tasks.python", None)  # as if the package were not installed
+    try:
+        with pytest.raises(AssetsMissingError, match="mediapipe"):
+            detect.read_faces(np.zeros((128, 128, 3), np.uint8))
+    finally:
+        monkeypatch.undo()
+        detect._landmarker.cache_clear()

@@ -14,14 +14,13 @@ fitting or choosing alpha). The result is written as ``ml_backend/photo/data/med
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
-from ml_backend.naming.arkit import ARKIT_NAMES, NUM_CHANNELS
+from ml_backend.naming.arkit import NUM_CHANNELS
 from ml_backend.paths import cache_dir
 from ml_backend.photo.expression import MAPPING_PATH, features, load_mapping, save_mapping
 

@@ -68,7 +68,12 @@ def landmarker_path() -> Path:
 
 @lru_cache(maxsize=1)
 def _landmarker():
-    from mediapipe.tasks.python import BaseOptions, vision
+    try:
+        from mediapipe.tasks.python import BaseOptions, vision
+    except ImportError as error:
+        raise AssetsMissingError("Photos are read with Google's MediaPipe, which is not installed here: install the "
+                                 "'mediapipe' package (pip install mediapipe==1.2.3) into Blender's Python or the "
+                                 "project's .venv.") from error
 
     options = vision.FaceLandmarkerOptions(
         base_options=BaseOptions(model_asset_path=str(landmarker_path())), output_face_blendshapes=True,
@@ -84,15 +89,17 @@ def _close(landmarker) -> None:
         landmarker.close()
     except RuntimeError:  # already shutting down: the process is ending anyway
         pass
+    landmarker.close = lambda: None  # its __del__ would close again after the interpreter's teardown began
 
 
 def read_faces(rgb: np.ndarray):
     """MediaPipe's raw result for an RGB uint8 image (all faces)."""
+    landmarker = _landmarker()
     import mediapipe as mp
 
     image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb[..., :3], dtype=np.uint8))
     with _lock:
-        return _landmarker().detect(image)
+        return landmarker.detect(image)
 
 
 def blendshape_vector(categories) -> np.ndarray:

@@ -111,3 +111,13 @@ def test_start_from_photo_with_a_bad_photo_is_refused(blender, tmp_path):
     settings.start_photo = str(tmp_path / "missing.jpg")
     with pytest.raises(AddonError, match="No file"):
         collect_request(blender.context)
+
+
+def test_dropped_photo_path_makes_a_head(blender):
+    """A photo dropped on the viewport arrives as directory + files (the file handler's way)."""
+    assert ".jpg" in blender.types.I2FET_FH_photo.bl_file_extensions.split(";")
+    objects = set(blender.data.objects)
+    result = blender.ops.i2fet.head_from_photo(directory=str(SMILE.parent) + "/", files=[{"name": SMILE.name}])
+    assert result == {"FINISHED"}
+    created = [o for o in blender.data.objects if o not in objects]
+    assert len(created) == 1 and created[0].name.startswith(SMILE.stem)

@@ -357,6 +357,12 @@ def _with_clip(bpy, then: Callable):
     return then
 
 
+def _clip_name(bpy) -> str:
+    from i2fet_blender.clips.store import clips
+
+    return clips()[0].name
+
+
 def _export_csv(path: str):
     return lambda bpy: bpy.ops.i2fet.export_livelink_csv(filepath=path)
 
@@ -393,6 +399,10 @@ def _operator_cases(tmp: Path) -> list[OperatorCase]:
         OperatorCase("scene at 0.000001 fps (fps_base 1e6)", "i2fet.generate", _slow_scene, r"frame rate .* from 1 to 1000"),
         OperatorCase("regenerate an unknown clip", "i2fet.regenerate_clip", lambda b: b.ops.i2fet.regenerate_clip(clip="No Such Clip"), r"no I2FET clip named 'No Such Clip'"),
         OperatorCase("delete an unknown clip", "i2fet.delete_clip", lambda b: b.ops.i2fet.delete_clip(clip="No Such Clip"), r"no I2FET clip named 'No Such Clip'"),
+        OperatorCase("retime to 2,147,483,647 frames (ran out of memory)", "i2fet.retime_clip", lambda b: b.ops.i2fet.retime_clip(clip=_clip_name(b), frame_start=1, frames=2**31 - 1), r"more than the 100,000 a clip may have", True),
+        OperatorCase("retime beyond Blender's last frame", "i2fet.retime_clip", lambda b: b.ops.i2fet.retime_clip(clip=_clip_name(b), frame_start=1_048_000, frames=1000), r"outside Blender's timeline", True),
+        OperatorCase("scale intensity by NaN", "i2fet.scale_clip", lambda b: b.ops.i2fet.scale_clip(clip=_clip_name(b), factor=float("nan")), r"intensity factor must be from 0 to 10", True),
+        OperatorCase("scale intensity by infinity", "i2fet.scale_clip", lambda b: b.ops.i2fet.scale_clip(clip=_clip_name(b), factor=float("inf")), r"intensity factor must be from 0 to 10", True),
         OperatorCase("Live Link export under /proc", "i2fet.export_livelink_csv", _export_csv("/proc/i2fet/take.csv"), r"does not accept new files", True),
         OperatorCase("Live Link export to a folder named x.csv", "i2fet.export_livelink_csv", _export_csv(str(tmp / "x.csv")), r"is a folder, not a file", True),
         OperatorCase("Live Link export through a file", "i2fet.export_livelink_csv", _export_csv(str(tmp / "a_file.txt" / "t.csv")), r"is a file, not a folder", True),
@@ -414,7 +424,10 @@ OPERATOR_INPUTS = {  # what each operator case gives, for the table
     "Live Link export to a folder named x.csv": "filepath=TMP/x.csv (a folder)",
     "Live Link export through a file": "filepath=TMP/a_file.txt/t.csv", "FBX export to a folder named x.fbx": "filepath=TMP/x.fbx (a folder)",
     "glTF export with another extension": "filepath=TMP/head.txt", "Live Link import of a missing file": "filepath=TMP/none.csv",
-    "Live Link import of a folder": "filepath=TMP/x.csv (a folder)", "Live Link import of a PNG named .csv": "filepath=TMP/picture.csv (PNG bytes)",
+    "Live Link import of a folder": "filepath=TMP/x.csv (a folder)",
+    "retime to 2,147,483,647 frames (ran out of memory)": "frames=2147483647",
+    "retime beyond Blender's last frame": "frame_start=1048000, frames=1000", "scale intensity by NaN": "factor=nan",
+    "scale intensity by infinity": "factor=inf", "Live Link import of a PNG named .csv": "filepath=TMP/picture.csv (PNG bytes)",
 }
 OPERATOR_NAMES = [c.name for c in _operator_cases(Path(__import__("tempfile").mkdtemp(prefix="i2fet-cases-")))]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bpy
 import numpy as np
 
+from ..backend import bridge
 from ..errors import GenerationError
 from ..io.keyframes import PREVIOUS_ACTION_PROPERTY
 from .store import (
@@ -26,6 +27,8 @@ from .store import (
 )
 
 _LINEAR = "LINEAR"
+MAX_FRAME = 1_048_574  # Blender's last frame (MAXFRAME)
+MAX_SCALE = 10.0  # a larger intensity factor would only push every moving channel to 1
 
 
 def rename_clip(action: bpy.types.Action, name: str) -> str:
@@ -73,8 +76,8 @@ def replace_clip(old: bpy.types.Action, new: bpy.types.Action) -> None:
 def scale_intensity(action: bpy.types.Action, factor: float) -> None:
     """Multiply every weight of the clip by ``factor`` (kept within the keys' 0..1 range)."""
     require_clip(action)
-    if not np.isfinite(factor) or factor < 0:
-        raise GenerationError(f"The intensity factor must be zero or more (got {factor}).")
+    if not np.isfinite(factor) or not 0 <= factor <= MAX_SCALE:
+        raise GenerationError(f"The intensity factor must be from 0 to {MAX_SCALE:g} (got {factor:g}).")
     for fcurve in action_fcurves(action):
         points = fcurve.keyframe_points
         for name in ("co", "handle_left", "handle_right"):
@@ -91,6 +94,11 @@ def retime_clip(action: bpy.types.Action, frame_start: int, frames: int) -> None
     require_clip(action)
     if frames < 2:
         raise GenerationError("A retimed clip needs at least 2 frames.")
+    with bridge.translated():
+        frames = bridge.validation().frames(frames)  # at most 100,000: the keys are made in memory first
+    if frame_start < -MAX_FRAME or frame_start + frames - 1 > MAX_FRAME:
+        raise GenerationError(f"Frames {frame_start} to {frame_start + frames - 1} are outside Blender's timeline "
+                              f"(frames -{MAX_FRAME:,} to {MAX_FRAME:,}).")
     if any(strip.action == action for key in keys_using(action) for track in key.animation_data.nla_tracks
            for strip in track.strips):
         raise GenerationError("This clip is on the NLA: scale its strip in the NLA editor instead.")

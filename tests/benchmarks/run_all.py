@@ -9,6 +9,7 @@ import importlib
 
 BENCHMARKS = (
     "tests.benchmarks.ground_floor",
+    "tests.benchmarks.runtime_bench",
     "i2fet_tools.motion.evaluate",
     "i2fet_tools.fitting.evaluate",
     "tests.benchmarks.addon_bench",

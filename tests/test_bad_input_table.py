@@ -363,6 +363,23 @@ def _clip_name(bpy) -> str:
     return clips()[0].name
 
 
+def _small_take(folder: Path, rows: int = 200) -> Path:
+    """A valid Live Link take written by the project's own writer (a clip of a smile, 30 fps)."""
+    from ml_backend.export.livelink_csv import write_livelink_csv
+
+    path = folder / "small_take.csv"
+    if not path.exists():
+        write_livelink_csv(path, np.linspace(0, 1, rows * 52).reshape(rows, 52) % 1.0, 30.0)
+    return path
+
+
+def _import_into_fast_scene(folder: Path):
+    def call(bpy):
+        bpy.context.scene.render.fps, bpy.context.scene.render.fps_base = 1000, 1.0
+        return bpy.ops.i2fet.import_livelink_csv(filepath=str(_small_take(folder)), take_fps=1.0)
+    return call
+
+
 def _export_csv(path: str):
     return lambda bpy: bpy.ops.i2fet.export_livelink_csv(filepath=path)
 
@@ -387,6 +404,7 @@ class OperatorCase:
 def _operator_cases(tmp: Path) -> list[OperatorCase]:
     png = tmp / "picture.csv"
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    _small_take(tmp)
     return [
         OperatorCase("empty prompt", "i2fet.generate", lambda b: _prompt(b, "   "), r"prompt is empty"),
         OperatorCase("punctuation-only prompt", "i2fet.generate", lambda b: _prompt(b, "~~~ ]["), r"holds no words"),
@@ -410,6 +428,8 @@ def _operator_cases(tmp: Path) -> list[OperatorCase]:
         OperatorCase("glTF export with another extension", "i2fet.export_gltf", _export_scene("export_gltf", str(tmp / "head.txt")), r"must end in \.glb or \.gltf"),
         OperatorCase("Live Link import of a missing file", "i2fet.import_livelink_csv", _import_csv(str(tmp / "none.csv")), r"does not exist"),
         OperatorCase("Live Link import of a folder", "i2fet.import_livelink_csv", _import_csv(str(tmp / "x.csv")), r"is a folder, not a file"),
+        OperatorCase("Live Link import at 0.001 fps (a 30,000-fold resample)", "i2fet.import_livelink_csv", lambda b: b.ops.i2fet.import_livelink_csv(filepath=str(_small_take(tmp)), take_fps=0.001), r"frame rate .* from 1 to 1000"),
+        OperatorCase("Live Link import at 1 fps into a 1000-fps scene", "i2fet.import_livelink_csv", _import_into_fast_scene(tmp), r"more than the 100,000 a clip may have|longer than"),
         OperatorCase("Live Link import of a PNG named .csv", "i2fet.import_livelink_csv", _import_csv(str(png)), r"not a Live Link Face take|Cannot read the take"),
     ]
 
@@ -427,7 +447,9 @@ OPERATOR_INPUTS = {  # what each operator case gives, for the table
     "Live Link import of a folder": "filepath=TMP/x.csv (a folder)",
     "retime to 2,147,483,647 frames (ran out of memory)": "frames=2147483647",
     "retime beyond Blender's last frame": "frame_start=1048000, frames=1000", "scale intensity by NaN": "factor=nan",
-    "scale intensity by infinity": "factor=inf", "Live Link import of a PNG named .csv": "filepath=TMP/picture.csv (PNG bytes)",
+    "scale intensity by infinity": "factor=inf",
+    "Live Link import at 0.001 fps (a 30,000-fold resample)": "take_fps=0.001 (200-row take)",
+    "Live Link import at 1 fps into a 1000-fps scene": "take_fps=1, scene 1000 fps (200-row take)", "Live Link import of a PNG named .csv": "filepath=TMP/picture.csv (PNG bytes)",
 }
 OPERATOR_NAMES = [c.name for c in _operator_cases(Path(__import__("tempfile").mkdtemp(prefix="i2fet-cases-")))]
 

@@ -37,11 +37,16 @@ def import_take(obj: bpy.types.Object, path: str, frame_start: int, fps: float,
     ``take_fps`` is the rate the take was recorded at (None: read from its timecodes).
     """
     with bridge.translated():
-        bridge.validation().input_file(path, (".csv",), "Live Link take")
+        check = bridge.validation()
+        check.input_file(path, (".csv",), "Live Link take")
+        fps = check.fps(fps)
+        take_fps = None if take_fps is None else check.fps(take_fps)
     obj = check_target(obj)
     weights, take_fps = bridge.read_livelink_csv(Path(path), take_fps)
     if len(weights) == 0:
         raise GenerationError(f"{Path(path).name} holds no frames.")
+    with bridge.translated():  # the resampled clip is made in memory: refuse a length no clip may have first
+        check.duration(check.frames(max(1, round(len(weights) * fps / take_fps))), fps)
     weights = resample(weights, take_fps, fps)
     model, model_error = bridge.face_model_or_error()
     name = blender_name(f"Take {Path(path).stem}")

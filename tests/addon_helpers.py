@@ -18,6 +18,19 @@ USER_NLA_ACTION = "UserNLA"
 USER_TRACK = "User Track"
 
 
+class RecordingLayout:
+    """Records what a panel draws (module-mode bpy has no window to draw into)."""
+
+    def __init__(self, log: list):
+        self.log = log
+
+    def __getattr__(self, name):
+        def record(*args, **kwargs):
+            self.log.append((name, args, kwargs))
+            return RecordingLayout(self.log)
+        return record
+
+
 def keyed_head(name: str = "Head", user_data: bool = True) -> bpy.types.Object:
     """A sphere with ARKit-named shape keys; with ``user_data`` also a key, an action and an NLA track of 'the user'."""
     mesh = bpy.data.meshes.new(name)

@@ -422,3 +422,43 @@ def test_a_missing_face_model_has_one_fallback_on_both_paths(blender, head, tmp_
     with pytest.raises(GenerationError, match="ICT FaceKit not found"):
         collect_request(blender.context)
     assert checksum() == before and pipeline.active() is None
+
+
+def test_the_panel_shows_one_progress_bar_while_generating_then_the_button(blender, head):
+    import threading
+
+    from i2fet_blender.backend import tasks
+    from i2fet_blender.generate import pipeline
+    from i2fet_blender.ui.panels import I2FET_PT_main
+    from tests.addon_helpers import RecordingLayout
+
+    def drawn():
+        log: list = []
+        I2FET_PT_main.draw(SimpleNamespace(layout=RecordingLayout(log)), blender.context)
+        return log
+
+    release = threading.Event()
+
+    def work(report, cancelled):  # a generation held at a known stage until the test lets it go
+        report("Reading the prompt and planning the motion", 0.3)
+        release.wait(60)
+
+    task = tasks.Task(pipeline.KIND, "Generate", work)
+    task._report("Reading the prompt and planning the motion", 0.3)
+    tasks.start(task, threaded=True)
+    def generation_bars(log):  # other tasks (a backend warm-up) may show their own bar beside it
+        return [kwargs["factor"] for name, _, kwargs in log
+                if name == "progress" and kwargs["text"].startswith("Reading the prompt")]
+
+    try:
+        log = drawn()
+        assert generation_bars(log) == [0.3]
+        assert ("operator", ("i2fet.cancel_task",), {"text": "", "icon": "CANCEL"}) in log
+        assert not any(name == "operator" and args == ("i2fet.generate",) for name, args, _ in log)
+    finally:
+        release.set()
+        task.wait(60)
+        pipeline.discard(task)
+    log = drawn()
+    assert any(name == "operator" and args == ("i2fet.generate",) for name, args, _ in log)
+    assert generation_bars(log) == []

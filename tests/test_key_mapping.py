@@ -240,23 +240,11 @@ def test_generate_drives_a_cc4_head_end_to_end_and_the_panel_is_a_sub_panel(blen
     assert checksum(user_only=True) == before
 
 
-class _Layout:
-    """Records what a panel draws (module-mode bpy has no window to draw into)."""
-
-    def __init__(self, log: list):
-        self.log = log
-
-    def __getattr__(self, name):
-        def record(*args, **kwargs):
-            self.log.append((name, args, kwargs))
-            return _Layout(self.log)
-        return record
-
-
 def test_panel_and_list_draw_the_resolution_and_the_rows(blender):
     from types import SimpleNamespace
 
     from i2fet_blender.ui.key_map_ui import I2FET_PT_key_map, I2FET_UL_key_map
+    from tests.addon_helpers import RecordingLayout as _Layout
 
     obj = _head(blender, CC4_KEYS)
     log: list = []

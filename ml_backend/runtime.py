@@ -38,25 +38,24 @@ def thread_count() -> int:
 
 
 def configure_threads() -> int:
-    """Apply the policy once per process (idempotent, thread-safe); returns the intra-op thread count.
+    """Apply the policy (idempotent, thread-safe, cheap: called before each inference); returns the intra-op count.
 
     The inter-op pool can only be sized before torch's first parallel work; when that already
     happened (torch used by something else first), the intra-op count is still applied.
     """
     global _configured
     with _lock:
-        if _configured is not None:
-            return _configured
         import torch
 
-        count = thread_count()
-        try:
-            torch.set_num_interop_threads(1)
-        except RuntimeError:
-            pass  # already sized by earlier parallel work in this process; intra-op below still applies
-        torch.set_num_threads(count)
-        _configured = count
-        return count
+        if _configured is None:
+            try:
+                torch.set_num_interop_threads(1)
+            except RuntimeError:
+                pass  # already sized by earlier parallel work in this process; intra-op below still applies
+            _configured = thread_count()
+        if torch.get_num_threads() != _configured:  # set once, or put back if other code changed it since
+            torch.set_num_threads(_configured)
+        return _configured
 
 
 def prewarm() -> None:

@@ -80,7 +80,7 @@ def _generate(args: argparse.Namespace) -> int:
     out = request["out"]
     if out is not None:
         if out.suffix.lower() == ".csv":
-            write_livelink_csv(out, clip.weights, clip.fps)
+            write_livelink_csv(out, clip.weights, clip.fps, rotations=clip.rotations)
         else:
             write_clip_json(out, clip.plan.to_dict(), clip.weights, clip.fps)
         _say(f"wrote {clip.num_frames} frames to {out}")

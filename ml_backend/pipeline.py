@@ -11,7 +11,7 @@ from .errors import BadInputError
 from .face_model import FaceModel
 from .motion.life import LifeOptions
 from .motion.schedule import schedule
-from .motion.trajectory import trajectory
+from .motion.trajectory import performance
 from .plan import Plan
 from .reading.registry import DEFAULT_READER, READERS, get_reader
 
@@ -21,10 +21,11 @@ MAX_FPS = validation.MAX_FPS
 
 @dataclass(frozen=True)
 class Clip:
-    """A generated performance: its plan and frames x 52 ARKit weights."""
+    """A generated performance: its plan, frames x 52 ARKit weights and frames x 9 head/eye rotations."""
 
     plan: Plan
     weights: np.ndarray  # T x 52
+    rotations: np.ndarray | None = None  # T x 9 radians, Live Link order (HeadYaw, HeadPitch, HeadRoll, LeftEye..., RightEye...)
 
     @property
     def fps(self) -> float:
@@ -60,15 +61,25 @@ def check_life(life: LifeOptions | None) -> LifeOptions | None:
     return replace(life, seed=validation.seed(life.seed))
 
 
+def check_variation_key(key: object) -> str:
+    """The per-character variation key: text of at most 1,000 characters."""
+    if not isinstance(key, str) or len(key) > 1000:
+        raise BadInputError(f"The variation key must be text of at most 1,000 characters (e.g. the object's name), "
+                            f"got {type(key).__name__}.")
+    return key
+
+
 def generate(instruction: str, frames: int = 120, fps: float = 30.0, reader: str = DEFAULT_READER,
              start_weights: np.ndarray | None = None, intensity: float = 1.0, life: LifeOptions | None = None,
              seed: int = 0, encoder: str = "minilm", encoder_weights: str | None = None, device: str = "cpu",
-             checkpoint: str | None = None) -> Clip:
+             checkpoint: str | None = None, variation_key: str = "") -> Clip:
     """Read the instruction, schedule its steps over ``frames`` and ease between them.
 
     ``seed`` picks the variant: the learned reader's latent sample and the life layer's randomness.
     ``life`` switches the blinks, micro-motion and asymmetry (all on, with ``seed``, by default).
     ``encoder``/``encoder_weights``/``device`` choose the text encoder ("minilm", or "clip" with a weights file).
+    ``variation_key`` (e.g. the object's name) varies the life layer per character: two characters with the same
+    instruction and seed do not blink in sync; the same seed and key give the same clip.
     ``checkpoint`` chooses the IFED checkpoint (else ``$I2FET_CHECKPOINT``, else the shipped one; verified).
     Every argument is checked first (``ml_backend.validation``): a bad one raises an I2FETError before any work.
     """
@@ -79,6 +90,7 @@ def generate(instruction: str, frames: int = 120, fps: float = 30.0, reader: str
     start_weights = checks(validation.start_weights, start_weights)
     intensity, seed = checks(validation.intensity, intensity), checks(validation.seed, seed)
     life = checks(check_life, life)
+    variation_key = checks(check_variation_key, variation_key)
     checks.done()
     validation.duration(frames, fps)
     steps, notes = get_reader(reader, encoder, encoder_weights, device, checkpoint).read(instruction, seed=seed)
@@ -86,5 +98,8 @@ def generate(instruction: str, frames: int = 120, fps: float = 30.0, reader: str
         steps = [replace(s, anchor=replace(s.anchor, intensity=s.anchor.intensity * float(intensity))) for s in steps]
     plan = schedule(steps, duration=frames / fps, fps=fps, instruction=instruction, notes=tuple(notes),
                     start_weights=start_weights, reader=reader)
-    weights = trajectory(plan, life=life if life is not None else LifeOptions(seed=seed))
-    return Clip(plan=plan, weights=weights)
+    life = life if life is not None else LifeOptions(seed=seed)
+    if variation_key:
+        life = replace(life, variation_key=variation_key)
+    weights, rotations = performance(plan, life=life)
+    return Clip(plan=plan, weights=weights, rotations=rotations)

@@ -123,3 +123,28 @@ def test_saved_parameters_are_used_and_broken_ones_fall_back_with_a_note(tmp_pat
     assert params == TimingParams() and "could not be used" in note
     path.write_text("{not json")
     assert any("defaults" in n for n in schedule([_step("smile")], 2.0, 30).notes)
+
+
+@pytest.mark.parametrize("fps", [24.0, 30.0, 60.0])
+def test_a_stated_transition_from_neutral_starts_at_once(fps):
+    """'from neutral to a big smile over 2 seconds, then hold it' reached the smile at 2.7 s: the neutral step held."""
+    from ml_backend.pipeline import generate
+
+    clip = generate("from neutral to a big smile over 2 seconds, then hold it", frames=int(4 * fps), fps=fps,
+                    reader="lexicon")
+    smile = [s for s in clip.plan.segments if s.anchor.label != "neutral"][0]
+    assert smile.start == 0.0 and abs(smile.apex - 2.0) <= 1.0 / fps
+    bare = transition_weights(clip.plan, load_timing_params()[0])
+    target = smile.anchor.target
+    arrived = np.flatnonzero(np.abs(bare - target[None, :]).max(axis=1) < 1e-6)[0]
+    assert abs(arrived - 2.0 * fps) <= 1.0
+
+
+def test_from_the_start_pose_takes_no_time_but_a_stated_hold_does():
+    start = concept("smile").weights * 0.85
+    plan = schedule([Step(Anchor("smile", concept("smile").weights, 0.85)), _step("surprise", "surprise over 1 second")],
+                    3.0, 30, start_weights=start, params=PARAMS)
+    assert plan.segments[1].start == 0.0 and plan.segments[1].apex == pytest.approx(1.0)
+    held = schedule([_step("smile", "hold it for a second"), _step("surprise", "surprise over 1 second")], 3.0, 30,
+                    start_weights=start, params=PARAMS)
+    assert held.segments[1].start >= 1.0

@@ -87,14 +87,15 @@ def face_model_or_error() -> tuple[object | None, str]:
 
 
 def generate_clip(prompt: str, frames: int, fps: float, start_weights=None, intensity: float = 1.0, seed: int = 0,
-                  encoder: str = "minilm", encoder_weights: str = "", device: str = "cpu", reader: str | None = None):
+                  encoder: str = "minilm", encoder_weights: str = "", device: str = "cpu", reader: str | None = None,
+                  variation_key: str = ""):
     """Run the backend's pipeline (this is where torch and the text encoder are first imported)."""
     pipeline = backend_module("pipeline")
     with _backend_lock, translated():
         backend_module("runtime").configure_threads()
         return pipeline.generate(prompt, frames=frames, fps=fps, start_weights=start_weights, intensity=intensity,
                                  seed=seed, encoder=encoder, encoder_weights=encoder_weights or None, device=device,
-                                 reader=reader or pipeline.DEFAULT_READER)
+                                 reader=reader or pipeline.DEFAULT_READER, variation_key=variation_key)
 
 
 def preload(encoder: str = "minilm", encoder_weights: str = "", device: str = "cpu", reader: str | None = None) -> None:

@@ -26,9 +26,10 @@ from ..clips.edit import replace_clip
 from ..clips.store import ClipInfo, action_name
 from ..errors import GenerationError, TaskCancelled
 from .request import GenerationRequest, request_for_object
-from .writer import GenerationResult, write_clip
+from .writer import GenerationResult, check_rotation_targets, write_clip, write_rotations
 
 KIND = "generate"
+DEFAULT_KEYS = "dense"  # "sparse": a handful of Bézier keys per second (request.motion["keys"]); see io.keyframes
 
 
 @dataclass
@@ -39,6 +40,8 @@ class Computed:
     summary: str
     model: object = None  # the face model, or None when it could not be loaded
     model_error: str = ""
+    rotations: np.ndarray | None = None  # frames x 9 head and eye rotations, radians (Live Link order)
+    keys: list | None = None  # sparse Bézier keys per channel (None: bake every frame)
 
 
 def compute(request: GenerationRequest, report: tasks.Report = lambda message, fraction: None,
@@ -52,13 +55,18 @@ def compute(request: GenerationRequest, report: tasks.Report = lambda message, f
     try:
         clip = bridge.generate_clip(request.prompt, frames=request.frames, fps=request.fps,
                                     start_weights=request.start_weights, intensity=request.intensity,
-                                    seed=request.seed, **request.options)
+                                    seed=request.seed, variation_key=request.object_name, **request.options)
     except ImportError as error:
         raise GenerationError(missing_packages_message(str(error))) from error
     if cancelled():
         raise TaskCancelled()
+    weights = np.asarray(clip.weights, dtype=np.float32)
+    keys = None
+    if request.motion.get("keys", DEFAULT_KEYS) == "sparse":
+        report("Fitting editable keys", 0.8)
+        keys = bridge.backend_module("motion.keys").fit_keys(weights, request.motion.get("tolerance", 0.01))
     report("Writing keyframes", 0.9)
-    return Computed(np.asarray(clip.weights, dtype=np.float32), clip.plan.summary(), model, model_error)
+    return Computed(weights, clip.plan.summary(), model, model_error, clip.rotations, keys)
 
 
 def active() -> tasks.Task | None:
@@ -99,8 +107,10 @@ def write_result(request: GenerationRequest, computed: Computed) -> GenerationRe
     info = ClipInfo(prompt=request.prompt, seed=request.seed, intensity=request.intensity, frames=request.frames,
                     frame_start=request.frame_start, fps=request.fps, object_name=obj.name, source="generated")
     replaced = bpy.data.actions.get(request.replace_clip) if request.replace_clip else None
+    check_rotation_targets(request.motion)
     result = write_clip(obj, computed.weights, computed.model, info, action_name(request.prompt), computed.summary,
-                        computed.model_error)
+                        computed.model_error, sparse_keys=computed.keys)
+    write_rotations(request.motion, computed.rotations, request.frame_start, result.action.name)
     if replaced is not None:
         replace_clip(replaced, result.action)
     return result

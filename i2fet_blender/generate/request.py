@@ -40,6 +40,7 @@ class GenerationRequest:
     start_weights: np.ndarray | None = None
     options: dict = field(default_factory=dict)  # backend choices from the preferences: encoder, device...
     replace_clip: str = ""  # regenerate: the clip action the result takes the place of
+    motion: dict = field(default_factory=dict)  # how to write: "keys" ("sparse"/"dense"), "tolerance", "head", "eyes"
 
 
 def scene_fps(scene: bpy.types.Scene) -> float:

@@ -20,6 +20,7 @@ from ..errors import BlenderIOError, GenerationError
 from ..head.checks import FACE_MODEL_TAG, ICT_TAG_VALUE, is_ict_head
 from ..head.key_map import KeyMap, key_map_for
 from ..io.keyframes import write_weight_animation
+from ..io.rotations import RotationTarget, check_targets, write_rotation_animation
 from ..io.shape_keys import create_shape_keys
 
 
@@ -91,14 +92,15 @@ def drivable_keys(obj: bpy.types.Object, model, key_map: KeyMap) -> dict[str, np
 
 
 def write_clip(obj: bpy.types.Object, weights: np.ndarray, model, info: ClipInfo, name: str, summary: str = "",
-               model_error: str = "") -> GenerationResult:
+               model_error: str = "", sparse_keys: list | None = None) -> GenerationResult:
     """Key ``weights`` (frames x 52) on ``obj`` from ``info.frame_start`` as a new clip action named ``name``.
 
     The caller has checked ``obj`` (``head.checks.check_target``). Creates the ARKit keys the ICT head
     lacks; keys resolve through the head's key map (a channel mapped to several keys gives each the
     same curve). ``missing_channels`` lists the channels this clip moves that the mesh has no key for.
     ``model`` None with ``model_error`` means the face model could not be loaded. If anything fails,
-    what this call made is removed again and the user's action is put back.
+    what this call made is removed again and the user's action is put back. ``sparse_keys``: sparse Bézier keys per
+    ARKit channel (``ml_backend.motion.keys``); None bakes every frame.
     """
     arkit = bridge.arkit()
     key_map = key_map_for(obj)
@@ -113,7 +115,7 @@ def write_clip(obj: bpy.types.Object, weights: np.ndarray, model, info: ClipInfo
     try:
         created = create_shape_keys(obj, to_create) if to_create else []
         keys = key_map.with_created(created)
-        action = write_weight_animation(obj, keys, arkit.ARKIT_NAMES, weights, info.frame_start, name)
+        action = write_weight_animation(obj, keys, arkit.ARKIT_NAMES, weights, info.frame_start, name, keys=sparse_keys)
         store_clip_info(action, info, summary)
     except (BlenderIOError, RuntimeError, ValueError) as error:
         undo_partial(obj, created, action, had_keys, previous)
@@ -141,3 +143,45 @@ def undo_partial(obj: bpy.types.Object, created: list[str], action: bpy.types.Ac
         block = key.key_blocks.get(name)
         if block is not None:
             obj.shape_key_remove(block)
+
+
+def _targets(motion: dict) -> list[tuple[RotationTarget, slice]]:
+    """(target, rotation columns) of the head and eye rotations the request asks for."""
+    out = []
+    if motion.get("head"):
+        out.append((motion["head"], slice(0, 3)))
+    eyes = motion.get("eyes") or ()
+    for target, columns in zip(eyes, (slice(3, 6), slice(6, 9))):
+        if target:
+            out.append((target, columns))
+    return out
+
+
+def check_rotation_targets(motion: dict) -> None:
+    """Refuse, before anything is written, head or eye targets that cannot take rotations."""
+    try:
+        check_targets([target for target, _ in _targets(motion)])
+    except BlenderIOError as error:
+        raise GenerationError(str(error)) from error
+
+
+def write_rotations(motion: dict, rotations: np.ndarray | None, frame_start: int, name: str) -> list[bpy.types.Action]:
+    """Key the clip's head rotation on ``motion["head"]`` and its eye rotations on ``motion["eyes"]`` (left, right)
+    as new actions (sparse Bézier keys when ``motion["keys"]`` is "sparse", else every frame; see ``io.rotations``)."""
+    if rotations is None:
+        return []
+    keys_for = None
+    if motion.get("keys", "dense") == "sparse":
+        fit_keys = bridge.backend_module("motion.keys").fit_keys
+        tolerance = float(motion.get("rotation_tolerance", 0.005))
+
+        def keys_for(values):
+            return fit_keys(values, tolerance)
+    written = []
+    for target, columns in _targets(motion):
+        try:
+            written.append(write_rotation_animation(target, rotations[:, columns], frame_start,
+                                                    f"{name} {target.describe()}", keys_for))
+        except BlenderIOError as error:
+            raise GenerationError(str(error)) from error
+    return written

@@ -4,9 +4,11 @@ Two code paths, chosen by feature: slotted actions (Blender 4.4+, the only kind 
 and legacy ``Action.fcurves`` (4.2 LTS). Keys are written in bulk with ``foreach_set``:
 52 channels x 600 frames take a few milliseconds.
 
-Every frame is keyed, so keys use LINEAR interpolation: between two integer frames the
-curve is the straight line between the sampled weights, which is what game engines do with
-sampled curves, and it cannot overshoot the way a Bezier curve through dense samples can.
+Keys are sparse by default: a handful of Bézier keys per second of change, fitted by the backend
+(``ml_backend.motion.keys``) so that the curve stays within a stated tolerance of the dense motion,
+with both handles set explicitly (ALIGNED, at the thirds toward the neighbouring keys), which is
+what an animator edits. The dense bake stays an option: every frame keyed with LINEAR
+interpolation, the straight line between sampled weights, as game engines play sampled curves.
 
 An action already assigned to the shape keys is never modified: the new action replaces
 it in the slot and the old one is kept alive (a fake user when nothing else uses it),
@@ -26,6 +28,36 @@ from ..errors import BlenderIOError
 PREVIOUS_ACTION_PROPERTY = "i2fet_previous_action"
 GENERATED_ACTION_PROPERTY = "i2fet_generated"
 _LINEAR = bpy.types.Keyframe.bl_rna.properties["interpolation"].enum_items["LINEAR"].value
+_BEZIER = bpy.types.Keyframe.bl_rna.properties["interpolation"].enum_items["BEZIER"].value
+_ALIGNED = bpy.types.Keyframe.bl_rna.properties["handle_left_type"].enum_items["ALIGNED"].value
+
+
+def write_fcurve_keys(fcurve: bpy.types.FCurve, values: np.ndarray, start_frame: int, keys=None) -> None:
+    """Key one F-curve: ``keys`` (a ``ChannelKeys``: frames, values, handles) as Bézier keys with explicit
+    ALIGNED handles, or, with ``keys`` None, every value of ``values`` as a LINEAR key."""
+    points = fcurve.keyframe_points
+    if keys is None:
+        co = np.empty((len(values), 2), dtype=np.float32)
+        co[:, 0] = np.arange(len(values)) + float(start_frame)
+        co[:, 1] = values
+        points.add(len(values))
+        points.foreach_set("co", co.reshape(-1))
+        points.foreach_set("interpolation", np.full(len(values), _LINEAR, dtype=np.int32))
+    else:
+        left, right = keys.handles()
+        count = len(keys.frames)
+        co = np.stack([keys.frames + float(start_frame), keys.values], axis=1).astype(np.float32)
+        left, right = left.copy(), right.copy()
+        left[:, 0] += start_frame
+        right[:, 0] += start_frame
+        points.add(count)
+        points.foreach_set("co", co.reshape(-1))
+        points.foreach_set("interpolation", np.full(count, _BEZIER, dtype=np.int32))
+        points.foreach_set("handle_left_type", np.full(count, _ALIGNED, dtype=np.int32))
+        points.foreach_set("handle_right_type", np.full(count, _ALIGNED, dtype=np.int32))
+        points.foreach_set("handle_left", left.astype(np.float32).reshape(-1))
+        points.foreach_set("handle_right", right.astype(np.float32).reshape(-1))
+    fcurve.update()
 
 
 def write_weight_animation(
@@ -36,6 +68,7 @@ def write_weight_animation(
     start_frame: int,
     action_name: str,
     use_slots: bool | None = None,
+    keys: Sequence | None = None,
 ) -> bpy.types.Action:
     """Key ``weights`` (T x C, columns in ``channel_names`` order) on ``obj``'s shape keys.
 
@@ -43,7 +76,8 @@ def write_weight_animation(
     all get the channel's curve (a pipeline that splits a shape by side or lip); channels
     without a key are skipped, and a key may belong to one channel only. Frames run from
     ``start_frame`` to ``start_frame + T - 1``. Returns the new action, already assigned.
-    ``use_slots`` forces a code path (None: what this Blender supports).
+    ``use_slots`` forces a code path (None: what this Blender supports). ``keys``: per column, sparse
+    Bézier keys (``ml_backend.motion.keys.ChannelKeys``); None bakes every frame (LINEAR).
     """
     key = _shape_keys(obj)
     weights = np.asarray(weights, dtype=np.float64)
@@ -81,20 +115,13 @@ def write_weight_animation(
     else:
         fcurves = action.fcurves
 
-    frames = np.arange(weights.shape[0], dtype=np.float64) + float(start_frame)
-    co = np.empty((weights.shape[0], 2), dtype=np.float32)
-    co[:, 0] = frames
-    interpolation = np.full(weights.shape[0], _LINEAR, dtype=np.int32)
+    if keys is not None and len(keys) != len(channel_names):
+        raise BlenderIOError(f"Got sparse keys for {len(keys)} channels, expected {len(channel_names)}.")
     for column, channel in enumerate(channel_names):
-        co[:, 1] = weights[:, column]
         for block_name in targets.get(channel, ()):
             data_path = f'key_blocks["{bpy.utils.escape_identifier(block_name)}"].value'
             fcurve = fcurves.new(data_path, index=0)
-            points = fcurve.keyframe_points
-            points.add(weights.shape[0])
-            points.foreach_set("co", co.reshape(-1))
-            points.foreach_set("interpolation", interpolation)
-            fcurve.update()
+            write_fcurve_keys(fcurve, weights[:, column], start_frame, None if keys is None else keys[column])
     if not slotted:
         _assign_legacy(anim_data, action)
     return action

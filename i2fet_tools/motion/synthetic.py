@@ -44,6 +44,8 @@ def synthetic_take(params: TimingParams, seconds: float = 40.0, fps: float = 30.
     rng = np.random.default_rng(seed)
     plan = synthetic_plan(params, seconds, fps, rng)
     weights = transition_weights(plan, params)
-    weights = add_life(weights, fps, LifeOptions(blinks=True, micro_motion=False, asymmetry=False, seed=seed), params)
+    options = LifeOptions(blinks=True, micro_motion=False, asymmetry=False, gaze=False, head=False, seed=seed,
+                          blink_rate=params.blink_rate, blink_duration=params.blink_duration)
+    weights = add_life(weights, fps, options, plan)
     weights += rng.normal(0.0, noise, size=weights.shape)
     return np.clip(weights, 0.0, 1.0)

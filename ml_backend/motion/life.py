@@ -1,130 +1,130 @@
-"""The life layer: spontaneous blinks, micro-motion and left/right asymmetry, each switchable and seeded.
+"""The life layer: what a real face does on top of the planned expressions, from the fitted performance model.
 
-Every layer keeps weights in [0, 1] and C1 by construction (no clipping): micro-motion and asymmetry
-add c(t) * 4 w (1 - w) with |c| <= 1/4, which is zero at 0 and 1 and never leaves the range; a blink
-moves the eyelids toward 1 by w + (1 - w) b(t) with b a C1 pulse in [0, 1]. The layers fade in over
-the first LIFE_FADE_IN seconds so that frame 0 is exactly the plan's start pose (clips chain).
-Each layer draws from its own random stream, so switching one off leaves the others unchanged.
+Layers, each switchable and each drawing from its own random stream (switching one off leaves the
+others unchanged): gaze (fixations, saccades, drift; ``gaze.py``), head (idle sway, eye-head
+coordination, gestures tied to expressions; ``head.py``), micro-motion with co-activation and
+left/right asymmetry (``micro.py``), and blinks (``blinks.py``: spontaneous, with gaze shifts, with
+expression changes). Every layer fades in over ``LIFE_FADE_IN`` seconds so that frame 0 is exactly
+the plan's start pose (clips chain), and keeps weights in [0, 1] by construction.
 
-Blinks follow the spontaneous blink rate (``TimingParams.blink_rate``, 17/min by default; Doughty
-2001 reports 8-21/min in primary gaze), last ``blink_duration`` (100-300 ms here; a blink takes
-100-400 ms), close faster than they open, and are skipped while the eyes are closed, closing,
-winking or squeezed (a blink there would be invisible or would fight the expression).
+Randomness comes from the seed AND the variation key (the object, or a per-character offset):
+two characters given the same instruction and seed do not blink in sync, and the same seed and
+key always give the same clip. Cost: linear in frames (FFT noise is n log n; event planning is
+bounded by count, never by a loop over time).
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import BadTimingError
+from ..plan import Plan
+from .blinks import add_blinks, plan_blinks
 from .easing import minimum_jerk
-from .regions import EYELID_CHANNELS, SQUINT_CHANNELS, left_right_pairs
-from .timing_params import TimingParams
+from .gaze import gaze_rotations, look_weights, plan_saccades
+from .head import head_rotations
+from .micro import asymmetry, bounded_add, micro_motion
+from .performance_model import PerformanceModel, load_performance_model
+from .regions import LOOK_CHANNELS
 
 LIFE_FADE_IN = 0.4  # seconds
-MICRO_AMPLITUDE = 0.015  # largest micro-motion change (at w = 0.5)
-ASYMMETRY_AMPLITUDE = 0.025  # largest left/right difference (at w = 0.5)
-BLINK_CLOSING_SHARE = 0.4  # share of a blink spent closing
-BLINK_MIN_GAP = 0.8  # seconds between the end of one blink and the start of the next, at least
-BLINK_DURATION_RANGE = (0.1, 0.3)
-EYES_CLOSED = 0.3  # eyelid weight above which no spontaneous blink is added
-EYES_SQUEEZED = 0.5  # eye-squint weight above which no spontaneous blink is added
+ROTATIONS = 9  # head yaw, pitch, roll; left eye yaw, pitch, roll; right eye yaw, pitch, roll (Live Link order)
+MOVE_MIN_CHANGE = 0.15  # a plan segment changing a channel by more counts as an expression change (for blinks)
+_LAYERS = {"micro": 1, "asymmetry": 2, "blinks": 3, "gaze": 4, "head": 5, "drift": 6}
 
 
 @dataclass(frozen=True)
 class LifeOptions:
-    """Which life layers to add, and the seed that makes them reproducible."""
+    """Which life layers to add, and the seed and variation key that make them reproducible."""
 
     blinks: bool = True
     micro_motion: bool = True
     asymmetry: bool = True
+    gaze: bool = True
+    head: bool = True
     seed: int = 0
-    blink_rate: float | None = None  # blinks a minute; None: the timing parameters' rate
+    variation_key: str = ""  # e.g. the object's name: another key, another performance of the same plan
+    blink_rate: float | None = None  # blinks a minute; None: the fitted rate
+    blink_duration: float | None = None  # seconds; None: the fitted shape
 
     @classmethod
     def off(cls) -> "LifeOptions":
-        return cls(blinks=False, micro_motion=False, asymmetry=False)
+        return cls(blinks=False, micro_motion=False, asymmetry=False, gaze=False, head=False)
+
+    @property
+    def any(self) -> bool:
+        return self.blinks or self.micro_motion or self.asymmetry or self.gaze or self.head
 
 
-@dataclass(frozen=True)
-class Blink:
-    start: float  # seconds
-    duration: float  # seconds
-    depth: float  # how far the lids close, 0..1
+def check_seed(seed: object) -> int:
+    """The seed as an int; BadTimingError for None, bools, floats and other non-integers (any size is fine)."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise BadTimingError(f"The variation seed must be a whole number, got {seed!r}.")
+    return int(seed)
 
 
-def _rng(seed: int, layer: int) -> np.random.Generator:
-    return np.random.default_rng([int(seed) & 0xFFFFFFFF, layer])
+def life_rng(seed: int, key: str, layer: str) -> np.random.Generator:
+    """The random stream of one layer for a seed and a variation key (any size of seed, any key)."""
+    digest = hashlib.blake2b(f"{check_seed(seed)}\x1f{key}".encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    return np.random.default_rng([int.from_bytes(digest, "little"), _LAYERS[layer]])
 
 
-def _smooth_noise(times: np.ndarray, channels: int, rng: np.random.Generator, low_hz: float, high_hz: float,
-                  components: int = 3) -> np.ndarray:
-    """Frames x channels smooth noise in [-1, 1]: a few sinusoids of random frequency and phase."""
-    freqs = rng.uniform(low_hz, high_hz, size=(components, channels))
-    phases = rng.uniform(0.0, 2.0 * np.pi, size=(components, channels))
-    amps = rng.uniform(0.5, 1.0, size=(components, channels))
-    noise = np.zeros((len(times), channels))
-    for k in range(components):
-        noise += amps[k] * np.sin(2.0 * np.pi * freqs[k][None, :] * times[:, None] + phases[k][None, :])
-    return noise / amps.sum(axis=0)[None, :]
+def _expression_changes(plan: Plan | None) -> np.ndarray:
+    """Seconds at which the plan's segments start a visible change (blinks come with some of them)."""
+    if plan is None:
+        return np.zeros(0)
+    previous = plan.start_weights.astype(np.float64)
+    times = []
+    for segment in plan.segments:
+        target = segment.anchor.target.astype(np.float64)
+        if np.abs(target - previous).max(initial=0.0) > MOVE_MIN_CHANGE:
+            times.append(segment.start)
+        previous = target
+    return np.array(times)
 
 
-def blink_pulse(x: np.ndarray) -> np.ndarray:
-    """Eyelid closure 0 -> 1 -> 0 over x in [0, 1], closing faster than opening, C1."""
-    closing = minimum_jerk(x / BLINK_CLOSING_SHARE)
-    opening = minimum_jerk((x - BLINK_CLOSING_SHARE) / (1.0 - BLINK_CLOSING_SHARE))
-    return closing - opening
-
-
-def plan_blinks(weights: np.ndarray, fps: float, rate: float, duration: float, rng: np.random.Generator) -> list[Blink]:
-    """Blinks at ``rate`` a minute (gamma-distributed intervals), where the eyes are open and relaxed."""
-    if rate <= 0:
-        return []
-    blinks: list[Blink] = []
-    mean_gap = 60.0 / rate
-    t = LIFE_FADE_IN + rng.uniform(0.0, mean_gap)
-    while True:
-        length = float(np.clip(duration * rng.uniform(0.8, 1.25), *BLINK_DURATION_RANGE))
-        depth = rng.uniform(0.85, 1.0)
-        if t + length > (len(weights) - 1) / fps:
-            break
-        window = weights[int(t * fps): int(np.ceil((t + length) * fps)) + 1]
-        if window[:, EYELID_CHANNELS].max() < EYES_CLOSED and window[:, SQUINT_CHANNELS].max() < EYES_SQUEEZED:
-            blinks.append(Blink(start=t, duration=length, depth=depth))
-        t += max(BLINK_MIN_GAP + length, rng.gamma(4.0, mean_gap / 4.0))
-    return blinks
-
-
-def _add_blinks(weights: np.ndarray, fps: float, blinks: list[Blink]) -> None:
-    for blink in blinks:
-        first = int(np.ceil(blink.start * fps))
-        end = min(len(weights), int(np.ceil((blink.start + blink.duration) * fps)))
-        x = (np.arange(first, end) / fps - blink.start) / blink.duration
-        closure = (blink.depth * blink_pulse(x))[:, None]
-        lids = weights[first:end][:, EYELID_CHANNELS]
-        weights[first:end, EYELID_CHANNELS] = lids + (1.0 - lids) * closure
-
-
-def add_life(weights: np.ndarray, fps: float, options: LifeOptions, params: TimingParams) -> np.ndarray:
-    """The weights with the chosen life layers added (a new float64 array)."""
+def perform(weights: np.ndarray, fps: float, options: LifeOptions, plan: Plan | None = None,
+            model: PerformanceModel | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(frames x 52 weights with the life layers, frames x 9 head/eye rotations in radians)."""
     weights = np.array(weights, dtype=np.float64)
-    if not (options.micro_motion or options.asymmetry or options.blinks):
-        return weights
-    times = np.arange(len(weights)) / fps
+    count = len(weights)
+    rotations = np.zeros((count, ROTATIONS))
+    if not options.any or count == 0:
+        return weights, rotations
+    model = model if model is not None else load_performance_model()
+    seconds = count / fps
+    times = np.arange(count) / fps
     fade = minimum_jerk(times / LIFE_FADE_IN)[:, None]
-    swing = np.zeros_like(weights)
+    seed, key = options.seed, options.variation_key
+    bound = count + 16  # events are drawn by count: an absurd frame rate cannot make planning loop
+    saccades = plan_saccades(seconds, model.saccades, life_rng(seed, key, "gaze"), start=LIFE_FADE_IN, max_events=bound)
+    if options.gaze:
+        eyes = gaze_rotations(times, fps, saccades, model.drift, model.saccades.conjugacy, life_rng(seed, key, "drift"))
+        rotations[:, 3:9] = eyes * fade
+        looks = look_weights(rotations, model.eye_look, count)
+        weights[:, LOOK_CHANNELS] = np.minimum(weights[:, LOOK_CHANNELS] + fade * looks[:, LOOK_CHANNELS], 1.0)
+    if options.head:
+        gaze = np.degrees(0.5 * (rotations[:, [3, 4]] + rotations[:, [6, 7]]))
+        rotations[:, 0:3] = head_rotations(plan, times, fps, gaze, model.head, life_rng(seed, key, "head")) * fade
+    change = np.zeros_like(weights)
     if options.micro_motion:
-        swing += MICRO_AMPLITUDE * _smooth_noise(times, weights.shape[1], _rng(options.seed, 1), 0.15, 0.8)
+        change += micro_motion(count, fps, model.micro, life_rng(seed, key, "micro"))
     if options.asymmetry:
-        pairs = left_right_pairs()
-        rng = _rng(options.seed, 2)
-        lean = 0.5 * rng.uniform(-1.0, 1.0, size=len(pairs))[None, :]
-        side = ASYMMETRY_AMPLITUDE * (lean + 0.5 * _smooth_noise(times, len(pairs), rng, 0.03, 0.12))
-        swing[:, pairs[:, 0]] += side
-        swing[:, pairs[:, 1]] -= side
-    weights += fade * swing * 4.0 * weights * (1.0 - weights)
+        change += asymmetry(count, fps, life_rng(seed, key, "asymmetry")) * 4.0 * weights * (1.0 - weights)
+    moving = np.flatnonzero(np.abs(change).max(axis=0) > 0.0)
+    if moving.size:
+        weights[:, moving] = bounded_add(weights[:, moving], change[:, moving], fade)
     if options.blinks:
-        rate = options.blink_rate if options.blink_rate is not None else params.blink_rate
-        _add_blinks(weights, fps, plan_blinks(weights, fps, rate, params.blink_duration, _rng(options.seed, 3)))
-    return weights
+        blinks = plan_blinks(seconds, model.blinks, life_rng(seed, key, "blinks"), rate=options.blink_rate,
+                             duration=options.blink_duration, saccades=saccades[0], changes=_expression_changes(plan),
+                             start=LIFE_FADE_IN, max_events=bound)
+        add_blinks(weights, fps, blinks)
+    return weights, rotations
+
+
+def add_life(weights: np.ndarray, fps: float, options: LifeOptions, plan: Plan | None = None) -> np.ndarray:
+    """The weights with the chosen life layers added (a new float64 array); rotations are left out."""
+    return perform(weights, fps, options, plan)[0]

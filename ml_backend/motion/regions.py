@@ -33,3 +33,10 @@ def left_right_pairs() -> np.ndarray:
     pairs = [(INDEX[n], INDEX[n[: -len("Left")] + "Right"]) for n in ARKIT_NAMES
              if n.endswith("Left") and n[: -len("Left")] + "Right" in INDEX]
     return np.array(pairs, dtype=int)
+
+LOOK_CHANNELS: np.ndarray = np.array([i for i, n in enumerate(ARKIT_NAMES) if n.startswith("eyeLook")])
+# Upper face: brows, squint and wide (not the eyelids' blinks nor the gaze channels); lower face: the rest, tongue aside.
+REGION_CHANNELS: dict[str, np.ndarray] = {
+    "upper": np.array([i for i, n in enumerate(ARKIT_NAMES) if n.startswith(("brow", "eyeSquint", "eyeWide"))]),
+    "lower": np.array([i for i, n in enumerate(ARKIT_NAMES) if n.startswith(("mouth", "jaw", "cheek", "nose"))]),
+}

@@ -3,7 +3,9 @@
 Each step becomes one move (or several: "blink twice" is close, open, close, open). A move takes its
 stated time ("over 2 seconds", "in 12 frames"), else its natural onset (``TimingParams``: longer for
 bigger changes and for relaxing, faster for eyelids) divided by its speed word. Stated holds are kept;
-the time left is shared by the holds nobody stated. What does not fit is compressed, and every
+the time left is shared by the holds nobody stated. Leading steps that leave the face where it
+starts ("from neutral to a big smile over 2 seconds" from neutral, "from the current face") take no
+time, so a stated transition starts at once. What does not fit is compressed, and every
 adjustment is said in the plan's notes. Moves never overlap: each starts when the previous one has
 arrived, so the trajectory stays between poses.
 """
@@ -23,6 +25,7 @@ MIN_ONSET_FRAMES = 2  # the shortest move that still eases in and out
 MAX_STATED_SECONDS = 3600.0  # longer stated times are a typo, not a plan
 MOMENTARY_HOLD = 0.05  # seconds a blink or wink stays closed
 REPEAT_GAP = 0.15  # seconds between repeats of a momentary gesture ("blink twice")
+UNCHANGED = 1e-3  # a leading step whose target is this close to the start pose takes no time
 
 
 @dataclass
@@ -34,6 +37,7 @@ class Move:
     onset: float  # seconds
     hold: float | None  # seconds; None: shares the time left
     stated_onset: bool = False
+    instant: bool = False  # a leading step that does not change the face ("from neutral ..."): takes no time
 
 
 def _stated_seconds(amount, fps: float, what: str, label: str, notes: list[str]) -> float | None:
@@ -103,9 +107,10 @@ def _moves_of_step(step: Step, previous: Anchor, fps: float, params: TimingParam
 def _fit_to_clip(moves: list[Move], duration: float, fps: float, notes: list[str]) -> list[tuple[float, float]]:
     """(onset, hold) seconds of each move so that they fill ``duration``, compressing what does not fit."""
     min_onset = MIN_ONSET_FRAMES / fps
-    onsets = np.array([max(m.onset, min_onset) for m in moves])
+    instant = np.array([m.instant for m in moves])
+    onsets = np.where(instant, 0.0, [max(m.onset, min_onset) for m in moves])
     fixed = np.array([m.hold if m.hold is not None else 0.0 for m in moves])
-    flexible = np.array([m.hold is None for m in moves])
+    flexible = np.array([m.hold is None and not m.instant for m in moves])
     needed = onsets.sum() + fixed.sum()
     if needed <= duration + 1e-9:
         spare = duration - needed
@@ -113,21 +118,29 @@ def _fit_to_clip(moves: list[Move], duration: float, fps: float, notes: list[str
         if flexible.any():
             holds[flexible] += spare / flexible.sum()
         else:
-            holds[-1] += spare
+            holds[np.flatnonzero(~instant)[-1] if (~instant).any() else -1] += spare
         return list(zip(onsets, holds))
-    floor = np.full(len(moves), min_onset)
+    floor = np.where(instant, 0.0, min_onset)
     if floor.sum() >= duration:
         share = duration / len(moves)
         notes.append(f"{len(moves)} moves do not fit in {duration:.2f} s ({round(duration * fps)} frames); each was "
                      f"compressed to {share:.3f} s with no hold. Give the clip more frames for smooth moves.")
         return [(share, 0.0)] * len(moves)
     factor = (duration - floor.sum()) / (needed - floor.sum())
-    new_onsets = floor + factor * (onsets - floor)
+    new_onsets = np.where(instant, 0.0, floor + factor * (onsets - floor))
     new_holds = factor * fixed
     stated = [f"{m.label} {o:.2f} -> {n:.2f} s" for m, o, n in zip(moves, onsets, new_onsets) if m.stated_onset]
     notes.append(f"The steps need {needed:.2f} s but the clip lasts {duration:.2f} s: moves and holds were compressed "
                  f"to {factor:.0%} of their length" + (f" ({'; '.join(stated)})." if stated else "."))
     return list(zip(new_onsets, new_holds))
+
+
+def _is_instant(step: Step, previous: Anchor) -> bool:
+    """A step that leaves the face where it is, with no hold or repeat stated: "from neutral" at the start."""
+    timing = step.timing
+    unchanged = float(np.abs(step.anchor.target - previous.target).max(initial=0.0)) < UNCHANGED
+    return unchanged and timing.hold is None and timing.span is None and not timing.hold_stated \
+        and timing.repeat == 1 and not timing.momentary
 
 
 def schedule(steps: list[Step], duration: float, fps: float, instruction: str = "", notes: tuple[str, ...] = (),
@@ -149,7 +162,10 @@ def schedule(steps: list[Step], duration: float, fps: float, instruction: str = 
     previous = Anchor(label="start pose" if start.any() else "neutral", weights=start)
     moves: list[Move] = []
     for step in steps:
-        moves.extend(_moves_of_step(step, previous, fps, params, notes))
+        step_moves = _moves_of_step(step, previous, fps, params, notes)
+        if all(m.instant for m in moves) and _is_instant(step, previous):
+            step_moves = [Move(step.anchor, step.anchor.label, 0.0, 0.0, instant=True)]
+        moves.extend(step_moves)
         previous = moves[-1].anchor  # the pose the step ends in (its release for a blink or a wink)
     segments = []
     t = 0.0

@@ -31,7 +31,7 @@ from scipy.signal import find_peaks
 from ..errors import I2FETError
 from ..export.livelink_csv import read_livelink_csv
 from .easing import eased_progress
-from .life import EYES_CLOSED, EYES_SQUEEZED
+from .blinks import EYES_CLOSED, EYES_SQUEEZED
 from .regions import EYELID_CHANNELS, NON_EYELID, REGION_OF_CHANNEL, REGIONS, SQUINT_CHANNELS
 from .timing_params import TimingParams, load_timing_params, move_kind, save_timing_params, timing_params_path
 

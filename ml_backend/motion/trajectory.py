@@ -17,12 +17,12 @@ import numpy as np
 
 from ..plan import Plan
 from .easing import eased_progress, minimum_jerk
-from .life import LifeOptions, add_life
+from .life import LifeOptions, perform
 from .regions import REGION_OF_CHANNEL
 from .timing_params import TimingParams, load_timing_params, move_kind
 
-__all__ = ["LifeOptions", "SegmentTiming", "frame_times", "linear_weights", "minimum_jerk", "segment_timings",
-           "trajectory", "transition_weights"]
+__all__ = ["LifeOptions", "SegmentTiming", "frame_times", "linear_weights", "minimum_jerk", "performance",
+           "segment_timings", "trajectory", "transition_weights"]
 
 MOVING = 1e-4  # a channel whose change is smaller does not count as moving
 MAX_STAGGER_SHARE = 0.35  # regional stagger takes at most this share of a move's time
@@ -132,14 +132,20 @@ def linear_weights(plan: Plan) -> np.ndarray:
     return _accumulate(plan, windows())
 
 
-def trajectory(plan: Plan, life: LifeOptions | None = None, params: TimingParams | None = None) -> np.ndarray:
-    """Frames x 52 weights in [0, 1], starting exactly at ``plan.start_weights``, each target reached at its apex.
+def performance(plan: Plan, life: LifeOptions | None = None,
+                params: TimingParams | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(frames x 52 weights in [0, 1] as float32, frames x 9 head/eye rotations in radians as float32).
 
-    ``life``: blinks, micro-motion and asymmetry (``LifeOptions()``: all on, seed 0; ``LifeOptions.off()``
-    for the bare transitions). ``params``: the saved fitted timing when None.
+    The weights start exactly at ``plan.start_weights`` and reach each target at its apex (life aside).
+    ``life``: gaze, head, blinks, micro-motion and asymmetry (``LifeOptions()``: all on, seed 0;
+    ``LifeOptions.off()`` for the bare transitions). ``params``: the saved fitted timing when None.
     """
     params = params if params is not None else load_timing_params()[0]
     life = life if life is not None else LifeOptions()
-    weights = transition_weights(plan, params)
-    weights = add_life(weights, plan.fps, life, params)
-    return np.clip(weights, 0.0, 1.0).astype(np.float32)
+    weights, rotations = perform(transition_weights(plan, params), plan.fps, life, plan)
+    return np.clip(weights, 0.0, 1.0).astype(np.float32), rotations.astype(np.float32)
+
+
+def trajectory(plan: Plan, life: LifeOptions | None = None, params: TimingParams | None = None) -> np.ndarray:
+    """Frames x 52 weights of ``performance`` (the head and eye rotations left out)."""
+    return performance(plan, life, params)[0]

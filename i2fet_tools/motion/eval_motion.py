@@ -1,0 +1,199 @@
+"""``python3 build.py eval-motion``: generated motion against real takes, statistic by statistic.
+
+Prints, for each statistic of ``stats.STAT_NAMES``: the real takes' median and interquartile range,
+the generated median over ``INSTRUCTIONS`` (30 s at 60 fps each) with the shipped model, and the
+same with leave-one-take-out models (each fold fits the model on six takes, generates, and compares
+with the held-out take; the column is the folds' median); then a discriminator (gradient boosting
+on 2-second windows of upper face, gaze and head; grouped cross-validation so no clip or take is in
+both training and test) with its ROC AUC and the features that give generated motion away; the
+sparse keys (keys per channel per second, largest deviation from the dense motion); and the cost
+of 18,000 frames. ``--figures`` also draws ``docs/img/motion_side_by_side.png`` and
+``docs/img/motion_stats.png``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import time
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from ml_backend.motion.keys import fit_keys, key_report
+from ml_backend.motion.life import LifeOptions, perform
+from ml_backend.motion.performance_model import load_performance_model, model_from_dict
+from ml_backend.motion.schedule import schedule
+from ml_backend.motion.timing_params import load_timing_params
+from ml_backend.motion.trajectory import performance, transition_weights
+from ml_backend.reading.registry import get_reader
+
+from .fit_performance import as_motion, fit_model, read_takes, takes_folder
+from .stats import FEATURE_NAMES, STAT_NAMES, Motion, statistics, window_features
+
+SECONDS, FPS = 30.0, 60.0
+INSTRUCTIONS: tuple[str, ...] = (
+    "a faint smile that slowly turns into open-mouthed surprise, then back to neutral",
+    "from neutral to a big smile over 2 seconds, then hold it",
+    "sad, then slowly happy", "angry, hold it, then calm down", "disgust, then back to neutral",
+    "a worried frown", "surprise in a flash, back over 2 seconds", "a skeptical look", "fear turning into relief",
+    "a slight smile", "nod in agreement with a smile", "a doubtful frown, then a smile", "contempt",
+    "a proud smile", "deep sadness", "a gentle smile that fades", "shock, then anger", "a happy grin, hold it",
+    "puzzled, then surprised", "a tired face", "a bored face", "pain, then relief",
+)
+GENERATED_TAKE = "generated"
+
+
+def generate_clips(reader_name: str, seed: int = 0, model=None) -> list[Motion]:
+    """The instructions as 30-s clips at 60 fps (weights and rotations) with the given performance model."""
+    reader = get_reader(reader_name)
+    params = load_timing_params()[0]
+    clips = []
+    for i, text in enumerate(INSTRUCTIONS):
+        steps, notes = reader.read(text, seed=seed)
+        plan = schedule(steps, duration=SECONDS, fps=FPS, instruction=text, notes=tuple(notes), params=params)
+        weights, rotations = perform(transition_weights(plan, params), FPS, LifeOptions(seed=seed, variation_key=f"c{i}"),
+                                     plan, model)
+        clips.append(Motion(np.clip(weights, 0, 1), rotations, FPS, None, True, text))
+    return clips
+
+
+def _quantiles(values: list[float]) -> tuple[float, float, float]:
+    v = np.array([x for x in values if x is not None and math.isfinite(x)])
+    if v.size == 0:
+        return (math.nan,) * 3
+    return float(np.median(v)), float(np.percentile(v, 25)), float(np.percentile(v, 75))
+
+
+def statistics_table(takes, clips, loto: dict[str, list[float]]) -> list[tuple[str, float, float, float, float, float]]:
+    real = [statistics(as_motion(t)) for t in takes]
+    generated = [statistics(c) for c in clips]
+    rows = []
+    for name in STAT_NAMES:
+        median, q1, q3 = _quantiles([r[name] for r in real])
+        gen = _quantiles([g[name] for g in generated])[0]
+        rows.append((name, median, q1, q3, gen, _quantiles(loto.get(name, []))[0]))
+    return rows
+
+
+def leave_one_take_out(takes, reader_name: str) -> dict[str, list[float]]:
+    """For each take: fit on the others (timing kept), generate, and keep the generated medians."""
+    out: dict[str, list[float]] = {}
+    for k in range(len(takes)):
+        others = [t for i, t in enumerate(takes) if i != k]
+        data = fit_model(others, timing=False)
+        model = model_from_dict(data)
+        clips = generate_clips(reader_name, seed=k + 1, model=model)
+        stats = [statistics(c) for c in clips]
+        for name in STAT_NAMES:
+            out.setdefault(name, []).append(_quantiles([s[name] for s in stats])[0])
+    return out
+
+
+def discriminator(takes, clips, with_head: bool) -> tuple[float, list[tuple[str, float]], int, int]:
+    """Cross-validated ROC AUC of real vs generated 2-s windows, and the features that tell them apart."""
+    from sklearn.ensemble import GradientBoostingClassifier
+    from sklearn.model_selection import GroupKFold, cross_val_predict
+    from sklearn.metrics import roc_auc_score
+
+    real_takes = [t for t in takes if t.has_head] if with_head else list(takes)
+    columns = list(range(len(FEATURE_NAMES))) if with_head else \
+        [i for i, n in enumerate(FEATURE_NAMES) if not n.startswith("head")]
+    rows, labels, groups = [], [], []
+    for g, take in enumerate(real_takes):
+        features = window_features(as_motion(take))
+        rows.append(features)
+        labels += [1] * len(features)
+        groups += [g] * len(features)
+    for g, clip in enumerate(clips):
+        features = window_features(clip)
+        rows.append(features)
+        labels += [0] * len(features)
+        groups += [100 + g] * len(features)
+    x = np.concatenate(rows)[:, columns]
+    y, groups = np.array(labels), np.array(groups)
+    folds = min(5, len(set(groups[y == 1])), len(set(groups[y == 0])))
+    if folds < 2:  # one real take: split its windows in time halves instead of by take
+        real_idx = np.flatnonzero(y == 1)
+        groups[real_idx] = np.where(np.arange(len(real_idx)) < len(real_idx) // 2, 0, 1)
+        folds = 2
+    model = GradientBoostingClassifier(n_estimators=150, max_depth=2, random_state=0)
+    scores = cross_val_predict(model, x, y, groups=groups, cv=GroupKFold(n_splits=folds), method="predict_proba")[:, 1]
+    auc = float(roc_auc_score(y, scores))
+    model.fit(x, y)
+    names = [FEATURE_NAMES[i] for i in columns]
+    ranked = sorted(zip(names, model.feature_importances_), key=lambda p: -p[1])
+    return auc, ranked[:4], int((y == 1).sum()), int((y == 0).sum())
+
+
+def cost(frames: int = 18_000, fps: float = 60.0) -> tuple[float, float]:
+    """(wall seconds, CPU seconds), best of three, to schedule and perform an 18,000-frame clip, life on."""
+    reader = get_reader("lexicon")
+    steps, _ = reader.read("a faint smile that slowly turns into surprise, then sad, then angry, then back to neutral")
+    best_wall = best_cpu = math.inf
+    for _ in range(3):
+        wall, cpu = time.perf_counter(), time.process_time()
+        plan = schedule(steps, duration=frames / fps, fps=fps)
+        performance(plan, life=LifeOptions(seed=1))
+        best_wall, best_cpu = min(best_wall, time.perf_counter() - wall), min(best_cpu, time.process_time() - cpu)
+    return best_wall, best_cpu
+
+
+def _inside(value: float, q1: float, q3: float) -> str:
+    if not math.isfinite(value) or not math.isfinite(q1):
+        return "  -"
+    return "yes" if q1 <= value <= q3 else " no"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="build.py eval-motion", description=__doc__.split("\n")[0])
+    parser.add_argument("--reader", default="lexicon", help="instruction reader for the generated clips (default lexicon:"
+                                                            " the motion does not depend on it, and it loads in no time)")
+    parser.add_argument("--no-loto", action="store_true", help="skip the leave-one-take-out folds (7 refits)")
+    parser.add_argument("--figures", action="store_true", help="also draw the docs figures")
+    args = parser.parse_args(argv)
+    takes = read_takes(takes_folder())
+    for take in takes:
+        print(f"{take.name}: {take.seconds:.0f} s at {take.fps:g} fps, {take.valid.mean():.0%} tracked; "
+              + "; ".join(take.notes))
+    clips = generate_clips(args.reader)
+    loto = {} if args.no_loto else leave_one_take_out(takes, args.reader)
+    rows = statistics_table(takes, clips, loto)
+    print(f"\n{len(takes)} real takes vs {len(clips)} generated clips ({SECONDS:g} s at {FPS:g} fps); "
+          "statistics on a 30-Hz grid")
+    print(f"{'statistic':44s} {'real median':>11s} {'real IQR':>17s} {'generated':>10s} {'in IQR':>6s} "
+          f"{'LOTO gen.':>10s} {'in IQR':>6s}")
+    for name, median, q1, q3, gen, loto_gen in rows:
+        print(f"{name:44s} {median:11.3f} {q1:8.3f}-{q3:<8.3f} {gen:10.3f} {_inside(gen, q1, q3):>6s} "
+              f"{loto_gen:10.3f} {_inside(loto_gen, q1, q3):>6s}")
+    inside = sum(_inside(g, q1, q3) == "yes" for _, _, q1, q3, g, _ in rows)
+    print(f"{inside}/{len(rows)} statistics of the generated clips inside the real interquartile range "
+          "(head statistics: one take recorded the head, so its 'IQR' is a single value)")
+    for with_head in (False, True):
+        auc, features, real_n, gen_n = discriminator(takes, clips, with_head)
+        scope = "upper face, gaze and head (the one take with head rotation)" if with_head else \
+            "upper face and gaze (all 7 takes)"
+        print(f"discriminator, {scope}: ROC AUC {auc:.2f} (0.5 = indistinguishable; goal <= 0.75) on {real_n} real and "
+              f"{gen_n} generated 2-s windows; gives it away: " + ", ".join(f"{n} ({v:.2f})" for n, v in features))
+    reports = [key_report(c.weights, fit_keys(c.weights, 0.01), c.fps) for c in clips[:6]]
+    rot_reports = [key_report(c.rotations, fit_keys(c.rotations, 0.005), c.fps) for c in clips[:6]]
+    print(f"sparse keys (tolerance 0.01 on weights, 0.005 rad on rotations): "
+          f"{np.mean([r['keys_per_channel_second'] for r in reports]):.1f} keys per moving channel per second, "
+          f"{np.mean([r['keys_total'] / r['dense_keys'] for r in reports]):.1%} of a per-frame bake; rotations "
+          f"{np.mean([r['keys_per_channel_second'] for r in rot_reports]):.1f}/s; largest deviation from the dense "
+          f"motion {max(r['max_deviation'] for r in reports):.4f} (weights), "
+          f"{max(r['max_deviation'] for r in rot_reports):.4f} rad")
+    wall, cpu = cost()
+    print(f"cost: 18,000 frames (5 min at 60 fps) scheduled and performed in {wall:.2f} s wall, {cpu:.2f} s CPU "
+          f"(best of 3; shared 2-core machine)")
+    if args.figures:
+        from docs.motion_figures import draw
+
+        for path in draw(takes, clips, rows):
+            print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

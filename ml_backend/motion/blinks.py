@@ -1,0 +1,100 @@
+"""Spontaneous blinks: when (a renewal process, plus blinks that come with gaze shifts and expression changes),
+how (a fitted closing/opening pulse), and never where the eyes are already closed or squeezed.
+
+Planning is bounded by count, not by time: at most ``max_blinks`` are drawn whatever the frame rate
+or the rate asked, so an absurd frame rate cannot make it loop (it used to hang at 0.000001 fps).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .easing import minimum_jerk
+from .performance_model import BlinkModel
+from .regions import EYELID_CHANNELS, SQUINT_CHANNELS
+
+EYES_CLOSED = 0.3  # eyelid weight above which no spontaneous blink is added
+EYES_SQUEEZED = 0.5  # eye-squint weight above which no spontaneous blink is added
+MIN_GAP = 0.6  # seconds between the starts of two blinks, at least
+DURATION_RANGE = (0.1, 0.4)  # seconds, closing and opening (a blink takes 100-400 ms)
+MAX_BLINKS_PER_MINUTE = 60.0
+
+
+@dataclass(frozen=True)
+class Blink:
+    start: float  # seconds
+    duration: float  # seconds
+    depth: float  # how far the lids close, 0..1
+    closing_share: float = 0.45
+
+
+def blink_pulse(x: np.ndarray, closing_share: float = 0.45) -> np.ndarray:
+    """Eyelid closure 0 -> 1 -> 0 over x in [0, 1], closing in ``closing_share`` of the time, C1."""
+    closing = minimum_jerk(x / closing_share)
+    opening = minimum_jerk((x - closing_share) / (1.0 - closing_share))
+    return closing - opening
+
+
+def plan_blinks(seconds: float, model: BlinkModel, rng: np.random.Generator, rate: float | None = None,
+                duration: float | None = None, saccades: np.ndarray | None = None,
+                changes: np.ndarray | None = None, start: float = 0.4, max_events: int = 100_000) -> list[Blink]:
+    """Blink times over ``seconds``: gamma-interval spontaneous blinks at ``rate`` a minute (the model's when None),
+    a share of them instead placed at gaze shifts (``saccades``, seconds) and expression changes (``changes``).
+
+    At most ``max_events`` blinks are drawn (the caller passes a bound from the clip's frames).
+    """
+    rate = model.rate_per_min if rate is None else float(rate)
+    if not np.isfinite(rate) or rate <= 0 or not np.isfinite(seconds) or seconds <= start:
+        return []
+    rate = min(rate, MAX_BLINKS_PER_MINUTE)
+    duration = 2.0 * model.half_width if duration is None else float(duration)  # a min-jerk pulse is half up at half time
+    mean_gap = 60.0 / rate
+    shape = 1.0 / max(model.interval_cv, 0.2) ** 2
+    max_blinks = int(np.ceil(seconds / mean_gap * 3)) + 4
+    max_blinks = min(max_blinks, int(np.ceil(seconds / MIN_GAP)) + 1, max_events)
+    candidates: list[float] = []
+    for kind, times, share in (("saccade", saccades, model.with_saccade_share),
+                               ("change", changes, model.with_expression_share)):
+        if times is None or len(times) == 0:
+            continue
+        draws = rng.random(len(times))  # one draw per event
+        candidates += [float(t) for t, u in zip(times, draws) if u < share and t >= start]
+    coupled = len(candidates)
+    spontaneous_rate = rate * max(0.0, 1.0 - coupled / max(seconds / mean_gap, 1e-9))
+    t = start + rng.uniform(0.0, mean_gap)
+    if spontaneous_rate > 0:
+        gaps = np.maximum(MIN_GAP, rng.gamma(shape, (60.0 / spontaneous_rate) / shape, max_blinks))
+        times = t + np.concatenate([[0.0], np.cumsum(gaps[:-1])])
+        candidates += times[times < seconds].tolist()
+    blinks: list[Blink] = []
+    chosen = sorted(candidates)[:max_blinks]
+    jitter = np.exp(rng.normal(0.0, 0.15, len(chosen))).tolist()
+    depths = rng.uniform(0.0, 1.0, len(chosen)).tolist()
+    low, high = DURATION_RANGE
+    for t, scale, u in zip(chosen, jitter, depths):
+        if blinks and t - blinks[-1].start < MIN_GAP:
+            continue
+        length = min(max(duration * scale, low), high)
+        if t + length > seconds:
+            continue
+        depth = min(max(model.depth + (1.0 - model.depth) * u, 0.3), 1.0)
+        blinks.append(Blink(start=t, duration=length, depth=depth, closing_share=model.closing_share))
+    return blinks
+
+
+def add_blinks(weights: np.ndarray, fps: float, blinks: list[Blink]) -> None:
+    """Close the eyelids for each blink (in place), skipping blinks where the eyes are closed or squeezed."""
+    for blink in blinks:
+        first = int(np.ceil(blink.start * fps))
+        end = min(len(weights), int(np.ceil((blink.start + blink.duration) * fps)))
+        if end <= first:
+            continue
+        window = weights[first:end]
+        if window[:, EYELID_CHANNELS].max() >= EYES_CLOSED or window[:, SQUINT_CHANNELS].max() >= EYES_SQUEEZED:
+            continue
+        x = (np.arange(first, end) / fps - blink.start) / blink.duration
+        closure = (blink.depth * blink_pulse(x, blink.closing_share))[:, None]
+        lids = weights[first:end][:, EYELID_CHANNELS]
+        weights[first:end, EYELID_CHANNELS] = lids + (1.0 - lids) * closure

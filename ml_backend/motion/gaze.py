@@ -1,0 +1,97 @@
+"""Where the eyes look: fixations, saccades between them (both eyes together), slow drift, and the
+eyeLook channels that follow from the eye rotations.
+
+A gaze path is a renewal process: a fixation of log-normal duration, then a saccade of log-normal
+amplitude in a random direction (vertical moves ``pitch_share`` the size of horizontal ones) that
+turns back toward the centre once the gaze is beyond the fitted spread, lasting the main sequence's
+21 ms + 2.2 ms/deg along a minimum-jerk profile. Slow drift (coloured noise, ``noise.py``) is added
+during fixations. Angles are radians in Live Link order: yaw positive toward the subject's right,
+pitch positive looking down. Planning is bounded by count (a fixation lasts at least 0.1 s).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .easing import minimum_jerk
+from .noise import coloured_noise
+from .performance_model import DriftModel, SaccadeModel
+
+MIN_FIXATION = 0.1  # seconds
+MAX_SACCADE = 30.0  # degrees
+
+
+def plan_saccades(seconds: float, model: SaccadeModel, rng: np.random.Generator, start: float = 0.4,
+                  max_events: int = 100_000) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(onset seconds, durations in seconds, N x 2 gaze targets (yaw, pitch) in degrees) over ``seconds``.
+
+    At most ``max_events`` saccades are drawn (the caller passes a bound from the clip's frames)."""
+    if not np.isfinite(seconds) or seconds <= start:
+        return np.zeros(0), np.zeros(0), np.zeros((0, 2))
+    count = int(min(np.ceil((seconds - start) / MIN_FIXATION), 4 * (seconds - start) / np.exp(model.fixation_log_mean)
+                    + 16, max_events))
+    fixations = np.maximum(MIN_FIXATION, np.exp(rng.normal(model.fixation_log_mean, model.fixation_log_sd, count)))
+    amplitudes = np.minimum(MAX_SACCADE, np.exp(rng.normal(model.amplitude_log_mean, model.amplitude_log_sd, count)))
+    angles = rng.uniform(0.0, 2.0 * np.pi, count)
+    onsets = start + np.cumsum(fixations)
+    keep = onsets < seconds
+    onsets, amplitudes, angles = onsets[keep], amplitudes[keep], angles[keep]
+    spread = np.array([max(model.spread_yaw, 0.5), max(model.spread_pitch, 0.5)])
+    direction = np.stack([np.cos(angles), model.pitch_share * np.sin(angles)], axis=1)
+    direction /= np.maximum(np.linalg.norm(direction, axis=1, keepdims=True), 1e-9)
+    steps = amplitudes[:, None] * direction
+    targets = np.zeros((len(onsets), 2))
+    limit_x, limit_y = 1.5 * float(spread[0]), 1.5 * float(spread[1])
+    x = y = 0.0
+    for i, (dx, dy) in enumerate(steps.tolist()):  # sequential: each saccade starts where the last one ended
+        if abs(x + dx) > limit_x and dx * x > 0:
+            dx = -dx  # turn back toward the centre
+        if abs(y + dy) > limit_y and dy * y > 0:
+            dy = -dy
+        x = min(max(x + dx, -2 * limit_x), 2 * limit_x)
+        y = min(max(y + dy, -2 * limit_y), 2 * limit_y)
+        targets[i] = (x, y)
+    lengths = model.main_sequence[0] + model.main_sequence[1] * np.linalg.norm(
+        np.diff(np.vstack([np.zeros(2), targets]), axis=0), axis=1)
+    return onsets, lengths, targets
+
+
+def gaze_rotations(times: np.ndarray, fps: float, saccades: tuple[np.ndarray, np.ndarray, np.ndarray],
+                   drift: DriftModel, conjugacy: float, rng: np.random.Generator) -> np.ndarray:
+    """Frames x 6 eye rotations (left yaw, pitch, roll, right yaw, pitch, roll) in radians."""
+    onsets, lengths, targets = saccades
+    path = gaze_path(times, onsets, lengths, targets)
+    path += drift.sd / np.sqrt(2.0) * coloured_noise(len(times), fps, drift.alpha, drift.knee, rng, channels=2)
+    radians = np.radians(path)
+    eyes = np.zeros((len(times), 6))
+    eyes[:, 0:2] = radians
+    eyes[:, 3:5] = radians * np.array([conjugacy, conjugacy])[None, :]
+    return eyes
+
+
+def gaze_path(times: np.ndarray, onsets: np.ndarray, lengths: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Frames x D path through N x D targets from zero: each frame follows the last move begun before it
+    (minimum jerk over its length, held after). Linear in frames; used for gaze and head poses."""
+    path = np.zeros((len(times), targets.shape[1]))
+    if len(onsets) == 0:
+        return path
+    previous = np.vstack([np.zeros(targets.shape[1]), targets[:-1]])
+    index = np.searchsorted(onsets, times, side="right") - 1  # -1: before the first saccade
+    moving = index >= 0
+    k = index[moving]
+    progress = minimum_jerk((times[moving] - onsets[k]) / lengths[k])[:, None]
+    path[moving] = previous[k] + progress * (targets[k] - previous[k])
+    return path
+
+
+def look_weights(eyes: np.ndarray, gains: dict[int, tuple[int, float]], count: int) -> np.ndarray:
+    """Frames x 52 eyeLook weights implied by frames x 9 rotations (head columns 0-2, eyes 3-8)."""
+    weights = np.zeros((count, 52))
+    for channel, (column, gain) in gains.items():
+        weights[:, channel] = np.minimum(_smooth_positive(gain * eyes[:, column]), 1.0)
+    return weights
+
+
+def _smooth_positive(x: np.ndarray, width: float = 0.02) -> np.ndarray:
+    """max(x, 0) with the corner rounded over +-width (C1), so the channels stay smooth as the eyes cross centre."""
+    return np.where(x >= width, x, np.where(x <= -width, 0.0, (x + width) ** 2 / (4.0 * width)))

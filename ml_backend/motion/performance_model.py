@@ -1,0 +1,198 @@
+"""The fitted performance model: how a real face blinks, looks around, fidgets and moves its head.
+
+Fitted from the seven Live Link Face takes in ``shared/assets/livelink-takes`` by
+``i2fet_tools/motion/fit_performance.py`` and shipped as ``performance_model.json`` beside this file
+(its ``provenance`` names each take with its SHA-256, rate and tracked seconds; nothing of the takes
+themselves is shipped). What each part is and how it was fitted:
+
+- ``blinks``: rate (per tracked minute), interval regularity (coefficient of variation of the
+  intervals: a gamma renewal process), shape (half-height width, share of it spent closing, depth),
+  and timing: the share of blinks that come with a gaze shift (within 0.2 s of a saccade) and with
+  an expression change (within 0.3 s of a move's onset).
+- ``saccades``: fixation durations and amplitudes (log-normal), the vertical share of saccade
+  directions, the gaze's spread (yaw/pitch sd) that keeps the eyes around the centre, conjugacy
+  (right-eye over left-eye displacement: the eyes move together) and the vergence offset. Saccade
+  durations follow the main sequence (21 ms + 2.2 ms/deg, Carpenter 1988), which 30-Hz takes
+  cannot resolve, so it is literature, not fitted.
+- ``drift``: the slow gaze drift between saccades (sd in degrees, coloured spectrum).
+- ``eye_look``: the gain from eye rotation (radians) to ARKit's eyeLook channels.
+- ``micro``: micro-motion of the face while it holds: per region (upper face, lower face) the
+  spectrum S(f) = 1 / (1 + (f / knee)^alpha) (``noise.py``), per channel its size, and
+  co-activation: a low-rank factor model of the channels' residual covariance (the channels that
+  move together, e.g. both brows, the lip corners with the cheeks).
+- ``head``: idle head motion (sd per axis, spectrum), the share of slow gaze the head follows, and
+  gestures tied to expressions (a nod of agreement, a tilt of doubt, recoil in disgust). Only one
+  take recorded head rotation, and no take is labelled, so the idle motion is fitted from that take
+  and the gestures' shapes are from the literature (nods of 2-3 cycles near 2 Hz, Hadar et al. 1983;
+  head tilts and recoil in Wallbott 1998), scaled to the fitted head range.
+- ``timing``: onset and offset speeds of expression changes (``TimingParams``, ``timing_fit.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import I2FETError
+from ..naming.arkit import INDEX, NUM_CHANNELS
+
+FORMAT_VERSION = 1
+MODEL_PATH = Path(__file__).with_name("performance_model.json")
+MAX_MICRO_SD = 0.08  # a larger wander changes the expression, not its life (the talking takes reach 0.17)
+
+
+@dataclass(frozen=True)
+class BlinkModel:
+    rate_per_min: float = 14.0
+    interval_cv: float = 0.7
+    half_width: float = 0.11  # seconds
+    closing_share: float = 0.45
+    depth: float = 0.9
+    with_saccade_share: float = 0.4
+    with_expression_share: float = 0.2
+
+
+@dataclass(frozen=True)
+class SaccadeModel:
+    fixation_log_mean: float = math.log(0.7)  # log seconds
+    fixation_log_sd: float = 0.8
+    amplitude_log_mean: float = math.log(5.5)  # log degrees
+    amplitude_log_sd: float = 0.6
+    pitch_share: float = 0.5  # vertical over horizontal size of saccades
+    spread_yaw: float = 6.0  # degrees
+    spread_pitch: float = 4.0
+    conjugacy: float = 1.0
+    vergence: float = 0.0  # degrees, left yaw minus right yaw
+    main_sequence: tuple[float, float] = (0.021, 0.0022)  # seconds, seconds per degree
+
+
+@dataclass(frozen=True)
+class DriftModel:
+    sd: float = 0.4  # degrees
+    alpha: float = 2.0
+    knee: float = 0.3
+
+
+@dataclass(frozen=True)
+class MicroModel:
+    channels: np.ndarray  # C channel indices that carry micro-motion
+    region: np.ndarray  # C region of each (0 upper, 1 lower)
+    alpha: tuple[float, float]
+    knee: tuple[float, float]
+    loadings: np.ndarray  # C x K marginal sd of the shared factors
+    own_sd: np.ndarray  # C marginal sd of each channel's own part
+
+
+@dataclass(frozen=True)
+class HeadModel:
+    sd: tuple[float, float, float] = (3.0, 2.0, 1.5)  # degrees yaw, pitch, roll
+    alpha: float = 2.5
+    knee: float = 0.3
+    gaze_follow: tuple[float, float] = (0.3, 0.1)  # head share of slow gaze yaw, pitch
+    gesture_scale: float = 1.0
+
+
+@dataclass(frozen=True)
+class PerformanceModel:
+    blinks: BlinkModel
+    saccades: SaccadeModel
+    drift: DriftModel
+    eye_look: dict[int, tuple[int, float]]  # ARKit index -> (rotation column 3..8, signed gain per radian)
+    micro: MicroModel
+    head: HeadModel
+    timing: dict
+    provenance: dict
+
+
+def _number(section: dict, name: str, low: float, high: float, where: str) -> float:
+    value = section.get(name)
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value) or not low <= value <= high:
+        raise I2FETError(f"{where}.{name} = {value!r} is outside the plausible range {low}..{high}.")
+    return float(value)
+
+
+def model_from_dict(data: dict) -> PerformanceModel:
+    """Validate and build a model from its JSON form; I2FETError names what is wrong."""
+    if data.get("format") != FORMAT_VERSION:
+        raise I2FETError(f"performance model format {data.get('format')!r}, expected {FORMAT_VERSION}.")
+    b, s, d, m, h = (data.get(k, {}) for k in ("blinks", "saccades", "drift", "micro", "head"))
+    blinks = BlinkModel(
+        rate_per_min=_number(b, "rate_per_min", 0, 60, "blinks"), interval_cv=_number(b, "interval_cv", 0.05, 3, "blinks"),
+        half_width=_number(b, "half_width", 0.02, 0.5, "blinks"), closing_share=_number(b, "closing_share", 0.1, 0.9, "blinks"),
+        depth=_number(b, "depth", 0.3, 1.0, "blinks"), with_saccade_share=_number(b, "with_saccade_share", 0, 1, "blinks"),
+        with_expression_share=_number(b, "with_expression_share", 0, 1, "blinks"))
+    saccades = SaccadeModel(
+        fixation_log_mean=_number(s, "fixation_log_mean", -4, 3, "saccades"),
+        fixation_log_sd=_number(s, "fixation_log_sd", 0.05, 3, "saccades"),
+        amplitude_log_mean=_number(s, "amplitude_log_mean", -1, 4, "saccades"),
+        amplitude_log_sd=_number(s, "amplitude_log_sd", 0.05, 3, "saccades"),
+        pitch_share=_number(s, "pitch_share", 0, 3, "saccades"), spread_yaw=_number(s, "spread_yaw", 0, 40, "saccades"),
+        spread_pitch=_number(s, "spread_pitch", 0, 40, "saccades"), conjugacy=_number(s, "conjugacy", 0.5, 1.5, "saccades"),
+        vergence=_number(s, "vergence", -10, 10, "saccades"))
+    drift = DriftModel(sd=_number(d, "sd", 0, 10, "drift"), alpha=_number(d, "alpha", 0, 6, "drift"),
+                       knee=_number(d, "knee", 0.01, 10, "drift"))
+    eye_look = {}
+    for name, (column, gain) in data.get("eye_look", {}).items():
+        if name not in INDEX or column not in range(3, 9) or not math.isfinite(gain) or abs(gain) > 20:
+            raise I2FETError(f"eye_look.{name} = {(column, gain)!r} is not a channel, rotation column and gain.")
+        eye_look[INDEX[name]] = (int(column), float(gain))
+    names = m.get("channels", [])
+    if not names or any(n not in INDEX for n in names):
+        raise I2FETError("micro.channels must name ARKit channels.")
+    loadings = np.asarray(m.get("loadings"), np.float64)
+    own = np.asarray(m.get("own_sd"), np.float64)
+    region = np.asarray(m.get("region"), int)
+    if loadings.ndim != 2 or loadings.shape[0] != len(names) or own.shape != (len(names),) or region.shape != (len(names),) \
+            or not np.all(np.isfinite(loadings)) or not np.all(np.isfinite(own)) or own.min(initial=0) < 0 \
+            or not set(region.tolist()) <= {0, 1}:
+        raise I2FETError("micro: loadings, own_sd and region must match the channels and be finite.")
+    scale = np.sqrt((loadings ** 2).sum(axis=1) + own ** 2)
+    shrink = np.minimum(1.0, MAX_MICRO_SD / np.maximum(scale, 1e-12))
+    micro = MicroModel(channels=np.array([INDEX[n] for n in names]), region=region,
+                       alpha=tuple(float(_number({"a": a}, "a", 0, 6, "micro.alpha")) for a in m.get("alpha", [])),
+                       knee=tuple(float(_number({"k": k}, "k", 0.01, 10, "micro.knee")) for k in m.get("knee", [])),
+                       loadings=loadings * shrink[:, None], own_sd=own * shrink)
+    if len(micro.alpha) != 2 or len(micro.knee) != 2:
+        raise I2FETError("micro.alpha and micro.knee need one value per region (upper, lower).")
+    sd = h.get("sd", [])
+    follow = h.get("gaze_follow", [])
+    if len(sd) != 3 or len(follow) != 2:
+        raise I2FETError("head.sd needs yaw, pitch and roll; head.gaze_follow yaw and pitch.")
+    head = HeadModel(sd=tuple(_number({"v": v}, "v", 0, 30, "head.sd") for v in sd),
+                     alpha=_number(h, "alpha", 0, 6, "head"), knee=_number(h, "knee", 0.01, 10, "head"),
+                     gaze_follow=tuple(_number({"v": v}, "v", -1, 1, "head.gaze_follow") for v in follow),
+                     gesture_scale=_number(h, "gesture_scale", 0, 5, "head"))
+    return PerformanceModel(blinks, saccades, drift, eye_look, micro, head, dict(data.get("timing", {})),
+                            dict(data.get("provenance", {})))
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, stamp: float) -> PerformanceModel:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise I2FETError(f"The performance model {path} cannot be read ({error}); reinstall the add-on.") from error
+    return model_from_dict(data)
+
+
+def load_performance_model(path: Path | None = None) -> PerformanceModel:
+    """The shipped fitted model (or the one at ``path``); cached until the file changes."""
+    path = Path(path) if path is not None else MODEL_PATH
+    if not path.is_file():
+        raise I2FETError(f"The performance model {path} is missing; reinstall the add-on or run "
+                         "python -m i2fet_tools.motion.fit_performance.")
+    return _load(str(path), path.stat().st_mtime)
+
+
+def neutral_micro_channels() -> np.ndarray:
+    """Channels that micro-motion never touches: eyelids (blinks), gaze (eyeLook), tongue."""
+    return np.array([i for i in range(NUM_CHANNELS) if i in (INDEX["eyeBlinkLeft"], INDEX["eyeBlinkRight"],
+                                                               INDEX["tongueOut"])
+                     or i in (INDEX[n] for n in ("eyeLookDownLeft", "eyeLookInLeft", "eyeLookOutLeft", "eyeLookUpLeft",
+                                                 "eyeLookDownRight", "eyeLookInRight", "eyeLookOutRight",
+                                                 "eyeLookUpRight"))])

@@ -211,3 +211,22 @@ def test_check_is_redone_when_the_file_changes(tmp_path):
         handle.write(b"x")
     with pytest.raises(CheckpointError, match="damaged"):
         start_check(path).result()
+
+
+def test_cli_with_damaged_weights_says_the_fix_without_a_traceback(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    path = _copy(tmp_path)
+    with open(path, "r+b") as handle:
+        handle.seek(20_000_000)
+        handle.write(b"\xff\xfe")
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, PYTHONPATH=str(root), I2FET_MINILM=str(path), HF_HUB_OFFLINE="1")
+    out = tmp_path / "clip.csv"
+    result = subprocess.run([sys.executable, "-m", "ml_backend", "generate", "a faint smile", "--out", str(out)],
+                            cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2
+    assert "damaged" in result.stderr and "build.py setup" in result.stderr and "Traceback" not in result.stderr
+    assert not out.exists()

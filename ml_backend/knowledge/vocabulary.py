@@ -26,7 +26,7 @@ joy: 6D 12E 25 26A; mouthUpperUp=0.3
 happy: 6C 12D; mouthUpperUp=0.15
 content: 6B 12C
 smile: 6C 12D; mouthUpperUp=0.15
-grin: 6D 12E 25; mouthUpperUp=0.3 mouthStretch=0.2
+grin: 6D 12E 25 26C; mouthUpperUp=0.3 mouthStretch=0.2
 laugh: 6E 12E 25 26D 43B; mouthUpperUp=0.3
 giggle: 6D 12D 25 26B 43A
 smirk: R12D R14D 6A
@@ -42,7 +42,7 @@ flirty: 12C 6B 41B R2B L46A
 relief: 1A 12C 43B 25
 serene: 12A 41B
 dreamy: 12B 41C 63B 1A
-wistful: 1C 12B 41B 61B 64A
+wistful: 1C 12B 43B 41B 61B 64A
 sad: 1D 4B 15D 17B 64A; eyeBlink=0.15
 grief: 1E 4D 15E 17D 43B 64B 25; eyeBlink=0.1
 cry: 1E 4D 6C 15E 17D 43C 25 26A
@@ -191,7 +191,7 @@ yell | 0.95 | yell, yelling, yells, shout, shouting, shouts, scream at, screamin
 disgust | 0.85 | disgust, disgusted, disgusting, grossed out, revolted, revulsion, yuck, gross, icky, repulsed, repelled, repugnance, nauseated, nauseous, sickened disgust, queasy, eww, ew, ugh gross, yuk, bleh, blech, vile, foul, putrid, stinks, stinky, smelly, bad smell, rotten smell, smelled something bad, smells something bad, smelling something bad, bad taste, tastes bad, rotten, rotten egg, rotten eggs, stepped in something, nasty, distaste, distasteful, loathe, abhor, abhorrence, grossly, appalled disgust, offended nose
 sour | 0.85 | sour, lemon, bitten a lemon, bit into a lemon, sucked a lemon, sucking a lemon, sucking on a lemon, lemons, sour taste, sour candy, vinegar, pickle, tart, acidic, puckered, sourpuss, sour faced, sour-faced, lemony, tastes sour, bitter taste, bitter medicine, medicine
 contempt | 0.8 | contempt, contemptuous, contemptuously, scornful, scorn, scornfully, disdain, disdainful, disdainfully, looking down on, looks down on, condescending, condescension, haughty, haughtily, derisive, derision, dismissive, dismissively, unimpressed contempt, snide, sardonic, sardonically, sarcastic, sarcastically, sarcasm, mocking, mockingly, mock, mocks, ridicule, ridiculing, belittling, disparaging, withering contempt, eye roll contempt, pfft, pff, whatever
-sneer | 0.85 | sneer, sneering, sneers, sneered, lip curl, curled lip, curls her lip, curls his lip, curling lip, elvis lip
+sneer | 0.85 | sneer, sneering, sneers, sneered, elvis lip
 suspicious | 0.75 | suspicious, suspiciously, suspicion, distrust, mistrust, paranoid, wary suspicion, guarded, cagey, shifty, shifty eyed, shifty-eyed, sizing up, sizes up, appraising, scrutinizing, scrutinising, scrutiny, narrow eyed, narrow-eyed, squinting suspiciously, eyeing, eyes him, eyes her, calculating look, sly look
 jealous | 0.75 | jealous, jealousy, envious, envy, covetous, green with envy, begrudging, resentful jealousy, possessive
 guilt | 0.75 | guilty, guilt, guiltily, remorseful, remorse, regretful, regret, regretting, repentant, penitent, conscience stricken, guilt ridden, guilt-ridden, shame faced, sorry for himself, sorry for herself, caught, hangdog

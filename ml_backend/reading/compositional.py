@@ -32,6 +32,8 @@ from .phrases import Phrase, clean, split_steps
 from .tokens import FUNCTION_WORDS, is_latin_word, words
 
 MIN_RELEVANCE = 0.34  # a step with a clear face word needs at least a third of its words to be face words
+MIN_TEXT_RELEVANCE = 0.3  # and the whole instruction at least this share (a face word in a paragraph is not a face)
+CODE_RELEVANCE = 0.5  # text that looks like code needs at least this share of face words
 WEAK_RELEVANCE = 0.6  # a step whose only face words have other meanings ("look up", "blank") needs more
 LANGUAGE_RELEVANCE = 0.5  # below this, an instruction that looks like another language is refused as such
 MEANING_THRESHOLD = 0.58  # score (cosine, less letter overlap) for a word matched by meaning only
@@ -171,8 +173,12 @@ class CompositionalReader:
             message = (f"'{text[:60]}' seems to be {language}; the reader reads English. "
                        f"Try for example: {EXAMPLES}.")
             return Reading(text, tuple(steps), tuple(notes), message, language)
-        if not understood:
-            return Reading(text, tuple(steps), tuple(notes), _not_a_face(text), language)
+        read = [w for w in parsed if w is not None]
+        content = sum(w.content for w in read)
+        share = sum(w.understood for w in read) / content if content else 1.0
+        code = _looks_like_code(text)
+        if not understood or share < MIN_TEXT_RELEVANCE or (code and share < CODE_RELEVANCE):
+            return Reading(text, tuple(steps), tuple(notes), _not_a_face(text, code), language)
         if language is not None:
             notes.append(f"Parts of '{text[:60]}' look like {language}; only the English words were read.")
         return Reading(text, tuple(steps), tuple(notes), None, language)
@@ -254,7 +260,7 @@ class CompositionalReader:
                 if entry is None or similarity < MEANING_THRESHOLD:
                     continue
                 item = Item(f"{word} (like '{entry.phrase}')", entry.weights, entry.strength,
-                            "part" if entry.action else "whole", 10**6, 10**6, weak=entry.weak, similarity=similarity)
+                            "part" if entry.action else "whole", 10**6, 10**6, weak=True, similarity=similarity)
                 out.setdefault(id(read), []).append((0, item))
                 read.unknown.remove(word)
         return out
@@ -280,9 +286,9 @@ def _same(a: Item, b: Item) -> bool:
 
 
 @lru_cache(maxsize=2048)
-def _simultaneous(part: str) -> bool:
-    """A comma-separated part that names face parts only happens together with the part before it."""
-    return names_a_part(part)
+def _simultaneous(before: str, part: str) -> bool:
+    """Comma-separated parts happen together when either names face parts only ("eyes closed, a soft smile")."""
+    return names_a_part(part) or (names_a_part(before) and not read_step_words(part).unknown)
 
 
 def _percent(value: float) -> str:
@@ -295,9 +301,13 @@ def _no_words(text: str) -> str:
             f"Describe the face in English, for example: {EXAMPLES}.")
 
 
-def _not_a_face(text: str) -> str:
+def _looks_like_code(text: str) -> bool:
+    return len(_CODE.findall(text)) >= max(2, len(text) // 40)
+
+
+def _not_a_face(text: str, code: bool) -> str:
     shown = text[:60]
-    if len(_CODE.findall(text)) >= max(2, len(text) // 40):
+    if code:
         return f"'{shown}' looks like code, not a description of a face. Try for example: {EXAMPLES}."
     return f"Nothing in '{shown}' reads as a facial expression. Try for example: {EXAMPLES}."
 
@@ -305,7 +315,7 @@ def _not_a_face(text: str) -> str:
 # --- the meaning index ---------------------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def _short_phrasings() -> tuple[VocabEntry, ...]:
-    return tuple(e for e in vocabulary() if len(e.phrase.split()) <= 2 and not e.weak and e.strength > 0)
+    return tuple(e for e in vocabulary() if len(e.phrase.split()) == 1 and not e.weak and e.strength > 0)
 
 
 _INDEX_CACHE: dict[str, np.ndarray] = {}

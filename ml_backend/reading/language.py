@@ -70,10 +70,11 @@ def guess_language(text: str, tokens: list[str]) -> str | None:
         if prefix == "CJK" and (counts.get("HIRAGANA", 0) or counts.get("KATAKANA", 0)):
             return "Japanese"
         return dict(SCRIPTS).get(prefix, "a language other than English")
-    english = sum(1 for t in tokens if t in ENGLISH)
+    distinct = set(tokens)
+    english = sum(1 for t in distinct if t in ENGLISH)
     best, hits = None, 0
     for language, words in STOPWORDS.items():
-        found = sum(1 for t in tokens if t in words and t not in ENGLISH)
+        found = sum(1 for t in distinct if t in words and t not in ENGLISH)
         if found > hits:
             best, hits = language, found
     if best is not None and hits >= 2 and hits > english:

@@ -83,6 +83,7 @@ _AMOUNT = (r"(?:about |around |roughly |exactly |just |only )?"
 _VAGUE_SECONDS = {"a split second": 0.15, "a moment": 0.5, "a beat": 0.4, "a second and a half": 1.5, "a while": 2.0}
 _HOLD = re.compile(
     r"\b(?:and\s+)?(?:hold(?:s|ing)?|keep(?:s|ing)?|stay(?:s|ing)?|pause(?:s|ing)?|freez(?:e|es|ing))\b"
+    r"(?!\s+(?:back|in|down)\b)"  # "holding back a smile" is suppression, not a hold
     r"(?:\s+(?:it|that|this|there|still|the (?:pose|expression|face|look)))?"
     rf"(?:\s+(?:for\s+)?{_AMOUNT})?", re.IGNORECASE)
 _ONSET = re.compile(rf"\b(?:over|in|within|taking|across|during)\s+{_AMOUNT}", re.IGNORECASE)
@@ -239,7 +240,7 @@ def _attach_timing_parts(parts: list[str]) -> list[str]:
     return joined
 
 
-def _join_simultaneous(pieces: list[str], simultaneous: Callable[[str], bool] | None) -> list[str]:
+def _join_simultaneous(pieces: list[str], simultaneous: Callable[[str, str], bool] | None) -> list[str]:
     """Parts from ``_SPLIT.split`` (text, delimiter, text, ...), comma-joined parts that happen together merged."""
     parts: list[str] = []
     delimiter = ""
@@ -251,7 +252,7 @@ def _join_simultaneous(pieces: list[str], simultaneous: Callable[[str], bool] | 
         if not part.strip(" .!,"):
             continue
         if (parts and simultaneous is not None and delimiter.strip() == "," and not is_timing_only(part)
-                and simultaneous(part)):
+                and simultaneous(parts[-1], part)):
             parts[-1] = f"{parts[-1]}, {part}"
         else:
             parts.append(part)
@@ -267,12 +268,12 @@ def _split_back_at_end(body: str) -> tuple[str, str | None]:
     return body, None
 
 
-def split_steps(instruction: str, simultaneous: Callable[[str], bool] | None = None) -> list[Phrase]:
+def split_steps(instruction: str, simultaneous: Callable[[str, str], bool] | None = None) -> list[Phrase]:
     """The ordered step phrases of an instruction ("from X to Y", "X then Y", "X gives way to Y", "and back").
 
     Sentences, beats ("(beat)"), transition verbs ("melts into", "gives way to"), "until", "only to" and
-    ";" separate steps. A part after a bare comma is a step of its own, unless ``simultaneous(part)`` says
-    it happens at the same time as the part before ("a half smile on the left, right brow raised").
+    ";" separate steps. A part after a bare comma is a step of its own, unless ``simultaneous(before, part)``
+    says it happens at the same time as the part before ("a half smile on the left, right brow raised").
     """
     text, _ = clean(instruction)
     text = re.sub(r"(\d),(\d)", r"\1.\2", text)  # "1,5 seconds" is a decimal, not two steps

@@ -96,3 +96,19 @@ def test_a_quaternion_target_is_refused_before_anything_is_written(blender, head
     with pytest.raises(GenerationError, match="quaternion"):
         run(_request(head, {"head": RotationTarget(empty.name)}))
     assert checksum() == before
+
+
+def test_the_panel_writes_editable_keys_and_rotates_the_chosen_eyes(blender, head):
+    import bpy
+
+    scene = bpy.context.scene
+    settings = scene.i2fet
+    settings.prompt, settings.frames, settings.key_mode = "a slight smile", 45, "SPARSE"
+    bpy.ops.mesh.primitive_uv_sphere_add(radius=0.01)
+    eye = bpy.context.active_object
+    settings.eye_left = eye
+    bpy.context.view_layer.objects.active = head
+    from i2fet_blender.generate.request import collect_request
+
+    request = collect_request(bpy.context)
+    assert request.motion["keys"] == "sparse" and request.motion["eyes"][0].object_name == eye.name

@@ -7,7 +7,7 @@ The request holds numbers and names only (no bpy objects), so a worker thread ca
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import bpy
 import numpy as np
@@ -15,9 +15,10 @@ import numpy as np
 from ..backend import bridge
 from ..backend.environment import backend_options
 from ..clips.store import clip_info, clip_object
-from ..errors import GenerationError
+from ..errors import BlenderIOError, GenerationError
 from ..head.checks import check_target
 from ..io.keyframes import read_weights_at_frame
+from ..io.rotations import RotationTarget, check_targets
 from .writer import check_drivable
 
 
@@ -114,8 +115,26 @@ def collect_request(context: bpy.types.Context) -> GenerationRequest:
         from ..head.photo_head import photo_expression  # the photo is read and checked before any work
 
         start_weights = photo_expression(settings.start_photo)
-    return _checked_request(obj, settings.prompt, settings.duration_frames(fps), start, fps, settings.intensity,
-                            settings.seed, start_weights, backend_options(context))
+    request = _checked_request(obj, settings.prompt, settings.duration_frames(fps), start, fps, settings.intensity,
+                               settings.seed, start_weights, backend_options(context))
+    return replace(request, motion=motion_settings(settings))
+
+
+def motion_settings(settings) -> dict:
+    """How the panel asks the clip to be written: key mode, head and eye rotation targets (checked before work)."""
+    def target(obj, bone: str):
+        if obj is None:
+            return None
+        return RotationTarget(obj.name, bone if obj.type == "ARMATURE" else "")
+
+    motion = {"keys": settings.key_mode.lower(), "head": target(settings.head_target, settings.head_bone),
+              "eyes": (target(settings.eye_left, settings.eye_left_bone),
+                       target(settings.eye_right, settings.eye_right_bone))}
+    try:
+        check_targets([t for t in (motion["head"], *motion["eyes"]) if t is not None])
+    except BlenderIOError as error:
+        raise GenerationError(str(error)) from error
+    return motion
 
 
 def request_for_regenerate(context: bpy.types.Context, action: bpy.types.Action, seed: int) -> GenerationRequest:

@@ -90,6 +90,15 @@ class I2FET_PT_main(SidebarPanel, bpy.types.Panel):
         sub.prop(settings, "frame_start", text="Start")
         layout.prop(settings, "intensity")
         layout.prop(settings, "seed")
+        layout.prop(settings, "key_mode")
+        box = layout.box()
+        box.label(text="Head and Eyes")
+        for target, bone in (("head_target", "head_bone"), ("eye_left", "eye_left_bone"), ("eye_right", "eye_right_bone")):
+            row = box.row(align=True)
+            row.prop(settings, target)
+            chosen = getattr(settings, target)
+            if chosen is not None and chosen.type == "ARMATURE":
+                row.prop_search(settings, bone, chosen.pose, "bones", text="")
         layout.prop(settings, "continue_from_current")
         task = pipeline.active()
         if task is not None:

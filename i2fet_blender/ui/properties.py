@@ -70,6 +70,25 @@ class I2FET_SceneSettings(bpy.types.PropertyGroup):
         name="Variation Seed", description="Another seed gives another variant of the same prompt (when the "
         "instruction reader supports variants)", default=0, min=0,
     )
+    key_mode: EnumProperty(
+        name="Keys", description="How the clip is keyed",
+        items=[("DENSE", "Bake Every Frame", "One LINEAR key on every frame of every channel (what game engines play)"),
+               ("SPARSE", "Editable Keys", "A handful of Bézier keys per second, within 0.01 of the motion: "
+                "curves an animator edits in the Graph Editor")],
+        default="DENSE",
+    )
+    head_target: PointerProperty(
+        name="Head Rotation", type=bpy.types.Object,
+        description="Object (or armature, with a bone below) that receives the clip's head yaw, pitch and roll; "
+        "empty: no head rotation is written",
+    )
+    head_bone: StringProperty(name="Head Bone", description="Bone of the armature above that receives the head rotation")
+    eye_left: PointerProperty(name="Left Eye", type=bpy.types.Object,
+                              description="Eye mesh (or armature, with a bone below) that receives the left eye's rotation")
+    eye_left_bone: StringProperty(name="Left Eye Bone", description="Bone of the armature above for the left eye")
+    eye_right: PointerProperty(name="Right Eye", type=bpy.types.Object,
+                               description="Eye mesh (or armature, with a bone below) that receives the right eye's rotation")
+    eye_right_bone: StringProperty(name="Right Eye Bone", description="Bone of the armature above for the right eye")
     continue_from_current: BoolProperty(
         name="Continue From Current Expression",
         description="Start the clip from the face's expression at the start frame instead of from neutral",

@@ -40,7 +40,7 @@ from ml_backend.motion.timing_params import TimingParams
 from ml_backend.naming.arkit import ARKIT_NAMES, INDEX
 from ml_backend.paths import assets_root
 
-from .stats import ANALYSIS_FPS, Motion, find_blinks, find_saccades, gaze_degrees, move_onsets
+from .stats import ANALYSIS_FPS, SACCADE_SPEED, Motion, find_blinks, find_saccades, gaze_degrees, move_onsets
 
 FACTORS = 4  # shared factors of the co-activation model
 MIN_TAKE_SECONDS = 5.0
@@ -124,6 +124,7 @@ def fit_model(takes: Sequence[Take], names: Sequence[str] | None = None, timing:
     fps = ANALYSIS_FPS
     rates, widths, closing, depths, cvs, with_saccade, with_move = [], [], [], [], [], [], []
     fixations, amplitudes, jumps, conjugacy, spread_yaw, spread_pitch, vergence, drift = [], [], [], [], [], [], [], []
+    fixation_speeds = []
     for motion in motions:
         valid = motion.valid
         minutes = valid.sum() / fps / 60.0
@@ -152,6 +153,10 @@ def fit_model(takes: Sequence[Take], names: Sequence[str] | None = None, timing:
         amplitudes += list(np.linalg.norm(jump, axis=1))
         jumps.append(jump)
         conjugacy += list(conj)
+        speed = np.r_[0.0, np.linalg.norm(np.diff(gaze_degrees(motion), axis=0), axis=1) * fps]
+        still = valid & (speed < SACCADE_SPEED / 2)
+        if still.any():
+            fixation_speeds.append(float(np.median(speed[still])))
         gaze = gaze_degrees(motion)[valid]
         spread_yaw.append(float(gaze[:, 0].std()))
         spread_pitch.append(float(gaze[:, 1].std()))
@@ -176,7 +181,9 @@ def fit_model(takes: Sequence[Take], names: Sequence[str] | None = None, timing:
         "conjugacy": float(np.clip(_median(conjugacy, 1.0), 0.5, 1.5)), "vergence": _median(vergence, 0.0),
         "main_sequence": [0.021, 0.0022],
     }
-    drift_model = {"sd": _median(drift, 0.4), "alpha": 3.0, "knee": 0.3}
+    # white 2-D jitter of sd s per axis: the frame-to-frame step is Rayleigh, median 1.177 s sqrt(2)
+    jitter = _median(fixation_speeds, 5.0) / (1.177 * math.sqrt(2.0) * fps)
+    drift_model = {"sd": _median(drift, 0.4), "alpha": 3.0, "knee": 0.3, "jitter": float(np.clip(jitter, 0, 2))}
     eye_look = {}
     for name, (column, sign) in LOOK_AXES.items():
         gains = []

@@ -62,6 +62,7 @@ def gaze_rotations(times: np.ndarray, fps: float, saccades: tuple[np.ndarray, np
     onsets, lengths, targets = saccades
     path = gaze_path(times, onsets, lengths, targets)
     path += drift.sd / np.sqrt(2.0) * coloured_noise(len(times), fps, drift.alpha, drift.knee, rng, channels=2)
+    path += drift.jitter * coloured_noise(len(times), fps, 0.0, 1.0, rng, channels=2)  # white at the noise rate
     radians = np.radians(path)
     eyes = np.zeros((len(times), 6))
     eyes[:, 0:2] = radians

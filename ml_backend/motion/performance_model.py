@@ -14,7 +14,9 @@ themselves is shipped). What each part is and how it was fitted:
   (right-eye over left-eye displacement: the eyes move together) and the vergence offset. Saccade
   durations follow the main sequence (21 ms + 2.2 ms/deg, Carpenter 1988), which 30-Hz takes
   cannot resolve, so it is literature, not fitted.
-- ``drift``: the slow gaze drift between saccades (sd in degrees, coloured spectrum).
+- ``drift``: the slow gaze drift between saccades (sd in degrees, coloured spectrum), and the fixational
+  jitter (frame-to-frame, a tenth of a degree: tremor, and in the takes the tracker's own noise; sized
+  so the gaze's median speed during fixations matches the takes').
 - ``eye_look``: the gain from eye rotation (radians) to ARKit's eyeLook channels.
 - ``micro``: micro-motion of the face while it holds: per region (upper face, lower face) the
   spectrum S(f) = 1 / (1 + (f / knee)^alpha) (``noise.py``), per channel its size, and
@@ -74,8 +76,9 @@ class SaccadeModel:
 @dataclass(frozen=True)
 class DriftModel:
     sd: float = 0.4  # degrees
-    alpha: float = 2.0
+    alpha: float = 3.0
     knee: float = 0.3
+    jitter: float = 0.1  # degrees, frame-to-frame fixational jitter (tremor; in the takes also the tracker's noise)
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,7 @@ def model_from_dict(data: dict) -> PerformanceModel:
         spread_pitch=_number(s, "spread_pitch", 0, 40, "saccades"), conjugacy=_number(s, "conjugacy", 0.5, 1.5, "saccades"),
         vergence=_number(s, "vergence", -10, 10, "saccades"))
     drift = DriftModel(sd=_number(d, "sd", 0, 10, "drift"), alpha=_number(d, "alpha", 0, 6, "drift"),
-                       knee=_number(d, "knee", 0.01, 10, "drift"))
+                       knee=_number(d, "knee", 0.01, 10, "drift"), jitter=_number(d, "jitter", 0, 2, "drift"))
     eye_look = {}
     for name, (column, gain) in data.get("eye_look", {}).items():
         if name not in INDEX or column not in range(3, 9) or not math.isfinite(gain) or abs(gain) > 20:

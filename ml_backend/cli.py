@@ -64,11 +64,15 @@ def _checked_generate_args(args: argparse.Namespace) -> dict:
 def _generate(args: argparse.Namespace) -> int:
     request = _checked_generate_args(args)
     start_weights = start_weights_from_args(args)  # the photo is read and checked before any work
+    from .runtime import configure_threads, prewarm
+
+    prewarm()  # the encoder weights' hash check runs beside torch's import
     from .export.clip_json import write_clip_json
     from .export.livelink_csv import write_livelink_csv
     from .motion.life import LifeOptions
     from .pipeline import generate
 
+    configure_threads()
     started = time.perf_counter()
     life = LifeOptions(blinks=not args.no_blinks, micro_motion=not args.no_micro_motion,
                        asymmetry=not args.no_asymmetry, seed=request["seed"])

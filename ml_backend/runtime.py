@@ -25,15 +25,15 @@ _configured: int | None = None
 
 
 def thread_count() -> int:
-    """The intra-op thread count: ``$I2FET_THREADS`` when it is a whole number >= 1, else DEFAULT_THREADS."""
+    """The intra-op thread count: ``$I2FET_THREADS`` when it is a whole number >= 1, else DEFAULT_THREADS.
+
+    Only ASCII digits count: ``str.isdigit`` also accepts superscripts and other scripts' digits,
+    some of which ``int`` refuses, and a thread count is not written that way.
+    """
     value = os.environ.get(ENV_THREADS, "").strip()
-    if value:
-        try:
-            count = int(value)
-        except ValueError:
-            return DEFAULT_THREADS
-        if count >= 1:
-            return min(count, os.cpu_count() or count)
+    if value.isascii() and value.isdigit() and int(value) >= 1:
+        count = int(value)
+        return min(count, os.cpu_count() or count)
     return DEFAULT_THREADS
 
 

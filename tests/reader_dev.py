@@ -15,6 +15,9 @@ from ml_backend.errors import BadInstructionError
 from ml_backend.naming.arkit import ARKIT_NAMES
 
 DEV_FILE = Path(__file__).resolve().parent / "data" / "reader_dev" / "instructions.json"
+# Round 3: 200+ hand-written instructions in the held-out set's JSON Lines format (checked by
+# i2fet_tools/ifed/expectations.py), written before measuring the reader on them.
+ROUND3_FILE = DEV_FILE.parent / "dev_round3.jsonl"
 RISE, LOW = 0.2, 0.12
 
 
@@ -54,3 +57,26 @@ def failures(reader, example: dict) -> list[str]:
             if max(target[i] for i in channels(stem)) > LOW:
                 problems.append(f"step {k}: {stem} rises")
     return problems
+
+
+def round3_entries() -> list:
+    """The round-3 development entries (``expectations.Entry``), validated."""
+    from i2fet_tools.ifed.expectations import load_entries
+
+    return load_entries([ROUND3_FILE])
+
+
+def apexes(reader, text: str) -> list[np.ndarray] | None:
+    """Each plan step's apex (weights x intensity), or None when the reader refuses the text."""
+    try:
+        steps, _ = reader.read(text)
+    except BadInstructionError:
+        return None
+    return [np.asarray(step.anchor.target, np.float32) for step in steps]
+
+
+def round3_failures(reader, entry) -> list[str]:
+    """What the reader gets wrong on one round-3 entry (empty when every expectation holds)."""
+    from i2fet_tools.ifed.expectations import check_entry
+
+    return check_entry(entry, apexes(reader, entry.text))

@@ -3,7 +3,10 @@ for an unsupported torch, missing wheels, an unwritable package folder and damag
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -55,6 +58,38 @@ def test_preload_warms_the_backend_and_generate_uses_it(blender, head, fresh_pre
     assert blender.ops.i2fet.generate.poll()
 
 
+AFTER_PRELOAD_SCRIPT = """
+import json, sys, time
+import bpy, addon_utils
+bpy.ops.wm.read_factory_settings(use_empty=True)
+addon_utils.enable("i2fet_blender", default_set=True)
+from i2fet_blender.backend import environment, warmup
+from i2fet_blender.generate.pipeline import generate_on_object
+from i2fet_blender.head.default_head import add_default_head
+head = add_default_head()
+task = warmup.ensure_started(environment.backend_options(bpy.context), threaded=True)
+task.wait(600)
+before = set(sys.modules)
+generate_on_object(head, "a faint smile that slowly turns into open-mouthed surprise, then back to neutral", 60, 1, 30.0)
+print("I2FET " + json.dumps({"state": task.state, "new": sorted(set(sys.modules) - before)}), flush=True)
+"""
+
+
+def test_after_the_preload_the_first_generate_imports_nothing(tmp_path):
+    """The preload does what a first click would do lazily: afterwards, Generate imports no module at all.
+
+    In a fresh process: in this one, earlier tests have imported everything already.
+    """
+    env = dict(os.environ, PYTHONPATH=str(ROOT), BLENDER_USER_RESOURCES=str(tmp_path), HF_HUB_OFFLINE="1")
+    out = subprocess.run([sys.executable, "-c", AFTER_PRELOAD_SCRIPT], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=600)
+    lines = [line for line in out.stdout.splitlines() if line.startswith("I2FET ")]
+    assert lines, out.stderr[-2000:]
+    report = json.loads(lines[-1][6:])
+    assert report["state"] == "DONE"
+    assert report["new"] == []
+
+
 def test_preload_sets_the_thread_policy(blender, fresh_preload):
     import torch
 
@@ -85,13 +120,21 @@ def test_damaged_encoder_weights_grey_out_generate_with_the_reason(blender, head
 
 @pytest.mark.parametrize("version, ok", [("2.13.0+cpu", True), ("2.1.2", True), ("1.13.1", False), ("3.0.0", False),
                                          ("2.0.1+cu118", False)])
-def test_torch_outside_the_supported_range_is_named_with_the_fix(blender, monkeypatch, version, ok):
+@pytest.mark.parametrize("loaded", [False, True], ids=["installed", "imported"])
+def test_torch_outside_the_supported_range_is_named_with_the_fix(blender, monkeypatch, version, ok, loaded):
+    """Checked from the installed metadata before torch is imported, from the loaded module after."""
     from importlib import metadata
+    from types import SimpleNamespace
 
     from i2fet_blender.backend import environment
 
     real = metadata.version
-    monkeypatch.setattr(metadata, "version", lambda name: version if name == "torch" else real(name))
+    if loaded:
+        monkeypatch.setattr(metadata, "version", lambda name: "2.13.0" if name == "torch" else real(name))
+        monkeypatch.setitem(sys.modules, "torch", SimpleNamespace(__version__=version))
+    else:
+        monkeypatch.setattr(metadata, "version", lambda name: version if name == "torch" else real(name))
+        monkeypatch.delitem(sys.modules, "torch", raising=False)
     problem = environment.torch_version_problem()
     assert (problem == "") is ok
     if not ok:

@@ -98,8 +98,14 @@ def generate_clip(prompt: str, frames: int, fps: float, start_weights=None, inte
                                  reader=reader or pipeline.DEFAULT_READER, variation_key=variation_key)
 
 
+WARMUP_PROMPT = "a faint smile turning into surprise"  # two steps: the reader's, planner's and motion's paths all run
+WARMUP_FRAMES = 12
+
+
 def preload(encoder: str = "minilm", encoder_weights: str = "", device: str = "cpu", reader: str | None = None) -> None:
-    """Load torch, the reader, the text encoder and the face model, and run one tiny generation (kernels warm).
+    """Do, in the background, everything a first Generate would otherwise do lazily: import torch and the backend
+    modules a click reaches, load the reader, the text encoder and the face model, run one small generation
+    (torch's first-call kernels) and fit its sparse keys, and resolve the naming presets a head's key map needs.
 
     The backend's thread policy (``ml_backend.runtime``: one torch thread) keeps the rest of the machine,
     Blender's UI and viewport included, free while it runs.
@@ -109,8 +115,12 @@ def preload(encoder: str = "minilm", encoder_weights: str = "", device: str = "c
     pipeline = backend_module("pipeline")
     with _backend_lock, translated():
         runtime.configure_threads()
-        pipeline.generate("a faint smile", frames=2, fps=30.0, encoder=encoder, encoder_weights=encoder_weights or None,
-                          device=device, reader=reader or pipeline.DEFAULT_READER)
+        clip = pipeline.generate(WARMUP_PROMPT, frames=WARMUP_FRAMES, fps=30.0, encoder=encoder,
+                                 encoder_weights=encoder_weights or None, device=device,
+                                 reader=reader or pipeline.DEFAULT_READER)
+        backend_module("motion.keys").fit_keys(clip.weights)
+        clip.plan.summary()
+    key_presets().detect_scheme(list(arkit().ARKIT_NAMES))
     face_model_or_error()
 
 

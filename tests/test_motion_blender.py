@@ -60,7 +60,7 @@ def test_head_and_eye_rotations_go_on_an_object_and_bones_without_touching_exist
     rig.animation_data_create().action = theirs
     for pose_bone in rig.pose.bones:
         pose_bone.rotation_mode = "XYZ"
-    motion = {"keys": "sparse", "head": RotationTarget("HeadPivot"),
+    motion = {"head": RotationTarget("HeadPivot"),  # keys: the default (sparse), for rotations too
               "eyes": (RotationTarget(rig.name, "eye.L"), RotationTarget(rig.name, "eye.R"))}
     bpy.context.view_layer.objects.active = head
     result = run(_request(head, motion))

@@ -68,3 +68,17 @@ def test_any_curve_is_keyed_within_tolerance(values, tolerance):
     keys = fit_channel(values, tolerance)
     assert keys.frames[0] == 0 and keys.frames[-1] == len(values) - 1
     assert np.abs(evaluate_keys(keys, np.arange(len(values))) - values).max() <= tolerance + 1e-12
+    between = np.linspace(0, len(values) - 1, 4 * len(values))
+    shown = evaluate_keys(keys, between)  # between frames too: the curve never overshoots its keys
+    assert values.min() - 1e-12 <= shown.min() and shown.max() <= values.max() + 1e-12
+
+
+def test_a_weight_rising_from_rest_never_dips_below_zero():
+    """Bug: a key at 0 before a fast rise carried the dense slope, and the Bézier curve dipped to -0.005
+    (Blender clamps the slider and exports clamp the value, so what was shown differed from the curve)."""
+    values = np.r_[np.zeros(6), np.array([0.0, 0.02, 0.1, 0.26, 0.46, 0.66, 0.81, 0.88, 0.9]), np.full(9, 0.9)]
+    keys = fit_channel(values, 0.01)
+    shown = evaluate_keys(keys, np.linspace(0, len(values) - 1, 400))
+    assert shown.min() >= 0.0 and shown.max() <= 0.9 + 1e-12
+    left, right = keys.handles()
+    assert left[:, 1].min() >= 0.0 and right[:, 1].min() >= 0.0  # handles too: scaling a clip scales its curves

@@ -29,7 +29,7 @@ from .request import GenerationRequest, request_for_object
 from .writer import GenerationResult, check_rotation_targets, write_clip, write_rotations
 
 KIND = "generate"
-DEFAULT_KEYS = "dense"  # "sparse": a handful of Bézier keys per second (request.motion["keys"]); see io.keyframes
+DEFAULT_KEYS = "sparse"  # a handful of Bézier keys per second within the tolerance; "dense": a LINEAR key every frame
 
 
 @dataclass
@@ -110,7 +110,7 @@ def write_result(request: GenerationRequest, computed: Computed) -> GenerationRe
     check_rotation_targets(request.motion)
     result = write_clip(obj, computed.weights, computed.model, info, action_name(request.prompt), computed.summary,
                         computed.model_error, sparse_keys=computed.keys)
-    write_rotations(request.motion, computed.rotations, request.frame_start, result.action.name)
+    write_rotations({"keys": DEFAULT_KEYS, **request.motion}, computed.rotations, request.frame_start, result.action.name)
     if replaced is not None:
         replace_clip(replaced, result.action)
     return result

@@ -72,10 +72,10 @@ class I2FET_SceneSettings(bpy.types.PropertyGroup):
     )
     key_mode: EnumProperty(
         name="Keys", description="How the clip is keyed",
-        items=[("DENSE", "Bake Every Frame", "One LINEAR key on every frame of every channel (what game engines play)"),
-               ("SPARSE", "Editable Keys", "A handful of Bézier keys per second, within 0.01 of the motion: "
-                "curves an animator edits in the Graph Editor")],
-        default="DENSE",
+        items=[("SPARSE", "Editable Keys", "A handful of Bézier keys per second, within 0.01 of the motion: "
+                "curves an animator edits in the Graph Editor"),
+               ("DENSE", "Bake Every Frame", "One LINEAR key on every frame of every channel (what game engines play)")],
+        default="SPARSE",
     )
     head_target: PointerProperty(
         name="Head Rotation", type=bpy.types.Object,

@@ -4,7 +4,8 @@ For each channel, keys are placed where they are needed: the first and last fram
 frame between two keys is further than ``tolerance`` from the dense motion, a key at the frame that
 is furthest (recursive subdivision, as in Schneider's curve fitting, Graphics Gems 1990). Each key
 carries the dense curve's slope; between two keys the curve is the cubic Bézier whose handles lie a
-third of the way to the neighbouring keys along that slope. With handles at the thirds in time, a
+third of the way to the neighbouring keys along that slope, limited so the curve never overshoots
+its keys (``_limited``: no dip below a weight keyed at 0). With handles at the thirds in time, a
 Bézier F-curve segment is exactly the cubic Hermite segment evaluated here (``evaluate_keys``), so
 what Blender draws is what was checked. Keys fall on whole frames, which is also where the
 tolerance is checked (the dense motion exists only there).
@@ -46,6 +47,23 @@ def _slopes(values: np.ndarray) -> np.ndarray:
     return np.gradient(values)
 
 
+def _limited(frames: np.ndarray, values: np.ndarray, slopes: np.ndarray) -> np.ndarray:
+    """The keys' slopes limited so the curve never overshoots its keys (Hyman's filter, SIAM J. Sci. Stat. Comput.
+    1983): 0 at a key that is a peak or a valley of the keys, else at most 3x the gentler neighbouring secant.
+
+    Between two keys the curve then stays between their values, and the handles too: a weight keyed at 0
+    never dips below 0 (Blender clamps the slider, exports clamp the value: what is shown would differ from
+    the curve), and scaling a clip scales its curves."""
+    if len(frames) < 2:
+        return np.zeros(len(frames))
+    secants = np.diff(values) / np.diff(frames)
+    before = np.r_[secants[0], secants]
+    after = np.r_[secants, secants[-1]]
+    direction = np.sign(before) * (before * after > 0)  # 0 at peaks, valleys and flat stretches of the keys
+    bound = 3.0 * np.minimum(np.abs(before), np.abs(after))
+    return direction * np.minimum(np.maximum(direction * slopes, 0.0), bound)
+
+
 def _hermite(frames: np.ndarray, values: np.ndarray, slopes: np.ndarray, at: np.ndarray) -> np.ndarray:
     """Cubic Hermite through the keys, evaluated at frames ``at`` (held flat outside the keys)."""
     at = np.clip(np.asarray(at, np.float64), frames[0], frames[-1])
@@ -82,7 +100,8 @@ def fit_channel(values: np.ndarray, tolerance: float = DEFAULT_TOLERANCE) -> Cha
     all_frames = np.arange(count)
     for _ in range(MAX_PASSES):
         frames = np.flatnonzero(keyed)
-        error = np.abs(_hermite(frames, values[frames], slopes[frames], all_frames) - values)
+        error = np.abs(_hermite(frames, values[frames], _limited(frames, values[frames], slopes[frames]), all_frames)
+                       - values)
         if error.max() <= tolerance:
             break
         # one new key per interval that is out of tolerance: at its worst frame
@@ -95,7 +114,7 @@ def fit_channel(values: np.ndarray, tolerance: float = DEFAULT_TOLERANCE) -> Cha
     else:  # every frame keyed: exact
         keyed[:] = True
     frames = np.flatnonzero(keyed)
-    return ChannelKeys(frames, values[frames], slopes[frames])
+    return ChannelKeys(frames, values[frames], _limited(frames, values[frames], slopes[frames]))
 
 
 def fit_keys(dense: np.ndarray, tolerance: float = DEFAULT_TOLERANCE) -> list[ChannelKeys]:

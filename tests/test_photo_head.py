@@ -219,11 +219,11 @@ def test_missing_mediapipe_is_a_clear_error(monkeypatch):
     from ml_backend.errors import AssetsMissingError
     from ml_backend.photo import detect
 
-    detect._landmarker.cache_clear()
+    detect._landmarker_for.cache_clear()
     monkeypatch.setitem(sys.modules, "mediapipe.tasks.python", None)  # as if the package were not installed
     try:
         with pytest.raises(AssetsMissingError, match="mediapipe"):
             detect.read_faces(np.zeros((128, 128, 3), np.uint8))
     finally:
         monkeypatch.undo()
-        detect._landmarker.cache_clear()
+        detect._landmarker_for.cache_clear()

@@ -1,20 +1,27 @@
-"""Download the ICT FaceKit face model from its upstream repository, with the user's consent.
+"""Download what the extension may not ship, from upstream, with the user's consent: the ICT FaceKit face model,
+and MediaPipe's face landmarker model (Head from Photo).
 
-Allowed only when the user ticked the consent box in the preferences *and* Blender's
-"Allow Online Access" is on (``bpy.app.online_access``); ``check_download_allowed`` says why not
-otherwise. The archive of the pinned upstream commit is streamed to a temporary file, and
-``FaceXModel/`` (OBJs, ``vertex_indices.json``) with the upstream LICENSE is extracted.
+Each is allowed only when the user ticked its consent box in the preferences *and* Blender's
+"Allow Online Access" is on (``bpy.app.online_access``); ``check_download_allowed`` and
+``check_landmarker_download_allowed`` say why not otherwise. Nothing is fetched by default. The
+archive of the pinned upstream commit is streamed to a temporary file, and ``FaceXModel/`` (OBJs,
+``vertex_indices.json``) with the upstream LICENSE is extracted. The landmarker model is streamed
+to a ``.partial`` file beside its destination, checked against its pinned SHA-256, and only then
+renamed into place: a failed or altered download leaves nothing behind.
 """
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import tempfile
+import urllib.error
 import urllib.request
 import zipfile
 from pathlib import Path
 
 from ..errors import AddonError, TaskCancelled
+from .bridge import backend_module
 from .environment import addon_preferences
 from .tasks import Report, Task, start
 
@@ -101,3 +108,75 @@ def start_download(prefs, destination: Path, threaded: bool = True, url: str = U
             current.assets_path = str(Path(task.result).parent)
 
     return start(Task("download", "Download face model", work, on_done=point_preferences), threaded)
+
+
+def check_landmarker_download_allowed(consent: bool, online_access: bool) -> str:
+    """'' when downloading the face landmarker model is allowed, else the reason, in the user's words."""
+    model = backend_module("photo.landmarker_model")
+    if not online_access:
+        return ("Blender's online access is off: turn on Edit > Preferences > System > Network > 'Allow Online Access' "
+                "to download the face landmarker model, or choose a copy you downloaded as 'Face Landmarker Model'.")
+    if not consent:
+        return f"Tick 'Allow Downloading the Landmarker Model' first: it downloads {model.MODEL_NAME} from Google."
+    return ""
+
+
+def download_landmarker(destination: Path, report: Report, cancelled, url: str | None = None) -> str:
+    """Fetch MediaPipe's face landmarker model into ``destination``, check its SHA-256; returns the file's path.
+
+    A file already there with the right hash is kept as it is (nothing downloaded). The download goes to a
+    ``.partial`` file that is removed on any failure, so the model file is either complete and verified or absent.
+    """
+    model = backend_module("photo.landmarker_model")
+    target = Path(destination) / model.MODEL_FILE
+    if target.is_file() and model.file_sha256(target) == model.MODEL_SHA256:
+        report("The face landmarker model is already downloaded", 1.0)
+        return str(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    digest = hashlib.sha256()
+    try:
+        report("Connecting to Google's model storage", 0.0)
+        with urllib.request.urlopen(url or model.MODEL_URL, timeout=60) as response, partial.open("wb") as handle:
+            total = int(response.headers.get("Content-Length") or 0) or model.MODEL_BYTES
+            done = 0
+            while chunk := response.read(CHUNK // 4):
+                if cancelled():
+                    raise TaskCancelled()
+                handle.write(chunk)
+                digest.update(chunk)
+                done += len(chunk)
+                report(f"Downloading the face landmarker model: {done / 1e6:.1f} MB", min(0.95, 0.95 * done / total))
+        if digest.hexdigest() != model.MODEL_SHA256:
+            raise AddonError(f"The downloaded file is not {model.MODEL_NAME} (SHA-256 {digest.hexdigest()[:16]}..., "
+                             f"expected {model.MODEL_SHA256[:16]}...): nothing was installed. Try again later, or download "
+                             f"{model.MODEL_URL.split('?')[0]} yourself and choose it as 'Face Landmarker Model'.")
+        partial.replace(target)
+    except (urllib.error.URLError, OSError) as error:
+        raise AddonError(f"Could not download {model.MODEL_NAME}: {getattr(error, 'reason', error)}. Check the network, "
+                         f"or download {model.MODEL_URL.split('?')[0]} yourself and choose it as 'Face Landmarker Model'."
+                         ) from error
+    finally:
+        partial.unlink(missing_ok=True)
+    report("Face landmarker model downloaded", 1.0)
+    return str(target)
+
+
+def start_landmarker_download(prefs, destination: Path, threaded: bool = True, url: str | None = None) -> Task:
+    """Download the face landmarker model as the 'download' background task when allowed (AddonError with the
+    reason otherwise, before anything is fetched). When it is done, 'Face Landmarker Model' points at the file."""
+    import bpy
+
+    reason = check_landmarker_download_allowed(prefs.allow_landmarker_download, bpy.app.online_access)
+    if reason:
+        raise AddonError(reason)
+
+    def work(report, cancelled):
+        return download_landmarker(destination, report, cancelled, url)
+
+    def point_preferences(task: Task) -> None:
+        current = addon_preferences()  # looked up again: the add-on may have been re-enabled meanwhile
+        if task.state == task.DONE and task.result and current is not None:
+            current.landmarker_path = task.result
+
+    return start(Task("download", "Download face landmarker model", work, on_done=point_preferences), threaded)

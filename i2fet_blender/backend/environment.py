@@ -17,6 +17,7 @@ from pathlib import Path
 
 import bpy
 
+from ..errors import AddonError
 from .bridge import ADDON_PACKAGE
 
 # import name -> (pip requirement, what it is for). Only torch is installed from the preferences: the
@@ -27,9 +28,14 @@ WHEELS = {
     "tokenizers": ("tokenizers==0.23.3", "the text encoder's tokenizer"),
 }
 OPTIONAL = {"open_clip": ("open_clip_torch==3.3.0", "the CLIP text encoder")}
+# Head from Photo only (the generator runs without it): Google's MediaPipe finds the face, its landmarks and expression.
+# Installed from the preferences on request (with its dependencies about 260 MB on disk, OpenCV the largest part).
+PHOTO = {"mediapipe": ("mediapipe==1.2.3", "Head from Photo: the face's landmarks and expression")}
 TORCH_SUPPORTED = ((2, 1), (3, 0))  # torch versions the backend runs on: from 2.1 up to, not including, 3.0
 PACK_FILE = "ict_facekit_pack_v1.npz"
+LANDMARKER_ENV = "I2FET_LANDMARKER"  # read by ml_backend.photo.landmarker_model
 _added_paths: list[str] = []
+_landmarker_checks: dict[tuple, str] = {}  # (path, size, mtime) -> landmarker_problem()'s answer
 _set_environment: dict[str, str | None] = {}
 
 
@@ -88,8 +94,11 @@ def venv_problem(env_path: str) -> str:
     return f"No Python environment (lib/{wanted}/site-packages) found at {root}."
 
 
-def activate(env_path: str = "", assets_path: str = "") -> None:
-    """Put the package folders on ``sys.path`` and point the backend at its data (cheap: no imports)."""
+def activate(env_path: str = "", assets_path: str = "", landmarker_path: str = "") -> None:
+    """Put the package folders on ``sys.path`` and point the backend at its data (cheap: no imports).
+
+    ``landmarker_path``: MediaPipe's face landmarker model the user chose or downloaded (for Head from Photo).
+    """
     for path in _added_paths:
         if path in sys.path:
             sys.path.remove(path)
@@ -108,6 +117,8 @@ def activate(env_path: str = "", assets_path: str = "") -> None:
     if pack is not None and _original("I2FET_FACE_PACK") is None:
         _set_env("I2FET_FACE_PACK", str(pack))
     _set_env("I2FET_ASSETS", str(Path(bpy.path.abspath(assets_path))) if assets_path else None)
+    _set_env(LANDMARKER_ENV, str(Path(bpy.path.abspath(landmarker_path))) if landmarker_path else None)
+    _landmarker_checks.clear()
     if is_extension() and _original("I2FET_CACHE") is None:
         _set_env("I2FET_CACHE", str(user_folder("cache")))
 
@@ -228,6 +239,40 @@ def backend_problem() -> str:
     return wheels_problem() or missing_packages_message() or torch_version_problem()
 
 
+def landmarker_problem() -> str:
+    """Why MediaPipe's face landmarker model cannot be used ('' when it can): not found, or not that model.
+
+    Cheap enough for a panel: the file is opened once per (path, size, modification time).
+    """
+    from .bridge import backend_module, translated
+
+    model = backend_module("photo.landmarker_model")
+    path = model.model_location()
+    try:
+        stat = path.stat()
+        key = (str(path), stat.st_size, stat.st_mtime_ns)
+    except OSError:
+        key = (str(path), -1, -1)
+    if key not in _landmarker_checks:
+        try:
+            with translated(AddonError):
+                model.landmarker_path()
+            _landmarker_checks[key] = ""
+        except AddonError as error:
+            _landmarker_checks[key] = str(error)
+    return _landmarker_checks[key]
+
+
+def photo_problem() -> str:
+    """Why Head from Photo cannot run here ('' when it can): MediaPipe not installed, or its model not found."""
+    missing = missing_packages(PHOTO)
+    if missing:
+        return ("Head from Photo needs Google's MediaPipe (the 'mediapipe' package), which is not installed in Blender's "
+                "Python: click 'Install Photo Packages' in Edit > Preferences > Add-ons > I2FET, or point 'Python "
+                "Environment' to an environment that has it.")
+    return landmarker_problem()
+
+
 def check_backend() -> tuple[str, bool]:
     """Import the backend's packages (slow the first time): (what to tell the user, whether CUDA is usable)."""
     missing = missing_packages()
@@ -238,4 +283,5 @@ def check_backend() -> tuple[str, bool]:
     except ImportError as error:
         return missing_packages_message(str(error)), False
     cuda = bool(torch.cuda.is_available())
-    return f"Backend ready: torch {torch.__version__}, " + ("CUDA GPU available." if cuda else "CPU only."), cuda
+    photo = "Head from Photo: ready." if not photo_problem() else "Head from Photo: not ready (see below)."
+    return f"Backend ready: torch {torch.__version__}, " + ("CUDA GPU available. " if cuda else "CPU only. ") + photo, cuda

@@ -101,6 +101,12 @@ def default_requirements() -> list[str]:
     return wanted
 
 
+def photo_requirements() -> list[str]:
+    """What 'Install Photo Packages' brings for Head from Photo: MediaPipe (with OpenCV and its other
+    dependencies, about 260 MB on disk). Apart from the generator's install: not everyone starts from photos."""
+    return [spec for spec, _ in environment.PHOTO.values()]
+
+
 def start_install(prefs, threaded: bool = True, requirements: Sequence[str] | None = None, find_links: str = "",
                   no_index: bool = False) -> Task:
     """Install the backend's packages into the add-on's folder with pip, as the 'install' background task."""
@@ -112,13 +118,13 @@ def start_install(prefs, threaded: bool = True, requirements: Sequence[str] | No
     if problem:
         raise GenerationError(problem)
     cpu_only = prefs.install_cpu_only
-    python_env, assets_path = prefs.python_env, prefs.assets_path
+    python_env, assets_path, landmarker = prefs.python_env, prefs.assets_path, prefs.landmarker_path
 
     def work(report, cancelled):
         return install_packages(target, wanted, report, cancelled, cpu_only, find_links, no_index)
 
     def activate(task: Task) -> None:
         if task.state == task.DONE:
-            environment.activate(python_env, assets_path)
+            environment.activate(python_env, assets_path, landmarker)
 
     return start(Task("install", "Install backend packages", work, on_done=activate), threaded)

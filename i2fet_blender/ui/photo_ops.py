@@ -5,7 +5,9 @@ from __future__ import annotations
 import bpy
 from bpy.props import CollectionProperty, StringProperty
 
+from ..backend import environment
 from ..head.photo_head import PHOTO_EXTENSIONS, add_photo_head
+from .panels import _wrapped
 from .report import Reporting
 
 _GLOB = ";".join(f"*{e}" for e in PHOTO_EXTENSIONS)
@@ -23,6 +25,13 @@ class I2FET_OT_head_from_photo(Reporting, bpy.types.Operator):
     directory: StringProperty(subtype="DIR_PATH", options={"SKIP_SAVE", "HIDDEN"})
     files: CollectionProperty(type=bpy.types.OperatorFileListElement, options={"SKIP_SAVE", "HIDDEN"})
     filter_glob: StringProperty(default=_GLOB, options={"HIDDEN"})
+
+    @classmethod
+    def poll(cls, context):
+        problem = environment.photo_problem()
+        if problem:
+            cls.poll_message_set(problem)
+        return not problem
 
     def invoke(self, context, event):
         if self.filepath or (self.directory and self.files):  # dropped on the viewport, or called with a path
@@ -70,6 +79,12 @@ class I2FET_PT_photo(bpy.types.Panel):
     def draw(self, context):
         layout = self.layout
         settings = context.scene.i2fet
+        problem = environment.photo_problem()
+        if problem:
+            box = layout.box()
+            box.label(text="Head from Photo is not available yet:", icon="ERROR")
+            for line in _wrapped(problem):
+                box.label(text=line)
         layout.operator(I2FET_OT_head_from_photo.bl_idname, icon="IMAGE_DATA")
         layout.label(text="or drop a photo on the viewport", icon="INFO")
         layout.separator()

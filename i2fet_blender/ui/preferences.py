@@ -10,7 +10,7 @@ from bpy.props import BoolProperty, EnumProperty, StringProperty
 
 from ..backend import download, environment, installer, tasks, warmup
 from ..backend.bridge import ADDON_PACKAGE
-from .panels import draw_task
+from .panels import _wrapped, draw_task
 from .report import Reporting
 
 _cuda_available: bool | None = None  # known once the backend has been checked (torch imported)
@@ -24,7 +24,7 @@ def _device_items(self, context):
 
 
 def _reactivate(self, context) -> None:
-    environment.activate(self.python_env, self.assets_path)
+    environment.activate(self.python_env, self.assets_path, self.landmarker_path)
 
 
 class I2FET_Preferences(bpy.types.AddonPreferences):
@@ -53,6 +53,19 @@ class I2FET_Preferences(bpy.types.AddonPreferences):
         "Nothing is downloaded without this and Blender's 'Allow Online Access'",
         default=False,
     )
+    landmarker_path: StringProperty(
+        name="Face Landmarker Model",
+        description="MediaPipe's face landmarker model file (face_landmarker_v2_with_blendshapes.task), which Head "
+        "from Photo needs; the extension does not ship it. Choose a copy you have, or download it below",
+        subtype="FILE_PATH", default="", update=_reactivate,
+    )
+    allow_landmarker_download: BoolProperty(
+        name="Allow Downloading the Landmarker Model",
+        description="Allow I2FET to download MediaPipe's face landmarker model (Google, Apache-2.0, 2.4 MB) from "
+        "Google's model storage when you click Download. Nothing is downloaded without this and Blender's "
+        "'Allow Online Access'",
+        default=False,
+    )
     python_env: StringProperty(
         name="Python Environment",
         description="A separate Python virtual environment (same Python version as Blender) whose packages "
@@ -74,6 +87,7 @@ class I2FET_Preferences(bpy.types.AddonPreferences):
             box.prop(self, "clip_weights")
         box.prop(self, "device")
         self._draw_assets(layout)
+        self._draw_photo(layout)
 
     def _draw_backend(self, layout) -> None:
         box = layout.box()
@@ -111,6 +125,32 @@ class I2FET_Preferences(bpy.types.AddonPreferences):
         if reason:
             box.label(text=reason, icon="INFO")
         draw_task(box, tasks.current("download"))
+
+
+    def _draw_photo(self, layout) -> None:
+        box = layout.box()
+        box.label(text="Head from Photo", icon="IMAGE_DATA")
+        problem = environment.photo_problem()
+        if problem:
+            _draw_lines(box, problem, "ERROR")
+        else:
+            box.label(text="MediaPipe and its face landmarker model are ready.", icon="CHECKMARK")
+        if environment.missing_packages(environment.PHOTO):
+            box.operator("i2fet.install_photo_packages", icon="IMPORT")
+        box.prop(self, "landmarker_path")
+        box.prop(self, "allow_landmarker_download")
+        reason = download.check_landmarker_download_allowed(self.allow_landmarker_download, bpy.app.online_access)
+        row = box.row()
+        row.enabled = not reason
+        row.operator("i2fet.download_landmarker", icon="URL")
+        if reason:
+            _draw_lines(box, reason, "INFO")
+
+
+def _draw_lines(layout, text: str, icon: str) -> None:
+    """A long message as wrapped labels, the icon on the first line."""
+    for number, line in enumerate(_wrapped(text, 90)):
+        layout.label(text=line, icon=icon if number == 0 else "BLANK1")
 
 
 def check_backend() -> str:
@@ -155,6 +195,28 @@ class I2FET_OT_download_face_model(Reporting, bpy.types.Operator):
         return "Downloading the face model"
 
 
+class I2FET_OT_install_photo_packages(Reporting, bpy.types.Operator):
+    """Install Google's MediaPipe, which Head from Photo needs, into a folder of this add-on (uses pip; needs internet)"""
+
+    bl_idname = "i2fet.install_photo_packages"
+    bl_label = "Install Photo Packages"
+
+    def run(self, context):
+        installer.start_install(environment.addon_preferences(context), requirements=installer.photo_requirements())
+        return f"Installing MediaPipe into {environment.deps_folder()}"
+
+
+class I2FET_OT_download_landmarker(Reporting, bpy.types.Operator):
+    """Download MediaPipe's face landmarker model from Google (only with your consent and online access on)"""
+
+    bl_idname = "i2fet.download_landmarker"
+    bl_label = "Download Landmarker Model"
+
+    def run(self, context):
+        download.start_landmarker_download(environment.addon_preferences(context), environment.user_folder("mediapipe"))
+        return "Downloading the face landmarker model"
+
+
 class I2FET_OT_cancel_task(bpy.types.Operator):
     """Stop the running generation, install or download"""
 
@@ -171,12 +233,13 @@ class I2FET_OT_cancel_task(bpy.types.Operator):
 
 
 CLASSES = (I2FET_Preferences, I2FET_OT_install_backend, I2FET_OT_check_backend, I2FET_OT_download_face_model,
-           I2FET_OT_cancel_task)
+           I2FET_OT_install_photo_packages, I2FET_OT_download_landmarker, I2FET_OT_cancel_task)
 
 
 def register() -> None:
     prefs = environment.addon_preferences()
-    environment.activate(prefs.python_env if prefs else "", prefs.assets_path if prefs else "")
+    environment.activate(prefs.python_env if prefs else "", prefs.assets_path if prefs else "",
+                         prefs.landmarker_path if prefs else "")
 
 
 def unregister() -> None:

@@ -6,6 +6,7 @@ Kept here so ``cli.py`` only wires them in (two calls); every check happens befo
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from pathlib import Path
 
@@ -20,10 +21,25 @@ def _describe(weights: np.ndarray, count: int = 5) -> str:
     return ", ".join(f"{ARKIT_NAMES[i]} {weights[i]:.2f}" for i in order) or "neutral"
 
 
+def _use_landmarker(args: argparse.Namespace) -> None:
+    """``--landmarker PATH``: check the file now (before any work) and make it the model this process uses."""
+    if getattr(args, "landmarker", None):
+        from .landmarker_model import ENV_LANDMARKER, check_landmarker_file
+
+        os.environ[ENV_LANDMARKER] = str(check_landmarker_file(Path(args.landmarker)))
+
+
+def _add_landmarker_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--landmarker", default=None, metavar="TASK_FILE",
+                        help="MediaPipe's face landmarker model (face_landmarker_v2_with_blendshapes.task) when it is not "
+                             "in the assets folder (or set I2FET_LANDMARKER)")
+
+
 def _head_from_photo(args: argparse.Namespace) -> int:
     from .gltf import write_glb
     from .head import head_from_photo
 
+    _use_landmarker(args)
     photo, out = Path(args.photo).expanduser(), Path(args.out).expanduser()
     if out.suffix.lower() != ".glb":
         raise I2FETError(f"--out must end in .glb (binary glTF), got '{out.name}'.")
@@ -59,6 +75,7 @@ def add_photo_commands(commands: argparse._SubParsersAction) -> None:
     sub.add_argument("photo", help="a JPEG or PNG photo of one face, looking roughly toward the camera")
     sub.add_argument("--out", required=True, help="the .glb file to write")
     sub.add_argument("--no-cache", action="store_true", help="fit again even if this photo was fitted before")
+    _add_landmarker_argument(sub)
     sub.set_defaults(func=_head_from_photo)
 
 
@@ -66,6 +83,7 @@ def add_from_photo_argument(parser: argparse.ArgumentParser) -> None:
     """``generate --from-photo``."""
     parser.add_argument("--from-photo", default=None, metavar="PHOTO",
                         help="start the clip at the expression of the face in this photo")
+    _add_landmarker_argument(parser)
 
 
 def start_weights_from_args(args: argparse.Namespace) -> np.ndarray | None:
@@ -74,6 +92,7 @@ def start_weights_from_args(args: argparse.Namespace) -> np.ndarray | None:
         return None
     from .head import head_from_photo
 
+    _use_landmarker(args)
     head = head_from_photo(args.from_photo)
     for note in head.notes:
         print(f"note: {note}")

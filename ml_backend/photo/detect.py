@@ -1,7 +1,7 @@
 """Find the face in a photo with MediaPipe's FaceLandmarker (478 landmarks, head pose, 52 blendshape scores).
 
-The landmarker runs offline from the model file in the shared assets; it is created once per
-process (about 60 ms) and detects in about 10 ms. Several faces: the largest is used and a note
+The landmarker runs offline from its model file (``landmarker_model``: a file the user chose or downloaded, or
+the shared assets' copy); it is created once per model file (about 60 ms) and detects in about 10 ms. Several faces: the largest is used and a note
 says so. A face turned too far for one photo to show its shape is refused with the angle.
 """
 
@@ -12,17 +12,15 @@ import math
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
 from ..errors import AssetsMissingError
 from ..naming.arkit import INDEX, NUM_CHANNELS
-from ..paths import assets_root
 from .errors import FaceTurnedError, NoFaceError
 from .image_io import Photo
+from .landmarker_model import MODEL_FILE, landmarker_path  # noqa: F401  (where the model comes from)
 
-MODEL_FILE = "face_landmarker_v2_with_blendshapes.task"
 MAX_FACES = 4
 MIN_FACE_PIXELS = 48  # smaller side of the landmark box below which the fit has too little to go on
 # Turn angles as MediaPipe's pose estimate reads them: on renders of a known turn it reads about 0.8 x the true
@@ -58,16 +56,13 @@ class Detection:
         return float(low[0]), float(low[1]), float(high[0]), float(high[1])
 
 
-def landmarker_path() -> Path:
-    path = assets_root() / "mediapipe" / MODEL_FILE
-    if not path.is_file():
-        raise AssetsMissingError(f"MediaPipe's face landmarker model is missing: expected {path} "
-                                 "(it comes with the shared assets; set I2FET_ASSETS to the folder holding mediapipe/).")
-    return path
+def _landmarker():
+    """The landmarker for the model file in use (created once per model path)."""
+    return _landmarker_for(str(landmarker_path()))
 
 
 @lru_cache(maxsize=1)
-def _landmarker():
+def _landmarker_for(model_path: str):
     try:
         from mediapipe.tasks.python import BaseOptions, vision
     except ImportError as error:
@@ -76,7 +71,7 @@ def _landmarker():
                                  "project's .venv.") from error
 
     options = vision.FaceLandmarkerOptions(
-        base_options=BaseOptions(model_asset_path=str(landmarker_path())), output_face_blendshapes=True,
+        base_options=BaseOptions(model_asset_path=model_path), output_face_blendshapes=True,
         output_facial_transformation_matrixes=True, num_faces=MAX_FACES)
     landmarker = vision.FaceLandmarker.create_from_options(options)
     atexit.register(_close, landmarker)

@@ -6,9 +6,11 @@ entry points; ``detect_landmarks`` gives the automatic landmarks for review.
 """
 
 from .errors import HeadFitError, LandmarkError, NotAHeadError
-from .fit import MAX_VERTICES, HeadFit, HeadPart, detect_landmarks, expression_deltas, fit_head
+from .fit import (MAX_VERTICES, HeadFit, HeadPart, LandmarkFinding, detect_landmarks, expression_deltas, find_landmarks,
+                  fit_head)
 from .template import LANDMARK_LABELS, LANDMARK_NAMES, load_template
 
-__all__ = ["HeadFitError", "LandmarkError", "NotAHeadError", "HeadFit", "HeadPart", "MAX_VERTICES", "detect_landmarks",
+__all__ = ["HeadFitError", "LandmarkError", "NotAHeadError", "HeadFit", "HeadPart", "LandmarkFinding", "MAX_VERTICES",
+           "detect_landmarks", "find_landmarks",
            "expression_deltas", "fit_head", "LANDMARK_NAMES",
            "LANDMARK_LABELS", "load_template"]

@@ -152,3 +152,13 @@ def align_to_template(template: Template, points: np.ndarray, normals: np.ndarra
         if best is None or score < best.score:
             best = Alignment(result, score, sign)
     return best
+
+
+def score_alignment(template: Template, points: np.ndarray, normals: np.ndarray, transform: Similarity,
+                    rng: np.random.Generator | None = None) -> Alignment:
+    """How well a given transform (from landmarks) lays world ``points`` onto the template: residual and normal sign."""
+    rng = rng or np.random.default_rng(0)
+    target = _TemplateTarget(template)
+    pick = rng.choice(len(points), min(len(points), 3000), replace=False)
+    score, sign = _score(target, points[pick], normals[pick], transform, transform.scale)
+    return Alignment(transform, score, sign)

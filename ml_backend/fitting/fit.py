@@ -18,8 +18,9 @@ from pathlib import Path
 import numpy as np
 
 from ..paths import cache_dir
-from .align import Alignment, Similarity, align_to_template
-from .errors import HeadFitError, NotAHeadError
+from .align import Alignment, Similarity, align_to_template, score_alignment, umeyama
+from .detection import FaceFinding, detector_available, find_face
+from .errors import HeadFitError, LandmarkError, NotAHeadError
 from .landmarks import as_array, check_landmarks
 from .mesh import TriangleSurface, component_labels, vertex_normals
 from .register import UserSurface, fit_free_form, fit_identity
@@ -34,7 +35,8 @@ MAX_IDENTITY_NORM = 20.0  # norm of the 40 identity coefficients (heads seen: 9-
 BODY_ELONGATION = 2.6  # longest extent / shortest extent above which the mesh is treated as a body
 HEAD_SHARE = 0.14  # share of a body's height taken as the head region
 INNER_DISTANCE = 0.12  # median distance of a piece to the template's eyes/teeth/mouth to bind it there (interocular distances)
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
+REGION_BOX = ((-15.0, 15.0), (-14.0, 19.5), (-11.5, 16.0))  # template-frame box (x, y, z) of the head region: ICT skin widened, crown added
 BINDING_FIELDS = ("triangle", "barycentric", "offset", "weight", "agreement")
 
 
@@ -62,6 +64,8 @@ class HeadFit:
     score: float  # alignment residual (interocular distances)
     seconds: float
     from_cache: bool = False
+    notes: tuple[str, ...] = ()  # how the head was aligned (your landmarks, the face detector, shape alone) and how sure
+    confidence: float = 1.0  # 1: your landmarks; the detector's confidence; 0: aligned by shape alone
 
 
 def _world(part: HeadPart) -> np.ndarray:
@@ -81,6 +85,9 @@ def _check_part(part: HeadPart, what: str) -> None:
                             f"with at least {MIN_VERTICES} vertices (eyes, nose and mouth modelled).")
     if not np.isfinite(part.vertices).all() or not np.isfinite(part.matrix_world).all():
         raise HeadFitError(f"The {what} has invalid (NaN or infinite) coordinates.")
+    if np.linalg.det(np.asarray(part.matrix_world, dtype=np.float64)[:3, :3]) <= 0:
+        raise HeadFitError(f"The {what} has a negative (mirrored) or zero scale: apply the scale (Object > Apply > Scale) "
+                           "or make it positive, then fit again.")
     if part.region is not None and len(part.region) != count:
         raise HeadFitError("The head region does not match the mesh's vertices.")
 
@@ -153,7 +160,8 @@ def _cache_path(key: str) -> Path:
 
 def _save(path: Path, fit: HeadFit) -> None:
     arrays = {"fitted": fit.fitted, "identity": fit.identity, "score": fit.score, "seconds": fit.seconds,
-              "landmarks": np.array([fit.landmarks[n] for n in LANDMARK_NAMES])}
+              "landmarks": np.array([fit.landmarks[n] for n in LANDMARK_NAMES]), "notes": np.array(fit.notes, dtype=str),
+              "confidence": fit.confidence}
     for i, (matrix, binding) in enumerate(zip(fit.to_template, fit.bindings)):
         arrays[f"to_template_{i}"] = matrix
         for name in BINDING_FIELDS:
@@ -174,7 +182,8 @@ def _load(path: Path) -> HeadFit | None:
                 bindings=tuple(Binding(*(data[f"{n}_{i}"] for n in BINDING_FIELDS)) for i in range(parts)),
                 triangles=tuple(data[f"triangles_{i}"] for i in range(parts)),
                 landmarks=dict(zip(LANDMARK_NAMES, data["landmarks"])), score=float(data["score"]),
-                seconds=float(data["seconds"]), from_cache=True)
+                seconds=float(data["seconds"]), from_cache=True, notes=tuple(str(n) for n in data["notes"]),
+                confidence=float(data["confidence"]))
     except (OSError, KeyError, ValueError):
         return None
 
@@ -216,17 +225,92 @@ def _align(template: Template, head: HeadPart, world: np.ndarray, main: np.ndarr
     return best
 
 
-def detect_landmarks(head: HeadPart) -> dict[str, np.ndarray]:
-    """Landmark positions on the head's surface (mesh-local), from the automatic alignment and identity fit."""
-    template = load_template()
+@dataclass(frozen=True)
+class LandmarkFinding:
+    """Landmarks found on a head (mesh-local), whether they can be trusted, and a sentence saying so."""
+
+    landmarks: dict[str, np.ndarray]
+    sure: bool
+    message: str
+
+
+def find_landmarks(head: HeadPart) -> LandmarkFinding:
+    """The eight landmarks from the face detector (renders of the mesh read by MediaPipe), or by shape alone.
+
+    Unsure finds are returned with ``sure`` False and a message asking the user to check or place them.
+    """
     _check_part(head, "head mesh")
     world = _world(head)
-    aligned = _align(template, head, world, _main_mask(head))
+    to_local = np.linalg.inv(np.asarray(head.matrix_world, dtype=np.float64))
+    finding = find_face(world, head.triangles, head.region) if detector_available() else None
+    if finding is not None and finding.found:
+        points = np.array([finding.landmarks[n] for n in LANDMARK_NAMES])
+        problem = _contradiction(load_template(), points)
+        if problem is None:
+            return LandmarkFinding(dict(zip(LANDMARK_NAMES, _apply(to_local, points))), True, finding.message())
+    template = load_template()
+    try:
+        aligned = _align(template, head, world, _main_mask(head))
+    except NotAHeadError as error:
+        raise NotAHeadError(f"{error} {finding.message() if finding is not None else ''}".strip()) from error
     user, _ = _user_surface(head, world, aligned)
     coeffs, correction = fit_identity(template, user, None)
     matrix = _affine(head, aligned.alignment.transform.then(correction))
     identity_head = template.neutral + np.tensordot(coeffs, template.shape_modes, axes=1)
-    return _landmarks_on_surface(template, identity_head, matrix, head)
+    found = finding.message() + " " if finding is not None else "The face detector (MediaPipe) is not available. "
+    return LandmarkFinding(_landmarks_on_surface(template, identity_head, matrix, head), False,
+                           found + "These landmarks come from the head's shape alone: check them and move any that are off.")
+
+
+def detect_landmarks(head: HeadPart) -> dict[str, np.ndarray]:
+    """Landmark positions on the head's surface (mesh-local) when the detector is sure; else LandmarkError saying so."""
+    finding = find_landmarks(head)
+    if not finding.sure:
+        raise LandmarkError(finding.message + " Place the landmarks by hand if they are wrong, then fit.")
+    return finding.landmarks
+
+
+def _contradiction(template: Template, points: np.ndarray) -> LandmarkError | None:
+    try:
+        check_landmarks(template, points)
+    except LandmarkError as error:
+        return error
+    return None
+
+
+def _landmark_alignment(template: Template, head: HeadPart, world: np.ndarray, main: np.ndarray,
+                        world_landmarks: np.ndarray) -> _Aligned:
+    """The alignment the landmarks set (similarity onto the template's landmarks) and the head region around them."""
+    transform = umeyama(world_landmarks, template.landmark_points())
+    if head.region is not None:
+        region = head.region & main
+    else:
+        box = np.array(REGION_BOX)
+        moved = transform.apply(world)
+        region = main & ((moved >= box[:, 0]) & (moved <= box[:, 1])).all(1)
+    if region.sum() < MIN_VERTICES:
+        raise NotAHeadError(f"Only {int(region.sum())} vertices lie around the landmarks: a head needs at least "
+                            f"{MIN_VERTICES}. Check that the landmarks are on this mesh's face.")
+    normals = vertex_normals(world, head.triangles)
+    return _Aligned(region, score_alignment(template, world[region], normals[region], transform))
+
+
+def _automatic(template: Template, head: HeadPart, world: np.ndarray, main: np.ndarray,
+               detect: bool) -> tuple[_Aligned, tuple[str, ...], float]:
+    """Alignment without the user's landmarks: the face detector's when it is sure, else by shape alone (with a note)."""
+    finding: FaceFinding | None = find_face(world, head.triangles, head.region) if detect and detector_available() else None
+    if finding is not None and finding.found:
+        points = np.array([finding.landmarks[n] for n in LANDMARK_NAMES])
+        problem = _contradiction(template, points)
+        if problem is None:
+            return _landmark_alignment(template, head, world, main, points), (finding.message(),), finding.confidence
+    try:
+        aligned = _align(template, head, world, main)
+    except NotAHeadError as error:
+        raise NotAHeadError(f"{error} {finding.message() if finding is not None else ''}".strip()) from error
+    why = (finding.message() if finding is not None else
+           "The face detector was not used (MediaPipe is not available)." if detect else "The face detector was not used.")
+    return aligned, (why + " Aligned by the head's shape alone: check the result, and place the landmarks if it is off.",), 0.0
 
 
 def _landmarks_on_surface(template: Template, fitted: np.ndarray, matrix: np.ndarray, head: HeadPart) -> dict[str, np.ndarray]:
@@ -248,8 +332,13 @@ def _user_surface(head: HeadPart, world: np.ndarray, aligned: _Aligned) -> tuple
 
 
 def fit_head(head: HeadPart, extras: Sequence[HeadPart] = (), landmarks: dict[str, np.ndarray] | None = None,
-             use_cache: bool = True) -> HeadFit:
-    """Fit the template to ``head`` (landmarks: optional mesh-local positions by name) and bind all parts."""
+             use_cache: bool = True, detect: bool = True) -> HeadFit:
+    """Fit the template to ``head`` and bind all parts.
+
+    ``landmarks`` (mesh-local positions by name), when given, set the alignment: they are checked only
+    against each other (sides, order, layout), never against an automatic guess. Without them the face
+    detector finds the face (``detect``), else the head's shape alone is used; ``HeadFit.notes`` says which.
+    """
     started = time.perf_counter()
     _check_part(head, "head mesh")
     for part in extras:
@@ -263,21 +352,24 @@ def fit_head(head: HeadPart, extras: Sequence[HeadPart] = (), landmarks: dict[st
     template = load_template()
     world = _world(head)
     main = _main_mask(head)
-    aligned = _align(template, head, world, main)
-    user, transform = _user_surface(head, world, aligned)
-    user_landmarks = None
     if landmark_array is not None:
         world_landmarks = _apply(np.asarray(head.matrix_world, dtype=np.float64), landmark_array)
-        user_landmarks = transform.apply(world_landmarks)
-        surface = TriangleSurface(user.points, user.triangles)
-        check_landmarks(template, user_landmarks, surface.closest(user_landmarks).distance)
+        surface = TriangleSurface(world, head.triangles)
+        check_landmarks(template, world_landmarks, surface.closest(world_landmarks).distance)
+        aligned = _landmark_alignment(template, head, world, main, world_landmarks)
+        notes, confidence = ("Aligned by your landmarks.",), 1.0
+    else:
+        aligned, notes, confidence = _automatic(template, head, world, main, detect)
+        world_landmarks = None  # the detector's landmarks set the alignment only: the surface places the features better
+    user, transform = _user_surface(head, world, aligned)
+    user_landmarks = transform.apply(world_landmarks) if world_landmarks is not None else None
     coeffs, correction = fit_identity(template, user, user_landmarks)
     transform = transform.then(correction)
     user = UserSurface(correction.apply(user.points), user.normals @ correction.rotation.T, user.triangles)
     if user_landmarks is not None:
         user_landmarks = correction.apply(user_landmarks)
     identity_head = template.neutral + np.tensordot(coeffs, template.shape_modes, axes=1)
-    if user_landmarks is None:  # reviewed landmarks vouch for a stylized head the identity space cannot reach
+    if user_landmarks is None and confidence == 0.0:  # your landmarks or the detector vouch for a stylized head
         _check_features(template, identity_head, coeffs, user)
     fitted = fit_free_form(template, identity_head, user, user_landmarks)
 
@@ -293,7 +385,7 @@ def fit_head(head: HeadPart, extras: Sequence[HeadPart] = (), landmarks: dict[st
         matrices.append(matrix)
     fit = HeadFit(tuple(matrices), fitted, coeffs, tuple(bindings), tuple(np.asarray(p.triangles) for p in (head, *extras)),
                   _landmarks_on_surface(template, fitted, head_matrix, head), aligned.alignment.score,
-                  time.perf_counter() - started)
+                  time.perf_counter() - started, notes=notes, confidence=confidence)
     if use_cache:
         _save(_cache_path(key), fit)
     return fit

@@ -26,7 +26,8 @@ from ..clips.edit import replace_clip
 from ..clips.store import ClipInfo, action_name
 from ..errors import GenerationError, TaskCancelled
 from .request import GenerationRequest, request_for_object
-from .writer import GenerationResult, check_rotation_targets, write_clip, write_rotations
+from .parts import write_character
+from .writer import GenerationResult
 
 KIND = "generate"
 DEFAULT_KEYS = "sparse"  # a handful of Bézier keys per second within the tolerance; "dense": a LINEAR key every frame
@@ -107,10 +108,9 @@ def write_result(request: GenerationRequest, computed: Computed) -> GenerationRe
     info = ClipInfo(prompt=request.prompt, seed=request.seed, intensity=request.intensity, frames=request.frames,
                     frame_start=request.frame_start, fps=request.fps, object_name=obj.name, source="generated")
     replaced = bpy.data.actions.get(request.replace_clip) if request.replace_clip else None
-    check_rotation_targets(request.motion)
-    result = write_clip(obj, computed.weights, computed.model, info, action_name(request.prompt), computed.summary,
-                        computed.model_error, sparse_keys=computed.keys)
-    write_rotations({"keys": DEFAULT_KEYS, **request.motion}, computed.rotations, request.frame_start, result.action.name)
+    result = write_character(obj, request.character, computed.weights, computed.model, info, action_name(request.prompt),
+                             computed.summary, computed.model_error, {"keys": DEFAULT_KEYS, **request.motion},
+                             computed.rotations, computed.keys)
     if replaced is not None:
         replace_clip(replaced, result.action)
     return result

@@ -16,7 +16,10 @@ from ..backend import bridge
 from ..backend.environment import backend_options
 from ..clips.store import clip_info, clip_object
 from ..errors import BlenderIOError, GenerationError
+from ..clips.group import members
+from ..head.character import Character, check_parts, find_character
 from ..head.checks import check_target
+from ..head.key_map import key_map_for
 from ..io.keyframes import read_weights_at_frame
 from ..io.rotations import RotationTarget, check_targets
 from .writer import check_drivable
@@ -26,8 +29,8 @@ from .writer import check_drivable
 class GenerationRequest:
     """Everything the backend and the writer need, copied out of Blender on the main thread.
 
-    One head per request today (``object_uid``); a character with separate eye and teeth meshes
-    (issue 12) becomes a tuple of targets here, written by one ``write_result`` as one clip.
+    ``object_uid`` is the head the clip list shows the clip on; ``character`` lists every other part the same
+    clip drives (its other keyed meshes, keyless teeth and eyes; ``head.character``), None for the head alone.
     """
 
     prompt: str
@@ -42,6 +45,7 @@ class GenerationRequest:
     options: dict = field(default_factory=dict)  # backend choices from the preferences: encoder, device...
     replace_clip: str = ""  # regenerate: the clip action the result takes the place of
     motion: dict = field(default_factory=dict)  # how to write: "keys" ("sparse"/"dense"), "tolerance", "head", "eyes"
+    character: Character | None = None  # the head's character (found and checked when the request is made)
 
 
 def scene_fps(scene: bpy.types.Scene) -> float:
@@ -71,15 +75,30 @@ def current_expression(obj: bpy.types.Object, frame: int) -> np.ndarray | None:
 
 def request_for_object(obj: bpy.types.Object | None, prompt: str, frames: int, frame_start: int, fps: float,
                        intensity: float = 1.0, seed: int = 0, start_weights: np.ndarray | None = None,
-                       options: dict | None = None, replace_clip: str = "") -> GenerationRequest:
-    """Check ``obj`` and ``prompt`` and make the request; ``options`` None: the preferences' encoder and device."""
+                       options: dict | None = None, replace_clip: str = "",
+                       whole_character: bool = True) -> GenerationRequest:
+    """Check ``obj`` and ``prompt`` and make the request; ``options`` None: the preferences' encoder and device.
+    ``whole_character``: drive every part of ``obj``'s character (``head.character``), else ``obj`` alone."""
     return _checked_request(check_target(obj), prompt, frames, frame_start, fps, intensity, seed, start_weights,
-                            options, replace_clip)
+                            options, replace_clip, whole_character)
+
+
+def character_for(obj: bpy.types.Object, whole_character: bool) -> Character | None:
+    """The parts a clip on ``obj`` drives, checked (linked, Edit Mode, undrivable key maps) before any work."""
+    if not whole_character:
+        return None
+    character = find_character(obj)
+    check_parts(character)
+    for part in character.keyed[1:]:
+        problem = key_map_for(bpy.data.objects[part.object_name]).problem()
+        if problem:
+            raise GenerationError(f"'{part.object_name}' (part of the character): {problem}")
+    return character
 
 
 def _checked_request(obj: bpy.types.Object, prompt: str, frames: int, frame_start: int, fps: float, intensity: float,
                      seed: int, start_weights: np.ndarray | None, options: dict | None,
-                     replace_clip: str = "") -> GenerationRequest:
+                     replace_clip: str = "", whole_character: bool = True) -> GenerationRequest:
     """The request for a target ``check_target`` accepted: check every value and that the mesh can be driven.
 
     The values go through the backend's own checks (``ml_backend.validation``), so a bad length, frame rate
@@ -96,11 +115,12 @@ def _checked_request(obj: bpy.types.Object, prompt: str, frames: int, frame_star
         checks.done()
         check.duration(frames, fps)
     check_drivable(obj)
+    character = character_for(obj, whole_character)
     return GenerationRequest(prompt=prompt, frames=int(frames), fps=float(fps), frame_start=int(frame_start),
                              object_name=obj.name, object_uid=obj.session_uid, intensity=float(intensity),
                              seed=int(seed), start_weights=start_weights,
                              options=backend_options() if options is None else dict(options),
-                             replace_clip=replace_clip)
+                             replace_clip=replace_clip, character=character)
 
 
 def collect_request(context: bpy.types.Context) -> GenerationRequest:
@@ -116,7 +136,8 @@ def collect_request(context: bpy.types.Context) -> GenerationRequest:
 
         start_weights = photo_expression(settings.start_photo)
     request = _checked_request(obj, settings.prompt, settings.duration_frames(fps), start, fps, settings.intensity,
-                               settings.seed, start_weights, backend_options(context))
+                               settings.seed, start_weights, backend_options(context),
+                               whole_character=getattr(settings, "whole_character", True))
     return replace(request, motion=motion_settings(settings))
 
 
@@ -144,4 +165,5 @@ def request_for_regenerate(context: bpy.types.Context, action: bpy.types.Action,
         raise GenerationError(f"'{action.name}' is an imported take, not a generated clip: it cannot be regenerated.")
     fps = info.fps if info.fps > 0 else scene_fps(context.scene)
     return request_for_object(clip_object(action), info.prompt, info.frames, info.frame_start, fps, info.intensity,
-                              seed, None, backend_options(context), replace_clip=action.name)
+                              seed, None, backend_options(context), replace_clip=action.name,
+                              whole_character=bool(members(action)))

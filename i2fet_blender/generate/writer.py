@@ -35,14 +35,23 @@ class GenerationResult:
     missing_channels: list[str] = field(default_factory=list)  # channels the clip moves that the head cannot show
     frame_start: int = 1
     frame_end: int = 1
+    parts: list[str] = field(default_factory=list)  # other meshes of the character driven by their own keys
+    moved: list[str] = field(default_factory=list)  # keyless parts turned with the jaw or the gaze
+    notes: list[str] = field(default_factory=list)  # what was left alone, and why
 
     def message(self, verb: str = "Generated") -> str:
         """One line for the operator's report."""
         text = f"{verb} '{self.action.name}', frames {self.frame_start}-{self.frame_end}"
+        if self.parts:
+            text += f"; also drove {', '.join(self.parts)}"
+        if self.moved:
+            text += f"; turned {', '.join(self.moved)} with the face"
         if self.created_keys:
             text += f"; created {len(self.created_keys)} shape keys"
         if self.missing_channels:
             text += f"; the mesh has no shape keys for: {', '.join(self.missing_channels)}"
+        if self.notes:
+            text += "; " + "; ".join(self.notes)
         return text
 
 
@@ -180,8 +189,10 @@ def write_rotations(motion: dict, rotations: np.ndarray | None, frame_start: int
     written = []
     for target, columns in _targets(motion):
         try:
-            written.append(write_rotation_animation(target, rotations[:, columns], frame_start,
-                                                    f"{name} {target.describe()}", keys_for))
+            action = write_rotation_animation(target, rotations[:, columns], frame_start,
+                                              f"{name} {target.describe()}", keys_for)
+            action["i2fet_part"] = f"rotation:{target.describe()}"
+            written.append(action)
         except BlenderIOError as error:
             raise GenerationError(str(error)) from error
     return written

@@ -27,6 +27,7 @@ from ..errors import BlenderIOError
 
 PREVIOUS_ACTION_PROPERTY = "i2fet_previous_action"
 GENERATED_ACTION_PROPERTY = "i2fet_generated"
+REST_PROPERTY = "i2fet_rest"  # on actions that turn a part: {"location[0]": its value at rest, ...} (Scale Intensity)
 _LINEAR = bpy.types.Keyframe.bl_rna.properties["interpolation"].enum_items["LINEAR"].value
 _BEZIER = bpy.types.Keyframe.bl_rna.properties["interpolation"].enum_items["BEZIER"].value
 _ALIGNED = bpy.types.Keyframe.bl_rna.properties["handle_left_type"].enum_items["ALIGNED"].value

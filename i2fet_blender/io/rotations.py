@@ -22,7 +22,7 @@ import bpy
 import numpy as np
 
 from ..errors import BlenderIOError
-from .keyframes import GENERATED_ACTION_PROPERTY, write_fcurve_keys
+from .keyframes import GENERATED_ACTION_PROPERTY, REST_PROPERTY, write_fcurve_keys
 
 OBJECT_AXES = ((2, -1.0), (0, 1.0), (1, -1.0))  # yaw, pitch, roll -> (Euler index, sign): see the docstring
 BONE_AXES = ((1, -1.0), (0, 1.0), (2, -1.0))
@@ -92,6 +92,7 @@ def write_rotation_animation(target: RotationTarget, rotations: np.ndarray, star
         raise BlenderIOError(f"Leave NLA tweak mode on '{obj.name}' before writing head or eye rotations.")
     action = bpy.data.actions.new(action_name)
     action[GENERATED_ACTION_PROPERTY] = True
+    action[REST_PROPERTY] = {f"{path}[{axis}]": float(base[axis]) for axis in range(3)}
     keys = keys_for(values) if keys_for is not None else None
     previous = anim_data.action
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bpy
-from bpy.props import FloatProperty, IntProperty, StringProperty
+from bpy.props import BoolProperty, FloatProperty, IntProperty, StringProperty
 
 from ..clips import edit as clip_edit
 from ..clips.store import clip_info, is_clip, require_selected_clip, selected_clip
@@ -98,6 +98,18 @@ class I2FET_OT_push_clip_to_nla(_ClipOperator, bpy.types.Operator):
         return f"'{action.name}' is on the NLA from frame {int(strip.frame_start)}"
 
 
+class I2FET_OT_mute_clip(_ClipOperator, bpy.types.Operator):
+    """Mute (or unmute) the selected clip's NLA strips on every part of the character"""
+
+    bl_idname = "i2fet.mute_clip"
+    bl_label = "Mute Clip"
+    mute: BoolProperty(name="Mute", description="Mute the strips (off: unmute them)", default=True)
+
+    def apply(self, context, action):
+        count = clip_edit.mute_clip(action, self.mute)
+        return f"{'Muted' if self.mute else 'Unmuted'} '{action.name}' ({count} strips)"
+
+
 class I2FET_OT_play_clip(_ClipOperator, bpy.types.Operator):
     """Make the head play the selected clip as its action"""
 
@@ -129,4 +141,4 @@ class I2FET_UL_clips(bpy.types.UIList):
 
 
 CLASSES = (I2FET_OT_rename_clip, I2FET_OT_delete_clip, I2FET_OT_scale_clip, I2FET_OT_retime_clip,
-           I2FET_OT_push_clip_to_nla, I2FET_OT_play_clip, I2FET_UL_clips)
+           I2FET_OT_push_clip_to_nla, I2FET_OT_mute_clip, I2FET_OT_play_clip, I2FET_UL_clips)

@@ -99,6 +99,7 @@ class I2FET_PT_main(SidebarPanel, bpy.types.Panel):
             chosen = getattr(settings, target)
             if chosen is not None and chosen.type == "ARMATURE":
                 row.prop_search(settings, bone, chosen.pose, "bones", text="")
+        box.prop(settings, "whole_character")
         layout.prop(settings, "continue_from_current")
         task = pipeline.active()
         if task is not None:
@@ -125,6 +126,8 @@ class I2FET_PT_clips(SidebarPanel, bpy.types.Panel):
         row = layout.row(align=True)
         row.operator("i2fet.play_clip", icon="PLAY")
         row.operator("i2fet.push_clip_to_nla", icon="NLA_PUSHDOWN")
+        row.operator("i2fet.mute_clip", icon="HIDE_ON", text="Mute").mute = True
+        row.operator("i2fet.mute_clip", icon="HIDE_OFF", text="Unmute").mute = False
         row = layout.row(align=True)
         row.operator("i2fet.regenerate_clip", icon="FILE_REFRESH")
         row.operator("i2fet.retime_clip", icon="TIME")

@@ -89,6 +89,12 @@ class I2FET_SceneSettings(bpy.types.PropertyGroup):
     eye_right: PointerProperty(name="Right Eye", type=bpy.types.Object,
                                description="Eye mesh (or armature, with a bone below) that receives the right eye's rotation")
     eye_right_bone: StringProperty(name="Right Eye Bone", description="Bone of the armature above for the right eye")
+    whole_character: BoolProperty(
+        name="Whole Character",
+        description="Drive every mesh of the head's character that has ARKit keys (teeth, tongue, eyes, lashes, "
+        "brows: found through its armature, parents or collection), and turn keyless lower teeth and eyeballs with "
+        "the jaw and the gaze, all as one clip; off: the active mesh alone", default=True,
+    )
     continue_from_current: BoolProperty(
         name="Continue From Current Expression",
         description="Start the clip from the face's expression at the start frame instead of from neutral",

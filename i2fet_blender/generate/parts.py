@@ -1,0 +1,146 @@
+"""Write one computed clip on every part of a character, as one clip (main thread, the pipeline's step 3).
+
+The head gets the clip action (``writer.write_clip``: the one the clip list shows); every other mesh with
+ARKit keys gets the same weights through its own key map; keyless lower teeth and eyeballs are turned with
+the jaw and the gaze (``io.followers``); the panel's head and eye targets get their rotations. Every action
+carries the clip's group id (``clips.group``). If any part fails, everything this write made is removed
+again and each part plays what it played before: a generation is written whole or not at all.
+"""
+
+from __future__ import annotations
+
+import bpy
+import numpy as np
+
+from ..backend import bridge
+from ..clips.group import mark, new_group_id
+from ..clips.store import ClipInfo, blender_name
+from ..errors import BlenderIOError, GenerationError
+from ..head.character import EYE_LEFT, JAW, Character, Part, check_parts, world_center
+from ..head.key_map import key_map_for
+from ..io.followers import (
+    axis_angle_matrices,
+    euler_matrices,
+    eye_rotations_from_looks,
+    jaw_hinge,
+    pivot_matrices,
+    write_follower_animation,
+)
+from ..io.keyframes import PREVIOUS_ACTION_PROPERTY, write_weight_animation
+from .writer import GenerationResult, check_rotation_targets, undo_partial, write_clip, write_rotations
+
+RELATIVE_TOLERANCE = 0.005  # sparse keys of a turned part: within this share of each channel's range
+
+
+def _object(part: Part) -> bpy.types.Object:
+    for obj in bpy.data.objects:
+        if obj.session_uid == part.object_uid:
+            return obj
+    raise GenerationError(f"'{part.object_name}' was deleted while the clip was being generated; nothing was written.")
+
+
+def part_action_name(prompt: str, obj: bpy.types.Object) -> str:
+    return blender_name(f"I2FET {obj.name}: {' '.join(prompt.split())}")
+
+
+def write_character(head: bpy.types.Object, character: Character | None, weights: np.ndarray, model, info: ClipInfo,
+                    name: str, summary: str, model_error: str, motion: dict, rotations: np.ndarray | None,
+                    sparse_keys: list | None) -> GenerationResult:
+    """Write the clip on ``head`` and every other part of ``character`` (None: the head alone) as one clip."""
+    character = character or Character(Part(head.name, head.session_uid, "keys"))
+    check_parts(character)
+    check_rotation_targets(motion)
+    had_keys = head.data.shape_keys is not None
+    key = head.data.shape_keys
+    previous = key.animation_data.action if key is not None and key.animation_data is not None else None
+    before = set(bpy.data.actions)
+    result = write_clip(head, weights, model, info, name, summary, model_error, sparse_keys=sparse_keys)
+    group = new_group_id()
+    mark(result.action, group, f"keys:{head.name}")
+    written: list[bpy.types.Action] = []
+    try:
+        for part in character.keyed[1:]:
+            obj = _object(part)
+            written.append(_write_keys(obj, weights, info, sparse_keys))
+            result.parts.append(obj.name)
+        for part in character.followers:
+            obj = _object(part)
+            if _is_rotation_target(obj, motion):
+                continue
+            written.append(_write_follower(obj, part.role, head, weights, info, motion))
+            result.moved.append(obj.name)
+        for action in write_rotations(motion, rotations, info.frame_start, result.action.name):
+            written.append(action)
+        for action in written:
+            mark(action, group, action.get("i2fet_part", ""))
+    except (GenerationError, BlenderIOError, RuntimeError, ValueError) as error:
+        for action in [a for a in bpy.data.actions if a not in before and a != result.action]:
+            _unwrite(action)
+        undo_partial(head, result.created_keys, result.action, had_keys, previous)
+        raise GenerationError(f"Writing the clip on the character failed and was undone: {error}") from error
+    result.notes.extend(character.notes)
+    return result
+
+
+def _is_rotation_target(obj: bpy.types.Object, motion: dict) -> bool:
+    targets = [motion.get("head"), *(motion.get("eyes") or ())]
+    return any(t is not None and not t.bone and t.object_name == obj.name for t in targets)
+
+
+def _write_keys(obj: bpy.types.Object, weights: np.ndarray, info: ClipInfo, sparse_keys: list | None) -> bpy.types.Action:
+    """The clip's weights on another keyed mesh, through its own key map (saved table, preset or ARKit spellings)."""
+    key_map = key_map_for(obj)
+    if key_map.problem():
+        raise GenerationError(f"'{obj.name}': {key_map.problem()}")
+    action = write_weight_animation(obj, key_map.keys, bridge.arkit().ARKIT_NAMES, weights, info.frame_start,
+                                    part_action_name(info.prompt, obj), keys=sparse_keys)
+    action["i2fet_part"] = f"keys:{obj.name}"
+    return action
+
+
+def _keys_for(motion: dict):
+    """Sparse keys for a turned part's channels (``None``: every frame), each within a share of its own range."""
+    if motion.get("keys", "dense") != "sparse":
+        return None
+    fit_channel = bridge.backend_module("motion.keys").fit_channel
+
+    def keys_for(values: np.ndarray) -> list:
+        return [fit_channel(values[:, c], max(RELATIVE_TOLERANCE * float(np.ptp(values[:, c])), 1e-7))
+                for c in range(values.shape[1])]
+    return keys_for
+
+
+def _write_follower(obj: bpy.types.Object, role: str, head: bpy.types.Object, weights: np.ndarray, info: ClipInfo,
+                    motion: dict) -> bpy.types.Action:
+    arkit = bridge.arkit()
+    bpy.context.view_layer.update()  # world matrices as they are now
+    if role == JAW:
+        hinge = jaw_hinge(head, key_map_for(head).keys.get("jawOpen", ()))
+        turns = axis_angle_matrices(hinge.axis, weights[:, arkit.INDEX["jawOpen"]].astype(np.float64) * hinge.angle)
+        world = pivot_matrices(turns, hinge.pivot)
+    else:
+        gains = bridge.backend_module("motion.performance_model").load_performance_model().eye_look
+        eyes = eye_rotations_from_looks(weights, gains)
+        world = pivot_matrices(euler_matrices(eyes[:, 0:3] if role == EYE_LEFT else eyes[:, 3:6]), world_center(obj))
+    action = write_follower_animation(obj, world, info.frame_start, part_action_name(info.prompt, obj),
+                                      _keys_for(motion))
+    action["i2fet_part"] = f"{role}:{obj.name}"
+    return action
+
+
+def _unwrite(action: bpy.types.Action) -> None:
+    """Remove an action this write made; whoever played it plays what it played before."""
+    previous = bpy.data.actions.get(action.get(PREVIOUS_ACTION_PROPERTY, "") or "")
+    for owner in (*bpy.data.shape_keys, *bpy.data.objects):
+        anim = owner.animation_data
+        if anim is None:
+            continue
+        if anim.action == action:
+            anim.action = previous
+        for track in list(anim.nla_tracks):
+            for strip in list(track.strips):
+                if strip.action == action:
+                    track.strips.remove(strip)
+            if track.name.startswith("I2FET") and len(track.strips) == 0:
+                anim.nla_tracks.remove(track)
+    bpy.data.actions.remove(action)

@@ -1,0 +1,191 @@
+"""A character's face parts: every mesh one generation drives, found from the head the user selected.
+
+The character is the head's nearest armature ancestor (else its topmost parent) with everything below it,
+plus meshes an Armature modifier binds to that armature. A head with no parent and no children is
+grouped by its collection instead (not the scene's own top collection), keeping only meshes whose bounds
+overlap the head's, so two heads side by side in one collection stay two characters.
+
+Each found mesh is either driven by its own ARKit keys (its key map: saved table, naming preset or ARKit
+spellings, as for the head), or, without such keys, moved with the face when its name says what it is:
+lower teeth and tongue follow jawOpen, eyeballs follow eyeLook as rotations. Upper teeth, lashes, brows
+and the rest without keys are left alone (they ride along with the head through the hierarchy).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import bpy
+import numpy as np
+from mathutils import Vector
+
+from ..errors import GenerationError
+from .key_map import key_map_for
+
+KEYS = "keys"  # a mesh driven by its own shape keys
+JAW = "jaw"  # a mesh without keys that turns with the jaw (lower teeth, tongue)
+EYE_LEFT, EYE_RIGHT = "eye_left", "eye_right"  # eyeballs without keys, turned by eyeLook
+FOLLOWER_ROLES = (JAW, EYE_LEFT, EYE_RIGHT)
+
+_EYE = re.compile(r"eye(?!lash|brow|lid|_?occlusion|_?blend|_?shadow|_?wet)|eyeball|iris|cornea|pupil|sclera", re.I)
+_NOT_EYE = re.compile(r"lash|brow|lid|occlusion|tear|blend|shadow|wet|lacrimal|socket", re.I)
+_TEETH = re.compile(r"teeth|tooth|jaw|tongue|mandible", re.I)
+_UPPER = re.compile(r"upper|(^|[^a-z])top|maxill|(^|[^a-z])up([^a-z]|$)", re.I)
+_LOWER = re.compile(r"lower|bottom|(^|[^a-z])low([^a-z]|$)|jaw|mandible|tongue|(^|[^a-z])(down|btm)([^a-z]|$)", re.I)
+_LEFT = re.compile(r"left|(^|[^a-z])l([^a-z]|$)|[._-]l$", re.I)
+_RIGHT = re.compile(r"right|(^|[^a-z])r([^a-z]|$)|[._-]r$", re.I)
+BOUNDS_MARGIN = 0.1  # the head's world bounds grown by this share of their size when grouping by collection
+
+
+@dataclass(frozen=True)
+class Part:
+    """One mesh of the character and what the clip does with it (names and ids only: a worker may carry it)."""
+
+    object_name: str
+    object_uid: int
+    role: str  # KEYS or one of FOLLOWER_ROLES
+
+
+@dataclass(frozen=True)
+class Character:
+    """The head and the other parts one generation writes, with notes on what was left alone and why."""
+
+    head: Part
+    parts: tuple[Part, ...] = ()  # other meshes: KEYS first, then followers
+    notes: tuple[str, ...] = ()
+
+    @property
+    def keyed(self) -> tuple[Part, ...]:
+        return (self.head,) + tuple(p for p in self.parts if p.role == KEYS)
+
+    @property
+    def followers(self) -> tuple[Part, ...]:
+        return tuple(p for p in self.parts if p.role in FOLLOWER_ROLES)
+
+
+def character_root(obj: bpy.types.Object) -> bpy.types.Object | None:
+    """The nearest armature above ``obj``, else its topmost parent; None for an object without a parent."""
+    parent, top = obj.parent, None
+    while parent is not None:
+        if parent.type == "ARMATURE":
+            return parent
+        top, parent = parent, parent.parent
+    return top
+
+
+def candidate_meshes(obj: bpy.types.Object) -> list[bpy.types.Object]:
+    """Meshes of ``obj``'s character other than ``obj`` (hierarchy and armature binding, else its collection)."""
+    root = character_root(obj)
+    if root is None and not obj.children:
+        return _collection_neighbours(obj)
+    top = root or obj
+    found = {o for o in top.children_recursive if o.type == "MESH"}
+    if top.type == "ARMATURE":
+        found |= {o for o in bpy.data.objects if o.type == "MESH" and any(
+            m.type == "ARMATURE" and m.object == top for m in o.modifiers)}
+    found.discard(obj)
+    return sorted(found, key=lambda o: o.name)
+
+
+def _collection_neighbours(obj: bpy.types.Object) -> list[bpy.types.Object]:
+    scene_collection = bpy.context.scene.collection
+    low, high = world_bounds(obj)
+    margin = BOUNDS_MARGIN * (high - low)
+    low, high = low - margin, high + margin
+    found = set()
+    for collection in obj.users_collection:
+        if collection == scene_collection:
+            continue
+        for other in collection.all_objects:
+            if other == obj or other.type != "MESH" or other.parent is not None:
+                continue
+            other_low, other_high = world_bounds(other)
+            if np.all(other_low <= high) and np.all(other_high >= low):
+                found.add(other)
+    return sorted(found, key=lambda o: o.name)
+
+
+def world_bounds(obj: bpy.types.Object) -> tuple[np.ndarray, np.ndarray]:
+    """(min, max) corners of ``obj``'s bounding box in world space."""
+    corners = np.array([tuple(obj.matrix_world @ Vector(c)) for c in obj.bound_box], np.float64)
+    return corners.min(axis=0), corners.max(axis=0)
+
+
+def world_center(obj: bpy.types.Object) -> np.ndarray:
+    low, high = world_bounds(obj)
+    return (low + high) / 2.0
+
+
+def follower_role(obj: bpy.types.Object, head: bpy.types.Object) -> str | None:
+    """JAW, EYE_LEFT or EYE_RIGHT for a keyless mesh named as lower teeth, tongue or an eyeball; else None.
+
+    An eye's side comes from its name (Left/L, Right/R), else from where it sits: the subject's left is +X
+    of the head's centre in Blender's front view (the face looks along -Y).
+    """
+    name = obj.name
+    if _EYE.search(name) and not _NOT_EYE.search(name):
+        if _LEFT.search(name) and not _RIGHT.search(name):
+            return EYE_LEFT
+        if _RIGHT.search(name) and not _LEFT.search(name):
+            return EYE_RIGHT
+        return EYE_LEFT if world_center(obj)[0] >= world_center(head)[0] else EYE_RIGHT
+    if _TEETH.search(name) and _LOWER.search(name) and not _UPPER.search(name):
+        return JAW
+    return None
+
+
+def _part(obj: bpy.types.Object, role: str) -> Part:
+    return Part(obj.name, obj.session_uid, role)
+
+
+def find_character(head: bpy.types.Object, skip: set[str] = frozenset()) -> Character:
+    """The parts one generation on ``head`` writes. ``skip``: object names that already receive rotations
+    (the panel's head and eye targets), so they are not moved twice."""
+    keyed, followers, notes = [], [], []
+    sides: dict[str, str] = {}
+    for obj in candidate_meshes(head):
+        if obj.name in skip:
+            continue
+        key_map = key_map_for(obj)
+        if key_map.keys:
+            keyed.append(_part(obj, KEYS))
+            continue
+        role = follower_role(obj, head)
+        if role in (EYE_LEFT, EYE_RIGHT) and role in sides:
+            notes.append(f"'{obj.name}' and '{sides[role]}' both look like the {role.replace('_', ' ')}: "
+                         f"only '{sides[role]}' turns with the gaze")
+            continue
+        if role in (EYE_LEFT, EYE_RIGHT):
+            sides[role] = obj.name
+        if role is not None:
+            followers.append(_part(obj, role))
+        elif _TEETH.search(obj.name) and not _UPPER.search(obj.name):
+            notes.append(f"'{obj.name}' holds both rows of teeth in one mesh, so it cannot follow the jaw: separate "
+                         "the lower teeth into an object named e.g. 'LowerTeeth'")
+    return Character(_part(head, KEYS), tuple(keyed + followers), tuple(notes))
+
+
+def character_objects(character: Character) -> list[bpy.types.Object]:
+    """The character's objects as they are now (by session id), the head first; parts deleted since are left out."""
+    by_uid = {o.session_uid: o for o in bpy.data.objects}
+    return [by_uid[p.object_uid] for p in (character.head, *character.parts) if p.object_uid in by_uid]
+
+
+def check_parts(character: Character) -> None:
+    """Refuse, before any work, a character with a part we may not write: linked from a library, in Edit Mode,
+    or (for parts that turn) rotating by axis-angle."""
+    by_uid = {o.session_uid: o for o in bpy.data.objects}
+    for part in (character.head, *character.parts):
+        obj = by_uid.get(part.object_uid)
+        if obj is None:
+            raise GenerationError(f"'{part.object_name}' was deleted while the clip was being made; nothing was written.")
+        key = obj.data.shape_keys if obj.type == "MESH" else None
+        if obj.library is not None or obj.data.library is not None or (key is not None and key.library is not None):
+            raise GenerationError(f"'{obj.name}' (part of the character) is linked from another file and cannot be "
+                                  "changed here: make it local first (Object > Library Override, or Make Local).")
+        if obj.mode == "EDIT":
+            raise GenerationError(f"'{obj.name}' (part of the character) is in Edit Mode: switch to Object Mode.")
+        if part.role in FOLLOWER_ROLES and obj.rotation_mode == "AXIS_ANGLE":
+            raise GenerationError(f"'{obj.name}' rotates by axis angle: set its rotation mode to an Euler order or "
+                                  "quaternion so it can turn with the face.")

@@ -1,0 +1,217 @@
+"""Move keyless face parts with the face: lower teeth turn with jawOpen, eyeballs turn with eyeLook.
+
+Keyed rather than constrained: the motion goes into a new action on the part, as location and rotation
+keys that turn it about a pivot, because (1) FBX and glTF carry keyed object animation as it is (a driver
+or constraint is baked, or, in glTF's active-actions mode, dropped), (2) the action belongs to the clip,
+so deleting, muting, regenerating or pushing the clip to the NLA does the part too, and (3) nothing is
+added to the user's object that outlives the clip.
+
+The jaw is a hinge estimated from the head itself: the rigid motion (Kabsch) that best carries the
+vertices the head's own jawOpen key moves most; at weight w the teeth turn by w times its angle about
+its axis. A head without a usable jawOpen key gets a hinge from its bounds (noted in the result).
+The eyes turn about their bounding-box centres by the rotations the clip's eyeLook weights stand for:
+each eyeLook channel is gain x rotation in the backend's performance model, so rotation = weight / gain.
+Axes are Blender's front view (face along -Y, Z up), as in ``io.rotations``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import bpy
+import numpy as np
+from mathutils import Matrix
+
+from ..errors import BlenderIOError
+from .keyframes import GENERATED_ACTION_PROPERTY, PREVIOUS_ACTION_PROPERTY, REST_PROPERTY, write_fcurve_keys
+
+MOVING_SHARE = 0.5  # the jaw's vertices: those the jawOpen key moves at least this share of its largest move
+MIN_JAW_ANGLE, MAX_JAW_ANGLE = np.radians(2.0), np.radians(60.0)
+FALLBACK_JAW_ANGLE = np.radians(20.0)  # a wide-open human jaw turns about 20-30 degrees
+
+
+@dataclass(frozen=True)
+class Hinge:
+    """A rotation about ``axis`` through ``pivot`` (world space) by ``angle`` radians at weight 1."""
+
+    pivot: np.ndarray
+    axis: np.ndarray
+    angle: float
+    source: str  # where it came from, for the result's notes
+
+
+def rigid_fit(source: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(R, t) with target ~ source @ R.T + t, least squares over N x 3 points (Kabsch, no scaling)."""
+    source_mean, target_mean = source.mean(axis=0), target.mean(axis=0)
+    u, _, vt = np.linalg.svd((source - source_mean).T @ (target - target_mean))
+    d = np.sign(np.linalg.det(vt.T @ u.T))
+    rotation = vt.T @ np.diag([1.0, 1.0, d]) @ u.T
+    return rotation, target_mean - source_mean @ rotation.T
+
+
+def hinge_from_motion(rotation: np.ndarray, translation: np.ndarray, near: np.ndarray, source: str) -> Hinge:
+    """The hinge of a rigid motion: its axis and angle, the pivot on the axis closest to ``near``."""
+    angle = float(np.arccos(np.clip((np.trace(rotation) - 1.0) / 2.0, -1.0, 1.0)))
+    axis = np.array([rotation[2, 1] - rotation[1, 2], rotation[0, 2] - rotation[2, 0], rotation[1, 0] - rotation[0, 1]])
+    axis /= max(float(np.linalg.norm(axis)), 1e-12)
+    pivot = np.linalg.lstsq(np.eye(3) - rotation, translation, rcond=None)[0]  # (I - R) c = t, up to the axis
+    pivot = pivot + axis * float(axis @ (near - pivot))
+    return Hinge(pivot, axis, angle, source)
+
+
+def _world(obj: bpy.types.Object, local: np.ndarray) -> np.ndarray:
+    matrix = np.array(obj.matrix_world, np.float64)
+    return local @ matrix[:3, :3].T + matrix[:3, 3]
+
+
+def _block_positions(block: bpy.types.ShapeKey) -> np.ndarray:
+    coords = np.empty(len(block.data) * 3, np.float32)
+    block.data.foreach_get("co", coords)
+    return coords.reshape(-1, 3).astype(np.float64)
+
+
+def jaw_hinge(head: bpy.types.Object, jaw_keys: tuple[str, ...]) -> Hinge:
+    """The jaw's hinge from the head's jawOpen key(s) (summed when the channel has several), else from its bounds."""
+    key = head.data.shape_keys
+    blocks = [key.key_blocks[name] for name in jaw_keys if key is not None and name in key.key_blocks]
+    if blocks:
+        base = _block_positions(blocks[0].relative_key)
+        moved = base + sum(_block_positions(b) - _block_positions(b.relative_key) for b in blocks)
+        base, moved = _world(head, base), _world(head, moved)
+        distance = np.linalg.norm(moved - base, axis=1)
+        if distance.max() > 0:
+            chosen = distance >= MOVING_SHARE * distance.max()
+            if chosen.sum() >= 3:
+                rotation, translation = rigid_fit(base[chosen], moved[chosen])
+                hinge = hinge_from_motion(rotation, translation, base[chosen].mean(axis=0),
+                                          f"the jaw hinge of '{head.name}''s jawOpen key")
+                if MIN_JAW_ANGLE <= hinge.angle <= MAX_JAW_ANGLE:
+                    return hinge
+    return bounds_hinge(head)
+
+
+def bounds_hinge(head: bpy.types.Object) -> Hinge:
+    """A human jaw hinge placed in the head's world bounds: mid-width, a little behind mid-depth, below mid-height."""
+    corners = _world(head, np.array([tuple(c) for c in head.bound_box], np.float64))
+    low, high = corners.min(axis=0), corners.max(axis=0)
+    size = high - low
+    pivot = np.array([(low[0] + high[0]) / 2, low[1] + 0.55 * size[1], low[2] + 0.45 * size[2]])
+    return Hinge(pivot, np.array([1.0, 0.0, 0.0]), float(FALLBACK_JAW_ANGLE),
+                 f"a jaw hinge guessed from '{head.name}''s bounds (it has no usable jawOpen key)")
+
+
+def axis_angle_matrices(axis: np.ndarray, angles: np.ndarray) -> np.ndarray:
+    """frames x 3 x 3 rotations about the unit ``axis`` by ``angles`` (Rodrigues)."""
+    x, y, z = axis
+    k = np.array([[0, -z, y], [z, 0, -x], [-y, x, 0]], np.float64)
+    s, c = np.sin(angles)[:, None, None], np.cos(angles)[:, None, None]
+    return np.eye(3)[None] + s * k[None] + (1.0 - c) * (k @ k)[None]
+
+
+def euler_matrices(yaw_pitch_roll: np.ndarray) -> np.ndarray:
+    """frames x 3 x 3 world rotations for (yaw, pitch, roll) radians: pitch about +X, then roll about -Y, then yaw
+    about -Z (the Euler XYZ values ``io.rotations`` adds for an object target)."""
+    yaw, pitch, roll = (np.asarray(yaw_pitch_roll, np.float64)[:, i] for i in range(3))
+    rx = axis_angle_matrices(np.array([1.0, 0.0, 0.0]), pitch)
+    ry = axis_angle_matrices(np.array([0.0, 1.0, 0.0]), -roll)
+    rz = axis_angle_matrices(np.array([0.0, 0.0, 1.0]), -yaw)
+    return rz @ ry @ rx
+
+
+def eye_rotations_from_looks(weights: np.ndarray, gains: Mapping[int, tuple[int, float]]) -> np.ndarray:
+    """frames x 6 (left yaw, pitch, roll, right yaw, pitch, roll) radians that frames x 52 weights' eyeLook
+    channels stand for: each channel is ``gain`` x its rotation column (3-8), so the rotation is weight / gain."""
+    weights = np.asarray(weights, np.float64)
+    eyes = np.zeros((len(weights), 6))
+    for channel, (column, gain) in gains.items():
+        if gain != 0:
+            eyes[:, column - 3] += weights[:, channel] / gain
+    return eyes
+
+
+def pivot_matrices(rotations: np.ndarray, pivot: np.ndarray) -> np.ndarray:
+    """frames x 4 x 4 world transforms that turn by ``rotations`` (frames x 3 x 3) about the world point ``pivot``."""
+    out = np.tile(np.eye(4), (len(rotations), 1, 1))
+    out[:, :3, :3] = rotations
+    out[:, :3, 3] = pivot - rotations @ pivot
+    return out
+
+
+def _rotation_paths(obj: bpy.types.Object) -> tuple[str, int]:
+    if obj.rotation_mode == "AXIS_ANGLE":
+        raise BlenderIOError(f"'{obj.name}' rotates by axis angle: set an Euler order or quaternion to turn it.")
+    return ("rotation_quaternion", 4) if obj.rotation_mode == "QUATERNION" else ("rotation_euler", 3)
+
+
+def basis_channels(obj: bpy.types.Object, world: np.ndarray) -> np.ndarray:
+    """frames x (3 + 3 or 4) location and rotation values of ``obj``'s own transform that put it at the world
+    transforms ``world`` (frames x 4 x 4), whatever its parents (object, bone, constraints-free)."""
+    parent = np.array(obj.matrix_world, np.float64) @ np.linalg.inv(np.array(obj.matrix_basis, np.float64))
+    basis = np.linalg.inv(parent)[None] @ world
+    _, size = _rotation_paths(obj)
+    out = np.empty((len(world), 3 + size))
+    out[:, :3] = basis[:, :3, 3]
+    previous = obj.rotation_quaternion.copy() if size == 4 else obj.rotation_euler.copy()
+    for frame, matrix in enumerate(basis):
+        rotation = Matrix(matrix[:3, :3].tolist()).normalized()
+        if size == 4:
+            value = rotation.to_quaternion()
+            value.make_compatible(previous)
+        else:
+            value = rotation.to_euler(obj.rotation_mode, previous)
+        out[frame, 3:] = tuple(value)
+        previous = value
+    return out
+
+
+def write_follower_animation(obj: bpy.types.Object, world: np.ndarray, start_frame: int, action_name: str,
+                             keys_for: Callable[[np.ndarray], list] | None = None) -> bpy.types.Action:
+    """Key ``obj`` through the world transforms ``world`` (frames x 4 x 4, relative to now) as a new action.
+
+    ``world[i]`` is applied on top of the object's current world transform. The action becomes the one the
+    object plays; one it played before is kept (a fake user) and remembered in ``i2fet_previous_action``,
+    as for shape-key clips. ``keys_for(values)`` gives sparse keys per column (None: every frame, LINEAR).
+    """
+    rotation_path, size = _rotation_paths(obj)
+    current = np.array(obj.matrix_world, np.float64)
+    values = basis_channels(obj, world @ current[None])
+    if not np.isfinite(values).all():
+        raise BlenderIOError(f"The motion computed for '{obj.name}' is not finite.")
+    anim = obj.animation_data or obj.animation_data_create()
+    if anim.use_tweak_mode:
+        raise BlenderIOError(f"Leave NLA tweak mode on '{obj.name}' first.")
+    rest = [*obj.location, *(obj.rotation_quaternion if size == 4 else obj.rotation_euler)]
+    paths = [("location", i) for i in range(3)] + [(rotation_path, i) for i in range(size)]
+    action = bpy.data.actions.new(action_name)
+    action[GENERATED_ACTION_PROPERTY] = True
+    action[REST_PROPERTY] = {f"{path}[{index}]": float(value) for (path, index), value in zip(paths, rest)}
+    previous = anim.action
+    try:
+        keys = keys_for(values) if keys_for is not None else None
+        fcurves = _object_fcurves(action, obj)
+        for column, (path, index) in enumerate(paths):
+            write_fcurve_keys(fcurves.new(path, index=index), values[:, column], start_frame,
+                              None if keys is None else keys[column])
+        if previous is not None:
+            action[PREVIOUS_ACTION_PROPERTY] = previous.name
+            if previous.users <= 1 and not previous.use_fake_user:
+                previous.use_fake_user = True
+        anim.action = action
+        if hasattr(anim, "action_slot") and len(getattr(action, "slots", ())):
+            anim.action_slot = action.slots[0]
+    except (RuntimeError, TypeError, ValueError) as error:
+        anim.action = previous
+        bpy.data.actions.remove(action)
+        raise BlenderIOError(f"Moving '{obj.name}' with the face failed and was undone: {error}") from error
+    return action
+
+
+def _object_fcurves(action: bpy.types.Action, obj: bpy.types.Object):
+    """The F-curve collection of a new action for ``obj``: its one slot's channelbag, or the legacy list."""
+    if hasattr(action, "slots"):
+        slot = action.slots.new(id_type="OBJECT", name=obj.name)
+        strip = action.layers.new("Layer").strips.new(type="KEYFRAME")
+        return strip.channelbag(slot, ensure=True).fcurves
+    action.id_root = "OBJECT"
+    return action.fcurves

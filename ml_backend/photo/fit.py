@@ -35,6 +35,7 @@ IDENTITY_SIGMA = 1.0
 OVAL_WEIGHT = 0.5  # the face oval follows the silhouette, not fixed skin points
 RBF_SIGMA = 1.5  # cm: reach of the free-form correction
 RBF_SMOOTHING = 0.3
+RBF_ROWS = 2048  # points per block when the correction is evaluated (a 2048 x 468 float32 buffer: 3.8 MB)
 RBF_SHRINK = 0.85
 RBF_MAX = 0.6  # cm: no landmark moves further than this in the correction
 MAX_ITERATIONS = 40
@@ -242,8 +243,33 @@ def _free_form(camera: Camera, fitted: np.ndarray, target: np.ndarray, head: np.
     coefficients = np.linalg.solve(kernel + RBF_SMOOTHING * np.eye(len(centres)), offsets)
     out = np.zeros_like(head)
     near = np.flatnonzero(np.linalg.norm(head - centres.mean(0), axis=1) < np.ptp(centres, axis=0).max() + 4 * RBF_SIGMA)
-    points = head[near].astype(np.float32)
-    c32 = centres.astype(np.float32)
-    d2 = (points ** 2).sum(1)[:, None] + (c32 ** 2).sum(1)[None] - 2.0 * points @ c32.T
-    out[near] = np.exp(-np.maximum(d2, 0.0) / (2 * RBF_SIGMA ** 2)) @ coefficients.astype(np.float32)
+    out[near] = _gaussian_rbf(head[near], centres, coefficients, RBF_SIGMA)
+    return out
+
+
+def _gaussian_rbf(points: np.ndarray, centres: np.ndarray, coefficients: np.ndarray, sigma: float,
+                  rows: int = RBF_ROWS) -> np.ndarray:
+    """sum_j exp(-|p - c_j|^2 / 2 sigma^2) coefficients_j for each point (float32), ``rows`` points at a time.
+
+    One reused rows x centres buffer, worked in place: the whole points x centres matrix (26,000 x 468,
+    50 MB per temporary) made the allocator fault in fresh pages for each of its five temporaries,
+    which cost more than the arithmetic (about 0.4 s of CPU per photo against 0.1 s this way).
+    """
+    points, centres = np.asarray(points, np.float32), np.asarray(centres, np.float32)
+    coefficients = np.asarray(coefficients, np.float32)
+    centre_norms = (centres ** 2).sum(1)[None]
+    scale = np.float32(-1.0 / (2 * sigma ** 2))
+    out = np.empty((len(points), coefficients.shape[1]), np.float32)
+    buffer = np.empty((min(rows, len(points)), len(centres)), np.float32)
+    for start in range(0, len(points), rows):
+        block = points[start:start + rows]
+        d2 = buffer[:len(block)]  # rows x centres: squared distances, then the kernel
+        np.matmul(block, centres.T, out=d2)
+        d2 *= -2.0
+        d2 += (block ** 2).sum(1)[:, None]
+        d2 += centre_norms
+        np.maximum(d2, 0.0, out=d2)
+        d2 *= scale
+        np.exp(d2, out=d2)
+        np.matmul(d2, coefficients, out=out[start:start + len(block)])
     return out

@@ -117,5 +117,8 @@ def sample_bilinear(image: np.ndarray, xy: np.ndarray) -> np.ndarray:
     y0 = np.minimum(np.floor(y).astype(np.int64), height - 2 if height > 1 else 0)
     fx, fy = (x - x0)[:, None], (y - y0)[:, None]
     x1, y1 = np.minimum(x0 + 1, width - 1), np.minimum(y0 + 1, height - 1)
-    img = image.astype(np.float32)
-    return ((img[y0, x0] * (1 - fx) + img[y0, x1] * fx) * (1 - fy) + (img[y1, x0] * (1 - fx) + img[y1, x1] * fx) * fy)
+
+    def at(rows: np.ndarray, columns: np.ndarray) -> np.ndarray:  # only the samples become float, not the whole photo
+        return image[rows, columns].astype(np.float32)
+
+    return ((at(y0, x0) * (1 - fx) + at(y0, x1) * fx) * (1 - fy) + (at(y1, x0) * (1 - fx) + at(y1, x1) * fx) * fy)

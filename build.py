@@ -340,9 +340,10 @@ def main(argv: list[str] | None = None) -> None:
     train = commands.add_parser("train", help="train the IFED instruction model (2 CPU cores, minutes); "
                                 "other arguments go to i2fet_tools.ifed.train (see its --help)")
     train.set_defaults(func=cmd_train)
-    evaluate = commands.add_parser("eval", help="held-out evaluation of IFED against the lexicon baseline; "
+    evaluate = commands.add_parser("eval", help="every instruction reader side by side on the hand-written held-out set: "
+                                   "share right by style, calibration error, refusal both ways, graded intensity, speed; "
                                    "other arguments go to i2fet_tools.ifed.evaluate")
-    evaluate.add_argument("--judge", action="store_true", help="also render held-out apexes and read them back with MediaPipe")
+    evaluate.add_argument("--judge", action="store_true", help="also render each reader's apexes and read them back with MediaPipe")
     evaluate.set_defaults(func=cmd_eval)
 
     photo = commands.add_parser("eval-photo", help="head from a photo: landmark error, expression agreement and time per "

@@ -105,12 +105,14 @@ class Plan:
         return float(min(scores)) if scores else 0.0
 
     def summary(self) -> str:
-        """A few lines an animator can read: which expressions, when, how strong."""
+        """A few lines an animator can read: which expressions, when, how strong, how sure the reader is
+        (the calibrated probability that the step was read right; the plan's is its least sure face step)."""
         lines = [f"Plan ({self.reader}, confidence {self.confidence:.2f}): {self.num_frames} frames at {self.fps:g} fps"]
         for seg in self.segments:
             channels = ", ".join(f"{n} {v:.2f}" for n, v in seg.anchor.top_channels())
             lines.append(
-                f"  {seg.start:5.2f}s -> {seg.apex:5.2f}s  {seg.anchor.label} (intensity {seg.anchor.intensity:.2f})"
+                f"  {seg.start:5.2f}s -> {seg.apex:5.2f}s  {seg.anchor.label} (intensity {seg.anchor.intensity:.2f}"
+                + (f", confidence {seg.anchor.confidence:.2f})" if seg.anchor.label != "neutral" else ")")
                 + (f"  [{channels}]" if channels else "")
             )
         lines.extend(f"  note: {note}" for note in self.notes)

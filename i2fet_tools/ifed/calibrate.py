@@ -5,7 +5,7 @@ generated instructions from the corpus builder (``corpus.build_corpus("heldout",
 expectations derived from the asked faces, ``generated_entries``). For each reader, each instruction is
 read; it is *right* when every expectation holds (``expectations.check_entry``). Two raw scores are
 mapped to that probability with isotonic regression (scikit-learn, here only; the runtime
-interpolates the stored points):
+interpolates the stored points), the two sources weighted to count half each (``source_weights``):
 
 - the alignment similarity (lowest over the steps) -> ``ml_backend/checkpoints/alignment_calibration.json``
   (all readers; ``ml_backend.ifed.calibration``);
@@ -29,6 +29,7 @@ from ml_backend.naming.arkit import ARKIT_NAMES
 from .expectations import DEV_FILE, Entry, check_entry, load_entries
 
 BINS = 10
+DEFINING = 3  # channels a generated instruction's face must show: its strongest few
 MAJOR = ("mouthSmile*", "mouthFrown*", "browDown*", "browInnerUp", "eyeWide*", "jawOpen", "noseSneer*", "eyeBlink*")
 
 
@@ -58,8 +59,9 @@ def read(reader, text: str) -> Read:
     raw = confidence
     if hasattr(reader, "analyse"):
         understood = reader.analyse(text).understood_steps
-        if understood:
-            raw = float(min(s.raw_confidence for s in understood))
+        shown = [s for s in understood if not s.neutral] or understood
+        if shown:
+            raw = float(min(s.raw_confidence for s in shown))
     return Read([np.asarray(s.anchor.target, np.float32) for s in steps], [s.text or text for s in steps],
                 confidence, raw, seconds)
 
@@ -81,8 +83,11 @@ def alignment_raw(readings: list[Read], alignment, encoder) -> np.ndarray:
 
 
 def generated_entries(count: int = 300, seed: int = 2) -> list[Entry]:
-    """Corpus instructions (held-out words and shapes, another seed) with expectations from their faces:
-    channels asked at 0.3 or more must rise; major channels asked at zero must stay low; neutral is neutral."""
+    """Corpus instructions (held-out words and shapes, another seed) with expectations from their faces, in the
+    manner of the hand-written ones (a few defining channels, the opposing ones low): the (at most
+    ``DEFINING``) strongest channels asked at 0.3 and at half the face's peak or more must rise; major channels
+    asked at zero must stay low; neutral is neutral. Asking every channel of a canned face to rise would
+    judge a reader by how closely it copies the corpus's faces rather than by whether it shows the words."""
     from .corpus import build_corpus
 
     entries = []
@@ -95,7 +100,9 @@ def generated_entries(count: int = 300, seed: int = 2) -> list[Entry]:
             if target.label == "neutral" or apex.max() < 0.05:
                 blocks.append({"neutral": True})
                 continue
-            rise = [n for n, v in zip(ARKIT_NAMES, apex) if v >= 0.3 and n != "tongueOut"]
+            floor = max(0.3, 0.5 * float(apex.max()))
+            rise = [ARKIT_NAMES[i] for i in np.argsort(-apex, kind="stable")[:DEFINING]
+                    if apex[i] >= floor and ARKIT_NAMES[i] != "tongueOut"]
             low = [p for p in MAJOR if all(apex[ARKIT_NAMES.index(c)] == 0.0 for c in _expand(p))]
             block = {k: v for k, v in (("rise", rise), ("low", low)) if v}
             blocks.append(block or {"any": [[ARKIT_NAMES[int(np.argmax(apex))]]]})
@@ -111,6 +118,16 @@ def _expand(pattern: str) -> list[str]:
 def calibration_entries(generated: int = 300) -> list[Entry]:
     """The development set plus generated instructions: everything the calibrators are fitted on."""
     return load_entries([DEV_FILE]) + generated_entries(generated)
+
+
+def source_weights(entries: list[Entry]) -> np.ndarray:
+    """Fitting weights: the hand-written development set and the generated instructions count as much in all.
+    The hand-written set is written the way users write (the target); the generated one, larger and harder,
+    fills in the range of raw scores. Unweighted, its templates and rare synonyms would set the level."""
+    generated = np.array([e.style == "generated" for e in entries])
+    if generated.all() or not generated.any():
+        return np.ones(len(entries))
+    return np.where(generated, 0.5 / generated.sum(), 0.5 / (~generated).sum()) * len(entries)
 
 
 def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = BINS) -> float:
@@ -135,17 +152,20 @@ def reliability(confidence: np.ndarray, correct: np.ndarray, bins: int = BINS) -
             for b in range(bins) if (index == b).any()]
 
 
-def fit_isotonic(raw: np.ndarray, correct: np.ndarray, points: int = 24) -> tuple[list[float], list[float]]:
+def fit_isotonic(raw: np.ndarray, correct: np.ndarray, points: int = 24,
+                 weight: np.ndarray | None = None) -> tuple[list[float], list[float]]:
     """Isotonic fit raw -> P(right), returned as at most ``points`` (x ascending, y non-decreasing) points."""
     from sklearn.isotonic import IsotonicRegression
 
     raw, correct = np.asarray(raw, float), np.asarray(correct, float)
+    weight = np.ones_like(raw) if weight is None else np.asarray(weight, float)
     keep = np.isfinite(raw)
-    raw, correct = raw[keep], correct[keep]
+    raw, correct, weight = raw[keep], correct[keep], weight[keep]
     if len(np.unique(raw)) < 2:
-        p = float(correct.mean()) if len(correct) else 0.0
+        p = float(np.average(correct, weights=weight)) if len(correct) else 0.0
         return [0.0, 1.0], [p, p]
-    model = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip", increasing=True).fit(raw, correct)
+    model = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip", increasing=True).fit(
+        raw, correct, sample_weight=weight)
     xs = np.quantile(raw, np.linspace(0.0, 1.0, points))
     xs = np.unique(np.round(xs, 6))
     ys = np.maximum.accumulate(np.clip(model.predict(xs), 0.0, 1.0))
@@ -163,19 +183,21 @@ def fit(reader_names: tuple[str, ...] | None = None, generated: int = 300, progr
     import json
 
     entries = calibration_entries(generated)
+    weights = source_weights(entries)
     alignment, encoder = default_alignment(), create_encoder("minilm")
     fitted: dict = {}
-    described = f"{len(entries)} calibration instructions (development set + generated), not the held-out set"
+    described = (f"{len(entries)} calibration instructions (hand-written development set + {generated} generated, "
+                 "each half of the weight), not the held-out set")
     for name in reader_names or READERS:
         reader = get_reader(name)
         readings = [read(reader, e.text) for e in entries]
         correct = np.array([not check_entry(e, r.apexes) for e, r in zip(entries, readings)], float)
         align = alignment_raw(readings, alignment, encoder)
-        x, y = fit_isotonic(align, correct)
+        x, y = fit_isotonic(align, correct, weight=weights)
         fitted[name] = {"x": x, "y": y, "fitted_on": described, "right": float(correct.mean())}
         progress(f"[calibrate] {name}: {int(correct.sum())}/{len(entries)} right; alignment map fitted")
         if name == "compose":
-            rx, ry = fit_isotonic(np.array([r.raw for r in readings]), correct)
+            rx, ry = fit_isotonic(np.array([r.raw for r in readings]), correct, weight=weights)
             PiecewiseLinear(tuple(rx), tuple(ry)).save(CALIBRATION_FILE, reader=name, fitted_on=described)
             progress(f"[calibrate] compose: own raw-confidence map -> {CALIBRATION_FILE}")
     maps = {k: {"x": v["x"], "y": v["y"], "fitted_on": v["fitted_on"]} for k, v in fitted.items()}

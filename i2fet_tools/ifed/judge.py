@@ -1,6 +1,7 @@
 """An outside judge: render asked expressions on the default head and read them back with MediaPipe.
 
-For held-out single-expression instructions, the apex each reader produces is rendered
+For held-out single-expression instructions of the generated corpus (words and sentence shapes the
+IFED model never saw), the apex each registered reader produces is rendered
 (``i2fet_tools.judge_render``, a Blender subprocess: the backend never imports bpy) and
 MediaPipe's FaceLandmarker (a model nobody here wrote) reads ARKit blendshapes back from the
 image. The score is the Pearson correlation between the weights the instruction asked for and
@@ -79,10 +80,16 @@ def correlations(asked: np.ndarray, read_back: np.ndarray) -> dict[str, float]:
             "faces_found": int(found.sum()), "images": int(len(asked))}
 
 
+def heldout_examples(split: str = "heldout", seed: int = 1, train_seed: int = 0) -> list[Example]:
+    """The corpus's evaluation examples of a split, minus any text its training corpus contains."""
+    from .corpus import build_corpus
+
+    seen = {e.text for e in build_corpus("train", seed=train_seed)}
+    return [e for e in build_corpus(split, seed=seed) if e.text not in seen]
+
+
 def judge_examples(count: int = 24, seed: int = 1) -> list[Example]:
     """Held-out single-expression instructions (unseen words and shapes), one per concept, spread over concepts."""
-    from .evaluate import heldout_examples
-
     singles = [e for e in heldout_examples("heldout", seed=seed) if e.kind == "single" and e.targets[0].label != "neutral"]
     by_concept: dict[str, Example] = {}
     for example in singles:
@@ -102,14 +109,14 @@ def apex_of(reader, text: str) -> np.ndarray:
     return faces[0].anchor.target
 
 
-def judge(count: int = 24, folder: Path | None = None, samples: int = 16) -> dict:
-    """Correlations for the asked weights themselves (ceiling), IFED and the lexicon baseline."""
-    from ml_backend.reading.lexicon import LexiconReader
-    from ml_backend.ifed.reader import IFEDReader
+def judge(count: int = 24, folder: Path | None = None, samples: int = 16,
+          reader_names: tuple[str, ...] | None = None) -> dict:
+    """Correlations for the asked weights themselves (ceiling) and each reader (default: every registered one)."""
+    from ml_backend.reading.registry import READERS, get_reader
 
     examples = judge_examples(count)
     asked = np.stack([e.targets[0].apex for e in examples])
-    readers = {"ifed": IFEDReader(), "lexicon": LexiconReader()}
+    readers = {name: get_reader(name) for name in (reader_names or READERS)}
     produced = {name: np.stack([apex_of(r, e.text) for e in examples]) for name, r in readers.items()}
     folder = Path(folder or tempfile.mkdtemp(prefix="i2fet-judge-"))
     results = {"instructions": [e.text for e in examples]}
@@ -120,14 +127,15 @@ def judge(count: int = 24, folder: Path | None = None, samples: int = 16) -> dic
 
 
 def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description="MediaPipe judge of IFED vs the lexicon baseline.")
+    parser = argparse.ArgumentParser(description="MediaPipe judge of every instruction reader's rendered apexes.")
+    parser.add_argument("--readers", nargs="*", default=None, help="readers to judge (default: all registered)")
     parser.add_argument("--count", type=int, default=24)
     parser.add_argument("--samples", type=int, default=16)
     parser.add_argument("--out", type=Path, default=None, help="folder for the renders")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
-    results = judge(args.count, args.out, args.samples)
-    for name in ("asked (ceiling)", "ifed", "lexicon"):
+    results = judge(args.count, args.out, args.samples, tuple(args.readers) if args.readers else None)
+    for name in [k for k in results if k != "instructions"]:
         r = results[name]
         print(f"{name:<16} pooled r {r['pooled_r']:.3f}  mean per-expression r {r['mean_r']:.3f}  "
               f"faces found {r['faces_found']}/{r['images']}")

@@ -20,6 +20,7 @@ import numpy as np
 
 from ..naming.arkit import INDEX, NUM_CHANNELS
 from .action_units import au_vector
+from .face_parts import region_of
 
 RECIPES = """
 joy: 6D 12E 25 26A; mouthUpperUp=0.3
@@ -66,6 +67,7 @@ terror: 1E 2D 4C 5E 20E 26E 27D
 horror: 1E 2D 4C 5E 20D 9B 26D 27B
 worry: 1D 4C 20B 24B
 nervous: 1C 4B 20C 24B 12A 61A
+forced: !12C 20A 24A; cheekSquint=0 eyeSquint=0
 alarm: 1E 2D 4B 5E 25 26B
 anger: 4E 5B 7D 23D 24B; mouthShrugLower=0.2
 rage: 4E 5D 7E 9B 10C 20B 25 26C
@@ -167,7 +169,7 @@ stunned | 0.85 | stunned, stupefied, dazed surprise, paralyzed, paralysed, froze
 awe | 0.8 | awe, awed, in awe, awestruck, awe struck, awe-struck, wonder, wonderment, marvel, marveling, marvelling, marvels, amazed wonder, reverent, reverence, worshipful, breathtaken, breathless, starstruck, star struck, dazzled, impressed, fascinated, fascination, captivated, enthralled, rapt
 disbelief | 0.8 | disbelief, incredulous, incredulity, incredulously, unbelieving, in disbelief, cant believe, can not believe, cannot believe, doubtful surprise, you must be joking, you have got to be kidding, are you serious, really surprised, baffled surprise
 curious | 0.7 | curious, curiosity, curiously, intrigued, inquisitive, interested, interest, interesting, questioning, quizzical, quizzically, wondering, inquiring, nosy, attentive, alert, keen, eager, eagerly, expectant, expectantly, hopeful, hopefully, anticipation, anticipating
-confused | 0.75 | confused, confusion, puzzled, perplexed, baffled, bewildered, befuddled, bemusedly, mystified, nonplussed, at a loss, lost look, flummoxed, muddled, disoriented, stumped, head scratching, scratching his head, scratching her head, huh, what the
+confused | 0.75 | confused, confusion, puzzled, perplexed, baffled, bewildered, befuddled, bemusedly, mystified, nonplussed, at a loss, lost look, flummoxed, muddled, disoriented, stumped, head scratching, scratching his head, scratching her head, huh, what the heck, what the hell
 skeptical | 0.75 | skeptical, sceptical, skepticism, dubious, doubtful, doubting, unconvinced, distrustful, mistrustful, wary, warily, cynical, cynically, not buying it, raised eyebrow look, side eye, side-eye, sideeye, leery, questioning look, are you sure
 thinking | 0.7 | thinking, thoughtful, thoughtfully, pondering, ponder, ponders, considering, contemplating, musing, reflecting, reflective, deliberating, calculating, weighing it up, mulling, mulls, deep in thought, focused thinking, hmm, figuring out, puzzling
 pensive | 0.7 | pensive, pensively, brooding, broods, introspective, solemn, solemnly, grave, gravely, serious, seriously, sober, subdued, muted, quiet, withdrawn, preoccupied, absorbed, somber look
@@ -175,7 +177,8 @@ fear | 0.85 | fear, afraid, scared, frightened, fearful, fright, spooked, alarme
 terror | 1.0 | terrified, terror, petrified, horror struck, horror-struck, panic stricken, panic-stricken, terror stricken, scared to death, scared stiff, frightened to death, paralysed with fear, paralyzed with fear, mortal fear, sheer terror, abject terror, screaming in terror, scream in terror, screams in terror, blood curdling, bloodcurdling, hysterical, hysterically, frantic, frantically
 horror | 0.95 | horror, horrified, horrifying, horrific, appalled, aghast, revolted horror, sickened, nightmare, nightmarish, ghastly, gruesome, macabre, grisly, disturbing, disturbed, harrowing
 worry | 0.75 | worried, worry, worries, worrying, concerned, concern, anxious, anxiety, uneasy, unease, troubled, apprehensive, apprehension, fretful, fretting, frets, distressed, distress, tense, tensed, stressed, stress, stressed out, on edge, uptight, perturbed, disturbed look, bothered, restless, agitated, upset worry, dread, dreading, foreboding, ominous feeling, uncertain, unsure, hesitant, hesitantly, hesitation, insecure, vulnerable, overwhelmed, harried, frazzled, beleaguered
-nervous | 0.75 | nervous, nervously, nervous smile, awkward smile, uneasy smile, forced smile, fake smile, polite smile, tight smile, strained smile, uncomfortable smile, pained smile, jittery smile, anxious smile, grimacing smile
+nervous | 0.75 | nervous, nervously, nervous smile, awkward smile, uneasy smile, uncomfortable smile, pained smile, jittery smile, anxious smile, grimacing smile
+forced | 0.75 | forced smile, fake smile, polite smile, tight smile, strained smile, false smile, plastic smile, pasted on smile, pasted-on smile, practised smile, practiced smile, customer service smile, smile that does not reach the eyes, smile that does not reach her eyes, smile that does not reach his eyes, smile that never reaches the eyes, does not reach the eyes, does not reach her eyes, does not reach his eyes, never reaches her eyes, never reaches his eyes, not with her eyes, not with his eyes, not with the eyes, smiles through it, smiling through it, put on a smile, puts on a smile
 alarm | 0.85 | alarm, alarmed look, startled fear, spooked look, jolted, jumped, jumps, shocked fear, jump scare, flinch, flinches, flinching, recoil, recoils, recoiling, taken by fright
 anger | 0.85 | angry, anger, mad, irate, wrath, angrily, annoyed anger, incensed, indignant, indignation, outraged, outrage, irked, riled, vexed, heated, hostile, hostility, fuming, steaming, hot under the collar, up in arms, bristling, worked up, ticked off, pissed off, peeved, displeased, displeasure, mean, menacing, threatening, aggressive, aggressively, fierce, fiercely, ferocious, spiteful, vindictive, resentful anger, antagonistic, combative, belligerent, cross
 rage | 1.0 | furious, furiously, fury, enraged, rage, raging, rages, livid, seething, seethes, infuriated, irate beyond words, incandescent, apoplectic, berserk, murderous, ballistic, blows his top, blows her top, hits the roof, flies off the handle, seeing red, sees red, boiling, boiling with rage, beside himself, beside herself, wild with anger, apoplectic with rage, foaming at the mouth, blind rage, hateful, hatred, hate, loathing, venomous, vicious, savage, wrathful, in a rage, raging mad, hopping mad, mad as hell
@@ -197,7 +200,7 @@ jealous | 0.75 | jealous, jealousy, envious, envy, covetous, green with envy, be
 guilt | 0.75 | guilty, guilt, guiltily, remorseful, remorse, regretful, regret, regretting, repentant, penitent, conscience stricken, guilt ridden, guilt-ridden, shame faced, sorry for himself, sorry for herself, caught, hangdog
 sorry | 0.75 | sorry, apology, apologizing, apologising, apologises, apologizes, sympathetic, sympathy, condolence, commiserating, consoling, comforting, empathetic, empathy, understanding look, sorrowful sympathy
 pity | 0.7 | pity, pitying, pitiful, pitiable, poor thing, aww, aw, feeling sorry, touched, moved, heartfelt, poignant, tender sadness
-bored | 0.75 | bored, boredom, boring, uninterested, disinterested, indifferent, indifference, apathetic, apathy, listless, unenthused, unenthusiastic, jaded, weary boredom, tedium, tedious, monotonous, blah, meh, dull, dully, vacant, glazed, glazed over, zoned out, zoning out, checked out, switched off, going through the motions, unamused, not amused, deadpan, flat, flatly, impassive, expressionless boredom, disengaged, lethargic, sluggish
+bored | 0.75 | bored, boredom, boring, uninterested, disinterested, indifferent, indifference, apathetic, apathy, listless, unenthused, unenthusiastic, jaded, weary boredom, tedium, tedious, monotonous, blah, meh, dull, dully, vacant, glazed, glazed over, zoned out, zoning out, checked out, switched off, going through the motions, unamused, not amused, flat, flatly, impassive, expressionless boredom, disengaged, lethargic, sluggish
 tired | 0.8 | tired, tiredness, weary, wearily, weariness, fatigued, fatigue, worn out, worn-out, drained, spent, run down, rundown, beat, bleary, bleary eyed, bleary-eyed, droopy, droopy eyes, heavy eyed, jet lagged, jetlagged, sleep deprived, burnt out, burned out, burnout, wiped out, knackered, pooped, done in, dog tired, bone tired, haggard, careworn, ragged, frazzled tired
 sleepy | 0.85 | sleepy, sleepily, drowsy, drowsily, drowsiness, dozy, dozing, dozes, nodding off, nods off, half asleep, half-asleep, groggy, somnolent, falling asleep, falls asleep, about to fall asleep, struggling to stay awake, just woke up, waking up, wakes up, asleep, sleeping, sleeps
 exhausted | 0.95 | exhausted, exhaustion, shattered tiredness, dead tired, dead on her feet, dead on his feet, ready to collapse, about to collapse, at the end of her rope, at the end of his rope, completely drained, utterly spent, totally worn out, running on empty, out of breath, breathless exhaustion, panting, pant, pants, winded, gasping for air, collapsed, spent force
@@ -239,6 +242,27 @@ terror | 1.0 | like a horror movie, as if facing a monster, face to face with a 
 joy | 1.0 | like she won the lottery, like he won the lottery, won the lottery, wins the lottery, like a kid in a candy store, like christmas came early, happiest person alive, over the moon with joy, grinning like a cheshire cat, cheshire cat grin, cheshire cat, like a cheshire cat
 embarrassed | 0.8 | wants the ground to swallow her, wants the ground to swallow him, wishes the ground would swallow her, wishes the ground would swallow him, red as a tomato, red as a beet, beet red, beetroot, face turns red, goes red, turns red, cheeks burn, cheeks burning, blushes furiously
 exhausted | 0.95 | like she ran a marathon, like he ran a marathon, after a marathon, ran a marathon, hit by a truck, like she was hit by a truck, like he was hit by a truck, like death warmed over, death warmed up, like a zombie
+joy | 1.0 | chuffed, chuffed to bits, mirthful, victorious, triumphantly, on top of the world, happy as a clam, happy as larry, like a dog with two tails, cock a hoop, won a medal, won a gold medal, gold medal, won the game, won the race, won the cup, scored the winning goal, hit the jackpot, like a kid at a birthday party
+happy | 0.75 | perky, sparkling, twinkly, twinkle in her eye, twinkle in his eye, bright eyed, bright-eyed, sanguine, blithe, blithely, sunny disposition, all smiles, pleased as punch
+sad | 0.8 | gutted, bereft, disconsolate, choked, teary eyed, teary-eyed, weepy, sniffling, sniffly, heart broke, heart breaks, heart breaking, heart is breaking, heart broken, broke her heart, broke his heart, breaks her heart, breaks his heart, end of the world, world ended, world had ended, world has ended, world fell apart, world falls apart, world collapsed, lost everything, funeral, at a funeral, blue mood, hollow inside
+cry | 0.9 | crumple, crumples, crumpled, crumpling, face crumples, face crumpled, dissolves in tears, dissolves into tears, sheds a tear, shed a tear, tear rolls down, tears roll down, tears well, tears welling, eyes fill with tears, eyes filled with tears
+shock | 1.0 | shellshocked, dumbstruck, ashen, ashen faced, pale as a ghost, white as a ghost, drained of colour, drained of color, blood drains from her face, blood drains from his face, colour drains from her face, colour drains from his face, color drains from her face, color drains from his face, rattled, shaken, shook, scandalized, scandalised
+fear | 0.85 | skittish, haunted, hunted, hunted look, antsy fear, squeamish, cold sweat, in a cold sweat, heart in her mouth, heart in his mouth, hair standing on end, goosebumps, spine tingling, trembling, shaking, shivering, quaking, quivering, like a frightened animal, like a cornered animal, cornered
+rage | 1.0 | vengeful, bloodthirsty, thundercloud, like a thundercloud, like thunder, like a volcano, ready to explode, about to explode, about to blow, blood boiling, blood boils, fit to burst, incandescent with rage, spitting mad, spitting feathers, mad as a hornet, ticked, rankled
+anger | 0.85 | affronted, ornery, cantankerous, sore, in a temper, bad tempered, bad-tempered, short tempered, hot headed, hotheaded, riled up, wound up, worked up into a lather
+annoyed | 0.7 | antsy, fidgety, impatient sigh, drumming fingers, had it up to here, rolling with annoyance
+mischief | 0.8 | devilish, devilishly, wicked, wickedly, evil, evilly, sinister, fiendish, like he is up to something, like she is up to something, butter would not melt
+smug | 0.85 | smarmy, self congratulatory, self-congratulatory, pleased with themselves, cocksure, like he owns the place, like she owns the place, like he knows better, like she knows better
+sheepish | 0.7 | chastened, caught in the act, hand in the cookie jar, with his hand in the cookie jar, with her hand in the cookie jar, cookie jar, caught out again, guilty grin, guilty smile, oops, whoops, my bad
+embarrassed | 0.8 | tongue tied, tongue-tied, mousy, red to the ears, red to the tips of her ears, red to the tips of his ears, wishes she could disappear, wishes he could disappear
+blank | 0.6 | glassy eyed, glassy-eyed, glassy, thousand mile stare, staring blankly, vacant stare, dead behind the eyes
+tired | 0.8 | woozy, zonked, dizzy, loopy, dead on her feet, dead on his feet, running on fumes, barely awake, eyes heavy, heavy lidded, heavy-lidded, can barely keep her eyes open, can barely keep his eyes open
+pensive | 0.7 | earnest, earnestly, sincere, sincerely, broody, wistful look, lost in her thoughts, lost in his thoughts, miles away
+pain | 0.9 | stepped on his toe, stepped on her toe, stepped on his foot, stepped on her foot, stubbed his toe, stubbed her toe, stung by a bee, stung by a wasp, bee sting, paper cut, hit his thumb, hit her thumb, banged his head, banged her head, twisted ankle, kicked in the shin, like a punch in the gut, punched in the gut, gut punch
+disgust | 0.9 | grossed, like she swallowed a fly, like he swallowed a fly, swallowed a fly, like she tasted something rotten, like he tasted something rotten, smells like feet, smelly socks, sour stomach, turned her stomach, turned his stomach, stomach turning, gag, gags, gagging, retch, retches, retching, dry heave, dry heaving, about to throw up, about to be sick, going to be sick, wants to vomit
+alarm | 0.85 | with a start, wakes with a start, woke with a start, waking with a start, jolts awake, jolted awake, jumps out of her chair, jumps out of his chair, startled awake
+terror | 1.0 | scared witless, frightened witless, shaking like a leaf, trembling like a leaf, white with terror, frozen with fear, frozen in terror, rigid with fear
+neutral | 0.0 | deadpan, dead pan, straight faced, straight-faced, keeps a straight face, poker faced, composed face, nothing on her face, nothing on his face, gives nothing away, gave nothing away, giving nothing away
 """
 
 
@@ -256,6 +280,8 @@ explodes exploding explosive scheming plotting cunning crafty composed collected
 relaxed calm calmly peace default nothing hollow empty emptily zombie robotic robotically dazzled bright light
 lights up light up lively animated question questioning wondering considering reflecting reflective absorbed
 distant vacant glazed switched off checked out sleeping asleep sleeps wakes up waking up dozing blank
+sore gag gags evil ticked dizzy funeral glassy earnest earnestly sincere sincerely trembling shaking shivering quaking
+quivering haunted hunted cornered shaken shook won the game won the race won the cup gold medal oops whoops
 """.split())
 
 
@@ -269,25 +295,29 @@ class VocabEntry:
     strength: float  # how strong the word itself is, in [0, 1]
     weak: bool  # an everyday word with other meanings: needs a step that reads mostly as a face
     action: bool  # a named action (wink, look up): overrides the regions it moves, like a named part
+    claims: frozenset[str] = frozenset()  # regions a named action takes over even where it sets them to rest
 
 
-def _recipe_weights(spec: str) -> tuple[np.ndarray, bool]:
+def _recipe_weights(spec: str) -> tuple[np.ndarray, bool, frozenset[str]]:
     action = spec.startswith("!")
     aus_text, _, extra = spec.lstrip("!").partition(";")
     vector = au_vector(aus_text.split()).astype(np.float64) if aus_text.split() else np.zeros(NUM_CHANNELS)
+    named: set[str] = set()
     for item in extra.split():
         key, _, value = item.partition("=")
         names = [key] if key in INDEX else [f"{key}Left", f"{key}Right"]
         for name in names:
             vector[INDEX[name]] += float(value)
+            named.add(region_of(name))
     weights = np.clip(vector, 0.0, 1.0).astype(np.float32)
     weights.setflags(write=False)
-    return weights, action
+    # an action's extra channels name regions it takes over, at rest too ("forced": cheeks stay down)
+    return weights, action, frozenset(named) if action else frozenset()
 
 
 @lru_cache(maxsize=1)
-def recipes() -> dict[str, tuple[np.ndarray, bool]]:
-    """Recipe name -> (weights at full strength, is a named action)."""
+def recipes() -> dict[str, tuple[np.ndarray, bool, frozenset[str]]]:
+    """Recipe name -> (weights at full strength, is a named action, regions the action claims at rest too)."""
     out = {}
     for line in RECIPES.strip().splitlines():
         name, _, spec = line.partition(":")
@@ -303,7 +333,7 @@ def vocabulary() -> tuple[VocabEntry, ...]:
     entries: list[VocabEntry] = []
     for line in TABLE.strip().splitlines():
         name, strength, phrases = (part.strip() for part in line.split("|"))
-        weights, action = table[name]
+        weights, action, claims = table[name]
         for phrase in (p.strip() for p in phrases.split(",")):
             if not phrase:
                 continue
@@ -312,5 +342,5 @@ def vocabulary() -> tuple[VocabEntry, ...]:
             if phrase in seen:
                 continue
             seen.add(phrase)
-            entries.append(VocabEntry(phrase, name, weights, float(strength), weak, action))
+            entries.append(VocabEntry(phrase, name, weights, float(strength), weak, action, claims))
     return tuple(entries)

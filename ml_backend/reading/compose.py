@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..knowledge.action_units import au_vector
+from ..knowledge.action_units import au_vector, mirror_weights
 from ..knowledge.face_parts import CHANNEL_REGION, REGIONS
 from ..naming.arkit import ARKIT_NAMES, NUM_CHANNELS
 from .parse import Item
@@ -63,10 +63,15 @@ class Composition:
 
 
 def sided(vector: np.ndarray, side: str) -> np.ndarray:
-    """Keep one side of the face (the subject's own), midline channels at half."""
+    """Keep one side of the face (the subject's own), midline channels at half.
+
+    A one-sided face written for the other side (a wink, a sneer) is mirrored first: "R eye wink".
+    """
     if side == "both":
         return vector
     keep, drop = (_LEFT, _RIGHT) if side == "left" else (_RIGHT, _LEFT)
+    if float(vector[drop].sum()) > 2.0 * float(vector[keep].sum()) + ACTIVE:
+        vector = mirror_weights(vector)
     out = vector.copy()
     out[drop] = 0.0
     out[_MIDLINE] *= 0.5
@@ -97,10 +102,15 @@ def _claim(item: Item, target: np.ndarray) -> np.ndarray:
 
 
 def _settle(group: list[tuple[Item, np.ndarray]], notes: list[str]) -> None:
-    """Zero the later item's contested region when two items pull it opposite ways (in place)."""
+    """Zero the later item's contested region when two items pull it opposite ways (in place).
+
+    Items on opposite sides of the face ("L brow up, R brow down") do not contend.
+    """
     for j in range(1, len(group)):
         later, later_target = group[j]
         for first, first_target in group[:j]:
+            if {first.side, later.side} == {"left", "right"}:
+                continue
             for a, b, region_words in OPPOSED:
                 ma, mb = _stem_mask(a), _stem_mask(b)
                 clash = ((first_target[ma].max() > CONFLICT and later_target[mb].max() > CONFLICT)

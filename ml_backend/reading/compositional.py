@@ -27,9 +27,10 @@ from ..plan import Anchor, Step, Timing, neutral_anchor
 from .calibration import Calibrator, identity, load_calibrator
 from .compose import Composition, compose
 from .language import guess_language
-from .parse import Item, StepWords, names_a_part, read_step_words
+from .parse import Item, StepWords, read_step_words
 from .phrases import Phrase, clean, split_steps
-from .tokens import FUNCTION_WORDS, is_latin_word, words
+from .screenplay import directions
+from .tokens import FUNCTION_WORDS, NEGATORS, is_latin_word, words
 
 MIN_RELEVANCE = 0.34  # a step with a clear face word needs at least a third of its words to be face words
 MIN_TEXT_RELEVANCE = 0.3  # and the whole instruction at least this share (a face word in a paragraph is not a face)
@@ -141,7 +142,9 @@ class CompositionalReader:
         language = guess_language(text, words(text))
         if not any(ch.isalpha() for ch in text):
             return Reading(text, (), tuple(notes), _no_words(text), language)
-        phrases = split_steps(text, simultaneous=_simultaneous)
+        directed, dropped = directions(text, is_face=_reads_as_face)
+        notes.extend(dropped)
+        phrases = split_steps(directed, simultaneous=_simultaneous)
         parsed = [None if p.is_neutral_return else read_step_words(p.wording or p.original) for p in phrases]
         meaning = self._meaning_matches(parsed) if self.use_meaning else {}
         steps: list[StepReading] = []
@@ -285,10 +288,47 @@ def _same(a: Item, b: Item) -> bool:
     return a.label == b.label or a.weights is b.weights
 
 
+_SUBJECT = re.compile(r"^\s*(?:she|he|they|i|we|you|her|his|their|my|your|the\s+\w+['’]s)\b", re.IGNORECASE)
+_REQUEST = re.compile(r"^\s*(?:please\s+)?(?:make|give|have|let|show|get|could|can|would|i\s+want|i\s+need|"
+                      r"i['’]?d\s+like)\b", re.IGNORECASE)
+_CORRECTION = re.compile(r"^\s*(?:just|only|merely|simply|but|rather|instead)\b", re.IGNORECASE)
+_DANGLING = re.compile(r"\b(?:a|an|the|her|his|their|my|your)\s+([a-z'’-]+)$", re.IGNORECASE)
+HEAD_NOUNS = frozenset("smile grin frown look expression face smirk stare glance gaze scowl grimace pout laugh "
+                       "glare sneer mouth eyes brows eyebrows".split())
+
+
 @lru_cache(maxsize=2048)
 def _simultaneous(before: str, part: str) -> bool:
-    """Comma-separated parts happen together when either names face parts only ("eyes closed, a soft smile")."""
-    return names_a_part(part) or (names_a_part(before) and not read_step_words(part).unknown)
+    """Whether a part after a bare comma happens together with the part before, rather than after it.
+
+    Together: a sentence with a subject or a request ("She looks up, startled", "give her a warm, friendly
+    smile"), a correction after a negation ("not angry, just tired"), and named parts of other regions
+    ("eyes closed, a soft smile"). After it: a list of expressions or actions ("kiss, smile, wink") and
+    named parts of the same region ("look left, look right").
+    """
+    tokens = words(before)
+    if _CORRECTION.match(part) and (set(tokens) & NEGATORS or "longer" in tokens):
+        return True
+    dangling = _DANGLING.search(before.strip())
+    if dangling and dangling.group(1).lower() not in HEAD_NOUNS and words(part) and words(part)[-1] in HEAD_NOUNS:
+        return True  # "a tired, lopsided smile": two adjectives of one noun
+    named_before, named_part = _named_regions(before), _named_regions(part)
+    if named_part and named_before and named_part & named_before:
+        return False
+    if _SUBJECT.match(before) or _REQUEST.match(before):
+        return True
+    if named_part:
+        return True
+    return bool(named_before) and not read_step_words(part).unknown
+
+
+def _named_regions(text: str) -> frozenset[str]:
+    """The face regions the words name as parts ("her eyes widen" -> lids; "smile" -> none)."""
+    return frozenset(r for it in read_step_words(text).items if it.kind == "part" for r in it.regions)
+
+
+def _reads_as_face(text: str) -> bool:
+    return read_step_words(text).strong
 
 
 def _percent(value: float) -> str:

@@ -44,12 +44,17 @@ MODIFIERS: tuple[tuple[str, float], ...] = (
 )
 DEFAULT_STRENGTH = 0.75
 SIDE_WORDS = {"left": "left", "right": "right", "lopsided": "left", "crooked": "left", "one sided": "left",
-              "one side": "left", "asymmetric": "left", "asymmetrical": "left"}
+              "one side": "left", "asymmetric": "left", "asymmetrical": "left", "l": "left", "r": "right",
+              "lft": "left", "rt": "right", "one": "left", "single": "left"}
+# Side words that only count right before a part ("one raised eyebrow", "L brow"): elsewhere they mean other things.
+FORWARD_SIDES = frozenset({"one", "single", "l", "r", "lft", "rt"})
+LETTER_SIDES = frozenset({"l", "r", "lft", "rt"})  # animator shorthand: before its part, or right after its item
 DETERMINERS = frozenset("a an the her his their my your its our this that some one's".split())
 SUPPRESSORS: tuple[str, ...] = (
     "try hard not to", "try not to", "try very hard not to", "struggle not to", "fight not to", "fight back",
     "suppress", "stifle", "hold back", "hold in", "bite back", "choke back", "swallow", "hide", "mask",
-    "conceal", "keep back", "rein in", "keep in", "force down",
+    "conceal", "keep back", "rein in", "keep in", "force down", "fight the urge to", "resist the urge to",
+    "fight off", "resist", "bottle up", "swallow back", "push down", "keep a lid on", "smother", "muffle",
 )
 CONJUNCTIONS = frozenset({"and", "with", "while", "whilst", "but", "yet", "plus", "although", "though", "whereas"})
 
@@ -69,6 +74,7 @@ class Item:
     similarity: float | None = None  # set when matched by meaning, not by the words themselves
     level: float | None = None  # an intensity word attached to it
     level_word: str = ""
+    exact: bool = False  # the level is a stated percentage: used as written, never raised to the word's own
     side: str = "both"
     negated: bool = False
     suppressed: bool = False
@@ -79,6 +85,8 @@ class Item:
         """The strength to apply: the word's own, or its intensity word's ("very" never weakens a strong word)."""
         if self.level is None:
             return self.strength
+        if self.exact:
+            return self.level
         if self.level >= VERY:
             return max(self.level, self.strength)
         return self.level
@@ -168,11 +176,17 @@ _SIDES = sorted(((tuple(k.split()), v) for k, v in SIDE_WORDS.items()), key=lamb
 _REMOVERS = REMOVERS
 
 
+# Adverbs that may sit inside an idiom without changing it ("her heart just broke", "the world had just ended").
+FILLERS = frozenset({"just", "suddenly", "finally", "really", "truly", "actually", "almost", "nearly"})
+
+
 def _match_at(seq: list[str], i: int, key: tuple[str, ...], usable) -> int | None:
-    """End index (exclusive) when ``key`` matches the usable tokens of ``seq`` from ``i`` (determiners skipped)."""
+    """End index (exclusive) when ``key`` matches the usable tokens of ``seq`` from ``i`` (determiners skipped,
+    and filler adverbs inside a phrase of several words)."""
     j, k = i, 0
     while k < len(key):
-        while j < len(seq) and seq[j] in DETERMINERS and key[k] not in DETERMINERS:
+        while j < len(seq) and ((seq[j] in DETERMINERS and key[k] not in DETERMINERS)
+                                or (k > 0 and seq[j] in FILLERS and key[k] not in FILLERS)):
             j += 1
         if j >= len(seq) or not usable(j) or seq[j] != key[k]:
             return None
@@ -181,14 +195,24 @@ def _match_at(seq: list[str], i: int, key: tuple[str, ...], usable) -> int | Non
     return j
 
 
+_PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*(?:%|percent\b|per cent\b)", re.IGNORECASE)
+
+
 def read_step_words(text: str) -> StepWords:
     """The face items of one step's words, and how much of it was understood."""
     raw: list[str] = []
     breaks: list[int] = []  # token positions after a comma, semicolon or colon
+    percents: list[tuple[int, float, str]] = []  # ("jaw open 50%") token position, level, words
     for segment in re.split(r"[,;:()\[\]]", re.sub(r"[-_/]", " ", text)):
         if raw:
             breaks.append(len(raw))
-        raw.extend(words(segment))
+        last = 0
+        for match in _PERCENT.finditer(segment):
+            raw.extend(words(segment[last:match.start()]))
+            value = float(match.group(1)) / 100.0
+            percents.append((len(raw), min(max(value, 0.0), 1.0), match.group(0).strip()))
+            last = match.end()
+        raw.extend(words(segment[last:]))
     out = StepWords()
     if not raw:
         return out
@@ -255,6 +279,10 @@ def read_step_words(text: str) -> StepWords:
 
     items.sort(key=lambda it: it.start)
     # 5. attach intensity words, sides, negation, suppression and removal to their items
+    for position, value, name in percents:  # a percentage names its part's level exactly ("smile at 30%")
+        target = _nearest(items, position, bounds, prefer_after=False)
+        if target is not None and target.level is None:
+            target.level, target.level_word, target.exact = value, name, True
     for position, value, name in levels:
         target = _nearest(items, position, bounds, prefer_after=True)
         if target is not None and target.level is None:
@@ -264,13 +292,19 @@ def read_step_words(text: str) -> StepWords:
             continue
         for key, side in _SIDES:
             end = _match_at(low, i, key, free)
-            if end is not None:
-                target = _nearest(items, i, bounds, prefer_after=False)
-                if target is not None and target.side == "both":
-                    target.side = side
-                for j in range(i, end):
-                    used[j] = understood[j] = True
-                break
+            if end is None:
+                continue
+            following = [it for it in items if it.kind == "part" and (it.start == end or it.start <= i < it.end)]
+            if key[0] in LETTER_SIDES and not following:
+                following = [it for it in items if it.end == i]
+            if key[0] in FORWARD_SIDES and not following:
+                continue
+            target = following[0] if following else _nearest(items, i, bounds, prefer_after=False)
+            if target is not None and target.side == "both":
+                target.side = side
+            for j in range(i, end):
+                used[j] = understood[j] = True
+            break
     for i, word in enumerate(low):
         if used[i]:
             continue
@@ -308,8 +342,9 @@ def _clause_bounds(low: list[str]) -> list[int]:
     for i, word in enumerate(low):
         if word in CONJUNCTIONS and i > 0:
             starts.append(i)
-        elif word == "as" and i + 1 < len(low) and low[i + 1] not in ("if", "though", "much", "well"):
-            starts.append(i)
+        elif (word == "as" and i + 1 < len(low) and low[i + 1] not in ("if", "though", "much", "well")
+              and not (i + 2 < len(low) and low[i + 2] == "as") and not (i >= 2 and low[i - 2] == "as")):
+            starts.append(i)  # "as she turns" starts a clause; "as big as" compares within one
     return starts
 
 
@@ -336,7 +371,8 @@ def _vocabulary(st, used, understood, items, several: bool) -> None:
             if end is not None:
                 kind = "part" if entry.action else "whole"
                 label = entry.phrase if len(entry.phrase.split()) <= 2 else entry.label
-                items.append(Item(label, entry.weights, entry.strength, kind, i, end, weak=entry.weak))
+                items.append(Item(label, entry.weights, entry.strength, kind, i, end, regions=entry.claims,
+                                  weak=entry.weak))
                 for j in range(i, end):
                     used[j] = understood[j] = True
                 step = end - i
@@ -408,6 +444,9 @@ GAZE_LABELS = {"63": "up", "64": "down", "61": "left", "62": "right"}
 
 
 def _nearest(items: list[Item], position: int, bounds: list[int], prefer_after: bool) -> Item | None:
+    holding = [it for it in items if it.start <= position < it.end]
+    if holding:
+        return holding[0]
     lo, hi = _clause_of(bounds, position)
     same = [it for it in items if lo <= it.start < hi or lo < it.end <= hi]
     pool = same or items

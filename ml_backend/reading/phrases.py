@@ -40,7 +40,15 @@ _CONNECTIVES = (
 )
 _SPLIT = re.compile(r"(\s*(?:,\s*)?\b(?:" + "|".join(_CONNECTIVES) + r")\b\s*|\s*(?:->|→|;)\s*|\s*,\s*)",
                     re.IGNORECASE)
-_FROM_TO = re.compile(r"^\s*(?:go |going |move |moving |transition |transitioning )?from\s+(.+?)\s+to\s+(.+)$", re.IGNORECASE)
+_FROM_TO = re.compile(
+    r"^\s*(?:(?:make|let|have|get|see|watch)\s+(?:him|her|them|it|me|us|the\s+\w+)\s+)?"  # "make her go from X to Y"
+    r"(?:(?:she|he|they|it|(?:her|his|their|the)\s+face)\s+)?"
+    r"(?:(?:go|goes|going|went|move|moves|moving|shift|shifts|shifting|change|changes|changing|turn|turns|"
+    r"transition|transitions|transitioning)\s+)?from\s+(.+?)\s+to\s+(.+)$", re.IGNORECASE)
+# A step that only says the expression before it ends ("then it's gone", "and it passes"): a return to neutral.
+_GONE = re.compile(r"(?:and\s+)?(?:(?:it|that|this)(?:'s|’s|\s+is|\s+was)?\s+)?(?:(?:all\s+)?gone|over|"
+                   r"passes|passed|vanishes|vanished|disappears|disappeared|(?:fades|faded|dies|died|melts|drains)"
+                   r"(?:\s+away)?)", re.IGNORECASE)
 _SPEED_IN_CONNECTIVE = re.compile(
     rf"\b(?:that\s+|which\s+|and\s+)?({_SPEED})\s+(?:{_TRANSITION_VERBS})\s+(?:in)?to\b", re.IGNORECASE,
 )
@@ -83,7 +91,8 @@ _AMOUNT = (r"(?:about |around |roughly |exactly |just |only )?"
 _VAGUE_SECONDS = {"a split second": 0.15, "a moment": 0.5, "a beat": 0.4, "a second and a half": 1.5, "a while": 2.0}
 _HOLD = re.compile(
     r"\b(?:and\s+)?(?:hold(?:s|ing)?|keep(?:s|ing)?|stay(?:s|ing)?|pause(?:s|ing)?|freez(?:e|es|ing))\b"
-    r"(?!\s+(?:back|in|down)\b)"  # "holding back a smile" is suppression, not a hold
+    r"(?!\s+(?:back|in|down|it\s+together|together|(?:her|his|their|my|your|a)\s+breath|breath|on\s+to)\b)"
+    # "holding back a smile" is suppression, "holding it together" and "holds her breath" are faces: not holds
     r"(?:\s+(?:it|that|this|there|still|the (?:pose|expression|face|look)))?"
     rf"(?:\s+(?:for\s+)?{_AMOUNT})?", re.IGNORECASE)
 _ONSET = re.compile(rf"\b(?:over|in|within|taking|across|during)\s+{_AMOUNT}", re.IGNORECASE)
@@ -212,7 +221,7 @@ def is_timing_only(text: str) -> bool:
 def read_phrase(text: str) -> Phrase:
     """Intensity, speed and timing words of one step, and the words left for the expression."""
     timing, rest = read_timing(text.strip(" .!,"))
-    if _BACK.fullmatch(rest) or rest.lower() in _NEUTRAL_WORDS:
+    if _BACK.fullmatch(rest) or rest.lower() in _NEUTRAL_WORDS or _GONE.fullmatch(rest):
         return Phrase(text="neutral", original=text, intensity=None, speed=timing.speed, is_neutral_return=True,
                       timing=timing, wording=rest)
     wording = rest

@@ -23,7 +23,8 @@ _IRREGULAR = {
     "less": "less", "across": "across", "nervous": "nervous", "anxious": "anxious", "furious": "furious",
     "curious": "curious", "serious": "serious", "jealous": "jealous", "joyous": "joyous", "wistful": "wistful",
     "news": "news", "lens": "lens", "glasses": "glass", "chess": "chess", "kiss": "kiss", "miss": "miss",
-    "bless": "bless", "less": "less",
+    "bless": "bless", "less": "less", "please": "please", "longing": "longing", "biting": "bit", "bites": "bit",
+    "forces": "forc", "forcing": "forc", "wasp": "wasp", "woke": "wake", "began": "begin", "begun": "begin",
 }
 _VOWELS = set("aeiou")
 
@@ -107,6 +108,9 @@ something anything nothing everything there here where what which who whom whose
 all both either neither few many several own same other another such
 camera shot close closeup beat pause moment scene frame frames second seconds
 again back slowly quickly suddenly gradually gently softly once simultaneously same time together instead
+himself herself themselves itself myself yourself ourselves across toward towards onto upon despite spite
+start starts started starting begin begins beginning sit sits sat sitting stand stands stood standing
+catch catches catching wake wakes waking anymore longer ahead straight
 """.split())
 
 NEGATORS = frozenset({"not", "no", "never", "without", "nor", "non", "hardly", "barely-not", "stop", "stops", "stopped",

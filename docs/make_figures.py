@@ -17,7 +17,7 @@ IMG = Path(__file__).resolve().parent / "img"
 DEMO_PROMPT = "a faint smile that slowly turns into open-mouthed surprise, then back to neutral"
 # Figure makers owned by each stage; each has make_figures(out_dir).
 STAGE_FIGURES = ("docs.fet_figures", "docs.ifed_figures", "docs.anyhead_figures", "docs.architecture_figures",
-                 "docs.bad_input_table")
+                 "docs.bad_input_table", "docs.reading_figures")
 
 
 def transition_curves(out: Path) -> Path:

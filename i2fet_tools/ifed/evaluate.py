@@ -271,9 +271,18 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--limit", type=int, default=None, help="only this many instructions and non-face strings")
     parser.add_argument("--variants", type=int, default=8, help="seeds to rank by alignment for seeded readers (0: skip)")
     parser.add_argument("--json", type=Path, default=None, help="write the figures as JSON here")
+    parser.add_argument("--plot", type=Path, default=None,
+                        help="also draw the reliability plot here (docs/img/reliability.png; as docs.reading_figures)")
     args = parser.parse_args(argv)
     results = evaluate(tuple(args.readers) if args.readers else None, args.limit, args.variants)
     print(results["table"])
+    if args.plot:
+        from docs.reading_figures import draw
+
+        total = results["instructions"]
+        print("wrote", draw({r["name"]: {"bins": r["reliability"], "ece": r["ece"], "right": r["right"], "total": total,
+                                         "read": int(round(total * (1 - r["face_refused"])))}
+                             for r in results["readers"]}, args.plot))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2, default=float))

@@ -54,6 +54,7 @@ def write_character(head: bpy.types.Object, character: Character | None, weights
     key = head.data.shape_keys
     previous = key.animation_data.action if key is not None and key.animation_data is not None else None
     before = set(bpy.data.actions)
+    bare = _without_animation_data()
     result = write_clip(head, weights, model, info, name, summary, model_error, sparse_keys=sparse_keys)
     group = new_group_id()
     mark(result.action, group, f"keys:{head.name}")
@@ -77,6 +78,10 @@ def write_character(head: bpy.types.Object, character: Character | None, weights
         for action in [a for a in bpy.data.actions if a not in before and a != result.action]:
             _unwrite(action)
         undo_partial(head, result.created_keys, result.action, had_keys, previous)
+        for owner in (*bpy.data.shape_keys, *bpy.data.objects):
+            anim = owner.animation_data
+            if owner.session_uid in bare and anim is not None and anim.action is None and not len(anim.nla_tracks):
+                owner.animation_data_clear()
         raise GenerationError(f"Writing the clip on the character failed and was undone: {error}") from error
     result.notes.extend(character.notes)
     return result
@@ -126,6 +131,12 @@ def _write_follower(obj: bpy.types.Object, role: str, head: bpy.types.Object, we
                                       _keys_for(motion))
     action["i2fet_part"] = f"{role}:{obj.name}"
     return action
+
+
+def _without_animation_data() -> set[int]:
+    """Session ids of the shape keys and objects with no animation data yet (a failed write clears what it gave)."""
+    return {owner.session_uid for owner in (*bpy.data.shape_keys, *bpy.data.objects)
+            if owner.animation_data is None and owner.library is None}
 
 
 def _unwrite(action: bpy.types.Action) -> None:

@@ -189,3 +189,16 @@ def check_parts(character: Character) -> None:
         if part.role in FOLLOWER_ROLES and obj.rotation_mode == "AXIS_ANGLE":
             raise GenerationError(f"'{obj.name}' rotates by axis angle: set its rotation mode to an Euler order or "
                                   "quaternion so it can turn with the face.")
+
+
+def export_objects(head: bpy.types.Object) -> list[bpy.types.Object]:
+    """What an export of ``head``'s character writes: the head, every mesh of its character (driven or not: the
+    upper teeth ride along), and the objects above them (the armature), so the parts keep their places."""
+    objects = [head, *candidate_meshes(head)]
+    for obj in list(objects):
+        parent = obj.parent
+        while parent is not None:
+            if parent not in objects:
+                objects.append(parent)
+            parent = parent.parent
+    return objects

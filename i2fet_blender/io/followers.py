@@ -146,7 +146,11 @@ def _rotation_paths(obj: bpy.types.Object) -> tuple[str, int]:
 
 def basis_channels(obj: bpy.types.Object, world: np.ndarray) -> np.ndarray:
     """frames x (3 + 3 or 4) location and rotation values of ``obj``'s own transform that put it at the world
-    transforms ``world`` (frames x 4 x 4), whatever its parents (object, bone, constraints-free)."""
+    transforms ``world`` (frames x 4 x 4), whatever its parents (object, bone; constraints are not undone).
+    Its own scale is kept, a negative (mirrored) one included: the rotation is what remains once it is divided out."""
+    own_scale = np.array(obj.scale, np.float64)
+    if np.any(np.abs(own_scale) < 1e-12) or abs(np.linalg.det(np.array(obj.matrix_world, np.float64))) < 1e-18:
+        raise BlenderIOError(f"'{obj.name}' (or an object above it) has a zero scale, so it cannot be turned.")
     parent = np.array(obj.matrix_world, np.float64) @ np.linalg.inv(np.array(obj.matrix_basis, np.float64))
     basis = np.linalg.inv(parent)[None] @ world
     _, size = _rotation_paths(obj)
@@ -154,7 +158,8 @@ def basis_channels(obj: bpy.types.Object, world: np.ndarray) -> np.ndarray:
     out[:, :3] = basis[:, :3, 3]
     previous = obj.rotation_quaternion.copy() if size == 4 else obj.rotation_euler.copy()
     for frame, matrix in enumerate(basis):
-        rotation = Matrix(matrix[:3, :3].tolist()).normalized()
+        # the object's own scale (negative too: a mirrored part) stays as it is; what is left is its rotation
+        rotation = Matrix((matrix[:3, :3] / own_scale[None, :]).tolist()).normalized()
         if size == 4:
             value = rotation.to_quaternion()
             value.make_compatible(previous)

@@ -143,13 +143,15 @@ def ensure_addon(module: str, label: str) -> None:
 
 
 def animated_frame_range(objects: Sequence[bpy.types.Object]) -> tuple[int, int] | None:
-    """Integer frame span covering the actions on the objects' shape keys, or None."""
+    """Integer frame span covering the actions on the objects' shape keys and on the objects themselves
+    (the turned teeth and eyes of a character), or None."""
     ranges = []
     for obj in objects:
         key = obj.data.shape_keys if obj.type == "MESH" else None
-        action = key.animation_data.action if key is not None and key.animation_data else None
-        if action is not None:
-            ranges.append(tuple(action.frame_range))
+        for owner in (key, obj):
+            action = owner.animation_data.action if owner is not None and owner.animation_data else None
+            if action is not None:
+                ranges.append(tuple(action.frame_range))
     if not ranges:
         return None
     return int(min(r[0] for r in ranges)), int(round(max(r[1] for r in ranges)))

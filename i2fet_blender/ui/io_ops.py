@@ -11,6 +11,7 @@ from bpy_extras.io_utils import ExportHelper, ImportHelper
 from ..clips.store import require_selected_clip
 from ..errors import BlenderIOError
 from ..generate.request import scene_fps
+from ..head.character import export_objects
 from ..io import livelink, scene_files
 from .report import Reporting
 
@@ -28,12 +29,14 @@ class _SceneExport(Reporting, ExportHelper):
     file_format: scene_files.SceneFormat
 
     def run(self, context):
-        scene_files.export_scene_file(self.file_format, self.filepath, [_active_mesh(context)])
-        return f"Exported {Path(self.filepath).name}"
+        head = _active_mesh(context)
+        objects = export_objects(head) if context.scene.i2fet.whole_character else [head]
+        scene_files.export_scene_file(self.file_format, self.filepath, objects)
+        return f"Exported {Path(self.filepath).name}" + (f" ({len(objects)} objects)" if len(objects) > 1 else "")
 
 
 class I2FET_OT_export_fbx(_SceneExport, bpy.types.Operator):
-    """Export the active head with its shape keys and their animation as FBX (for Unreal, Unity)"""
+    """Export the active head (and the rest of its character) with shape keys and animation as FBX (Unreal, Unity)"""
 
     bl_idname = "i2fet.export_fbx"
     bl_label = "Export FBX"
@@ -43,7 +46,7 @@ class I2FET_OT_export_fbx(_SceneExport, bpy.types.Operator):
 
 
 class I2FET_OT_export_gltf(_SceneExport, bpy.types.Operator):
-    """Export the active head with its morph targets and their animation as glTF binary (.glb)"""
+    """Export the active head (and the rest of its character) with morph targets and animation as glTF (.glb)"""
 
     bl_idname = "i2fet.export_gltf"
     bl_label = "Export glTF"

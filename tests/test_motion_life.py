@@ -76,8 +76,12 @@ def test_same_seed_and_key_same_clip_other_key_other_blinks_and_each_switch_alon
     one = trajectory(plan, life=LifeOptions(seed=5, variation_key="Alice"), params=PARAMS)
     np.testing.assert_array_equal(one, trajectory(plan, life=LifeOptions(seed=5, variation_key="Alice"), params=PARAMS))
     other = trajectory(plan, life=LifeOptions(seed=5, variation_key="Bob"), params=PARAMS)
-    blinks_one = {round(s, 2) for s, _ in _blink_runs(one[:, LIDS[0]] - transition_weights(plan, PARAMS)[:, LIDS[0]], 30)}
-    blinks_other = {round(s, 2) for s, _ in _blink_runs(other[:, LIDS[0]] - transition_weights(plan, PARAMS)[:, LIDS[0]], 30)}
+
+    def blink_starts(lively, key):  # the lids also follow the gaze: blinks are what blinks=False leaves out
+        unblinked = trajectory(plan, life=LifeOptions(blinks=False, seed=5, variation_key=key), params=PARAMS)
+        return {round(s, 2) for s, _ in _blink_runs(lively[:, LIDS[0]] - unblinked[:, LIDS[0]], 30)}
+
+    blinks_one, blinks_other = blink_starts(one, "Alice"), blink_starts(other, "Bob")
     assert blinks_one and blinks_other and len(blinks_one & blinks_other) <= len(blinks_one) // 3  # not in sync
     assert not np.array_equal(one, trajectory(plan, life=LifeOptions(seed=6, variation_key="Alice"), params=PARAMS))
     bare = trajectory(plan, life=LifeOptions.off(), params=PARAMS)
@@ -88,8 +92,21 @@ def test_same_seed_and_key_same_clip_other_key_other_blinks_and_each_switch_alon
     # the blink stream does not depend on the other layers being on
     full = trajectory(plan, life=LifeOptions(seed=5), params=PARAMS)
     no_blinks = trajectory(plan, life=LifeOptions(blinks=False, seed=5), params=PARAMS)
-    assert [s for s, _ in _blink_runs(blinks_only[:, LIDS[0]] - bare[:, LIDS[0]], 30.0)] == \
-        [s for s, _ in _blink_runs(full[:, LIDS[0]] - no_blinks[:, LIDS[0]], 30.0)]
+    alone = [s for s, _ in _blink_runs(blinks_only[:, LIDS[0]] - bare[:, LIDS[0]], 30.0)]
+    with_all = [s for s, _ in _blink_runs(full[:, LIDS[0]] - no_blinks[:, LIDS[0]], 30.0)]
+    assert len(alone) == len(with_all) and np.allclose(alone, with_all, atol=1.5 / 30)  # lids up with the gaze: a frame
+
+
+def test_the_upper_lids_follow_the_eyes_down_outside_blinks():
+    """Fitted from the takes outside blinks: looking down lowers the upper lid (eyeBlink rises with eye pitch)."""
+    plan = _plan(None, 60.0)
+    lively, rotations = performance(plan, life=LifeOptions(blinks=False, micro_motion=False, asymmetry=False,
+                                                           head=False, seed=3), params=PARAMS)
+    pitch = rotations[:, 4]  # left eye, positive looking down
+    lid = lively[:, LIDS[0]]
+    assert load_performance_model().eye_look[LIDS[0]][0] == 4
+    assert lid[pitch > np.radians(3)].mean() > lid[pitch < 0].mean() + 0.02
+    assert np.corrcoef(lid, np.maximum(pitch, 0))[0, 1] > 0.8 and lid.max() < 0.3
 
 
 def test_blink_rate_option_overrides_the_model():

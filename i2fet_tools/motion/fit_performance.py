@@ -32,7 +32,8 @@ from scipy.signal import welch
 
 from ml_backend.errors import I2FETError
 from ml_backend.export.livelink_csv import Take, read_livelink_take
-from ml_backend.motion.noise import residual_share
+from ml_backend.motion.micro import HOLD_HIGHPASS, room
+from ml_backend.motion.noise import coloured_samples, noise_autocorrelation, residual_share
 from ml_backend.motion.performance_model import FORMAT_VERSION, MODEL_PATH, model_from_dict, neutral_micro_channels
 from ml_backend.motion.regions import EYELID_CHANNELS, REGION_CHANNELS
 from ml_backend.motion.timing_fit import fit_timing
@@ -40,13 +41,19 @@ from ml_backend.motion.timing_params import TimingParams
 from ml_backend.naming.arkit import ARKIT_NAMES, INDEX
 from ml_backend.paths import assets_root
 
-from .stats import ANALYSIS_FPS, SACCADE_SPEED, Motion, find_blinks, find_saccades, gaze_degrees, move_onsets
+from .stats import ANALYSIS_FPS, SACCADE_SPEED, Motion, blink_frames, find_blinks, find_saccades, gaze_degrees, move_onsets
 
-FACTORS = 4  # shared factors of the co-activation model
+FACTORS = (3, 4)  # shared factors of the co-activation model per region (upper face, lower face)
+MIN_ROOM = 0.25  # residuals are divided by micro.room of their level only where it is at least this
+TONE_PERCENTILE = 10  # a channel's resting tone: the 1-s level it stays above 90% of the time (median of the takes)
+REST_LEVEL = 0.02  # a channel whose 1-s level is below this is at rest (its residual sizes the resting tone)
+RECTIFIED_SD = math.sqrt(0.5 * (1.0 - 1.0 / math.pi))  # sd of max(x, 0) for a unit normal x
+DRIFT_LAGS = np.arange(1, 13)  # frames at 30 Hz: the gaze's variogram within fixations, up to 0.4 s
 MIN_TAKE_SECONDS = 5.0
 LOOK_AXES = {  # eyeLook channel -> (rotation column, sign): positive yaw looks to the subject's right, pitch down
     "eyeLookInLeft": (3, 1.0), "eyeLookOutLeft": (3, -1.0), "eyeLookDownLeft": (4, 1.0), "eyeLookUpLeft": (4, -1.0),
     "eyeLookOutRight": (6, 1.0), "eyeLookInRight": (6, -1.0), "eyeLookDownRight": (7, 1.0), "eyeLookUpRight": (7, -1.0),
+    "eyeBlinkLeft": (4, 1.0), "eyeBlinkRight": (7, 1.0),  # the upper lid follows the eye down (lid-gaze coupling)
 }
 
 
@@ -78,18 +85,24 @@ def as_motion(take: Take) -> Motion:
     return Motion(take.weights, take.rotations, take.fps, take.valid, take.has_head, take.name).resampled(ANALYSIS_FPS)
 
 
-def _spectrum_fit(values: np.ndarray, fps: float) -> tuple[float, float]:
-    """(alpha, knee Hz) of S(f) = c / (1 + (f/knee)^alpha) fitted to the channels' mean Welch spectrum."""
+def _spectrum_fit(values: np.ndarray, fps: float, with_floor: bool = False) -> tuple[float, ...]:
+    """(alpha, knee Hz) of S(f) = c / (1 + (f/knee)^alpha) fitted to the channels' mean Welch spectrum; with
+    ``with_floor`` S(f) = c (1 / (1 + (f/knee)^alpha) + floor) and (alpha, knee, floor): the white part at high
+    frequencies (tremor, and the tracker's own noise) that a face's frame-to-frame motion shows."""
     centred = values - values.mean(axis=0)
     freqs, power = welch(centred, fs=fps, nperseg=min(len(values), int(16 * fps)), axis=0)
-    band = (freqs >= 0.1) & (freqs <= min(10.0, 0.45 * fps))
+    band = (freqs >= 0.1) & (freqs <= (0.49 * fps if with_floor else min(10.0, 0.45 * fps)))
     log_power = np.log(np.maximum(power[band].reshape(band.sum(), -1).mean(axis=1), 1e-20))
     f = freqs[band]
 
     def residual(x):
-        return x[2] - np.log1p((f / x[1]) ** x[0]) - log_power
+        floor = math.exp(x[3]) if with_floor else 0.0
+        return x[2] + np.log(1.0 / (1.0 + (f / x[1]) ** x[0]) + floor) - log_power
 
-    fit = least_squares(residual, [2.5, 0.5, log_power[0]], bounds=([0.5, 0.02, -80], [5.0, 5.0, 80]))
+    fit = least_squares(residual, [2.5, 0.5, log_power[0], -8.0],
+                        bounds=([0.5, 0.02, -80, -20], [5.0, 5.0, 80, 0]))
+    if with_floor:
+        return float(fit.x[0]), float(fit.x[1]), float(math.exp(fit.x[3]))
     return float(fit.x[0]), float(fit.x[1])
 
 
@@ -123,8 +136,7 @@ def fit_model(takes: Sequence[Take], names: Sequence[str] | None = None, timing:
         raise I2FETError(f"No take lasts {MIN_TAKE_SECONDS:g} s or more: nothing to fit.")
     fps = ANALYSIS_FPS
     rates, widths, closing, depths, cvs, with_saccade, with_move = [], [], [], [], [], [], []
-    fixations, amplitudes, jumps, conjugacy, spread_yaw, spread_pitch, vergence, drift = [], [], [], [], [], [], [], []
-    fixation_speeds = []
+    fixations, amplitudes, jumps, conjugacy, spread_yaw, spread_pitch, vergence = [], [], [], [], [], [], []
     for motion in motions:
         valid = motion.valid
         minutes = valid.sum() / fps / 60.0
@@ -144,19 +156,9 @@ def fit_model(takes: Sequence[Take], names: Sequence[str] | None = None, timing:
         if len(onsets) > 1:
             spans = np.array([valid[a:b].all() for a, b in zip(onsets[:-1], onsets[1:])])
             fixations += list((np.diff(onsets) / fps)[spans])
-            gaze = gaze_degrees(motion)
-            for a, b in zip(onsets[:-1][spans], onsets[1:][spans]):
-                if b - a >= int(0.3 * fps):
-                    part = gaze[a + 2: b - 1]
-                    if len(part) > 3:
-                        drift.append(float(np.sqrt(((part - part.mean(axis=0)) ** 2).sum(axis=1).mean())))
         amplitudes += list(np.linalg.norm(jump, axis=1))
         jumps.append(jump)
         conjugacy += list(conj)
-        speed = np.r_[0.0, np.linalg.norm(np.diff(gaze_degrees(motion), axis=0), axis=1) * fps]
-        still = valid & (speed < SACCADE_SPEED / 2)
-        if still.any():
-            fixation_speeds.append(float(np.median(speed[still])))
         gaze = gaze_degrees(motion)[valid]
         spread_yaw.append(float(gaze[:, 0].std()))
         spread_pitch.append(float(gaze[:, 1].std()))
@@ -181,17 +183,17 @@ def fit_model(takes: Sequence[Take], names: Sequence[str] | None = None, timing:
         "conjugacy": float(np.clip(_median(conjugacy, 1.0), 0.5, 1.5)), "vergence": _median(vergence, 0.0),
         "main_sequence": [0.021, 0.0022],
     }
-    # white 2-D jitter of sd s per axis: the frame-to-frame step is Rayleigh, median 1.177 s sqrt(2)
-    jitter = _median(fixation_speeds, 5.0) / (1.177 * math.sqrt(2.0) * fps)
-    drift_model = {"sd": _median(drift, 0.4), "alpha": 3.0, "knee": 0.3, "jitter": float(np.clip(jitter, 0, 2))}
+    drift_model = _fit_drift(motions)
+    all_motions = [as_motion(t) for t in takes]
     eye_look = {}
     for name, (column, sign) in LOOK_AXES.items():
         gains = []
-        for take in takes:
+        for take, motion in zip(takes, all_motions):
             if not take.has_eyes:
                 continue
-            angle = np.maximum(sign * take.rotations[take.valid, column], 0.0)
-            weight = take.weights[take.valid, INDEX[name]].astype(np.float64)
+            open_eyes = motion.valid & ~blink_frames(motion)  # blinks are not the lid following the gaze
+            angle = np.maximum(sign * motion.rotations[open_eyes, column], 0.0)
+            weight = motion.weights[open_eyes, INDEX[name]]
             if angle.std() > 1e-3 and weight.std() > 1e-3:
                 design = np.stack([angle, np.ones_like(angle)], 1)
                 gains.append(float(np.linalg.lstsq(design, weight, rcond=None)[0][0]))
@@ -216,33 +218,137 @@ def fit_model(takes: Sequence[Take], names: Sequence[str] | None = None, timing:
 
 
 def _fit_micro(motions: list[Motion]) -> dict:
-    """Per-region spectra, and a low-rank factor model of the residual covariance, scaled to marginal sizes."""
+    """Per-region spectra, per-region low-rank factor models of the residual covariance at full room (the
+    residuals divided by ``micro.room`` of their 1-s level), scaled to marginal sizes; and the resting tone."""
     fps = ANALYSIS_FPS
     skip = set(neutral_micro_channels().tolist())
     upper = set(REGION_CHANNELS["upper"].tolist())
     channels = [i for i in range(len(ARKIT_NAMES)) if i not in skip]
     region = np.array([0 if i in upper else 1 for i in channels])
     spectra = {0: [], 1: []}
-    covariances = []
+    sums = np.zeros((len(channels), len(channels)))
+    counts = np.zeros_like(sums)
+    rest_sq, rest_n = np.zeros(len(channels)), np.zeros(len(channels))
+    tones = []
     for motion in motions:
         values = motion.weights[:, channels]
         for r in (0, 1):
-            spectra[r].append(_spectrum_fit(values[motion.valid][:, region == r], fps))
-        residual = values - uniform_filter1d(values, int(fps), axis=0, mode="nearest")
-        residual = residual[motion.valid]
-        covariances.append(np.cov(residual, rowvar=False))
+            spectra[r].append(_spectrum_fit(values[motion.valid][:, region == r], fps, with_floor=True))
+        level = uniform_filter1d(values, int(fps), axis=0, mode="nearest")
+        residual, level = (values - level)[motion.valid], level[motion.valid]
+        tones.append(np.percentile(level, TONE_PERCENTILE, axis=0))
+        free = room(level)
+        used = free >= MIN_ROOM
+        scaled = np.where(used, residual / np.maximum(free, MIN_ROOM), 0.0)
+        sums += scaled.T @ scaled
+        counts += used.T.astype(np.float64) @ used.astype(np.float64)
+        at_rest = level < REST_LEVEL
+        rest_sq += (residual ** 2 * at_rest).sum(axis=0)
+        rest_n += at_rest.sum(axis=0)
     alpha = [float(np.median([s[0] for s in spectra[r]])) for r in (0, 1)]
     knee = [float(np.median([s[1] for s in spectra[r]])) for r in (0, 1)]
-    cov = np.mean(covariances, axis=0)
-    values, vectors = np.linalg.eigh(cov)
-    order = np.argsort(values)[::-1][:FACTORS]
-    loadings = vectors[:, order] * np.sqrt(np.maximum(values[order], 0.0))[None, :]
+    floor = [float(np.median([s[2] for s in spectra[r]])) for r in (0, 1)]
+    cov = sums / np.maximum(counts, 1.0)  # pairwise over the frames where both channels have room
+    loadings, factor_region = [], []
+    for r in (0, 1):
+        members = np.flatnonzero(region == r)
+        values, vectors = np.linalg.eigh(cov[np.ix_(members, members)])
+        order = np.argsort(values)[::-1][:FACTORS[r]]
+        block = np.zeros((len(channels), len(order)))
+        block[members] = vectors[:, order] * np.sqrt(np.maximum(values[order], 0.0))[None, :]
+        loadings.append(block)
+        factor_region += [r] * len(order)
+    loadings = np.concatenate(loadings, axis=1)
     own = np.sqrt(np.maximum(np.diag(cov) - (loadings ** 2).sum(axis=1), 0.0))
-    to_marginal = np.array([1.0 / residual_share(alpha[r], knee[r]) for r in region])
+    seen = (rest_n > fps * 10) & (np.diag(cov) > 0)  # channels with 10 s at rest or more
+    ratios = np.sqrt(rest_sq[seen] / rest_n[seen]) / (RECTIFIED_SD * np.sqrt(np.diag(cov)[seen]))
+    to_marginal = np.array([1.0 / residual_share(alpha[r], knee[r], highpass=HOLD_HIGHPASS, floor=floor[r])
+                            for r in region])
     return {"channels": [ARKIT_NAMES[i] for i in channels], "region": region.tolist(), "alpha": alpha, "knee": knee,
-            "loadings": np.round(loadings * to_marginal[:, None], 6).tolist(),
+            "floor": floor,
+            "loadings": np.round(loadings * to_marginal[:, None], 6).tolist(), "factor_region": factor_region,
             "own_sd": np.round(own * to_marginal, 6).tolist(),
+            "rest_share": float(np.clip(np.median(ratios), 0.0, 1.0)) if seen.any() else 0.1,
+            "tone": np.round(np.clip(np.median(tones, axis=0), 0.0, 0.5), 4).tolist(),
             "residual_sd": np.round(np.sqrt(np.diag(cov)), 6).tolist()}
+
+
+def _drift_variogram(motion: Motion) -> np.ndarray:
+    """Per lag of ``DRIFT_LAGS``: the gaze's per-axis variance of change within fixations (robust: the median
+    squared 2-D step over 2 ln 2), from the frames that are tracked, still and away from saccades and blinks."""
+    fps = motion.fps
+    gaze = gaze_degrees(motion)
+    speed = np.r_[0.0, np.linalg.norm(np.diff(gaze, axis=0), axis=1) * fps]
+    onsets, _, _ = find_saccades(motion)
+    bad = ~motion.valid | blink_frames(motion) | (speed >= SACCADE_SPEED / 2)
+    for onset in onsets:
+        bad[max(onset - 1, 0): onset + 3] = True
+    bad_before = np.r_[0, np.cumsum(bad)]
+    out = np.full(len(DRIFT_LAGS), np.nan)
+    for k, lag in enumerate(DRIFT_LAGS):
+        if lag >= len(gaze):
+            break
+        clean = bad_before[lag + 1:] - bad_before[:-lag - 1] == 0  # no bad frame from t to t + lag
+        steps = gaze[lag:][clean] - gaze[:-lag][clean]
+        if len(steps) > 20:
+            out[k] = float(np.median((steps ** 2).sum(axis=1)) / (2.0 * math.log(2.0)))
+    return out
+
+
+def _still_speeds(motion: Motion, window: int = 0) -> np.ndarray:
+    """The gaze's median speed (deg/s) on tracked frames slower than half a saccade: of the whole motion, or of
+    each ``window``-frame window (as ``stats.statistics`` and ``stats.window_features`` measure it)."""
+    gaze = gaze_degrees(motion)
+    speed = np.r_[0.0, np.linalg.norm(np.diff(gaze, axis=0), axis=1) * motion.fps]
+    still = motion.valid & (speed < SACCADE_SPEED / 2)
+    if not window:
+        return np.array([np.median(speed[still])]) if still.any() else np.zeros(0)
+    out = [np.median(speed[a:a + window][still[a:a + window]]) for a in range(0, len(speed) - window + 1, window)
+           if motion.valid[a:a + window].all() and still[a:a + window].sum() > window // 2]
+    return np.array(out)
+
+
+def _fit_drift(motions: list[Motion]) -> dict:
+    """Slow drift and fixational jitter, fitted together to the takes' gaze variogram within fixations:
+    v(lag) = 2 jitter^2 + sd^2 (1 - rho(lag)) per axis, rho the autocorrelation of the drift's coloured noise
+    (alpha, knee; ``noise.py``); the first lag is pinned to the gaze's median speed outside saccades (what the
+    statistic measures; a 2-D Gaussian step of per-axis variance v has median length sqrt(2 ln 2 v)). Then the
+    jitter size's wander: the spread of the 2-s windows' log median speed beyond what a steady jitter gives."""
+    curves = np.array([_drift_variogram(m) for m in motions])
+    target = np.nanmedian(curves, axis=0)
+    speeds = np.concatenate([_still_speeds(m) for m in motions])
+    if speeds.size:
+        target[0] = (float(np.median(speeds)) / ANALYSIS_FPS) ** 2 / (2.0 * math.log(2.0))
+    keep = np.isfinite(target) & (target > 0)
+    if keep.sum() < 4:
+        return {"sd": 0.4, "alpha": 3.0, "knee": 0.3, "jitter": 0.1, "jitter_log_sd": 0.0,
+                "note": "too few fixations: defaults"}
+    lags = DRIFT_LAGS[keep]
+    weight = np.where(lags == 1, 3.0, 1.0)
+
+    def residual(x):
+        jitter, sd, alpha, knee = x
+        rho = noise_autocorrelation(alpha, knee, ANALYSIS_FPS, lags)
+        return weight * (np.log(2 * jitter ** 2 + sd ** 2 * (1.0 - rho) + 1e-12) - np.log(target[keep]))
+
+    fit = least_squares(residual, [0.1, 1.0, 3.0, 0.3], bounds=([0.0, 0.0, 0.5, 0.02], [2.0, 10.0, 6.0, 10.0]))
+    jitter, sd, alpha, knee = (float(v) for v in fit.x)
+    windows = np.concatenate([_still_speeds(m, int(2 * ANALYSIS_FPS)) for m in motions])
+    steady = _steady_window_spread(jitter, sd, alpha, knee)
+    spread = float(np.std(np.log(windows[windows > 0]))) if windows.size > 5 else steady
+    return {"sd": sd, "alpha": alpha, "knee": knee, "jitter": jitter,
+            "jitter_log_sd": float(np.sqrt(max(spread ** 2 - steady ** 2, 0.0))),
+            "note": f"fitted to the gaze variogram within fixations, lags {int(lags[0])}-{int(lags[-1])} frames at 30 Hz"}
+
+
+def _steady_window_spread(jitter: float, sd: float, alpha: float, knee: float, windows: int = 400) -> float:
+    """sd of the 2-s windows' log median gaze speed for a steady jitter and drift (simulated, seeded)."""
+    rng = np.random.default_rng(0)
+    size = int(2 * ANALYSIS_FPS)
+    drift = sd / math.sqrt(2.0) * coloured_samples(windows * size, ANALYSIS_FPS, alpha, knee, rng, 2)
+    gaze = drift + jitter * rng.standard_normal((windows * size, 2))
+    speed = np.r_[0.0, np.linalg.norm(np.diff(gaze, axis=0), axis=1) * ANALYSIS_FPS].reshape(windows, size)
+    return float(np.std(np.log(np.median(speed[:, 1:], axis=1))))
 
 
 def _fit_head(motions: list[Motion]) -> dict:

@@ -19,6 +19,7 @@ from .performance_model import DriftModel, SaccadeModel
 
 MIN_FIXATION = 0.1  # seconds
 MAX_SACCADE = 30.0  # degrees
+JITTER_ALPHA, JITTER_KNEE = 2.0, 0.1  # spectrum of the jitter size's wander: over seconds
 
 
 def plan_saccades(seconds: float, model: SaccadeModel, rng: np.random.Generator, start: float = 0.4,
@@ -62,7 +63,9 @@ def gaze_rotations(times: np.ndarray, fps: float, saccades: tuple[np.ndarray, np
     onsets, lengths, targets = saccades
     path = gaze_path(times, onsets, lengths, targets)
     path += drift.sd / np.sqrt(2.0) * coloured_noise(len(times), fps, drift.alpha, drift.knee, rng, channels=2)
-    path += drift.jitter * coloured_noise(len(times), fps, 0.0, 1.0, rng, channels=2)  # white at the noise rate
+    jitter = drift.jitter * coloured_noise(len(times), fps, 0.0, 1.0, rng, channels=2)  # white at the noise rate
+    size = np.exp(drift.jitter_log_sd * coloured_noise(len(times), fps, JITTER_ALPHA, JITTER_KNEE, rng))
+    path += jitter * size  # its size wanders slowly (median preserved), as the takes' does
     radians = np.radians(path)
     eyes = np.zeros((len(times), 6))
     eyes[:, 0:2] = radians

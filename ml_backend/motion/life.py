@@ -105,7 +105,8 @@ def perform(weights: np.ndarray, fps: float, options: LifeOptions, plan: Plan | 
         eyes = gaze_rotations(times, fps, saccades, model.drift, model.saccades.conjugacy, life_rng(seed, key, "drift"))
         rotations[:, 3:9] = eyes * fade
         looks = look_weights(rotations, model.eye_look, count)
-        weights[:, LOOK_CHANNELS] = np.minimum(weights[:, LOOK_CHANNELS] + fade * looks[:, LOOK_CHANNELS], 1.0)
+        eyes_channels = np.union1d(LOOK_CHANNELS, np.array(sorted(model.eye_look), int))  # gaze, and lids following it
+        weights[:, eyes_channels] = np.minimum(weights[:, eyes_channels] + fade * looks[:, eyes_channels], 1.0)
     if options.head:
         gaze = np.degrees(0.5 * (rotations[:, [3, 4]] + rotations[:, [6, 7]]))
         rotations[:, 0:3] = head_rotations(plan, times, fps, gaze, model.head, life_rng(seed, key, "head")) * fade
@@ -116,7 +117,11 @@ def perform(weights: np.ndarray, fps: float, options: LifeOptions, plan: Plan | 
         change += asymmetry(count, fps, life_rng(seed, key, "asymmetry")) * 4.0 * weights * (1.0 - weights)
     moving = np.flatnonzero(np.abs(change).max(axis=0) > 0.0)
     if moving.size:
-        weights[:, moving] = bounded_add(weights[:, moving], change[:, moving], fade)
+        tone = np.zeros(weights.shape[1])
+        if model.micro.tone is not None:
+            tone[model.micro.channels] = model.micro.tone
+        weights[:, moving] = bounded_add(weights[:, moving], change[:, moving], fade, model.micro.rest_share,
+                                         tone[moving][None, :])
     if options.blinks:
         blinks = plan_blinks(seconds, model.blinks, life_rng(seed, key, "blinks"), rate=options.blink_rate,
                              duration=options.blink_duration, saccades=saccades[0], changes=_expression_changes(plan),

@@ -1,13 +1,17 @@
 """Micro-motion: the small, slow, correlated motion of a face that holds an expression, and its asymmetry.
 
-Micro-motion follows the fitted model (``performance_model.MicroModel``): a few shared factors
-(the channels that move together) plus each channel's own part, each coloured noise with its
-region's fitted spectrum (``noise.py``), sized so that the residual after 1-s smoothing matches
-the takes'. The takes talk and our faces do not, so the lower face's motion is scaled by
-``SILENT_LOWER_FACE`` (a choice, not a fit: speech is most of the lower face's motion in the takes).
+Micro-motion follows the fitted model (``performance_model.MicroModel``): per region (upper face,
+lower face) a few shared factors (the channels that move together: both brows, both squints) plus
+each channel's own part, each coloured noise with its region's fitted spectrum (``noise.py``). The
+takes' motion grows with how far a channel is from rest (a residual sd of 0.006 below 0.02, 0.10
+around 0.3-0.5): the model is that heteroscedastic. A channel's change is its unit-level noise times
+``room(weight)`` (``bounded_add``), and the fit divides the takes' residuals by ``room`` of their
+level before it measures sizes and co-activation, so the generator meets the takes level by level.
+At rest a channel only rises, by the fitted ``rest_share`` of its noise (a resting tone). The takes
+talk and our faces do not, so the lower face's motion is scaled by ``SILENT_LOWER_FACE`` (a choice,
+not a fit: speech is most of the lower face's motion in the takes).
 
-Weights stay in [0, 1] without clipping and C1 (``bounded_add``): the change is scaled down near 0
-and 1; a channel at rest can only rise a little, as a real face's resting tone does.
+Weights stay in [0, 1] without clipping and C1 (``bounded_add``).
 """
 
 from __future__ import annotations
@@ -19,23 +23,27 @@ from .performance_model import MicroModel
 from .regions import left_right_pairs
 
 SILENT_LOWER_FACE = 0.6
+HOLD_HIGHPASS = 0.25  # Hz: change slower than this is the plan's (an expression held for seconds), not micro-motion
 FREE_ABOVE = 0.3  # weights this far from 0 and 1 move freely
 REST_SOFTNESS = 0.02  # width of the smooth positive part at rest
+CAP = 0.5 * FREE_ABOVE  # the largest change, softly (tanh)
 ASYMMETRY_AMPLITUDE = 0.025  # largest left/right difference (at w = 0.5)
 
 
 def micro_motion(count: int, fps: float, model: MicroModel, rng: np.random.Generator) -> np.ndarray:
-    """count x 52 micro-motion changes (before they are bounded by the weights)."""
+    """count x 52 micro-motion changes at unit level (``bounded_add`` scales them by the weights' room)."""
     out = np.zeros((count, 52))
     if count == 0:
         return out
     samples, rate = samples_for(count, fps), noise_rate(fps)
-    factors = model.loadings.shape[1]
-    shared = coloured_samples(samples, rate, float(np.mean(model.alpha)), float(np.mean(model.knee)), rng, factors)
-    values = shared @ model.loadings.T
+    values = np.zeros((samples, len(model.channels)))
     for region in (0, 1):
+        alpha, knee, floor = model.alpha[region], model.knee[region], model.floor[region]
+        factors = np.flatnonzero(model.factor_region == region)
+        shared = coloured_samples(samples, rate, alpha, knee, rng, len(factors), HOLD_HIGHPASS, floor)
+        values += shared @ model.loadings[:, factors].T
         members = np.flatnonzero(model.region == region)
-        own = coloured_samples(samples, rate, model.alpha[region], model.knee[region], rng, len(members))
+        own = coloured_samples(samples, rate, alpha, knee, rng, len(members), HOLD_HIGHPASS, floor)
         values[:, members] += own * model.own_sd[members][None, :]
     values[:, model.region == 1] *= SILENT_LOWER_FACE
     out[:, model.channels] = to_frames(values, count, fps)
@@ -59,14 +67,27 @@ def _ramp(x: np.ndarray) -> np.ndarray:
     return 1.0 - (1.0 - x) * (1.0 - x)
 
 
-def bounded_add(weights: np.ndarray, change: np.ndarray, fade: np.ndarray) -> np.ndarray:
-    """weights + fade x change, kept in [0, 1] smoothly (C1) and exactly the weights where fade is 0.
+def room(weights: np.ndarray) -> np.ndarray:
+    """How freely a channel at ``weights`` moves, 0 at rest and full, 1 from ``FREE_ABOVE`` to 1 - ``FREE_ABOVE``
+    (C1). The takes' residual size follows it level by level; the fit divides by it."""
+    return _ramp(weights) * _ramp(1.0 - weights)
 
-    Away from the ends (``FREE_ABOVE`` from 0 and 1) the change is added as it is (softly capped at
-    half that margin); toward an end it is scaled down to 0, so it can never cross it. At rest a
-    channel still moves with the positive part of its change (a resting tone), never below 0.
+
+def bounded_add(weights: np.ndarray, change: np.ndarray, fade: np.ndarray, rest_share: float = 1.0,
+                tone: np.ndarray | float = 0.0) -> np.ndarray:
+    """weights + fade x room(weights + tone) x change, kept in [0, 1] smoothly (C1), exactly the weights where
+    fade is 0.
+
+    ``tone``: per channel, the level a tracker reads on a face at rest (fitted): a channel moves as freely
+    as a tracked one at that level, and the result is kept above 0 by a smooth floor. Away from the ends
+    (``FREE_ABOVE`` from 0 and 1) the change is added as it is (softly capped at half that margin); toward
+    an end it is scaled down to 0, so it can never cross it. At rest a channel also moves with the positive
+    part of ``rest_share`` x its change (a resting tone), never below 0.
     """
-    room = _ramp(weights) * _ramp(1.0 - weights)
-    capped = 0.5 * FREE_ABOVE * np.tanh(change / (0.5 * FREE_ABOVE))
-    rest = (1.0 - room) * (1.0 - weights) * REST_SOFTNESS * np.logaddexp(0.0, capped / REST_SOFTNESS)
-    return weights + fade * (room * capped + rest)
+    free = room(np.minimum(weights + tone, 1.0))
+    capped = CAP * np.tanh(change / CAP)
+    moved = weights + free * capped
+    floor = np.where(moved > FREE_ABOVE, moved, REST_SOFTNESS * np.logaddexp(0.0, moved / REST_SOFTNESS))
+    rest = (1.0 - free) * (1.0 - weights) * REST_SOFTNESS * np.logaddexp(0.0, rest_share * capped / REST_SOFTNESS)
+    result = np.where(np.asarray(tone) > 0, floor, moved + rest)  # without a tone, room alone keeps it above 0
+    return weights + fade * (result - weights)

@@ -35,9 +35,15 @@ def next_fast_len(target: int, real: bool = True) -> int:
     return best
 
 
-def _shape(freqs: np.ndarray, alpha: float, knee: float) -> np.ndarray:
-    """Amplitude (square root of the power) of the model spectrum at ``freqs`` (Hz)."""
-    return 1.0 / np.sqrt(1.0 + (np.abs(freqs) / max(knee, 1e-6)) ** alpha)
+def _shape(freqs: np.ndarray, alpha: float, knee: float, highpass: float = 0.0, floor: float = 0.0) -> np.ndarray:
+    """Amplitude (square root of the power) of the model spectrum at ``freqs`` (Hz) plus a white ``floor`` (power,
+    relative to the spectrum's low end), times a first-order high-pass at ``highpass`` Hz when it is above 0
+    (slower change belongs to the plan, not to the life layer)."""
+    amp = np.sqrt(1.0 / (1.0 + (np.abs(freqs) / max(knee, 1e-6)) ** alpha) + floor)
+    if highpass > 0:
+        ratio = (np.abs(freqs) / highpass) ** 2
+        amp = amp * np.sqrt(ratio / (1.0 + ratio))
+    return amp
 
 
 def noise_rate(fps: float) -> float:
@@ -46,14 +52,14 @@ def noise_rate(fps: float) -> float:
 
 
 def coloured_samples(samples: int, rate: float, alpha: float, knee: float, rng: np.random.Generator,
-                     channels: int = 1) -> np.ndarray:
+                     channels: int = 1, highpass: float = 0.0, floor: float = 0.0) -> np.ndarray:
     """samples x channels noise at ``rate`` Hz, unit standard deviation in expectation, model spectrum."""
     if samples <= 0 or channels <= 0:
         return np.zeros((max(samples, 0), max(channels, 0)))
     n = next_fast_len(int(samples + max(8, PAD_SHARE * samples)), real=True)
     white = rng.standard_normal((channels, n))
     freqs = np.fft.rfftfreq(n, d=1.0 / rate)
-    amp = _shape(freqs, alpha, knee)
+    amp = _shape(freqs, alpha, knee, highpass, floor)
     amp[0] = 0.0  # no constant offset: the noise wanders around the pose, not away from it
     shaped = irfft(rfft(white, axis=1) * amp[None, :], n=n, axis=1)
     full = np.concatenate([amp, amp[1:-1] if n % 2 == 0 else amp[1:]])  # the two-sided spectrum
@@ -96,17 +102,28 @@ def _hermite(values: np.ndarray, positions: np.ndarray) -> np.ndarray:
 
 
 @lru_cache(maxsize=64)
-def residual_share(alpha: float, knee: float, fps: float = 30.0, window: float = 1.0) -> float:
+def residual_share(alpha: float, knee: float, fps: float = 30.0, window: float = 1.0, highpass: float = 0.0,
+                   floor: float = 0.0) -> float:
     """Standard deviation of the noise after subtracting its ``window``-second moving average, per unit sd.
 
     The statistic "residual after 1 s smoothing" of the takes is matched through it.
     """
     n = 4096
     freqs = np.fft.rfftfreq(n, d=1.0 / fps)
-    power = _shape(freqs, alpha, knee) ** 2
+    power = _shape(freqs, alpha, knee, highpass, floor) ** 2
     power[0] = 0.0
     length = max(1, int(round(window * fps)))
     x = np.pi * freqs / fps
     with np.errstate(invalid="ignore", divide="ignore"):
         box = np.where(x > 1e-12, np.sin(length * x) / (length * np.sin(x)), 1.0)
     return float(np.sqrt(np.sum(power * (1.0 - box) ** 2) / max(np.sum(power), 1e-12)))
+
+
+def noise_autocorrelation(alpha: float, knee: float, rate: float, lags: np.ndarray) -> np.ndarray:
+    """Autocorrelation of the model's coloured noise at integer ``lags`` of samples at ``rate`` Hz (the fit of the
+    gaze drift compares it with the takes' variogram)."""
+    n = 4096
+    power = _shape(np.fft.rfftfreq(n, d=1.0 / rate), alpha, knee) ** 2
+    power[0] = 0.0
+    covariance = np.fft.irfft(power, n=n)
+    return covariance[np.asarray(lags, int)] / max(float(covariance[0]), 1e-12)

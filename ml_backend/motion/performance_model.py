@@ -14,14 +14,18 @@ themselves is shipped). What each part is and how it was fitted:
   (right-eye over left-eye displacement: the eyes move together) and the vergence offset. Saccade
   durations follow the main sequence (21 ms + 2.2 ms/deg, Carpenter 1988), which 30-Hz takes
   cannot resolve, so it is literature, not fitted.
-- ``drift``: the slow gaze drift between saccades (sd in degrees, coloured spectrum), and the fixational
-  jitter (frame-to-frame, a tenth of a degree: tremor, and in the takes the tracker's own noise; sized
-  so the gaze's median speed during fixations matches the takes').
-- ``eye_look``: the gain from eye rotation (radians) to ARKit's eyeLook channels.
+- ``drift``: the slow gaze drift between saccades (sd in degrees, coloured spectrum) and the fixational
+  jitter (frame-to-frame, a tenth of a degree: tremor, and in the takes the tracker's own noise), fitted
+  together to the gaze's variogram within fixations, its first lag pinned to the gaze's median speed
+  outside saccades; and how much the jitter's size wanders from one second to the next (log sd).
+- ``eye_look``: the gain from eye rotation (radians) to ARKit's eyeLook channels, and to the eyelids
+  (eyeBlink), which follow the eye's pitch down (lid-gaze coupling; fitted outside blinks).
 - ``micro``: micro-motion of the face while it holds: per region (upper face, lower face) the
-  spectrum S(f) = 1 / (1 + (f / knee)^alpha) (``noise.py``), per channel its size, and
-  co-activation: a low-rank factor model of the channels' residual covariance (the channels that
-  move together, e.g. both brows, the lip corners with the cheeks).
+  spectrum S(f) = 1 / (1 + (f / knee)^alpha) (``noise.py``), per channel its size at full room
+  (``micro.room``: the takes' residuals divided by the room of their level, since a channel near
+  rest barely moves), the resting tone (``rest_share``), and co-activation: per region a low-rank
+  factor model of the channels' residual covariance (the channels that move together, e.g. both
+  brows, both squints, the lip corners with the cheeks).
 - ``head``: idle head motion (sd per axis, spectrum), the share of slow gaze the head follows, and
   gestures tied to expressions (a nod of agreement, a tilt of doubt, recoil in disgust). Only one
   take recorded head rotation, and no take is labelled, so the idle motion is fitted from that take
@@ -43,9 +47,9 @@ import numpy as np
 from ..errors import I2FETError
 from ..naming.arkit import INDEX, NUM_CHANNELS
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: micro sizes at full room, factors per region, rest_share
 MODEL_PATH = Path(__file__).with_name("performance_model.json")
-MAX_MICRO_SD = 0.08  # a larger wander changes the expression, not its life (the talking takes reach 0.17)
+MAX_MICRO_SD = 1.0
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,7 @@ class DriftModel:
     alpha: float = 3.0
     knee: float = 0.3
     jitter: float = 0.1  # degrees, frame-to-frame fixational jitter (tremor; in the takes also the tracker's noise)
+    jitter_log_sd: float = 0.0  # slow log-normal change of the jitter's size (the takes' is not stationary)
 
 
 @dataclass(frozen=True)
@@ -87,8 +92,12 @@ class MicroModel:
     region: np.ndarray  # C region of each (0 upper, 1 lower)
     alpha: tuple[float, float]
     knee: tuple[float, float]
-    loadings: np.ndarray  # C x K marginal sd of the shared factors
-    own_sd: np.ndarray  # C marginal sd of each channel's own part
+    loadings: np.ndarray  # C x K marginal sd of the shared factors, at full room
+    own_sd: np.ndarray  # C marginal sd of each channel's own part, at full room
+    factor_region: np.ndarray  # K region of each factor (0 upper, 1 lower)
+    rest_share: float = 1.0  # share of the change a channel at rest follows (positive part only)
+    tone: np.ndarray | None = None  # C level a tracker reads on a face at rest (micro.bounded_add), None: 0
+    floor: tuple[float, float] = (0.0, 0.0)  # white part of each region's spectrum (power, relative)
 
 
 @dataclass(frozen=True)
@@ -138,7 +147,8 @@ def model_from_dict(data: dict) -> PerformanceModel:
         spread_pitch=_number(s, "spread_pitch", 0, 40, "saccades"), conjugacy=_number(s, "conjugacy", 0.5, 1.5, "saccades"),
         vergence=_number(s, "vergence", -10, 10, "saccades"))
     drift = DriftModel(sd=_number(d, "sd", 0, 10, "drift"), alpha=_number(d, "alpha", 0, 6, "drift"),
-                       knee=_number(d, "knee", 0.01, 10, "drift"), jitter=_number(d, "jitter", 0, 2, "drift"))
+                       knee=_number(d, "knee", 0.01, 10, "drift"), jitter=_number(d, "jitter", 0, 2, "drift"),
+                       jitter_log_sd=_number(d, "jitter_log_sd", 0, 2, "drift"))
     eye_look = {}
     for name, (column, gain) in data.get("eye_look", {}).items():
         if name not in INDEX or column not in range(3, 9) or not math.isfinite(gain) or abs(gain) > 20:
@@ -150,18 +160,25 @@ def model_from_dict(data: dict) -> PerformanceModel:
     loadings = np.asarray(m.get("loadings"), np.float64)
     own = np.asarray(m.get("own_sd"), np.float64)
     region = np.asarray(m.get("region"), int)
+    factor_region = np.asarray(m.get("factor_region", []), int)
     if loadings.ndim != 2 or loadings.shape[0] != len(names) or own.shape != (len(names),) or region.shape != (len(names),) \
             or not np.all(np.isfinite(loadings)) or not np.all(np.isfinite(own)) or own.min(initial=0) < 0 \
-            or not set(region.tolist()) <= {0, 1}:
-        raise I2FETError("micro: loadings, own_sd and region must match the channels and be finite.")
+            or not set(region.tolist()) <= {0, 1} or factor_region.shape != (loadings.shape[1],) \
+            or not set(factor_region.tolist()) <= {0, 1}:
+        raise I2FETError("micro: loadings, own_sd, region and factor_region must match the channels and be finite.")
+    tone = np.asarray(m.get("tone", np.zeros(len(names))), np.float64)
+    if tone.shape != (len(names),) or not np.all(np.isfinite(tone)) or tone.min(initial=0) < 0 or tone.max(initial=0) > 0.5:
+        raise I2FETError("micro.tone must give each channel a resting level from 0 to 0.5.")
     scale = np.sqrt((loadings ** 2).sum(axis=1) + own ** 2)
     shrink = np.minimum(1.0, MAX_MICRO_SD / np.maximum(scale, 1e-12))
     micro = MicroModel(channels=np.array([INDEX[n] for n in names]), region=region,
                        alpha=tuple(float(_number({"a": a}, "a", 0, 6, "micro.alpha")) for a in m.get("alpha", [])),
                        knee=tuple(float(_number({"k": k}, "k", 0.01, 10, "micro.knee")) for k in m.get("knee", [])),
-                       loadings=loadings * shrink[:, None], own_sd=own * shrink)
-    if len(micro.alpha) != 2 or len(micro.knee) != 2:
-        raise I2FETError("micro.alpha and micro.knee need one value per region (upper, lower).")
+                       loadings=loadings * shrink[:, None], own_sd=own * shrink, factor_region=factor_region,
+                       rest_share=_number(m, "rest_share", 0, 1, "micro"), tone=tone,
+                       floor=tuple(float(_number({"f": f}, "f", 0, 1, "micro.floor")) for f in m.get("floor", [0, 0])))
+    if len(micro.alpha) != 2 or len(micro.knee) != 2 or len(micro.floor) != 2:
+        raise I2FETError("micro.alpha, micro.knee and micro.floor need one value per region (upper, lower).")
     sd = h.get("sd", [])
     follow = h.get("gaze_follow", [])
     if len(sd) != 3 or len(follow) != 2:

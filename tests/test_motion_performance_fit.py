@@ -1,0 +1,52 @@
+"""Fitting the performance model: a take performed by a known model gives that model back, and the fit's
+output is what the runtime reads (a smoke test on a few short synthetic takes, seconds, not the real ones)."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from i2fet_tools.motion.fit_performance import fit_model
+from ml_backend.export.livelink_csv import Take
+from ml_backend.knowledge import concept
+from ml_backend.motion.life import LifeOptions, perform
+from ml_backend.motion.performance_model import load_performance_model, model_from_dict
+from ml_backend.motion.schedule import schedule
+from ml_backend.motion.timing_params import TimingParams
+from ml_backend.motion.trajectory import transition_weights
+from ml_backend.plan import Anchor, Step
+
+FPS = 30.0
+
+
+def _take(model, seed: int, seconds: float = 40.0) -> Take:
+    plan = schedule([Step(Anchor("smile", concept("smile").weights, 0.5)), Step(Anchor("worry", concept("worry").weights, 0.6))],
+                    duration=seconds, fps=FPS, params=TimingParams())
+    weights, rotations = perform(transition_weights(plan, TimingParams()), FPS, LifeOptions(seed=seed), plan, model)
+    return Take(np.clip(weights, 0, 1), rotations, FPS, np.ones(len(weights), bool), True, True, (), f"t{seed}")
+
+
+@pytest.fixture(scope="module")
+def known():
+    shipped = load_performance_model()
+    return replace(shipped, drift=replace(shipped.drift, jitter=0.2, jitter_log_sd=0.0))
+
+
+@pytest.fixture(scope="module")
+def fitted(known):
+    return fit_model([_take(known, seed) for seed in range(3)], timing=False)
+
+
+def test_the_fit_is_what_the_runtime_reads(fitted):
+    model = model_from_dict(fitted)
+    assert model.micro.factor_region.tolist() == sorted(model.micro.factor_region.tolist())
+    assert set(model.micro.factor_region.tolist()) == {0, 1} and model.micro.tone.shape == model.micro.channels.shape
+    weights, rotations = perform(np.zeros((90, 52)), FPS, LifeOptions(seed=1), None, model)
+    assert np.isfinite(weights).all() and weights.min() >= 0 and weights.max() <= 1 and np.isfinite(rotations).all()
+
+
+def test_gaze_jitter_and_the_lid_coupling_come_back(known, fitted):
+    assert fitted["drift"]["jitter"] == pytest.approx(known.drift.jitter, rel=0.35)
+    lid_column, lid_gain = fitted["eye_look"]["eyeBlinkLeft"]
+    assert lid_column == 4 and lid_gain == pytest.approx(known.eye_look[0][1], rel=0.35)
+    assert fitted["blinks"]["rate_per_min"] == pytest.approx(known.blinks.rate_per_min, rel=0.5)

@@ -105,8 +105,8 @@ ACTIONS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     ("corners", ("dimple",), "14D", "dimples"),
     ("corners", ("stretch", "pull back", "pull wide", "tense"), "20D", "mouth stretched"),
     # lips
-    ("lips", ("thin line", "press together", "press", "tight", "compress", "clamp", "pinch", "seal", "firm", "set",
-              "thin", "grim"), "24D 23B", "lips pressed"),
+    ("lips", ("thin line", "press together", "press", "tight", "tighten", "compress", "clamp", "pinch", "seal", "firm",
+              "set", "thin", "grim", "harden", "stiffen"), "24D 23B", "lips pressed"),
     ("lips", ("purse", "pucker", "kiss", "pout", "protrude", "push out"), "18D", "lips pursed"),
     ("lips", ("funnel", "o shape", "o", "oh", "round", "ooh"), "22D 25 26A", "lips in an O"),
     ("lips", ("stretch", "pull back", "pull wide", "grimace", "tense"), "20D", "lips stretched"),
@@ -118,7 +118,8 @@ ACTIONS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     ("lips", ("part", "apart"), "25 26A", "lips parted"),
     ("lips", ("close", "shut", "together", "relax", "rest", "neutral"), "", "lips closed"),
     # jaw (and mouth)
-    ("jaw", ("clench", "grit", "lock", "tight", "set", "tense"), "24D 17C", "jaw clenched"),
+    ("jaw", ("clench", "grit", "lock", "tight", "tighten", "set", "tense", "harden", "work", "stiffen"), "24D 17C",
+     "jaw clenched"),
     ("jaw", ("jut", "thrust", "forward", "push forward", "stick out"), "29D", "jaw forward"),
     ("jaw", ("left",), "L30D", "jaw to the left"),
     ("jaw", ("right",), "R30D", "jaw to the right"),

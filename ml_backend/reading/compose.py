@@ -120,8 +120,9 @@ def _settle(group: list[tuple[Item, np.ndarray]], notes: list[str]) -> None:
                 regions = {CHANNEL_REGION[i] for i in np.flatnonzero(ma | mb)}
                 contested = np.isin(np.array(CHANNEL_REGION), sorted(regions))
                 later_target[contested] = 0.0
+                why = "the expression it describes" if later.modifier and later.start < first.start else "named first"
                 notes.append(f"'{first.describe()}' and '{later.describe()}' pull the {region_words} opposite ways: "
-                             f"the {region_words} follow '{first.describe()}' (named first); "
+                             f"the {region_words} follow '{first.describe()}' ({why}); "
                              f"'{later.describe()}' keeps the rest of its face.")
 
 
@@ -134,6 +135,7 @@ def compose(items: list[Item]) -> Composition:
             notes.append(f"'{item.describe()}' is negated: left out.")
     parts = [(it, item_target(it)) for it in active if it.kind == "part"]
     wholes = [(it, item_target(it)) for it in active if it.kind == "whole"]
+    wholes.sort(key=lambda pair: pair[0].modifier)  # "a tired smile": the smile keeps the mouth, tired the rest
     _settle(wholes, notes)
     _settle(parts, notes)
     claimed = np.zeros(NUM_CHANNELS, bool)

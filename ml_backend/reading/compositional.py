@@ -30,7 +30,7 @@ from .language import guess_language
 from .parse import Item, StepWords, read_step_words
 from .phrases import Phrase, clean, split_steps
 from .screenplay import directions
-from .tokens import FUNCTION_WORDS, NEGATORS, is_latin_word, words
+from .tokens import FUNCTION_WORDS, NEGATORS, is_latin_word, person_names, words
 
 MIN_RELEVANCE = 0.34  # a step with a clear face word needs at least a third of its words to be face words
 MIN_TEXT_RELEVANCE = 0.3  # and the whole instruction at least this share (a face word in a paragraph is not a face)
@@ -313,18 +313,18 @@ def _simultaneous(before: str, part: str) -> bool:
     if dangling and dangling.group(1).lower() not in HEAD_NOUNS and words(part) and words(part)[-1] in HEAD_NOUNS:
         return True  # "a tired, lopsided smile": two adjectives of one noun
     named_before, named_part = _named_regions(before), _named_regions(part)
-    if named_part and named_before and named_part & named_before:
-        return False
-    if _SUBJECT.match(before) or _REQUEST.match(before):
+    if any(r == q and {s, t} != {"left", "right"} for r, s in named_before for q, t in named_part):
+        return False  # the same region twice ("look left, look right"), unless on the two sides of the face
+    if _SUBJECT.match(before) or _REQUEST.match(before) or (tokens and tokens[0] in person_names(before)):
         return True
     if named_part:
         return True
     return bool(named_before) and not read_step_words(part).unknown
 
 
-def _named_regions(text: str) -> frozenset[str]:
-    """The face regions the words name as parts ("her eyes widen" -> lids; "smile" -> none)."""
-    return frozenset(r for it in read_step_words(text).items if it.kind == "part" for r in it.regions)
+def _named_regions(text: str) -> frozenset[tuple[str, str]]:
+    """(region, side) of the parts the words name ("her eyes widen" -> lids, both; "smile" -> none)."""
+    return frozenset((r, it.side) for it in read_step_words(text).items if it.kind == "part" for r in it.regions)
 
 
 def _reads_as_face(text: str) -> bool:

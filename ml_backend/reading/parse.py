@@ -19,7 +19,7 @@ import numpy as np
 from ..knowledge.action_units import au_vector
 from ..knowledge.face_parts import ACTIONS, GAZE_DIRECTIONS, GAZE_VERBS, REGION_NOUNS
 from ..knowledge.vocabulary import VocabEntry, vocabulary
-from .tokens import FUNCTION_WORDS, NEGATORS, REMOVERS, is_latin_word, stem, words
+from .tokens import FUNCTION_WORDS, NEGATORS, REMOVERS, is_latin_word, person_names, stem, words
 
 # Intensity words as levels: hint < slight < moderate < plain (the word's own strength) < very < extremely.
 HINT, SLIGHT, MODERATE, VERY, EXTREME = 0.25, 0.42, 0.6, 0.92, 1.0
@@ -56,6 +56,9 @@ SUPPRESSORS: tuple[str, ...] = (
     "conceal", "keep back", "rein in", "keep in", "force down", "fight the urge to", "resist the urge to",
     "fight off", "resist", "bottle up", "swallow back", "push down", "keep a lid on", "smother", "muffle",
 )
+# Nouns of an expression: a whole-expression word right before one is its adjective ("a tired, lopsided smile").
+HEAD_NOUNS = frozenset("smile grin smirk frown laugh look expression face scowl glare pout stare sneer grimace "
+                       "gaze glance".split())
 CONJUNCTIONS = frozenset({"and", "with", "while", "whilst", "but", "yet", "plus", "although", "though", "whereas"})
 
 
@@ -75,6 +78,7 @@ class Item:
     level: float | None = None  # an intensity word attached to it
     level_word: str = ""
     exact: bool = False  # the level is a stated percentage: used as written, never raised to the word's own
+    modifier: bool = False  # an adjective of the expression noun after it ("a tired smile"): the noun keeps its regions
     side: str = "both"
     negated: bool = False
     suppressed: bool = False
@@ -278,6 +282,11 @@ def read_step_words(text: str) -> StepWords:
     _gaze(st, used, understood, items)
 
     items.sort(key=lambda it: it.start)
+    for a, b in zip(items, items[1:]):
+        between = low[a.end:b.start]
+        if (a.kind == b.kind == "whole" and len(between) <= 1 and all(w in ("and", "but", "yet") for w in between)
+                and b.label.split()[-1] in HEAD_NOUNS and a.label.split()[-1] not in HEAD_NOUNS):
+            a.modifier = True
     # 5. attach intensity words, sides, negation, suppression and removal to their items
     for position, value, name in percents:  # a percentage names its part's level exactly ("smile at 30%")
         target = _nearest(items, position, bounds, prefer_after=False)
@@ -323,12 +332,13 @@ def read_step_words(text: str) -> StepWords:
         if target is not None:
             target.suppressed = True
 
-    # 6. relevance: content words, understood or not
+    # 6. relevance: content words, understood or not (people's names are like pronouns: neither)
+    names = person_names(text)
     for i, word in enumerate(low):
         if understood[i]:
             out.content += 1
             out.understood += 1
-        elif (word not in FUNCTION_WORDS and st[i] not in FUNCTION_WORDS and word not in DETERMINERS and len(word) > 1
+        elif (word not in FUNCTION_WORDS and word not in names and st[i] not in FUNCTION_WORDS and word not in DETERMINERS and len(word) > 1
               and is_latin_word(word)):  # other scripts are not English words: neither for nor against
             out.content += 1
             out.unknown.append(word)

@@ -86,6 +86,17 @@ def words(text: str) -> list[str]:
     return out
 
 
+_NAME = re.compile(r"\b([A-Z][a-z]+)(?:['’]s\b|\s+(?=[a-z]+(?:s|ed)\b))")
+
+
+def person_names(text: str) -> frozenset[str]:
+    """Lower-case words written like a person's name before a verb or a possessive ("Sarah stares", "John's face").
+
+    They count neither for nor against a step being about a face, like the pronouns they stand for.
+    """
+    return frozenset(m.group(1).lower() for m in _NAME.finditer(text))
+
+
 def is_latin_word(token: str) -> bool:
     """True when every letter of the token is Latin (English words inside other scripts are still read)."""
     return all(("LATIN" in unicodedata.name(ch, "")) for ch in token)
@@ -110,7 +121,7 @@ camera shot close closeup beat pause moment scene frame frames second seconds
 again back slowly quickly suddenly gradually gently softly once simultaneously same time together instead
 himself herself themselves itself myself yourself ourselves across toward towards onto upon despite spite
 start starts started starting begin begins beginning sit sits sat sitting stand stands stood standing
-catch catches catching wake wakes waking anymore longer ahead straight
+catch catches catching wake wakes waking anymore longer ahead straight stare stares stared staring
 """.split())
 
 NEGATORS = frozenset({"not", "no", "never", "without", "nor", "non", "hardly", "barely-not", "stop", "stops", "stopped",

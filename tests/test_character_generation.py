@@ -185,6 +185,12 @@ def test_scale_intensity_turns_the_parts_less(blender, face_model):
     blender.context.scene.frame_set(frame)
     half = np.linalg.norm(world_vertices(lower) - rest, axis=1).mean()
     assert half == pytest.approx(full / 2, rel=0.05)
+    from i2fet_blender.clips.group import whole_clip
+
+    assert blender.ops.i2fet.retime_clip(clip=clip.name, frame_start=101, frames=2 * FRAMES) == {"FINISHED"}
+    assert {tuple(a.frame_range) for a in whole_clip(clip)} == {(101.0, 100.0 + 2 * FRAMES)}  # every part retimed
+    blender.context.scene.frame_set(101 + 2 * (frame - 1))
+    assert np.linalg.norm(world_vertices(lower) - rest, axis=1).mean() == pytest.approx(half, rel=0.1)
 
 
 def test_two_heads_in_one_collection_stay_two_characters(blender, face_model):

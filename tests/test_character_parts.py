@@ -1,0 +1,85 @@
+"""Finding a character's parts and the follower math: which meshes a generation drives or turns, the jaw hinge
+recovered from a rigid motion, and eye rotations read back from the eyeLook weights they produce."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.character_scene import _faces_of, build_character, build_part
+
+angles = st.floats(min_value=0.05, max_value=1.2)
+unit = st.floats(min_value=-1.0, max_value=1.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(ax=unit, ay=unit, az=unit, angle=angles, px=unit, py=unit, pz=unit, seed=st.integers(0, 2**16))
+def test_the_hinge_of_a_rigid_turn_is_recovered(ax, ay, az, angle, px, py, pz, seed):
+    from i2fet_blender.io.followers import axis_angle_matrices, hinge_from_motion, pivot_matrices, rigid_fit
+
+    axis = np.array([ax, ay, az])
+    if np.linalg.norm(axis) < 0.1:
+        axis = np.array([1.0, 0.0, 0.0])
+    axis /= np.linalg.norm(axis)
+    pivot = np.array([px, py, pz])
+    points = np.random.default_rng(seed).normal(size=(40, 3))
+    turn = pivot_matrices(axis_angle_matrices(axis, np.array([angle])), pivot)[0]
+    moved = points @ turn[:3, :3].T + turn[:3, 3]
+    rotation, translation = rigid_fit(points, moved)
+    hinge = hinge_from_motion(rotation, translation, points.mean(axis=0), "test")
+    assert abs(hinge.angle - angle) < 1e-6
+    assert np.allclose(hinge.axis, axis, atol=1e-6)
+    again = pivot_matrices(axis_angle_matrices(hinge.axis, np.array([hinge.angle])), hinge.pivot)[0]
+    assert np.allclose(points @ again[:3, :3].T + again[:3, 3], moved, atol=1e-6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(yaw=st.floats(-0.5, 0.5), pitch=st.floats(-0.5, 0.5))
+def test_eye_rotations_read_back_from_the_eyelook_weights_they_make(yaw, pitch):
+    """The backend makes eyeLook weights as gain x rotation (rounded within 0.02 rad of the centre); the follower
+    reads the rotation back as weight / gain."""
+    from ml_backend.motion.gaze import look_weights
+    from ml_backend.motion.performance_model import load_performance_model
+
+    from i2fet_blender.io.followers import eye_rotations_from_looks
+
+    gains = load_performance_model().eye_look
+    rotations = np.zeros((1, 9))
+    rotations[0, [3, 6]], rotations[0, [4, 7]] = yaw, pitch
+    weights = look_weights(rotations, gains, 1)
+    if np.abs(weights).max() >= 1.0:  # a weight clipped at 1 no longer says the whole rotation
+        return
+    eyes = eye_rotations_from_looks(weights, gains)
+    for column, value in ((0, yaw), (1, pitch), (3, yaw), (4, pitch)):
+        if abs(value) > 0.05:
+            assert abs(eyes[0, column] - value) < 1e-6
+
+
+def test_the_character_is_found_through_parents_and_armature_modifiers(blender, face_model):
+    from i2fet_blender.head.character import EYE_LEFT, EYE_RIGHT, JAW, KEYS, find_character
+
+    parts = build_character(face_model, keyed=False)
+    bound = build_part("Brows", face_model, _faces_of(face_model, ("M_EyeLashes",)), True)  # not parented:
+    bound.modifiers.new("Armature", "ARMATURE").object = parts["Rig"]  # bound by an Armature modifier
+    both_rows = build_part("Teeth", face_model, _faces_of(face_model, ("M_Teeth",)), False, parts["Rig"])
+    parts["EyeLeft"].name, parts["EyeRight"].name = "Eyeball", "Eyeball.001"  # no side in the names
+    stranger = build_part("OtherHead", face_model, _faces_of(face_model, ("M_Face",)), True)  # not in the rig
+    character = find_character(parts["Head"])
+    roles = {p.object_name: p.role for p in character.parts}
+    assert roles == {"Brows": KEYS, "LowerTeeth": JAW, "Eyeball": EYE_LEFT, "Eyeball.001": EYE_RIGHT}
+    assert any("'Teeth' holds both rows" in note for note in character.notes)
+    assert stranger.name not in roles and "UpperTeeth" not in roles and both_rows.name not in roles
+
+
+def test_the_naming_of_parts(blender, face_model):
+    from i2fet_blender.head.character import EYE_LEFT, EYE_RIGHT, JAW, follower_role
+
+    head = build_part("Head", face_model, _faces_of(face_model, ("M_Face",)), False)
+    eye = build_part("x", face_model, _faces_of(face_model, ("M_ScleraLeft",)), False)
+    expected = {"Eye_L": EYE_LEFT, "eye.R": EYE_RIGHT, "RightEyeball": EYE_RIGHT, "CC_Base_Eye_Left": EYE_LEFT,
+                "Eyelashes": None, "EyeOcclusion_L": None, "Brow_L": None, "LowerTeeth": JAW, "teeth_lower": JAW,
+                "Tongue": JAW, "UpperTeeth": None, "Teeth": None, "Jaw": JAW, "Body": None}
+    for name, role in expected.items():
+        eye.name = name
+        assert follower_role(eye, head) == role, name

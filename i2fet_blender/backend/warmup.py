@@ -7,6 +7,9 @@ shows its progress and redraws when it ends) that runs one tiny generation in a 
 A Generate clicked while it runs simply waits for it inside the backend (``bridge`` lets one caller
 in at a time), so clicking at once costs the load once, never twice.
 
+Head from Photo is prepared the same way when the From a Photo panel is first drawn
+(:func:`ensure_photo_started`): MediaPipe, its landmarker and the fit's tables load in the background.
+
 Generate is greyed out, with the reason as its tooltip and in the panel, while the backend cannot
 run: packages missing or a torch outside the supported range (:func:`environment.backend_problem`),
 or a preload that failed (encoder weights missing or damaged, ...), until the user fixes it and
@@ -85,3 +88,27 @@ def restart(options: dict | None = None, threaded: bool = True) -> tasks.Task | 
         tasks.release(task)
     _cache = None
     return ensure_started(options, threaded)
+
+
+PHOTO_KIND = "photo-preload"
+
+
+def _photo_work(report, cancelled):
+    from ..errors import HeadFitFailed
+
+    report("Preparing Head from Photo (MediaPipe, the face fit)", 0.1)
+    with bridge.translated(HeadFitFailed):
+        bridge.backend_module("photo.head").prepare()
+    report("Head from Photo ready", 1.0)
+
+
+def ensure_photo_started(threaded: bool = True) -> tasks.Task | None:
+    """Prepare Head from Photo once, in the background (the From a Photo panel calls this on every draw; the
+    first draw of the opened panel starts it): a first photo then pays for the photo only, not for importing
+    MediaPipe and building the fit's tables. Not started while MediaPipe or its model is missing."""
+    if tasks.current(PHOTO_KIND) is not None or environment.photo_problem():
+        return tasks.current(PHOTO_KIND)
+    try:
+        return tasks.start(tasks.Task(PHOTO_KIND, "Prepare Head from Photo", _photo_work), threaded)
+    except AddonError:
+        return tasks.current(PHOTO_KIND)

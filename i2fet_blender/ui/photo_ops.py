@@ -5,9 +5,9 @@ from __future__ import annotations
 import bpy
 from bpy.props import CollectionProperty, StringProperty
 
-from ..backend import environment
+from ..backend import environment, warmup
 from ..head.photo_head import PHOTO_EXTENSIONS, add_photo_head
-from .panels import _wrapped
+from .panels import _wrapped, draw_task
 from .report import Reporting
 
 _GLOB = ";".join(f"*{e}" for e in PHOTO_EXTENSIONS)
@@ -85,6 +85,9 @@ class I2FET_PT_photo(bpy.types.Panel):
             box.label(text="Head from Photo is not available yet:", icon="ERROR")
             for line in _wrapped(problem):
                 box.label(text=line)
+        preparing = warmup.ensure_photo_started()  # first draw of the opened panel: MediaPipe loads in the background
+        if preparing is not None and not preparing.finished:
+            draw_task(layout, preparing)
         layout.operator(I2FET_OT_head_from_photo.bl_idname, icon="IMAGE_DATA")
         layout.label(text="or drop a photo on the viewport", icon="INFO")
         layout.separator()

@@ -392,6 +392,50 @@ def _import_csv(path: str):
     return lambda bpy: bpy.ops.i2fet.import_livelink_csv(filepath=path)
 
 
+def _library_mesh(bpy, folder: Path, name: str):
+    """A keyed sphere written to a .blend library in ``folder``, removed here and linked back (the user's asset)."""
+    from tests.addon_helpers import keyed_head
+
+    active = bpy.context.view_layer.objects.active
+    local = keyed_head(name, user_data=False)
+    path = folder / f"{name}.blend"
+    bpy.data.libraries.write(str(path), {local})
+    mesh = local.data
+    bpy.data.objects.remove(local)
+    bpy.data.meshes.remove(mesh)
+    with bpy.data.libraries.load(str(path), link=True) as (_, into):
+        into.objects = [name]
+    bpy.context.view_layer.objects.active = active
+    return into.objects[0]
+
+
+def _linked_active(bpy, folder: Path) -> None:
+    linked = _library_mesh(bpy, folder, "LinkedHead")
+    bpy.context.scene.collection.objects.link(linked)
+    bpy.context.view_layer.objects.active = linked
+
+
+def _linked_part(bpy, folder: Path) -> None:
+    """The head and a linked keyed mesh in one collection, overlapping: the linked mesh is part of the character."""
+    head = bpy.context.view_layer.objects.active
+    collection = bpy.data.collections.new("Character")
+    bpy.context.scene.collection.children.link(collection)
+    bpy.context.scene.collection.objects.unlink(head)
+    collection.objects.link(head)
+    collection.objects.link(_library_mesh(bpy, folder, "LinkedTeeth"))
+
+
+def _axis_angle_eye(bpy, folder: Path) -> None:
+    """The head and a keyless eyeball under one armature; the eye rotates by axis angle."""
+    head = bpy.context.view_layer.objects.active
+    rig = bpy.data.objects.new("Rig", bpy.data.armatures.new("Rig"))
+    bpy.context.scene.collection.objects.link(rig)
+    eye = bpy.data.objects.new("Eye_L", bpy.data.meshes.new("Eye_L"))
+    bpy.context.scene.collection.objects.link(eye)
+    eye.rotation_mode = "AXIS_ANGLE"
+    head.parent = eye.parent = rig
+
+
 @dataclass(frozen=True)
 class OperatorCase:
     name: str
@@ -399,6 +443,7 @@ class OperatorCase:
     call: Callable  # (bpy) -> operator result, with "{tmp}" already filled in by ``make``
     expect: str
     needs_clip: bool = False
+    setup: Callable | None = None  # (bpy, folder): what the scene holds before the case (counted as the user's)
 
 
 def _operator_cases(tmp: Path) -> list[OperatorCase]:
@@ -431,6 +476,10 @@ def _operator_cases(tmp: Path) -> list[OperatorCase]:
         OperatorCase("Live Link import at 0.001 fps (a 30,000-fold resample)", "i2fet.import_livelink_csv", lambda b: b.ops.i2fet.import_livelink_csv(filepath=str(_small_take(tmp)), take_fps=0.001), r"frame rate .* from 1 to 1000"),
         OperatorCase("Live Link import at 1 fps into a 1000-fps scene", "i2fet.import_livelink_csv", _import_into_fast_scene(tmp), r"more than the 100,000 a clip may have|longer than"),
         OperatorCase("Live Link import of a PNG named .csv", "i2fet.import_livelink_csv", _import_csv(str(png)), r"not a Live Link Face take|Cannot read the take"),
+        OperatorCase("a head linked from a library", "i2fet.generate", lambda b: b.ops.i2fet.generate(), r"'LinkedHead' is linked from another file", setup=_linked_active),
+        OperatorCase("a character part linked from a library", "i2fet.generate", lambda b: b.ops.i2fet.generate(), r"'LinkedTeeth' \(part of the character\) is linked from another file", setup=_linked_part),
+        OperatorCase("a keyless eye that rotates by axis angle", "i2fet.generate", lambda b: b.ops.i2fet.generate(), r"'Eye_L' rotates by axis angle", setup=_axis_angle_eye),
+        OperatorCase("fit a head linked from a library", "i2fet.fit_head", lambda b: b.ops.i2fet.fit_head(), r"'LinkedHead' is linked from another file", setup=_linked_active),
     ]
 
 
@@ -450,6 +499,10 @@ OPERATOR_INPUTS = {  # what each operator case gives, for the table
     "scale intensity by infinity": "factor=inf",
     "Live Link import at 0.001 fps (a 30,000-fold resample)": "take_fps=0.001 (200-row take)",
     "Live Link import at 1 fps into a 1000-fps scene": "take_fps=1, scene 1000 fps (200-row take)", "Live Link import of a PNG named .csv": "filepath=TMP/picture.csv (PNG bytes)",
+    "a head linked from a library": "active object linked from TMP/LinkedHead.blend",
+    "a character part linked from a library": "keyed mesh linked from TMP/LinkedTeeth.blend in the head's collection",
+    "a keyless eye that rotates by axis angle": "eyeball 'Eye_L' under the head's armature, rotation mode AXIS_ANGLE",
+    "fit a head linked from a library": "active object linked from TMP/LinkedHead.blend",
 }
 OPERATOR_NAMES = [c.name for c in _operator_cases(Path(__import__("tempfile").mkdtemp(prefix="i2fet-cases-")))]
 
@@ -464,6 +517,8 @@ def test_operator_refuses_and_changes_nothing(name, blender, checksum, tmp_path)
     keyed_head()
     settings = blender.context.scene.i2fet
     settings.duration_unit, settings.frames, settings.use_current_frame = "FRAMES", 20, False
+    if case.setup is not None:
+        case.setup(blender, tmp_path)
     if case.needs_clip:
         _with_clip(blender, case.call)
     scene = blender.context.scene

@@ -25,7 +25,8 @@ import numpy as np
 from scipy.spatial.transform import Rotation
 
 from ml_backend.naming.arkit import ARKIT_NAMES
-from ml_backend.fitting.fit import HeadPart, expression_deltas, fit_head
+from ml_backend.fitting.expressions import expression_deltas
+from ml_backend.fitting.fit import HeadPart, fit_head
 from .synthetic import KnownHead, remeshed_identity, subdivided_identity
 from ml_backend.fitting.template import Template, load_template
 

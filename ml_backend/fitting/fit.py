@@ -2,8 +2,8 @@
 
 ``fit_head`` runs: checks -> head region -> automatic alignment -> landmark check -> identity
 modes -> smooth free-form fit -> binding of every vertex (and of optional eye/teeth parts).
-``expression_deltas`` then turns a fit into 52 ARKit shape-key offsets per part, in each part's
-own mesh coordinates. Fits are cached per input (hash of vertex positions, triangles, transform,
+``expressions.expression_deltas`` then turns a fit into 52 ARKit shape-key offsets per part, in each
+part's own mesh coordinates, checked for tears. Fits are cached per input (hash of vertex positions, triangles, transform,
 region and landmarks) in ``cache_dir()/head_fits``.
 """
 
@@ -25,7 +25,7 @@ from .landmarks import as_array, check_landmarks
 from .mesh import TriangleSurface, component_labels, vertex_normals
 from .register import UserSurface, fit_free_form, fit_identity
 from .template import LANDMARK_NAMES, Template, load_template
-from .transfer import Binding, bind, fill_unreliable, template_expression_deltas, transfer_deltas
+from .transfer import Binding, bind
 
 MIN_VERTICES = 60
 MAX_VERTICES = 250_000  # 52 keys of 250k vertices already take about 150 MB in Blender
@@ -35,7 +35,7 @@ MAX_IDENTITY_NORM = 20.0  # norm of the 40 identity coefficients (heads seen: 9-
 BODY_ELONGATION = 2.6  # longest extent / shortest extent above which the mesh is treated as a body
 HEAD_SHARE = 0.14  # share of a body's height taken as the head region
 INNER_DISTANCE = 0.12  # median distance of a piece to the template's eyes/teeth/mouth to bind it there (interocular distances)
-CACHE_VERSION = "3"
+CACHE_VERSION = "4"
 REGION_BOX = ((-15.0, 15.0), (-14.0, 19.5), (-11.5, 16.0))  # template-frame box (x, y, z) of the head region: ICT skin widened, crown added
 BINDING_FIELDS = ("triangle", "barycentric", "offset", "weight", "agreement")
 
@@ -66,6 +66,7 @@ class HeadFit:
     from_cache: bool = False
     notes: tuple[str, ...] = ()  # how the head was aligned (your landmarks, the face detector, shape alone) and how sure
     confidence: float = 1.0  # 1: your landmarks; the detector's confidence; 0: aligned by shape alone
+    rest: tuple[np.ndarray, ...] = ()  # per part N x 3 mesh-local rest positions (for checking the transferred shapes)
 
 
 def _world(part: HeadPart) -> np.ndarray:
@@ -167,6 +168,7 @@ def _save(path: Path, fit: HeadFit) -> None:
         for name in BINDING_FIELDS:
             arrays[f"{name}_{i}"] = getattr(binding, name)
         arrays[f"triangles_{i}"] = fit.triangles[i]
+        arrays[f"rest_{i}"] = fit.rest[i]
     temporary = path.with_suffix(".tmp.npz")
     np.savez(temporary, parts=len(fit.bindings), **arrays)
     temporary.replace(path)
@@ -183,7 +185,7 @@ def _load(path: Path) -> HeadFit | None:
                 triangles=tuple(data[f"triangles_{i}"] for i in range(parts)),
                 landmarks=dict(zip(LANDMARK_NAMES, data["landmarks"])), score=float(data["score"]),
                 seconds=float(data["seconds"]), from_cache=True, notes=tuple(str(n) for n in data["notes"]),
-                confidence=float(data["confidence"]))
+                confidence=float(data["confidence"]), rest=tuple(data[f"rest_{i}"] for i in range(parts)))
     except (OSError, KeyError, ValueError):
         return None
 
@@ -385,7 +387,8 @@ def fit_head(head: HeadPart, extras: Sequence[HeadPart] = (), landmarks: dict[st
         matrices.append(matrix)
     fit = HeadFit(tuple(matrices), fitted, coeffs, tuple(bindings), tuple(np.asarray(p.triangles) for p in (head, *extras)),
                   _landmarks_on_surface(template, fitted, head_matrix, head), aligned.alignment.score,
-                  time.perf_counter() - started, notes=notes, confidence=confidence)
+                  time.perf_counter() - started, notes=notes, confidence=confidence,
+                  rest=tuple(np.asarray(p.vertices, dtype=np.float32) for p in (head, *extras)))
     if use_cache:
         _save(_cache_path(key), fit)
     return fit
@@ -427,15 +430,3 @@ def _bind_part(template: Template, fitted: np.ndarray, points: np.ndarray) -> Bi
     inner = bind(template, fitted, points, None, template.inner_triangles)
     gap = np.median(TriangleSurface(fitted, template.inner_triangles).closest(points).distance) / template.interocular
     return inner if gap < INNER_DISTANCE else bind(template, fitted, points, None, template.skin_triangles)
-
-
-def expression_deltas(fit: HeadFit, template: Template | None = None) -> list[np.ndarray]:
-    """52 ARKit shape offsets per part (52, N, 3), in each part's mesh-local coordinates (ARKit order)."""
-    template = template or load_template()
-    identity_head = template.neutral + np.tensordot(fit.identity, template.shape_modes, axes=1)
-    carried = template_expression_deltas(template, fit.fitted, identity_head)
-    results = []
-    for matrix, binding, triangles in zip(fit.to_template, fit.bindings, fit.triangles):
-        deltas = transfer_deltas(binding, fit.fitted, carried, np.linalg.inv(matrix[:3, :3]))
-        results.append(fill_unreliable(deltas, triangles, binding.agreement))
-    return results

@@ -1,0 +1,161 @@
+"""From a head fit to 52 ARKit shape offsets per part, each checked for tears, with notes on what cannot move.
+
+``transfer_expressions`` carries the template's expressions onto every part (``transfer``), fills
+in vertices bound to a surface facing elsewhere, then checks each shape on the part's own
+triangles (``quality``): torn shapes are repaired, limited or refused, and the notes say which.
+A head whose eyes are sculpted shut or whose mouth has no opening gets its keys all the same,
+with a note that those parts cannot open.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.spatial import cKDTree
+
+from ..naming.arkit import ARKIT_NAMES
+from .fit import HeadFit
+from .mesh import component_labels
+from .quality import ShapeCheck, check_shapes
+from .template import Template, load_template
+from .transfer import fill_unreliable, template_expression_deltas, transfer_deltas
+
+OPENING_RADIUS = 0.3  # an eye or mouth opening is sought this close to the feature's centre (interocular distances)
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """The offsets per part (K x N x 3, mesh-local), the check of each shape of the head, and notes for the animator."""
+
+    deltas: list[np.ndarray]
+    checks: list[ShapeCheck]  # per ARKit channel (the head part)
+    notes: tuple[str, ...]
+
+
+FOOTPRINT = 2.5  # a user triangle "covers" template vertices within this many times its own radius of its centre
+
+
+class TemplateFolds:
+    """Where the template itself turns its surface over, per shape, seen from each user triangle.
+
+    ICT's shapes fold the surface (lids closing, lips rolling in, the corners of the mouth), and a
+    coarse user triangle spans many template triangles: a user triangle turning over where the
+    template turns over within its footprint follows the template and is not a tear.
+    """
+
+    def __init__(self, template: Template, fitted: np.ndarray, carried: np.ndarray, points: np.ndarray,
+                 triangles: np.ndarray):
+        self.triangles = template.triangles
+        self.fitted, self.carried = fitted, carried
+        a, b, c = (fitted[self.triangles[:, i]] for i in range(3))
+        self.rest = np.cross(b - a, c - a)
+        corners = points[triangles]  # F x 3 x 3, template frame
+        centre = corners.mean(1)
+        radius = np.linalg.norm(corners - centre[:, None], axis=2).max(1) * FOOTPRINT
+        near = cKDTree(fitted).query_ball_point(centre, radius)
+        rows = np.repeat(np.arange(len(near)), [len(n) for n in near])
+        cols = np.concatenate([np.asarray(n, dtype=np.int64) for n in near]) if len(rows) else np.zeros(0, np.int64)
+        self.footprint = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(triangles), len(fitted)))
+
+    def allowed(self, k: int) -> np.ndarray:
+        """User triangles (F,) whose footprint holds a template triangle that turns over in shape ``k``."""
+        delta = self.carried[k]
+        moving = np.flatnonzero((delta[self.triangles] != 0).any((1, 2)))
+        turned_vertices = np.zeros(len(self.fitted))
+        if len(moving):
+            t = self.triangles[moving]
+            a, b, c = (self.fitted[t[:, i]] + delta[t[:, i]] for i in range(3))
+            turned = np.einsum("nd,nd->n", np.cross(b - a, c - a), self.rest[moving]) < 0
+            turned_vertices[t[turned].ravel()] = 1.0
+        return (self.footprint @ turned_vertices) > 0
+
+
+def missing_openings(template: Template, fit: HeadFit) -> tuple[str, ...]:
+    """Notes for features the head's mesh does not open: eyes sculpted shut, a mouth without a cavity.
+
+    A feature is open when the mesh reaches behind its front: an open boundary or a separate piece
+    (an eyeball, teeth) near it, or surface lining the template's eyeball or mouth socket there (a lid
+    pocket, a mouth bag). A sculpted-shut eye or a fused mouth has only the front surface.
+    """
+    triangles = fit.triangles[0]
+    rest = np.asarray(fit.rest[0], np.float64)
+    matrix = fit.to_template[0]
+    points = rest @ matrix[:3, :3].T + matrix[:3, 3]
+    count = len(points)
+    edges = np.sort(np.concatenate([triangles[:, [0, 1]], triangles[:, [1, 2]], triangles[:, [2, 0]]]), 1)
+    keys, uses = np.unique(edges[:, 0] * np.int64(count) + edges[:, 1], return_counts=True)
+    rim = np.zeros(count, bool)
+    rim[keys[uses == 1] // count] = True
+    rim[keys[uses == 1] % count] = True
+    labels = component_labels(count, triangles)
+    rim |= labels != np.argmax(np.bincount(labels))
+    marks = template.landmark_points(fit.fitted)
+    index = {n: i for i, n in enumerate(("eye_outer_right", "eye_inner_right", "eye_inner_left", "eye_outer_left", "nose_tip",
+                                         "mouth_corner_right", "mouth_corner_left", "chin"))}
+    centres = {"right eye": (marks[index["eye_outer_right"]] + marks[index["eye_inner_right"]]) / 2,
+               "left eye": (marks[index["eye_outer_left"]] + marks[index["eye_inner_left"]]) / 2,
+               "mouth": (marks[index["mouth_corner_left"]] + marks[index["mouth_corner_right"]]) / 2}
+    unit = template.interocular
+    inner = fit.fitted[np.unique(template.inner_triangles)]
+    tree = cKDTree(points)
+    shut = []
+    for name, centre in centres.items():
+        near = np.linalg.norm(points[rim] - centre, axis=1).min(initial=np.inf) < OPENING_RADIUS * unit
+        probes = inner[(np.linalg.norm(inner - centre, axis=1) < 0.4 * unit) & (inner[:, 2] < centre[2] - 0.05 * unit)]
+        lined = len(probes) and sum(len(h) > 0 for h in tree.query_ball_point(probes, 0.06 * unit)) >= 5
+        if not (near or lined):
+            shut.append(name)
+    notes = []
+    eyes = [n for n in shut if n.endswith("eye")]
+    if eyes:
+        which = "both eyes are" if len(eyes) == 2 else f"the {eyes[0]} is"
+        notes.append(f"On this head {which} sculpted shut (no eyelid opening in the mesh): the blink, wide, squint and "
+                     "look keys are made, but the eyes cannot open or look; they only shift the surface around the eye.")
+    if "mouth" in shut:
+        notes.append("This head's mouth has no opening: jawOpen and the funnel and roll keys are made, but the lips "
+                     "cannot part; they stretch the closed mouth's surface.")
+    return tuple(notes)
+
+
+def transfer_expressions(fit: HeadFit, template: Template | None = None, repair: bool = True) -> Transfer:
+    """52 ARKit shape offsets per part, checked on each part's own triangles and (``repair``) repaired."""
+    template = template or load_template()
+    identity_head = template.neutral + np.tensordot(fit.identity, template.shape_modes, axes=1)
+    carried = template_expression_deltas(template, fit.fitted, identity_head)
+    results, head_checks = [], []
+    for i, (matrix, binding, triangles) in enumerate(zip(fit.to_template, fit.bindings, fit.triangles)):
+        deltas = transfer_deltas(binding, fit.fitted, carried, np.linalg.inv(matrix[:3, :3]))
+        deltas = fill_unreliable(deltas, triangles, binding.agreement)
+        if i < len(fit.rest):
+            rest = np.asarray(fit.rest[i], np.float64)
+            folds = TemplateFolds(template, fit.fitted, carried, rest @ matrix[:3, :3].T + matrix[:3, 3], triangles)
+            repaired, checks = check_shapes(rest, triangles, deltas, folds.allowed)
+            deltas = repaired if repair else deltas
+            if i == 0:
+                head_checks = checks
+        results.append(deltas)
+    notes = list(_check_notes(head_checks))
+    if fit.rest:
+        notes += missing_openings(template, fit)
+    return Transfer(results, head_checks, tuple(notes))
+
+
+def _check_notes(checks: list[ShapeCheck]) -> tuple[str, ...]:
+    notes = []
+    for action, text in (("repaired", "tore and were repaired (the torn spots follow their surroundings)"),
+                         ("limited", "tore and were limited where they tore (half the motion there)"),
+                         ("refused", "tore beyond repair and were left without motion")):
+        names = [ARKIT_NAMES[k] for k, c in enumerate(checks) if c.action == action]
+        if names:
+            notes.append(f"{len(names)} shapes {text}: {', '.join(names)}.")
+    scaled = [f"{ARKIT_NAMES[k]} ({c.action[10:]})" for k, c in enumerate(checks) if c.action.startswith("scaled")]
+    if scaled:
+        notes.append(f"{len(scaled)} shapes tore and were scaled down until they did not: {', '.join(scaled)}.")
+    return tuple(notes)
+
+
+def expression_deltas(fit: HeadFit, template: Template | None = None) -> list[np.ndarray]:
+    """52 ARKit shape offsets per part (52, N, 3), in each part's mesh-local coordinates (ARKit order), tear-checked."""
+    return transfer_expressions(fit, template).deltas

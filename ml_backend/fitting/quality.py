@@ -1,0 +1,192 @@
+"""A check of every transferred shape: torn (turned-over) triangles and the worst edge stretch, repaired or refused.
+
+A shape tears when a triangle turns over against the neutral (a dark sliver beside a nostril, a
+crumpled lip). The ICT shapes themselves turn their surface over where the face folds (lids
+closing, lips rolling in, mouth corners), so a user triangle turning over near such a fold of the
+template follows the template and is not counted (``folds``). Measured on the user's own
+triangles, vectorised over the triangles and edges that move. A torn shape is repaired where it
+tears: the offending vertices and a few rings around them get the harmonic (membrane) continuation
+of the motion around them, one sparse solve per shape; where a tear survives, the motion there is
+halved; failing that the whole shape is scaled down to the largest share that does not tear, and
+below a quarter it is refused (left without motion). Each outcome is said. The
+worst edge stretch is measured and reported: on a mesh without a mouth opening the lips' edges
+must stretch when the jaw opens, which no repair can undo.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.linalg import splu
+
+from .mesh import adjacency
+
+MIN_AREA = 1e-12  # relative squared area below which a rest triangle is degenerate and not judged
+MIN_SHAPE = 0.1  # slivers (area / squared edges, 1 = equilateral) turn over under any motion, without showing: not judged
+REPAIR_RINGS = (0, 1, 2)
+SCALE_STEPS = 6  # bisection steps for the share of a shape that does not tear
+MIN_SCALE = 0.25  # below this share a shape is refused
+
+
+@dataclass(frozen=True)
+class ShapeCheck:
+    """One transferred shape before and after the check."""
+
+    flipped: int  # triangles turned over against the surface they follow (torn), as transferred
+    stretch: float  # worst edge length ratio (>= 1: longer or shorter), as transferred
+    flipped_after: int
+    stretch_after: float
+    action: str  # "ok", "repaired", "limited" (halved where it tore), "scaled to N%" (the whole shape), "refused"
+
+
+class MeshCheck:
+    """Precomputed triangles, edges and the Laplacian of one mesh (reused for all its shapes)."""
+
+    def __init__(self, vertices: np.ndarray, triangles: np.ndarray):
+        self.vertices = np.asarray(vertices, np.float64)
+        self.triangles = np.asarray(triangles, np.int64)
+        self.rest_normals = _normals(self.vertices, self.triangles)
+        area = np.einsum("fd,fd->f", self.rest_normals, self.rest_normals)
+        scale = max(float(np.median(area)), 1e-30)
+        corners = self.vertices[self.triangles]
+        squares = sum(np.einsum("fd,fd->f", corners[:, i] - corners[:, j], corners[:, i] - corners[:, j])
+                      for i, j in ((0, 1), (1, 2), (2, 0)))
+        shape = 2.0 * np.sqrt(3.0) * np.sqrt(area) / np.maximum(squares, 1e-30)  # 1: equilateral, 0: a sliver
+        self.judged = (area > MIN_AREA * scale) & (shape >= MIN_SHAPE)
+        self.edges = unique_edges(self.triangles, len(self.vertices))
+        rest = np.linalg.norm(self.vertices[self.edges[:, 1]] - self.vertices[self.edges[:, 0]], axis=1)
+        self.edge_ok = rest > 1e-6 * max(float(np.median(rest)), 1e-30)
+        self.rest_lengths = np.maximum(rest, 1e-30)
+        self.graph = adjacency(len(self.vertices), self.triangles)
+
+    def torn(self, delta: np.ndarray, allowed: np.ndarray | None = None) -> np.ndarray:
+        """Torn-triangle mask (F,) alone (the repair loop needs no stretch)."""
+        moving = np.einsum("nd,nd->n", delta, delta) > 0
+        tris = np.flatnonzero(moving[self.triangles].any(1) & self.judged)
+        torn = np.zeros(len(self.triangles), bool)
+        normals = _normals(self.vertices + delta, self.triangles[tris])
+        torn[tris] = np.einsum("fd,fd->f", normals, self.rest_normals[tris]) <= 0  # collapsed counts too
+        return torn & ~allowed if allowed is not None else torn
+
+    def measure(self, delta: np.ndarray, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Torn-triangle mask (F,) and per-edge stretch (E,) of one shape's offsets (N x 3).
+
+        ``allowed`` (F,) marks triangles that may turn over (near a fold of the template). Only
+        triangles and edges with a moving vertex are computed (a shape moves a small part of a head).
+        """
+        moving = np.einsum("nd,nd->n", delta, delta) > 0
+        tris = np.flatnonzero(moving[self.triangles].any(1))
+        edges = np.flatnonzero(moving[self.edges].any(1))
+        torn = np.zeros(len(self.triangles), bool)
+        stretch = np.ones(len(self.edges))
+        if len(tris) == 0:
+            return torn, stretch
+        moved = self.vertices + delta
+        normals = _normals(moved, self.triangles[tris])
+        torn[tris] = self.judged[tris] & (np.einsum("fd,fd->f", normals, self.rest_normals[tris]) <= 0)
+        if allowed is not None:
+            torn &= ~allowed
+        pairs = self.edges[edges]
+        length = np.linalg.norm(moved[pairs[:, 1]] - moved[pairs[:, 0]], axis=1)
+        ratio = np.where(self.edge_ok[edges], length / self.rest_lengths[edges], 1.0)
+        stretch[edges] = np.maximum(ratio, 1.0 / np.maximum(ratio, 1e-30))
+        return torn, stretch
+
+    def _offenders(self, torn: np.ndarray) -> np.ndarray:
+        mask = np.zeros(len(self.vertices), bool)
+        mask[self.triangles[torn].ravel()] = True
+        return mask
+
+    def _grow(self, mask: np.ndarray, rings: int) -> np.ndarray:
+        for _ in range(rings):
+            mask = mask | ((self.graph @ mask.astype(np.float64)) > 0)
+        return mask
+
+    def _harmonic(self, delta: np.ndarray, region: np.ndarray) -> np.ndarray:
+        """Replace the offsets inside ``region`` by the membrane continuation of those around it."""
+        inside = np.flatnonzero(region)
+        if len(inside) == 0 or len(inside) == len(region):
+            return delta
+        degree = np.asarray(self.graph.sum(1)).ravel()
+        sub = self.graph[inside][:, inside]
+        system = csr_matrix((degree[inside], (np.arange(len(inside)), np.arange(len(inside)))), shape=sub.shape) - sub
+        rhs = self.graph[inside] @ np.where(region[:, None], 0.0, delta)
+        result = delta.copy()
+        isolated = degree[inside] == 0
+        system = system + csr_matrix((isolated.astype(np.float64), (np.arange(len(inside)), np.arange(len(inside)))), shape=sub.shape)
+        result[inside] = splu(system.tocsc()).solve(rhs)
+        return result
+
+    def check(self, delta: np.ndarray, allowed: np.ndarray | None = None) -> tuple[np.ndarray, ShapeCheck]:
+        """The shape's offsets, repaired where they tear (or zero when they cannot be), and what was done."""
+        torn, stretch = self.measure(delta, allowed)
+        before = (int(torn.sum()), float(stretch.max(initial=1.0)))
+        if before[0] == 0:
+            return delta, ShapeCheck(*before, *before, "ok")
+        offenders = self._offenders(torn)
+        fixed, action = delta, "refused"
+        for rings in REPAIR_RINGS:
+            fixed = self._harmonic(fixed, self._grow(offenders, rings))
+            torn = self.torn(fixed, allowed)
+            if not torn.any():
+                action = "repaired"
+                break
+            offenders = offenders | self._offenders(torn)
+        else:
+            halved = np.where(self._grow(offenders, 2)[:, None], 0.5 * fixed, fixed)
+            if not self.torn(halved, allowed).any():
+                fixed, action = halved, "limited"
+            else:
+                fixed, action = self._scaled(fixed, allowed)
+        stretch = self.measure(fixed, allowed)[1].max(initial=1.0) if action != "refused" else 1.0
+        return fixed, ShapeCheck(*before, 0, float(stretch), action)
+
+    def _scaled(self, delta: np.ndarray, allowed: np.ndarray | None) -> tuple[np.ndarray, str]:
+        """The largest share of the whole shape (bisection) that does not tear; refused below MIN_SCALE."""
+        low, high = 0.0, 1.0
+        for _ in range(SCALE_STEPS):
+            middle = (low + high) / 2
+            if self.torn(middle * delta, allowed).any():
+                high = middle
+            else:
+                low = middle
+        if low < MIN_SCALE:
+            return np.zeros_like(delta), "refused"
+        return low * delta, f"scaled to {low:.0%}"
+
+
+def unique_edges(triangles: np.ndarray, count: int) -> np.ndarray:
+    """The mesh's edges (E x 2, low id first), each once (1-D unique on a combined key: fast)."""
+    edges = np.sort(np.concatenate([triangles[:, [0, 1]], triangles[:, [1, 2]], triangles[:, [2, 0]]]), 1)
+    keys = np.unique(edges[:, 0] * np.int64(count) + edges[:, 1])
+    return np.stack([keys // count, keys % count], 1)
+
+
+def _normals(vertices: np.ndarray, triangles: np.ndarray) -> np.ndarray:
+    a, b, c = (vertices[triangles[:, i]] for i in range(3))
+    return np.cross(b - a, c - a)
+
+
+def check_shapes(vertices: np.ndarray, triangles: np.ndarray, deltas: np.ndarray,
+                 folds: Callable[[int], np.ndarray] | None = None) -> tuple[np.ndarray, list[ShapeCheck]]:
+    """Check and repair each of ``deltas`` (K x N x 3) on the mesh ``vertices`` (N x 3) / ``triangles``.
+
+    ``folds(k)`` (F bool): triangles that may turn over in shape k (the template itself turns over there).
+    """
+    if len(triangles) == 0:
+        return deltas, [ShapeCheck(0, 1.0, 0, 1.0, "ok") for _ in deltas]
+    mesh = MeshCheck(vertices, triangles)
+    out = np.array(deltas, copy=True)
+    checks = []
+    for k in range(len(deltas)):
+        if not np.any(deltas[k]):
+            checks.append(ShapeCheck(0, 1.0, 0, 1.0, "ok"))
+            continue
+        allowed = folds(k) if folds is not None else None
+        fixed, check = mesh.check(deltas[k].astype(np.float64), allowed)
+        out[k] = fixed.astype(out.dtype)
+        checks.append(check)
+    return out, checks

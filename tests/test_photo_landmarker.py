@@ -227,3 +227,26 @@ def test_the_add_on_and_the_backend_name_the_same_variable(blender):
     from i2fet_blender.backend import environment
 
     assert environment.LANDMARKER_ENV == model.ENV_LANDMARKER
+
+
+@needs_model
+def test_the_preferences_show_what_head_from_photo_lacks_and_the_fix(blender, monkeypatch):
+    import importlib.util
+
+    from i2fet_blender.backend import environment
+    from i2fet_blender.ui.preferences import I2FET_Preferences
+    from tests.addon_helpers import RecordingLayout
+
+    def drawn() -> tuple[str, list[str]]:
+        log: list = []
+        I2FET_Preferences._draw_photo(environment.addon_preferences(), RecordingLayout(log))
+        labels = " ".join(kwargs.get("text", "") for name, args, kwargs in log if name == "label")
+        return labels, [args[0] for name, args, kwargs in log if name == "operator"]
+
+    labels, operators = drawn()
+    assert "ready" in labels and "i2fet.install_photo_packages" not in operators
+    assert "i2fet.download_landmarker" in operators and "online access is off" in labels  # offered, refused by default
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "mediapipe" else real(name, *a))
+    labels, operators = drawn()
+    assert "MediaPipe" in labels and "i2fet.install_photo_packages" in operators

@@ -29,6 +29,7 @@ UPSTREAM_COMMIT = "da5f95a607f5e6b37755b38d3385d7f2853732e5"
 UPSTREAM_URL = f"https://github.com/ICT-VGL/ICT-FaceKit/archive/{UPSTREAM_COMMIT}.zip"
 UPSTREAM_NAME = "ICT FaceKit (USC Institute for Creative Technologies, MIT license)"
 CHUNK = 1 << 20
+LANDMARKER_TASK = "Download face landmarker model"  # the task's title: the preferences show it in the photo box
 
 
 def check_download_allowed(consent: bool, online_access: bool) -> str:
@@ -179,4 +180,4 @@ def start_landmarker_download(prefs, destination: Path, threaded: bool = True, u
         if task.state == task.DONE and task.result and current is not None:
             current.landmarker_path = task.result
 
-    return start(Task("download", "Download face landmarker model", work, on_done=point_preferences), threaded)
+    return start(Task("download", LANDMARKER_TASK, work, on_done=point_preferences), threaded)

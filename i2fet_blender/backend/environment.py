@@ -18,7 +18,7 @@ from pathlib import Path
 import bpy
 
 from ..errors import AddonError
-from .bridge import ADDON_PACKAGE
+from .bridge import ADDON_PACKAGE, backend_module, translated
 
 # import name -> (pip requirement, what it is for). Only torch is installed from the preferences: the
 # extension's wheels (blender_manifest.toml) bring safetensors and tokenizers, and the MiniLM weights ship in it.
@@ -244,8 +244,6 @@ def landmarker_problem() -> str:
 
     Cheap enough for a panel: the file is opened once per (path, size, modification time).
     """
-    from .bridge import backend_module, translated
-
     model = backend_module("photo.landmarker_model")
     path = model.model_location()
     try:

@@ -124,8 +124,9 @@ class I2FET_Preferences(bpy.types.AddonPreferences):
         row.operator("i2fet.download_face_model", icon="URL")
         if reason:
             box.label(text=reason, icon="INFO")
-        draw_task(box, tasks.current("download"))
-
+        task = tasks.current("download")
+        if task is not None and task.title != download.LANDMARKER_TASK:
+            draw_task(box, task)
 
     def _draw_photo(self, layout) -> None:
         box = layout.box()
@@ -145,6 +146,9 @@ class I2FET_Preferences(bpy.types.AddonPreferences):
         row.operator("i2fet.download_landmarker", icon="URL")
         if reason:
             _draw_lines(box, reason, "INFO")
+        task = tasks.current("download")
+        if task is not None and task.title == download.LANDMARKER_TASK:
+            draw_task(box, task)
 
 
 def _draw_lines(layout, text: str, icon: str) -> None:

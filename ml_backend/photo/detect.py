@@ -1,8 +1,8 @@
 """Find the face in a photo with MediaPipe's FaceLandmarker (478 landmarks, head pose, 52 blendshape scores).
 
-The landmarker runs offline from its model file (``landmarker_model``: a file the user chose or downloaded, or
-the shared assets' copy); it is created once per model file (about 60 ms) and detects in about 10 ms. Several faces: the largest is used and a note
-says so. A face turned too far for one photo to show its shape is refused with the angle.
+The landmarker runs offline from its model file (``landmarker_model``: a file the user chose or downloaded,
+or the shared assets' copy); it is created once per model file (about 60 ms) and detects in about 10 ms.
+Several faces: the largest is used and a note says so. A face turned too far for one photo to show its shape is refused with the angle.
 """
 
 from __future__ import annotations

@@ -209,6 +209,9 @@ def test_two_heads_in_one_collection_stay_two_characters(blender, face_model):
     eye = build_part("Eye.L", face_model, _faces_of(face_model, ("M_ScleraLeft", "M_IrisLeft")), False)
     blender.context.scene.collection.objects.unlink(eye)
     collection.objects.link(eye)
+    marker = blender.data.objects.new("Chin marker", None)  # a landmark empty below the head does not make a rig
+    collection.objects.link(marker)
+    marker.parent = heads[0]
     blender.context.view_layer.objects.active = heads[0]
     blender.context.view_layer.update()
     _generate(blender)

@@ -1,7 +1,7 @@
 """A character's face parts: every mesh one generation drives, found from the head the user selected.
 
 The character is the head's nearest armature ancestor (else its topmost parent) with everything below it,
-plus meshes an Armature modifier binds to that armature. A head with no parent and no children is
+plus meshes an Armature modifier binds to that armature. A head with no parent and no mesh below it is
 grouped by its collection instead (not the scene's own top collection), keeping only meshes whose bounds
 overlap the head's, so two heads side by side in one collection stay two characters.
 
@@ -77,8 +77,8 @@ def character_root(obj: bpy.types.Object) -> bpy.types.Object | None:
 def candidate_meshes(obj: bpy.types.Object) -> list[bpy.types.Object]:
     """Meshes of ``obj``'s character other than ``obj`` (hierarchy and armature binding, else its collection)."""
     root = character_root(obj)
-    if root is None and not obj.children:
-        return _collection_neighbours(obj)
+    if root is None and not any(child.type == "MESH" for child in obj.children_recursive):
+        return _collection_neighbours(obj)  # nothing above or below it (landmark empties do not count)
     top = root or obj
     found = {o for o in top.children_recursive if o.type == "MESH"}
     if top.type == "ARMATURE":

@@ -130,7 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--out", default=None, help="write the clip: .csv = Live Link Face take (Unreal), .json = plan + "
                      "weights; an existing file of that name is replaced")
     gen.add_argument("--reader", default=DEFAULT_READER, choices=READERS,
-                     help=f"instruction reader: 'ifed' (the learned model) or 'lexicon' (the baseline); default {DEFAULT_READER}")
+                     help="instruction reader: 'compose' (reads each part of the face with a broad vocabulary), "
+                          "'ifed' (the learned model) or 'lexicon' (the nearest-phrase baseline); "
+                          f"default {DEFAULT_READER}")
     gen.add_argument("--checkpoint", default=None, metavar="PATH",
                      help=f"IFED checkpoint (.safetensors) to use instead of the shipped one (also ${CHECKPOINT_ENV}); "
                      "verified by the SHA-256 recorded in it")

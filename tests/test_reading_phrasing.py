@@ -172,3 +172,15 @@ def test_round3_development_set_is_valid_and_mostly_read():
     reader = CompositionalReader(use_meaning=False, calibrator=lambda raw: raw)
     passed = [not round3_failures(reader, e) for e in entries]
     assert np.mean(passed) >= 0.9
+
+
+def test_cli_help_describes_every_reader(capsys):
+    from ml_backend.cli import main
+    from ml_backend.reading.registry import DEFAULT_READER, READERS
+
+    with pytest.raises(SystemExit):
+        main(["generate", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for name in READERS:
+        assert f"'{name}' (" in text, name
+    assert f"default {DEFAULT_READER}" in text

@@ -5,7 +5,8 @@ the generated median over ``INSTRUCTIONS`` (30 s at 60 fps each) with the shippe
 same with leave-one-take-out models (each fold fits the model on six takes, generates, and compares
 with the held-out take; the column is the folds' median); then a discriminator (gradient boosting
 on 2-second windows of upper face, gaze and head; grouped cross-validation so no clip or take is in
-both training and test) with its ROC AUC and the features that give generated motion away; the
+both training and test; and leave one take out all the way, the generator of each fold fitted
+without its held-out take) with its ROC AUC and the features that give generated motion away; the
 sparse keys (keys per channel per second, largest deviation from the dense motion); and the cost
 of 18,000 frames. ``--figures`` also draws ``docs/img/motion_side_by_side.png`` and
 ``docs/img/motion_stats.png``.
@@ -77,23 +78,58 @@ def statistics_table(takes, clips, loto: dict[str, list[float]]) -> list[tuple[s
     return rows
 
 
-def leave_one_take_out(takes, reader_name: str) -> dict[str, list[float]]:
-    """For each take: fit on the others (timing kept), generate, and keep the generated medians."""
+def leave_one_take_out(takes, reader_name: str) -> tuple[dict[str, list[float]], list[list[Motion]]]:
+    """For each take: fit on the others (timing kept), generate, and keep the generated medians and the clips."""
     out: dict[str, list[float]] = {}
+    fold_clips = []
     for k in range(len(takes)):
         others = [t for i, t in enumerate(takes) if i != k]
         data = fit_model(others, timing=False)
         model = model_from_dict(data)
         clips = generate_clips(reader_name, seed=k + 1, model=model)
+        fold_clips.append(clips)
         stats = [statistics(c) for c in clips]
         for name in STAT_NAMES:
             out.setdefault(name, []).append(_quantiles([s[name] for s in stats])[0])
-    return out
+    return out, fold_clips
+
+
+def _classifier():
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    return GradientBoostingClassifier(n_estimators=150, max_depth=2, random_state=0)
+
+
+def discriminator_loto(takes, fold_clips: list[list[Motion]]) -> tuple[float, list[tuple[str, float]], int, int]:
+    """ROC AUC of real vs generated 2-s windows (upper face and gaze), leave one take out all the way: fold k
+    tests on take k and on a seventh of the clips of the model fitted without take k, and trains on the other
+    takes and that model's other clips (so neither the classifier nor the generator saw the held-out take)."""
+    from sklearn.metrics import roc_auc_score
+
+    columns = [i for i, n in enumerate(FEATURE_NAMES) if not n.startswith("head")]
+    real = [window_features(as_motion(t))[:, columns] for t in takes]
+    scores, labels, importances = [], [], []
+    for k, clips in enumerate(fold_clips):
+        generated = [window_features(c)[:, columns] for c in clips]
+        test_gen = [g for i, g in enumerate(generated) if i % len(fold_clips) == k]
+        train_gen = [g for i, g in enumerate(generated) if i % len(fold_clips) != k]
+        train_real = [r for i, r in enumerate(real) if i != k]
+        x = np.concatenate(train_real + train_gen)
+        y = np.r_[np.ones(sum(len(r) for r in train_real)), np.zeros(sum(len(g) for g in train_gen))]
+        model = _classifier().fit(x, y)
+        importances.append(model.feature_importances_)
+        for rows, label in [(real[k], 1)] + [(g, 0) for g in test_gen]:
+            if len(rows):
+                scores.append(model.predict_proba(rows)[:, 1])
+                labels.append(np.full(len(rows), label))
+    y, p = np.concatenate(labels), np.concatenate(scores)
+    names = [FEATURE_NAMES[i] for i in columns]
+    ranked = sorted(zip(names, np.mean(importances, axis=0)), key=lambda pair: -pair[1])
+    return float(roc_auc_score(y, p)), ranked[:4], int((y == 1).sum()), int((y == 0).sum())
 
 
 def discriminator(takes, clips, with_head: bool) -> tuple[float, list[tuple[str, float]], int, int]:
     """Cross-validated ROC AUC of real vs generated 2-s windows, and the features that tell them apart."""
-    from sklearn.ensemble import GradientBoostingClassifier
     from sklearn.model_selection import GroupKFold, cross_val_predict
     from sklearn.metrics import roc_auc_score
 
@@ -118,7 +154,7 @@ def discriminator(takes, clips, with_head: bool) -> tuple[float, list[tuple[str,
         real_idx = np.flatnonzero(y == 1)
         groups[real_idx] = np.where(np.arange(len(real_idx)) < len(real_idx) // 2, 0, 1)
         folds = 2
-    model = GradientBoostingClassifier(n_estimators=150, max_depth=2, random_state=0)
+    model = _classifier()
     scores = cross_val_predict(model, x, y, groups=groups, cv=GroupKFold(n_splits=folds), method="predict_proba")[:, 1]
     auc = float(roc_auc_score(y, scores))
     model.fit(x, y)
@@ -158,7 +194,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{take.name}: {take.seconds:.0f} s at {take.fps:g} fps, {take.valid.mean():.0%} tracked; "
               + "; ".join(take.notes))
     clips = generate_clips(args.reader)
-    loto = {} if args.no_loto else leave_one_take_out(takes, args.reader)
+    loto, fold_clips = ({}, []) if args.no_loto else leave_one_take_out(takes, args.reader)
     rows = statistics_table(takes, clips, loto)
     print(f"\n{len(takes)} real takes vs {len(clips)} generated clips ({SECONDS:g} s at {FPS:g} fps); "
           "statistics on a 30-Hz grid")
@@ -176,6 +212,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             "upper face and gaze (all 7 takes)"
         print(f"discriminator, {scope}: ROC AUC {auc:.2f} (0.5 = indistinguishable; goal <= 0.75) on {real_n} real and "
               f"{gen_n} generated 2-s windows; gives it away: " + ", ".join(f"{n} ({v:.2f})" for n, v in features))
+    if fold_clips:
+        auc, features, real_n, gen_n = discriminator_loto(takes, fold_clips)
+        print(f"discriminator, upper face and gaze, leave one take out (each fold's generator fitted without the "
+              f"held-out take): ROC AUC {auc:.2f} on {real_n} real and {gen_n} generated 2-s windows; gives it away: "
+              + ", ".join(f"{n} ({v:.2f})" for n, v in features))
     reports = [key_report(c.weights, fit_keys(c.weights, 0.01), c.fps) for c in clips[:6]]
     rot_reports = [key_report(c.rotations, fit_keys(c.rotations, 0.005), c.fps) for c in clips[:6]]
     print(f"sparse keys (tolerance 0.01 on weights, 0.005 rad on rotations): "

@@ -313,7 +313,8 @@ def _fit_drift(motions: list[Motion]) -> dict:
     v(lag) = 2 jitter^2 + sd^2 (1 - rho(lag)) per axis, rho the autocorrelation of the drift's coloured noise
     (alpha, knee; ``noise.py``); the first lag is pinned to the gaze's median speed outside saccades (what the
     statistic measures; a 2-D Gaussian step of per-axis variance v has median length sqrt(2 ln 2 v)). Then the
-    jitter size's wander: the spread of the 2-s windows' log median speed beyond what a steady jitter gives."""
+    jitter size's wander: the spread of the 2-s windows' log median speed within a take beyond what a steady
+    jitter gives; and from person to person: the spread of the takes' mean log median speed."""
     curves = np.array([_drift_variogram(m) for m in motions])
     target = np.nanmedian(curves, axis=0)
     speeds = np.concatenate([_still_speeds(m) for m in motions])
@@ -321,7 +322,7 @@ def _fit_drift(motions: list[Motion]) -> dict:
         target[0] = (float(np.median(speeds)) / ANALYSIS_FPS) ** 2 / (2.0 * math.log(2.0))
     keep = np.isfinite(target) & (target > 0)
     if keep.sum() < 4:
-        return {"sd": 0.4, "alpha": 3.0, "knee": 0.3, "jitter": 0.1, "jitter_log_sd": 0.0,
+        return {"sd": 0.4, "alpha": 3.0, "knee": 0.3, "jitter": 0.1, "jitter_log_sd": 0.0, "person_log_sd": 0.0,
                 "note": "too few fixations: defaults"}
     lags = DRIFT_LAGS[keep]
     weight = np.where(lags == 1, 3.0, 1.0)
@@ -333,11 +334,13 @@ def _fit_drift(motions: list[Motion]) -> dict:
 
     fit = least_squares(residual, [0.1, 1.0, 3.0, 0.3], bounds=([0.0, 0.0, 0.5, 0.02], [2.0, 10.0, 6.0, 10.0]))
     jitter, sd, alpha, knee = (float(v) for v in fit.x)
-    windows = np.concatenate([_still_speeds(m, int(2 * ANALYSIS_FPS)) for m in motions])
+    logs = [np.log(w[w > 0]) for w in (_still_speeds(m, int(2 * ANALYSIS_FPS)) for m in motions)]
+    logs = [w for w in logs if w.size > 2]
     steady = _steady_window_spread(jitter, sd, alpha, knee)
-    spread = float(np.std(np.log(windows[windows > 0]))) if windows.size > 5 else steady
+    within = float(np.sqrt(np.mean(np.concatenate([(w - w.mean()) ** 2 for w in logs])))) if logs else steady
+    between = float(np.std([w.mean() for w in logs])) if len(logs) > 1 else 0.0
     return {"sd": sd, "alpha": alpha, "knee": knee, "jitter": jitter,
-            "jitter_log_sd": float(np.sqrt(max(spread ** 2 - steady ** 2, 0.0))),
+            "jitter_log_sd": float(np.sqrt(max(within ** 2 - steady ** 2, 0.0))), "person_log_sd": between,
             "note": f"fitted to the gaze variogram within fixations, lags {int(lags[0])}-{int(lags[-1])} frames at 30 Hz"}
 
 

@@ -62,10 +62,11 @@ def gaze_rotations(times: np.ndarray, fps: float, saccades: tuple[np.ndarray, np
     """Frames x 6 eye rotations (left yaw, pitch, roll, right yaw, pitch, roll) in radians."""
     onsets, lengths, targets = saccades
     path = gaze_path(times, onsets, lengths, targets)
-    path += drift.sd / np.sqrt(2.0) * coloured_noise(len(times), fps, drift.alpha, drift.knee, rng, channels=2)
+    person = float(np.exp(drift.person_log_sd * rng.standard_normal()))  # this character's size of small motion
+    path += person * drift.sd / np.sqrt(2.0) * coloured_noise(len(times), fps, drift.alpha, drift.knee, rng, channels=2)
     jitter = drift.jitter * coloured_noise(len(times), fps, 0.0, 1.0, rng, channels=2)  # white at the noise rate
     size = np.exp(drift.jitter_log_sd * coloured_noise(len(times), fps, JITTER_ALPHA, JITTER_KNEE, rng))
-    path += jitter * size  # its size wanders slowly (median preserved), as the takes' does
+    path += person * jitter * size  # its size wanders slowly (median preserved), as the takes' does
     radians = np.radians(path)
     eyes = np.zeros((len(times), 6))
     eyes[:, 0:2] = radians

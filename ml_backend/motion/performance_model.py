@@ -17,7 +17,8 @@ themselves is shipped). What each part is and how it was fitted:
 - ``drift``: the slow gaze drift between saccades (sd in degrees, coloured spectrum) and the fixational
   jitter (frame-to-frame, a tenth of a degree: tremor, and in the takes the tracker's own noise), fitted
   together to the gaze's variogram within fixations, its first lag pinned to the gaze's median speed
-  outside saccades; and how much the jitter's size wanders from one second to the next (log sd).
+  outside saccades; how much the jitter's size wanders from one second to the next, and how much the
+  gaze's small motion differs from one person (take; here: character) to the next (log sds).
 - ``eye_look``: the gain from eye rotation (radians) to ARKit's eyeLook channels, and to the eyelids
   (eyeBlink), which follow the eye's pitch down (lid-gaze coupling; fitted outside blinks).
 - ``micro``: micro-motion of the face while it holds: per region (upper face, lower face) the
@@ -84,6 +85,7 @@ class DriftModel:
     knee: float = 0.3
     jitter: float = 0.1  # degrees, frame-to-frame fixational jitter (tremor; in the takes also the tracker's noise)
     jitter_log_sd: float = 0.0  # slow log-normal change of the jitter's size (the takes' is not stationary)
+    person_log_sd: float = 0.0  # log sd of the size of drift and jitter from one character to the next
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,8 @@ def model_from_dict(data: dict) -> PerformanceModel:
         vergence=_number(s, "vergence", -10, 10, "saccades"))
     drift = DriftModel(sd=_number(d, "sd", 0, 10, "drift"), alpha=_number(d, "alpha", 0, 6, "drift"),
                        knee=_number(d, "knee", 0.01, 10, "drift"), jitter=_number(d, "jitter", 0, 2, "drift"),
-                       jitter_log_sd=_number(d, "jitter_log_sd", 0, 2, "drift"))
+                       jitter_log_sd=_number(d, "jitter_log_sd", 0, 2, "drift"),
+                       person_log_sd=_number(d, "person_log_sd", 0, 2, "drift"))
     eye_look = {}
     for name, (column, gain) in data.get("eye_look", {}).items():
         if name not in INDEX or column not in range(3, 9) or not math.isfinite(gain) or abs(gain) > 20:

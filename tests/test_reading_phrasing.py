@@ -178,8 +178,7 @@ def test_cli_help_describes_every_reader(capsys):
     from ml_backend.cli import main
     from ml_backend.reading.registry import DEFAULT_READER, READERS
 
-    with pytest.raises(SystemExit):
-        main(["generate", "--help"])
+    assert main(["generate", "--help"]) == 0
     text = " ".join(capsys.readouterr().out.split())
     for name in READERS:
         assert f"'{name}' (" in text, name

@@ -66,9 +66,9 @@ def _landmarker_for(model_path: str):
     try:
         from mediapipe.tasks.python import BaseOptions, vision
     except ImportError as error:
-        raise AssetsMissingError("Photos are read with Google's MediaPipe, which is not installed here: install the "
-                                 "'mediapipe' package (pip install mediapipe==1.2.3) into Blender's Python or the "
-                                 "project's .venv.") from error
+        raise AssetsMissingError("Photos are read with Google's MediaPipe, which is not installed here. In Blender: "
+                                 "Edit > Preferences > Add-ons > I2FET > 'Install Photo Packages'; otherwise "
+                                 "pip install mediapipe==1.2.3 into the Python that runs I2FET.") from error
 
     options = vision.FaceLandmarkerOptions(
         base_options=BaseOptions(model_asset_path=model_path), output_face_blendshapes=True,

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ml_backend.naming.arkit import INDEX
 from ml_backend.reading.compositional import CompositionalReader
@@ -183,3 +185,25 @@ def test_cli_help_describes_every_reader(capsys):
     for name in READERS:
         assert f"'{name}' (" in text, name
     assert f"default {DEFAULT_READER}" in text
+
+
+FRAGMENTS = ["(", ")", "((", "))", "JOHN", "INT.", "EXT.", "CLOSE ON:", "smile", "frown", "she", "Sarah", "I'm", "you",
+             "\"", "“", "”", "\u202e", "\u200f", "\u200b", "\u200d", "\u0301", "\ud800", "\udfff", ".", ",", ";", "then",
+             "50%", "120%", "L", "R", "one", "not", "just", "no longer", "eyes", "brow", "wink", "gone", "it's gone",
+             "from", "to", "make her", "a tired", "smile that doesn't reach the eyes", "holding it together", "beat",
+             "(beat)", "hold", "😀", "مرحبا", "שלום", "\n", "\t", "0", "-", "%"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=6), max_size=40))
+def test_screenplay_and_comma_rules_never_crash_or_give_nan(reader, parts):
+    text = " ".join(parts)
+    kept, notes = directions(text, is_face=lambda words: False)
+    assert isinstance(kept, str) and all(isinstance(n, str) for n in notes)
+    reading = reader.analyse(text)
+    if reading.refused:
+        assert reading.refused.strip()
+        return
+    for step in reading.steps:
+        assert step.target.shape == (52,) and np.isfinite(step.target).all()
+        assert 0.0 <= step.target.min() and step.target.max() <= 1.0 and np.isfinite(step.confidence)

@@ -212,7 +212,7 @@ def format_table(results: list[ReaderResult], entries: list[Entry], strings: lis
     lines += [row(f"  non-face refused, {s} ({sum(x == s for x, _ in strings)})",
                   [pct(r.nonface_refused.get(s, np.nan)) for r in results]) for s in sources]
     lines += [row("graded series monotonic", [pct(r.graded_monotonic) for r in results]),
-              row("warm instruction -> plan, median ms (1 thread)", [f"{r.median_ms:.1f}" for r in results]),
+              row(f"warm instruction -> plan, median ms ({encoder_info.get('threads', 1)} thr.)", [f"{r.median_ms:.1f}" for r in results]),
               row("warm instruction -> plan, p90 ms", [f"{r.p90_ms:.1f}" for r in results]),
               row("load: build + first reading (encoder loaded), s", [f"{r.load_s:.2f}" for r in results]),
               row("reader's own files, KB", [f"{r.files_bytes / 1024:.1f}" for r in results])]
@@ -248,12 +248,12 @@ def evaluate(readers: tuple[str, ...] | None = None, limit: int | None = None, v
     from ml_backend.reading.registry import DEFAULT_READER, READERS
     from .nonface import harvest
 
-    configure_threads()
+    threads = configure_threads()
     names = readers or (DEFAULT_READER, *(n for n in READERS if n != DEFAULT_READER))
     entries, strings = load_entries(), harvest()
     if limit:  # an even spread over the styles and sources, for a quick look
         entries, strings = entries[::max(1, len(entries) // limit)][:limit], strings[::max(1, len(strings) // limit)][:limit]
-    info = encoder_load()
+    info = {**encoder_load(), "threads": threads}
     alignment = default_alignment()
     calibrators = load_calibrators(alignment_sha256=alignment.meta.get("sha256"))
     results = [evaluate_reader(n, entries, strings, variants, alignment, info["encoder"], calibrators, progress)

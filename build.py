@@ -141,6 +141,11 @@ def cmd_eval_photo(args: argparse.Namespace) -> None:
     run([python, "-m", "i2fet_tools.photo.evaluate", *args.extra], env=child_env())
 
 
+def cmd_eval_heads(args: argparse.Namespace) -> None:
+    python = setup()
+    run([python, "-m", "i2fet_tools.fitting.eval_heads", *args.extra], env=child_env())
+
+
 def cmd_eval_motion(args: argparse.Namespace) -> None:
     python = setup()
     run([python, "-m", "i2fet_tools.motion.eval_motion", *args.extra], env=child_env())
@@ -349,6 +354,10 @@ def main(argv: list[str] | None = None) -> None:
     photo = commands.add_parser("eval-photo", help="head from a photo: landmark error, expression agreement and time per "
                                 "photo; writes the sheets in docs/img (other arguments go to i2fet_tools.photo.evaluate)")
     photo.set_defaults(func=cmd_eval_photo)
+    commands.add_parser("eval-heads", help="any head: detection, fit residual, torn triangles, stretch, time and an "
+                        "independent MediaPipe read over nine heads of different origins; --sheets writes "
+                        "docs/img/anyhead_*.png (other arguments go to i2fet_tools.fitting.eval_heads)"
+                        ).set_defaults(func=cmd_eval_heads)
     commands.add_parser("eval-motion", help="generated motion vs the real Live Link takes: statistics, leave-one-take-out, "
                         "discriminator AUC, sparse keys, cost (other arguments go to i2fet_tools.motion.eval_motion)"
                         ).set_defaults(func=cmd_eval_motion)
@@ -363,7 +372,7 @@ def main(argv: list[str] | None = None) -> None:
                            help="Blender platform of the zip (its wheels differ); default this machine's, 'all' for every one")
     extension.set_defaults(func=cmd_extension)
     args, extra = parser.parse_known_args(argv)
-    if extra and args.command not in ("test", "train", "eval", "eval-photo", "eval-motion"):
+    if extra and args.command not in ("test", "train", "eval", "eval-photo", "eval-motion", "eval-heads"):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.pytest_args = args.extra = extra
     try:

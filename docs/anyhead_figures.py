@@ -4,7 +4,9 @@ The MediaPipe canonical face (468 vertices) and the MakeHuman base body (CC0; it
 found automatically) are fitted with ``i2fet_blender.head.fit.fit_object``, posed with their new
 ARKit keys and rendered with Cycles on the CPU into ``<out_dir>/anyhead_<name>.png``.
 
-Run: ``python -m docs.anyhead_figures [out_dir]`` (default ``docs/img``).
+Run: ``python -m docs.anyhead_figures [out_dir]`` (default ``docs/img``). The evaluation's sheets (nine heads
+and the default head, six expressions each, ``docs/img/anyhead_<head>.png``) come from
+``python build.py eval-heads --sheets`` (``i2fet_tools.fitting.eval_heads``), with the table in docs/anyhead.md.
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ import itertools
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from scipy.spatial import ConvexHull, Delaunay
 
 from ml_backend.naming.arkit import INDEX
@@ -13,7 +15,7 @@ from ml_backend.errors import I2FETError
 from ml_backend.fitting import (HeadFitError, HeadPart, LandmarkError, NotAHeadError, detect_landmarks, expression_deltas,
                                 fit_head)
 from ml_backend.fitting.foreign import makehuman_body, mediapipe_face
-from ml_backend.fitting.template import load_template
+from ml_backend.fitting.template import LANDMARK_NAMES, load_template
 from ml_backend.naming.key_presets import KeyMappingError, load_mapping, map_keys, save_mapping
 
 Z_UP = np.array([[1.0, 0, 0, 0], [0, 0, -1, 0], [0, 1, 0, 0], [0, 0, 0, 1]])  # Y-up data shown Z-up, as Blender imports it
@@ -156,3 +158,54 @@ def test_naming_presets_and_saved_tables(tmp_path):
     assert load_mapping(path) == mapping
     with pytest.raises(KeyMappingError, match="Unknown naming preset"):
         map_keys([], "nope")
+
+
+@pytest.fixture()
+def no_work(monkeypatch):
+    """Fail the test if the fit starts working (searching for the face or aligning) before refusing."""
+    import ml_backend.fitting.fit as fit_module
+
+    def started(*args, **kwargs):
+        raise AssertionError("the fit started working before refusing the input")
+
+    for name in ("find_face", "_align", "_landmark_alignment", "load_template"):
+        monkeypatch.setattr(fit_module, name, started)
+
+
+def test_bad_input_is_refused_before_any_work(no_work, mediapipe):
+    with pytest.raises(HeadFitError, match="1,000,000 vertices"):
+        fit_head(HeadPart(np.zeros((1_000_000, 3)), np.array([[0, 1, 2]])), use_cache=False)
+    with pytest.raises(HeadFitError, match="negative"):
+        fit_head(HeadPart(mediapipe.vertices, mediapipe.triangles, np.diag([1.0, -1.0, 1.0, 1.0])), use_cache=False)
+    broken = mediapipe.vertices.copy()
+    broken[5, 1] = np.nan
+    with pytest.raises(HeadFitError, match="NaN"):
+        fit_head(HeadPart(broken, mediapipe.triangles), use_cache=False)
+    with pytest.raises(HeadFitError, match="region"):
+        fit_head(HeadPart(mediapipe.vertices, mediapipe.triangles, region=np.ones(3, bool)), use_cache=False)
+    with pytest.raises(LandmarkError, match="missing"):
+        fit_head(mediapipe, landmarks={"chin": np.zeros(3)}, use_cache=False)
+
+
+def test_not_a_head_says_no_face_was_found_and_asks_for_landmarks():
+    grid = np.linspace(-1, 1, 9)
+    cube = np.array([p for p in itertools.product(grid, grid, grid) if np.abs(p).max() == 1.0])
+    with pytest.raises(NotAHeadError) as caught:
+        fit_head(HeadPart(cube, ConvexHull(cube).simplices), use_cache=False)
+    assert "No face was found" in str(caught.value) and "by hand" in str(caught.value)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(missing=st.sets(st.sampled_from(LANDMARK_NAMES), min_size=1, max_size=8),
+       matrix=st.lists(st.floats(-3, 3, allow_nan=False), min_size=9, max_size=9))
+def test_incomplete_landmarks_and_any_mirrored_matrix_are_named(mediapipe, missing, matrix):
+    landmarks = {n: np.zeros(3) for n in LANDMARK_NAMES if n not in missing}
+    with pytest.raises(LandmarkError) as caught:
+        fit_head(mediapipe, landmarks=landmarks, use_cache=False)
+    assert set(caught.value.landmarks) == missing
+    linear = np.array(matrix).reshape(3, 3)
+    if np.linalg.det(linear) <= 0:
+        world = np.eye(4)
+        world[:3, :3] = linear
+        with pytest.raises(HeadFitError, match="negative"):
+            fit_head(HeadPart(mediapipe.vertices, mediapipe.triangles, world), use_cache=False)

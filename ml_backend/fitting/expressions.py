@@ -16,12 +16,13 @@ from scipy.sparse import csr_matrix
 from scipy.spatial import cKDTree
 
 from ..naming.arkit import ARKIT_NAMES
-from .fit import HeadFit
+from .fit import HeadFit, cache_path
 from .mesh import component_labels
 from .quality import ShapeCheck, check_shapes
 from .template import Template, load_template
 from .transfer import fill_unreliable, template_expression_deltas, transfer_deltas
 
+TRANSFER_VERSION = 1
 OPENING_RADIUS = 0.3  # an eye or mouth opening is sought this close to the feature's centre (interocular distances)
 
 
@@ -120,8 +121,42 @@ def missing_openings(template: Template, fit: HeadFit) -> tuple[str, ...]:
 
 
 def transfer_expressions(fit: HeadFit, template: Template | None = None, repair: bool = True) -> Transfer:
-    """52 ARKit shape offsets per part, checked on each part's own triangles and (``repair``) repaired."""
-    template = template or load_template()
+    """52 ARKit shape offsets per part, checked on each part's own triangles and (``repair``) repaired.
+
+    For a cached fit (``fit.key``) the repaired result is cached beside it: a second fit of the same head is instant.
+    """
+    path = cache_path(fit.key, f"transfer{TRANSFER_VERSION}") if fit.key and repair else None
+    if path is not None:
+        cached = _load(path)
+        if cached is not None:
+            return cached
+    result = _transfer(fit, template or load_template(), repair)
+    if path is not None:
+        _save(path, result)
+    return result
+
+
+def _save(path, transfer: Transfer) -> None:
+    arrays = {f"deltas_{i}": d for i, d in enumerate(transfer.deltas)}
+    arrays["checks"] = np.array([[c.flipped, c.stretch, c.flipped_after, c.stretch_after] for c in transfer.checks]).reshape(-1, 4)
+    temporary = path.with_suffix(".tmp.npz")
+    np.savez(temporary, parts=len(transfer.deltas), actions=np.array([c.action for c in transfer.checks], dtype=str),
+             notes=np.array(transfer.notes, dtype=str), **arrays)
+    temporary.replace(path)
+
+
+def _load(path) -> Transfer | None:
+    try:
+        with np.load(path) as data:
+            checks = [ShapeCheck(int(a), float(b), int(c), float(d), str(action))
+                      for (a, b, c, d), action in zip(data["checks"], data["actions"])]
+            return Transfer([data[f"deltas_{i}"] for i in range(int(data["parts"]))], checks,
+                            tuple(str(n) for n in data["notes"]))
+    except (OSError, KeyError, ValueError):
+        return None
+
+
+def _transfer(fit: HeadFit, template: Template, repair: bool) -> Transfer:
     identity_head = template.neutral + np.tensordot(fit.identity, template.shape_modes, axes=1)
     carried = template_expression_deltas(template, fit.fitted, identity_head)
     results, head_checks = [], []

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -67,6 +67,7 @@ class HeadFit:
     notes: tuple[str, ...] = ()  # how the head was aligned (your landmarks, the face detector, shape alone) and how sure
     confidence: float = 1.0  # 1: your landmarks; the detector's confidence; 0: aligned by shape alone
     rest: tuple[np.ndarray, ...] = ()  # per part N x 3 mesh-local rest positions (for checking the transferred shapes)
+    key: str = ""  # the cache key of a cached fit (its transferred shapes are cached under it too)
 
 
 def _world(part: HeadPart) -> np.ndarray:
@@ -151,6 +152,13 @@ def _fit_key(head: HeadPart, extras: Sequence[HeadPart], landmarks: np.ndarray |
     if landmarks is not None:
         digest.update(np.round(landmarks, 6).tobytes())
     return digest.hexdigest()
+
+
+def cache_path(key: str, kind: str = "fit") -> Path:
+    """Where a fit (or, ``kind`` "transfer", its transferred shapes) is cached."""
+    folder = cache_dir() / "head_fits"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / (f"{key}.npz" if kind == "fit" else f"{key}_{kind}.npz")
 
 
 def _cache_path(key: str) -> Path:
@@ -273,8 +281,9 @@ def detect_landmarks(head: HeadPart) -> dict[str, np.ndarray]:
 
 
 def _contradiction(template: Template, points: np.ndarray) -> LandmarkError | None:
+    """The detector's landmarks must be on the right sides and in order; a stylised face may have other proportions."""
     try:
-        check_landmarks(template, points)
+        check_landmarks(template, points, layout=False)
     except LandmarkError as error:
         return error
     return None
@@ -350,7 +359,7 @@ def fit_head(head: HeadPart, extras: Sequence[HeadPart] = (), landmarks: dict[st
     if use_cache:
         cached = _load(_cache_path(key))
         if cached is not None:
-            return cached
+            return replace(cached, key=key)
     template = load_template()
     world = _world(head)
     main = _main_mask(head)
@@ -391,6 +400,7 @@ def fit_head(head: HeadPart, extras: Sequence[HeadPart] = (), landmarks: dict[st
                   rest=tuple(np.asarray(p.vertices, dtype=np.float32) for p in (head, *extras)))
     if use_cache:
         _save(_cache_path(key), fit)
+        fit = replace(fit, key=key)
     return fit
 
 

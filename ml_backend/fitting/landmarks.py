@@ -37,12 +37,14 @@ def layout_errors(template: Template, points: np.ndarray) -> np.ndarray:
     return errors / template.interocular
 
 
-def check_landmarks(template: Template, points: np.ndarray, surface_distance: np.ndarray | None = None) -> None:
+def check_landmarks(template: Template, points: np.ndarray, surface_distance: np.ndarray | None = None,
+                    layout: bool = True) -> None:
     """Raise LandmarkError naming the landmarks placed inconsistently.
 
     ``points`` (8, 3) may be in any frame (the user's world): every check is made within the landmarks
     themselves, never against an automatic alignment, so landmarks the user placed decide the alignment.
     ``surface_distance`` (8,) is each landmark's distance to the mesh, in the same units as ``points``.
+    ``layout`` False skips the comparison with a human face's proportions (for a stylised face found by the detector).
     """
     index = {n: i for i, n in enumerate(LANDMARK_NAMES)}
     unit = float(np.linalg.norm(points[index["eye_outer_left"]] - points[index["eye_outer_right"]]))
@@ -56,6 +58,8 @@ def check_landmarks(template: Template, points: np.ndarray, surface_distance: np
                                 + ". Snap them onto the mesh (or detect them again).", tuple(off))
     _check_chin(points, index)
     _check_sides(points, index, unit)
+    if not layout:
+        return
     errors = layout_errors(template, points)
     worst = int(np.argmax(errors))
     if errors[worst] > MAX_LAYOUT_ERROR:

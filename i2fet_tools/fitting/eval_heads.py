@@ -1,0 +1,221 @@
+"""Any head, for real: detection, fit, tear check and an independent read over heads of different origins.
+
+For each head of ``heads.evaluation_heads()``: whether the face detector finds it without help (and how
+sure), the fit residual, the tear check of the 51 transferred shapes (the most torn triangles in
+any shape as transferred, after the check, and the worst edge stretch after it), the time of fit
++ transfer, and an independent read: the head makes six expressions, each is rendered from the
+front and read back by MediaPipe's blendshape classifier; the 6 x 52 score changes (against the
+head's own neutral) are correlated with the same read of the default ICT head making the same
+expressions. Then the speed of a 50,000-vertex head, uncached and cached.
+
+Run: ``python build.py eval-heads`` (``--sheets`` also writes docs/img/anyhead_<head>.png: neutral
+and the six expressions per head; ``--no-speed``; ``--only NAME``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ml_backend.fitting.errors import HeadFitError
+from ml_backend.fitting.expressions import transfer_expressions
+from ml_backend.fitting.fit import REGION_BOX, fit_head
+from ml_backend.fitting.template import Template, load_template
+from ml_backend.fitting.views import look, render
+from ml_backend.naming.arkit import ARKIT_NAMES, INDEX
+
+from .heads import EvalHead, evaluation_heads
+
+EXPRESSIONS = {  # name -> ARKit weights
+    "smile": {"mouthSmileLeft": 0.9, "mouthSmileRight": 0.9, "cheekSquintLeft": 0.4, "cheekSquintRight": 0.4},
+    "surprise": {"jawOpen": 0.6, "browInnerUp": 0.8, "browOuterUpLeft": 0.7, "browOuterUpRight": 0.7,
+                 "eyeWideLeft": 0.6, "eyeWideRight": 0.6},
+    "wink": {"eyeBlinkLeft": 1.0, "mouthSmileLeft": 0.3, "cheekSquintLeft": 0.3},
+    "anger": {"browDownLeft": 0.9, "browDownRight": 0.9, "noseSneerLeft": 0.5, "noseSneerRight": 0.5,
+              "mouthPressLeft": 0.5, "mouthPressRight": 0.5},
+    "pucker": {"mouthPucker": 0.9, "mouthFunnel": 0.3},
+    "sadness": {"browInnerUp": 0.8, "mouthFrownLeft": 0.7, "mouthFrownRight": 0.7, "mouthShrugLower": 0.4},
+}
+SIZE = 320
+DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
+
+
+@dataclass(frozen=True)
+class HeadRow:
+    name: str
+    origin: str
+    vertices: int
+    detection: str  # "yes 1.00" / "unsure 0.40" / "no"
+    residual: float
+    torn_before: int  # most torn triangles in one shape, as transferred
+    torn_after: int
+    stretch: float  # worst edge stretch in any shape after the check
+    actions: str  # shapes repaired / limited / scaled / refused
+    seconds: float
+    read_r: float  # correlation of the 6 x 52 MediaPipe score changes with the default head's
+    human: bool
+    notes: tuple[str, ...]
+
+
+def weights(expression: dict[str, float]) -> np.ndarray:
+    vector = np.zeros(len(ARKIT_NAMES))
+    for name, value in expression.items():
+        vector[INDEX[name]] = value
+    return vector
+
+
+def frontal(points: np.ndarray, triangles: np.ndarray, framed: np.ndarray) -> np.ndarray:
+    """A front render (template frame: looking along -Z, Y up) framed on ``framed`` points."""
+    view = look(np.array([0.0, 0.0, -1.0]), np.array([0.0, 1.0, 0.0]), framed, SIZE)
+    return render(points, triangles, view).image
+
+
+def read_scores(image: np.ndarray) -> np.ndarray:
+    """MediaPipe's 52 blendshape scores of the largest face (NaN when none is found)."""
+    from ml_backend.photo.detect import blendshape_vector, read_faces
+
+    result = read_faces(image)
+    if not result.face_landmarks or not result.face_blendshapes:
+        return np.full(len(ARKIT_NAMES), np.nan)
+    sizes = [np.ptp([p.x for p in face]) * np.ptp([p.y for p in face]) for face in result.face_landmarks]
+    return blendshape_vector(result.face_blendshapes[int(np.argmax(sizes))]).astype(np.float64)
+
+
+def expression_images(points: np.ndarray, deltas: np.ndarray, triangles: np.ndarray, framed: np.ndarray) -> list[np.ndarray]:
+    """Neutral and the six expressions, rendered from the front (``points`` and ``deltas`` in the template frame)."""
+    images = [frontal(points, triangles, framed)]
+    for expression in EXPRESSIONS.values():
+        images.append(frontal(points + np.tensordot(weights(expression), deltas, axes=1), triangles, framed))
+    return images
+
+
+def score_changes(images: list[np.ndarray]) -> np.ndarray:
+    """6 x 52: each expression's MediaPipe scores minus the neutral's."""
+    scores = np.array([read_scores(image) for image in images])
+    return scores[1:] - scores[0]
+
+
+def face_box(points: np.ndarray) -> np.ndarray:
+    """Points of the face (template frame: from below the chin to the brows, in front of the ears): what a render frames."""
+    return (points[:, 1] > -10.5) & (points[:, 1] < 8.5) & (points[:, 2] > 3.0) & (np.abs(points[:, 0]) < 9.0)
+
+
+def default_read(template: Template) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The default ICT head's score changes and images (skin, eyes and teeth)."""
+    triangles = np.concatenate([template.skin_triangles, template.inner_triangles])
+    neutral = template.neutral
+    face = neutral[np.unique(template.skin_triangles)]
+    images = expression_images(neutral, template.model.deltas.astype(np.float64), triangles, face[face_box(face)])
+    return score_changes(images), images
+
+
+def correlation(a: np.ndarray, b: np.ndarray) -> float:
+    keep = np.isfinite(a) & np.isfinite(b)
+    if keep.sum() < 10 or np.std(a[keep]) == 0 or np.std(b[keep]) == 0:
+        return float("nan")
+    return float(np.corrcoef(a[keep], b[keep])[0, 1])
+
+
+def evaluate(head: EvalHead, template: Template, reference: np.ndarray) -> tuple[HeadRow, list[np.ndarray]]:
+    """Fit, transfer, check and read one head."""
+    part = head.part
+    started = time.perf_counter()
+    try:
+        fit = fit_head(part, use_cache=False)
+    except HeadFitError as error:
+        row = HeadRow(head.name, head.origin, len(part.vertices), "refused", float("nan"), 0, 0, float("nan"), "-",
+                      time.perf_counter() - started, float("nan"), head.human, (str(error),))
+        return row, []
+    transfer = transfer_expressions(fit, template)
+    seconds = time.perf_counter() - started
+    matrix = fit.to_template[0]
+    points = np.asarray(part.vertices, np.float64) @ matrix[:3, :3].T + matrix[:3, 3]
+    deltas = transfer.deltas[0].astype(np.float64) @ matrix[:3, :3].T
+    box = np.array(REGION_BOX)
+    inside = ((points >= box[:, 0]) & (points <= box[:, 1])).all(1)
+    triangles = np.asarray(part.triangles)[inside[part.triangles].all(1)]
+    framed = points[inside & face_box(points)]
+    images = expression_images(points, deltas, triangles, framed)
+    changes = score_changes(images)
+    checks = transfer.checks
+    detection = ("yes" if fit.confidence >= 0.5 else "unsure" if fit.confidence > 0 else "no") + f" {fit.confidence:.2f}"
+    counts = {}
+    for check in checks:
+        if check.action != "ok":
+            key = "scaled" if check.action.startswith("scaled") else check.action
+            counts[key] = counts.get(key, 0) + 1
+    row = HeadRow(head.name, head.origin, len(part.vertices), detection, fit.score,
+                  max((c.flipped for c in checks), default=0), max((c.flipped_after for c in checks), default=0),
+                  max((c.stretch_after for c in checks), default=1.0),
+                  ", ".join(f"{v} {k}" for k, v in counts.items()) or "none",
+                  seconds, correlation(changes.ravel(), reference.ravel()), head.human, fit.notes + transfer.notes)
+    return row, images
+
+
+def sheet(name: str, images: list[np.ndarray], path: Path) -> None:
+    """One row: neutral and the six expressions, labelled."""
+    from PIL import Image, ImageDraw
+
+    tile = 200
+    canvas = Image.new("RGB", (tile * len(images), tile + 22), (30, 30, 30))
+    draw = ImageDraw.Draw(canvas)
+    for i, (label, image) in enumerate(zip(["neutral", *EXPRESSIONS], images)):
+        canvas.paste(Image.fromarray(image).resize((tile, tile)), (i * tile, 22))
+        draw.text((i * tile + 6, 5), label if i else f"{name}: neutral", fill=(235, 235, 235))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    canvas.save(path)
+
+
+def slug(name: str) -> str:
+    return "_".join("".join(c if c.isalnum() else " " for c in name.lower()).split())
+
+
+def print_table(rows: list[HeadRow]) -> None:
+    print(f"{'head':<22} {'verts':>7} {'detected':>12} {'resid':>6} {'torn':>9} {'stretch':>8} {'time s':>7} {'read r':>7}  repairs")
+    for r in rows:
+        print(f"{r.name:<22} {r.vertices:>7,} {r.detection:>12} {r.residual:>6.3f} {f'{r.torn_before}->{r.torn_after}':>9} "
+              f"{r.stretch:>8.1f} {r.seconds:>7.1f} {r.read_r:>7.2f}  {r.actions}")
+    human = [r.read_r for r in rows if r.human and np.isfinite(r.read_r)]
+    if human:
+        print(f"human-like heads: read r mean {np.mean(human):.2f}, min {np.min(human):.2f} (target >= 0.8); "
+              f"{sum(r >= 0.8 for r in human)}/{len(human)} reach it")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sheets", action="store_true", help="write docs/img/anyhead_<head>.png")
+    parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument("--only", default="", help="evaluate only heads whose name contains this")
+    args = parser.parse_args(argv)
+    template = load_template()
+    reference, default_images = default_read(template)
+    if args.sheets:
+        sheet("default ICT head", default_images, DOCS_IMG / "anyhead_default.png")
+    rows = []
+    for head in evaluation_heads():
+        if args.only and args.only.lower() not in head.name.lower():
+            continue
+        row, images = evaluate(head, template, reference)
+        rows.append(row)
+        print(f"  {row.name} ({row.origin}): {' '.join(row.notes)}", flush=True)
+        if args.sheets and images:
+            sheet(head.name, images, DOCS_IMG / f"anyhead_{slug(head.name)}.png")
+    print("Any head: detection without help, fit residual (interocular distances), torn triangles in the worst shape "
+          "(as transferred -> after the check), worst edge stretch after it, fit + transfer time, independent read "
+          "(MediaPipe blendshape changes of six expressions vs the default head's)")
+    print_table(rows)
+    if not args.no_speed:
+        from .evaluate import speed
+
+        print("Speed (fit + transfer of a dense head, this machine):")
+        for line in speed():
+            print("  " + line)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -50,7 +50,6 @@ from ..naming.arkit import INDEX, NUM_CHANNELS
 
 FORMAT_VERSION = 2  # 2: micro sizes at full room, factors per region, rest_share
 MODEL_PATH = Path(__file__).with_name("performance_model.json")
-MAX_MICRO_SD = 1.0
 
 
 @dataclass(frozen=True)
@@ -172,12 +171,10 @@ def model_from_dict(data: dict) -> PerformanceModel:
     tone = np.asarray(m.get("tone", np.zeros(len(names))), np.float64)
     if tone.shape != (len(names),) or not np.all(np.isfinite(tone)) or tone.min(initial=0) < 0 or tone.max(initial=0) > 0.5:
         raise I2FETError("micro.tone must give each channel a resting level from 0 to 0.5.")
-    scale = np.sqrt((loadings ** 2).sum(axis=1) + own ** 2)
-    shrink = np.minimum(1.0, MAX_MICRO_SD / np.maximum(scale, 1e-12))
     micro = MicroModel(channels=np.array([INDEX[n] for n in names]), region=region,
                        alpha=tuple(float(_number({"a": a}, "a", 0, 6, "micro.alpha")) for a in m.get("alpha", [])),
                        knee=tuple(float(_number({"k": k}, "k", 0.01, 10, "micro.knee")) for k in m.get("knee", [])),
-                       loadings=loadings * shrink[:, None], own_sd=own * shrink, factor_region=factor_region,
+                       loadings=loadings, own_sd=own, factor_region=factor_region,
                        rest_share=_number(m, "rest_share", 0, 1, "micro"), tone=tone,
                        floor=tuple(float(_number({"f": f}, "f", 0, 1, "micro.floor")) for f in m.get("floor", [0, 0])))
     if len(micro.alpha) != 2 or len(micro.knee) != 2 or len(micro.floor) != 2:

@@ -82,3 +82,20 @@ def test_a_weight_rising_from_rest_never_dips_below_zero():
     assert shown.min() >= 0.0 and shown.max() <= 0.9 + 1e-12
     left, right = keys.handles()
     assert left[:, 1].min() >= 0.0 and right[:, 1].min() >= 0.0  # handles too: scaling a clip scales its curves
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(2, 90), st.integers(1, 5), st.integers(0, 2**32 - 1),
+       st.lists(st.sampled_from([0.002, 0.01, 0.05]), min_size=5, max_size=5))
+def test_channels_fitted_together_equal_each_fitted_alone(frames, channels, seed, tolerances):
+    """fit_keys subdivides all channels in one array pass: no channel's keys may depend on another's."""
+    rng = np.random.default_rng(seed)
+    dense = np.clip(np.cumsum(rng.normal(0, 0.03, (frames, channels)), axis=0) + 0.3, 0, 1)
+    dense[:, 0] = 0.4  # one still channel beside moving ones
+    tolerance = np.array(tolerances[:channels])
+    together = fit_keys(dense, tolerance)
+    for c, keys in enumerate(together):
+        alone = fit_channel(dense[:, c], float(tolerance[c]))
+        np.testing.assert_array_equal(keys.frames, alone.frames)
+        np.testing.assert_allclose(keys.slopes, alone.slopes, atol=1e-12)
+        assert np.abs(evaluate_keys(keys, np.arange(frames)) - dense[:, c]).max() <= tolerance[c] + 1e-9

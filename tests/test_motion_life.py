@@ -165,3 +165,27 @@ def test_any_rate_length_seed_and_key_give_a_finite_reproducible_clip_from_the_s
     again, again_rot = performance(plan, life=life, params=PARAMS)
     np.testing.assert_array_equal(weights, again)
     np.testing.assert_array_equal(rotations, again_rot)
+
+
+@settings(max_examples=60, deadline=None)
+@given(weights=st.lists(st.floats(0.0, 1.0), min_size=1, max_size=20), change=st.floats(-5.0, 5.0),
+       tone=st.floats(0.0, 0.5), fade=st.floats(0.0, 1.0), rest_share=st.floats(0.0, 1.0))
+def test_bounded_add_keeps_weights_in_range_with_any_tone(weights, change, tone, fade, rest_share):
+    from ml_backend.motion.micro import bounded_add
+
+    w = np.array(weights)[:, None]
+    out = bounded_add(w, np.full_like(w, change), np.full_like(w, fade), rest_share, np.array([[tone]]))
+    assert np.isfinite(out).all() and out.min() >= 0.0 and out.max() <= 1.0
+    np.testing.assert_array_equal(bounded_add(w, np.full_like(w, change), np.zeros_like(w), rest_share,
+                                              np.array([[tone]])), w)  # no fade: exactly the weights
+
+
+def test_a_resting_channel_with_a_tone_moves_and_one_without_barely_rises():
+    from ml_backend.motion.micro import bounded_add
+
+    change = 0.05 * np.sin(np.linspace(0, 20, 400))[:, None]
+    rest = np.zeros_like(change)
+    toned = bounded_add(rest, change, np.ones_like(change), 0.07, np.array([[0.1]]))[:, 0]
+    plain = bounded_add(rest, change, np.ones_like(change), 0.07, np.array([[0.0]]))[:, 0]
+    assert np.ptp(toned) > 0.02 and toned.min() >= 0.0  # room of a tracked level of 0.1: it moves
+    assert np.ptp(plain) < np.ptp(toned) / 3 and plain.min() >= 0.0

@@ -86,8 +86,11 @@ def bounded_add(weights: np.ndarray, change: np.ndarray, fade: np.ndarray, rest_
     """
     free = room(np.minimum(weights + tone, 1.0))
     capped = CAP * np.tanh(change / CAP)
-    moved = weights + free * capped
-    floor = np.where(moved > FREE_ABOVE, moved, REST_SOFTNESS * np.logaddexp(0.0, moved / REST_SOFTNESS))
-    rest = (1.0 - free) * (1.0 - weights) * REST_SOFTNESS * np.logaddexp(0.0, rest_share * capped / REST_SOFTNESS)
-    result = np.where(np.asarray(tone) > 0, floor, moved + rest)  # without a tone, room alone keeps it above 0
+    result = weights + free * capped
+    toned = np.broadcast_to(np.asarray(tone) > 0, result.shape)
+    low = toned & (result < FREE_ABOVE)  # a smooth floor at 0 where a tone lets the change reach below it
+    result[low] = REST_SOFTNESS * np.logaddexp(0.0, result[low] / REST_SOFTNESS)
+    plain = ~toned  # without a tone, room alone keeps it above 0; a resting tone of the positive part
+    result[plain] += ((1.0 - free[plain]) * (1.0 - weights[plain]) * REST_SOFTNESS
+                      * np.logaddexp(0.0, rest_share * capped[plain] / REST_SOFTNESS))
     return weights + fade * (result - weights)

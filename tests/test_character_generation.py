@@ -225,3 +225,33 @@ def test_whole_character_off_drives_the_active_mesh_alone(blender, face_model):
     _generate(blender)
     assert _playing(parts["Head"].data.shape_keys) is not None
     assert parts["Teeth"].data.shape_keys.animation_data is None
+
+
+def test_eye_targets_chosen_in_the_panel_win_and_their_rotations_belong_to_the_clip(blender, face_model):
+    """With eye bones chosen as the panel's eye targets, the keyless eyeballs are not turned a second time; the
+    bones' rotation actions are part of the clip and go when it is deleted."""
+    from i2fet_blender.clips.group import whole_clip
+    from i2fet_blender.clips.store import clips
+
+    parts = build_character(face_model, keyed=False)
+    rig = parts["Rig"]
+    blender.context.view_layer.objects.active = rig
+    blender.ops.object.mode_set(mode="EDIT")
+    for side, x in (("L", 0.03), ("R", -0.03)):
+        bone = rig.data.edit_bones.new(f"eye.{side}")
+        bone.head, bone.tail = (x, -0.08, 0.17), (x, -0.1, 0.17)
+    blender.ops.object.mode_set(mode="OBJECT")
+    for bone in rig.pose.bones:
+        bone.rotation_mode = "XYZ"
+    settings = blender.context.scene.i2fet
+    settings.eye_left, settings.eye_left_bone = rig, "eye.L"
+    settings.eye_right, settings.eye_right_bone = rig, "eye.R"
+    blender.context.view_layer.objects.active = parts["Head"]
+    _generate(blender)
+    clip = clips()[0]
+    assert {m.get("i2fet_part") for m in whole_clip(clip)} == {
+        "keys:Head", "jaw:LowerTeeth", "rotation:Rig:eye.L", "rotation:Rig:eye.R"}
+    assert parts["EyeLeft"].animation_data is None and parts["EyeRight"].animation_data is None
+    assert blender.ops.i2fet.delete_clip(clip=clip.name) == {"FINISHED"}
+    assert not [a for a in blender.data.actions if a.get("i2fet_generated")]
+    assert rig.animation_data.action is None

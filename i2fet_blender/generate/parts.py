@@ -16,7 +16,7 @@ from ..backend import bridge
 from ..clips.group import mark, new_group_id
 from ..clips.store import ClipInfo, blender_name
 from ..errors import BlenderIOError, GenerationError
-from ..head.character import EYE_LEFT, JAW, Character, Part, check_parts, world_center
+from ..head.character import EYE_LEFT, EYE_RIGHT, JAW, Character, Part, check_parts, world_center
 from ..head.key_map import key_map_for
 from ..io.followers import (
     axis_angle_matrices,
@@ -66,7 +66,7 @@ def write_character(head: bpy.types.Object, character: Character | None, weights
             result.parts.append(obj.name)
         for part in character.followers:
             obj = _object(part)
-            if _is_rotation_target(obj, motion):
+            if _is_rotation_target(obj, part.role, motion):
                 continue
             written.append(_write_follower(obj, part.role, head, weights, info, motion))
             result.moved.append(obj.name)
@@ -75,20 +75,35 @@ def write_character(head: bpy.types.Object, character: Character | None, weights
         for action in written:
             mark(action, group, action.get("i2fet_part", ""))
     except (GenerationError, BlenderIOError, RuntimeError, ValueError) as error:
-        for action in [a for a in bpy.data.actions if a not in before and a != result.action]:
-            _unwrite(action)
-        undo_partial(head, result.created_keys, result.action, had_keys, previous)
-        for owner in (*bpy.data.shape_keys, *bpy.data.objects):
-            anim = owner.animation_data
-            if owner.session_uid in bare and anim is not None and anim.action is None and not len(anim.nla_tracks):
-                owner.animation_data_clear()
+        _roll_back(before, bare, head, result, had_keys, previous)
         raise GenerationError(f"Writing the clip on the character failed and was undone: {error}") from error
+    except BaseException:  # a bug, or Ctrl+C: still leave the file as it was, then let it surface
+        _roll_back(before, bare, head, result, had_keys, previous)
+        raise
     result.notes.extend(character.notes)
     return result
 
 
-def _is_rotation_target(obj: bpy.types.Object, motion: dict) -> bool:
-    targets = [motion.get("head"), *(motion.get("eyes") or ())]
+def _roll_back(before: set, bare: set[int], head: bpy.types.Object, result: GenerationResult, had_keys: bool,
+               previous: bpy.types.Action | None) -> None:
+    """Remove everything a failed write made: its actions (each part plays what it played before), the keys it
+    created on the head, and the animation data it gave to IDs that had none."""
+    for action in [a for a in bpy.data.actions if a not in before and a != result.action]:
+        _unwrite(action)
+    undo_partial(head, result.created_keys, result.action, had_keys, previous)
+    for owner in (*bpy.data.shape_keys, *bpy.data.objects):
+        anim = owner.animation_data
+        if owner.session_uid in bare and anim is not None and anim.action is None and not len(anim.nla_tracks):
+            owner.animation_data_clear()
+
+
+def _is_rotation_target(obj: bpy.types.Object, role: str, motion: dict) -> bool:
+    """True when the panel already turns this part: it is a head or eye target itself, or it is an eyeball of a side
+    whose eye target the user chose (a bone, say): the user's choice wins and the eye is not turned twice."""
+    eyes = tuple(motion.get("eyes") or ()) + (None, None)
+    if role in (EYE_LEFT, EYE_RIGHT) and eyes[0 if role == EYE_LEFT else 1] is not None:
+        return True
+    targets = [motion.get("head"), *eyes]
     return any(t is not None and not t.bone and t.object_name == obj.name for t in targets)
 
 

@@ -66,11 +66,11 @@ def test_a_naming_preset_on_one_part_is_resolved_for_that_part(blender, face_mod
 
     parts = build_character(face_model, keyed=True)
     teeth = parts["Teeth"]
-    preset = blender_presets()
+    preset = _cc4_names()
     for block in teeth.data.shape_keys.key_blocks[1:]:
         if block.name in preset:
             block.name = preset[block.name]
-    assert key_map_for(teeth).source != "arkit"
+    assert key_map_for(teeth).source == "cc4_extended"
     _generate(blender)
     action = _playing(teeth.data.shape_keys)
     assert action is not None
@@ -78,10 +78,11 @@ def test_a_naming_preset_on_one_part_is_resolved_for_that_part(blender, face_mod
     assert max(_weight(action, cc_jaw, f) for f in range(1, FRAMES + 1)) > 0.3
 
 
-def blender_presets() -> dict[str, str]:
+def _cc4_names() -> dict[str, str]:
+    """ARKit name -> Character Creator 4's key name (the first, where it splits a channel)."""
     from ml_backend.naming.key_presets import PRESETS
 
-    table = next(iter(PRESETS.values()))
+    table = PRESETS["cc4_extended"]
     return {arkit: names if isinstance(names, str) else names[0] for arkit, names in table.items() if names}
 
 

@@ -99,3 +99,13 @@ def test_a_small_evaluation_runs_every_reader():
     compose = results["readers"][0]
     assert compose["nonface_refused"]["all"] > 0.5 and compose["files_bytes"] > 0
     assert any(r["variants"] for r in results["readers"] if r["name"] == "ifed")
+
+
+def test_the_reliability_plot_is_drawn_from_bins(tmp_path):
+    from docs.reading_figures import draw
+
+    points = {"compose": {"bins": [(0.55, 0.6, 40), (0.75, 0.85, 250)], "ece": 0.07, "right": 0.8, "read": 290,
+                          "total": 300},
+              "ifed": {"bins": [], "ece": float("nan"), "right": 0.0, "read": 0, "total": 300}}
+    out = draw(points, tmp_path / "img" / "reliability.png")
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 10_000

@@ -126,3 +126,13 @@ def test_calibration_files_are_loaded_and_bad_ones_refused(tmp_path):
     path.write_text(json.dumps({"format": 99, "reader": "compose", "x": [0, 1], "y": [0, 1]}))
     with pytest.raises(CheckpointError, match="cal.json"):
         load_calibrator(path)
+
+
+def test_a_comparison_the_tables_do_not_know_is_read_by_meaning_as_an_idiom():
+    reader = CompositionalReader(calibrator=lambda raw: raw)
+    wasp = reader.analyse("like he swallowed a wasp")
+    assert wasp.refused is None and wasp.steps[0].by_meaning
+    assert wasp.steps[0].raw_confidence < reader.analyse("like he swallowed a fly").steps[0].raw_confidence
+    assert wasp.steps[0].target.max() > 0.2
+    for text in ("looks like the numpy function returns a list", "like she lost her keys again"):
+        assert reader.analyse(text).refused, text

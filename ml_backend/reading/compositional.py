@@ -42,6 +42,8 @@ LETTER_PENALTY = 0.4  # MiniLM's word pieces make words that share letters look 
 _SUFFIXES = frozenset({"", "y", "ish", "ful", "ed", "d", "ing", "ly", "ily", "er", "ness", "s", "es", "ies", "i",
                        "ie", "ier", "iest", "ey", "ous", "ity", "al"})
 MEANING_MAX_WORDS = 6  # unknown words looked up by meaning per step
+IDIOM_THRESHOLD = 0.72  # cosine for a comparison ("like ...", "as if ...") matched to an idiom by meaning only
+_FIGURATIVE = re.compile(r"\b(?:like|as if|as though)\b.*$", re.IGNORECASE)
 EXAMPLES = "a faint smile, surprise, raise the left eyebrow, her eyes widen and her mouth falls open"
 _CODE = re.compile(r"[{}<>=\[\]\\|`$#@^*_]|\b(?:def|import|return|class|lambda|var|const|function|elif|null|None|"
                    r"True|False|print)\b|::|->|=>|\w+\(\)?|\w+\.\w+\(")
@@ -157,6 +159,8 @@ class CompositionalReader:
             for position, item in meaning.get(id(words_read), ()):
                 words_read.items.append(item)
                 words_read.understood += 1
+            if self.use_meaning and not _accepted(words_read):
+                self._figurative(phrase.wording or phrase.original, words_read)
             accepted = _accepted(words_read)
             if not accepted:
                 steps.append(self._skipped(phrase, words_read))
@@ -241,6 +245,23 @@ class CompositionalReader:
                            items=tuple(it.describe() for it in read.items), unknown=tuple(read.unknown))
 
     # --- words by meaning ----------------------------------------------------------------------------
+    def _figurative(self, text: str, read: StepWords) -> None:
+        """A comparison the tables do not know ("like he swallowed a wasp"), read as the nearest idiom by meaning.
+
+        Only a clause opened by "like", "as if" or "as though" is compared, and only a close match counts: the
+        whole clause is then understood, with the lower confidence of a match by meaning.
+        """
+        match = _FIGURATIVE.search(text)
+        if match is None or len(words(match.group(0))) < 3:
+            return
+        entry, similarity = nearest_idiom(self.encoder, match.group(0))
+        if entry is None or similarity < IDIOM_THRESHOLD:
+            return
+        read.items.append(Item(f"{entry.label} (like '{entry.phrase}')", entry.weights, entry.strength,
+                               "part" if entry.action else "whole", 10**6, 10**6, weak=True, similarity=similarity))
+        read.understood += len(read.unknown)
+        read.unknown.clear()
+
     def _meaning_matches(self, parsed: list[StepWords | None]) -> dict[int, list[tuple[int, Item]]]:
         """Items for unknown words whose meaning is close to a vocabulary phrasing (encoder loaded only if needed)."""
         wanted: dict[int, list[str]] = {}
@@ -358,24 +379,44 @@ def _short_phrasings() -> tuple[VocabEntry, ...]:
     return tuple(e for e in vocabulary() if len(e.phrase.split()) == 1 and not e.weak and e.strength > 0)
 
 
+@lru_cache(maxsize=1)
+def _idiom_phrasings() -> tuple[VocabEntry, ...]:
+    return tuple(e for e in vocabulary() if len(e.phrase.split()) >= 3 and not e.weak and e.strength > 0)
+
+
 _INDEX_CACHE: dict[str, np.ndarray] = {}
 
 
-def _index_vectors(encoder) -> np.ndarray:
+def _index_vectors(encoder, entries: tuple[VocabEntry, ...] | None = None, kind: str = "vocabulary") -> np.ndarray:
     from ..paths import cache_dir
 
-    entries = _short_phrasings()
+    entries = _short_phrasings() if entries is None else entries
     texts = [e.phrase for e in entries]
     digest = hashlib.sha1(("\n".join(texts) + encoder.name).encode()).hexdigest()[:16]
     key = f"{encoder.name}_{digest}"
     if key not in _INDEX_CACHE:
-        path = cache_dir() / f"vocabulary_{key}.npy"
+        path = cache_dir() / f"{kind}_{key}.npy"
         vectors = np.load(path, allow_pickle=False) if path.is_file() else None
         if vectors is None or vectors.shape[0] != len(texts):
             vectors = np.asarray(encoder.encode(texts), np.float32)
             np.save(path, vectors)
         _INDEX_CACHE[key] = vectors
     return _INDEX_CACHE[key]
+
+
+_IDIOM_CACHE: dict[tuple[str, str], tuple[VocabEntry | None, float]] = {}
+
+
+def nearest_idiom(encoder, clause: str) -> tuple[VocabEntry | None, float]:
+    """The figurative vocabulary phrasing nearest in meaning to a clause ("like he swallowed a wasp"), and its cosine."""
+    key = (encoder.name, clause.lower())
+    if key not in _IDIOM_CACHE:
+        entries = _idiom_phrasings()
+        scores = np.nan_to_num(np.asarray(encoder.encode([clause]), np.float32) @ _index_vectors(
+            encoder, entries, "idioms").T, nan=0.0)[0]
+        best = int(np.argmax(scores)) if len(scores) else -1
+        _IDIOM_CACHE[key] = (entries[best], float(scores[best])) if best >= 0 else (None, 0.0)
+    return _IDIOM_CACHE[key]
 
 
 _WORD_CACHE: dict[tuple[str, str], tuple[VocabEntry | None, float]] = {}

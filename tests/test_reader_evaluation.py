@@ -39,6 +39,7 @@ def test_nonface_refusal_counts_per_half_and_source():
     assert nonface_refusal(refusing, strings)["all"] == 1.0
     shares = nonface_refusal(reading, strings)
     assert shares["all"] == 0.0 and shares["code"] == 0.0 and {"half A", "half B"} & set(shares)
+    assert "fresh" not in shares and nonface_refusal(refusing, strings, [("code", "z = 3")])["fresh"] == 1.0
 
 
 def test_graded_series_fail_a_reader_that_never_grades():
@@ -76,12 +77,12 @@ def test_the_table_lists_every_reader_style_and_figure():
                             {"all": 0.99, "half A": 0.98, "half B": 1.0, "code": 1.0}, 0.9, 1.2, 5.0, 0.3, 600),
                ReaderResult("ifed", {"animator": 0.4}, 0.4, 0.3, 0.2, 0.0, {"all": 0.5}, 0.5, 40.0, 60.0, 0.2, 2 << 20,
                             {"seed 0": 0.4, "alignment best of 8": 0.45})]
-    table = format_table(results, entries, [("code", "x = 1")], {"mb": 90.0, "load_s": 0.5})
+    table = format_table(results, entries, [("code", "x = 1")], {"mb": 90.0, "load_s": 0.5}, [("code", "y = 2")])
     header = table.splitlines()[1]
     assert "compose" in header and "ifed" in header
     for words in ("right, all (40)", "right, animator", "ECE of reported confidence", "face instructions wrongly refused",
                   "non-face refused, half A", "graded series monotonic", "median ms", "alignment best of 8",
-                  "same harvest"):
+                  "another draw (1)", "seed 0"):
         assert words in table, words
     assert "0.850" in table and "0.040" in table
 

@@ -12,7 +12,8 @@ For each reader of ``ml_backend.reading.registry.READERS`` (the default first):
 - **refusal both ways**: the share of real non-face strings refused (``nonface.harvest``: docstrings,
   license lines, code, numbers, punctuation, emoji of the installed packages; reported on two halves
   split by a hash of the text, because the reader's refusal thresholds were chosen while looking at this
-  same harvest, and per source), and the share of held-out face instructions wrongly refused;
+  same harvest, per source, and on another draw of it with none of its strings), and the share of held-out
+  face instructions wrongly refused;
 - **graded**: the share of ``graded_series.jsonl`` series whose strength rises monotonically;
 - **speed**: warm instruction -> plan steps per instruction (median and 90th percentile; one torch
   thread; each held-out instruction read once, after warm-up on other text), the load time (build and
@@ -43,8 +44,9 @@ from .calibrate import BINS, Read, alignment_raw, expected_calibration_error, re
 from .expectations import Entry, check_entry, is_monotonic, load_entries, load_series, series_levels  # noqa: E402
 
 WARMUP = ("a smile", "raise the left eyebrow, then frown", "she looks crestfallen", "def f(x): return x")
-NONFACE_NOTE = ("the reader's refusal thresholds were chosen while looking at this same harvest: "
-                "halves A and B are split by a hash of the text; neither was kept apart from that tuning")
+NONFACE_NOTE = ("the reader's refusal thresholds were chosen while looking at this harvest (seed 0): halves A and B "
+                "are split by a hash of the text, neither kept apart from that tuning; 'another draw' is the harvest "
+                "with seed 1 less every string of seed 0's (same packages, other strings)")
 
 
 @dataclass
@@ -92,13 +94,23 @@ def half(text: str) -> str:
     return "A" if hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()[0] % 2 == 0 else "B"
 
 
-def nonface_refusal(reader, strings: list[tuple[str, str]]) -> dict[str, float]:
-    """Share of non-face strings refused: overall, per half and per source."""
+def fresh_strings(strings: list[tuple[str, str]], seed: int = 1) -> list[tuple[str, str]]:
+    """Another draw of the harvest (``seed``), without any string of the draw the thresholds were chosen on."""
+    from .nonface import harvest
+
+    seen = {text for _, text in strings}
+    return [(source, text) for source, text in harvest(seed=seed) if text not in seen]
+
+
+def nonface_refusal(reader, strings: list[tuple[str, str]], fresh: list[tuple[str, str]] = ()) -> dict[str, float]:
+    """Share of non-face strings refused: overall, per half and per source; and on the fresh draw."""
     refused = {text: read(reader, text).apexes is None for _, text in strings}
     groups: dict[str, list[bool]] = {"all": list(refused.values())}
     for source, text in strings:
         groups.setdefault(f"half {half(text)}", []).append(refused[text])
         groups.setdefault(source, []).append(refused[text])
+    if fresh:
+        groups["fresh"] = [read(reader, text).apexes is None for _, text in fresh]
     return {k: float(np.mean(v)) for k, v in groups.items()}
 
 
@@ -147,7 +159,8 @@ def is_seeded(reader) -> bool:
 
 
 def evaluate_reader(name: str, entries: list[Entry], strings: list[tuple[str, str]], variants: int,
-                    alignment, encoder, calibrators: dict, progress=print) -> ReaderResult:
+                    alignment, encoder, calibrators: dict, progress=print,
+                    fresh: list[tuple[str, str]] = ()) -> ReaderResult:
     """Every figure of one reader."""
     from ml_backend.reading.registry import get_reader
 
@@ -177,7 +190,7 @@ def evaluate_reader(name: str, entries: list[Entry], strings: list[tuple[str, st
     times = np.array([r.seconds for r in readings]) * 1000.0
     result.median_ms, result.p90_ms = float(np.median(times)), float(np.percentile(times, 90))
     progress(f"[eval] {name}: held-out done ({result.right:.3f} right)")
-    result.nonface_refused = nonface_refusal(reader, strings)
+    result.nonface_refused = nonface_refusal(reader, strings, fresh)
     result.graded_monotonic = graded_share(reader)
     if variants > 1 and is_seeded(reader):
         result.variants = variant_shares(reader, entries, variants, alignment, encoder)
@@ -186,7 +199,7 @@ def evaluate_reader(name: str, entries: list[Entry], strings: list[tuple[str, st
 
 
 def format_table(results: list[ReaderResult], entries: list[Entry], strings: list[tuple[str, str]],
-                 encoder_info: dict) -> str:
+                 encoder_info: dict, fresh: list[tuple[str, str]] = ()) -> str:
     """The side-by-side table ``build.py eval`` prints."""
     names = [r.name for r in results]
     width = max(12, *(len(n) + 2 for n in names))
@@ -209,6 +222,9 @@ def format_table(results: list[ReaderResult], entries: list[Entry], strings: lis
               row(f"non-face refused, all ({len(strings)})", [pct(r.nonface_refused.get("all", np.nan)) for r in results])]
     lines += [row(f"  non-face refused, half {h} ({n})", [pct(r.nonface_refused.get(f"half {h}", np.nan)) for r in results])
               for h, n in halves.items()]
+    if fresh:
+        lines.append(row(f"  non-face refused, another draw ({len(fresh)})",
+                         [pct(r.nonface_refused.get("fresh", np.nan)) for r in results]))
     lines += [row(f"  non-face refused, {s} ({sum(x == s for x, _ in strings)})",
                   [pct(r.nonface_refused.get(s, np.nan)) for r in results]) for s in sources]
     lines += [row("graded series monotonic", [pct(r.graded_monotonic) for r in results]),
@@ -256,10 +272,13 @@ def evaluate(readers: tuple[str, ...] | None = None, limit: int | None = None, v
     info = {**encoder_load(), "threads": threads}
     alignment = default_alignment()
     calibrators = load_calibrators(alignment_sha256=alignment.meta.get("sha256"))
-    results = [evaluate_reader(n, entries, strings, variants, alignment, info["encoder"], calibrators, progress)
+    fresh = fresh_strings(strings)
+    if limit:
+        fresh = fresh[::max(1, len(fresh) // limit)][:limit]
+    results = [evaluate_reader(n, entries, strings, variants, alignment, info["encoder"], calibrators, progress, fresh)
                for n in names]
-    return {"table": format_table(results, entries, strings, info), "readers": [vars(r) for r in results],
-            "instructions": len(entries), "nonface_strings": len(strings),
+    return {"table": format_table(results, entries, strings, info, fresh), "readers": [vars(r) for r in results],
+            "instructions": len(entries), "nonface_strings": len(strings), "nonface_fresh": len(fresh),
             "encoder": {k: v for k, v in info.items() if k != "encoder"}}
 
 

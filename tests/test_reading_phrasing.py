@@ -207,3 +207,12 @@ def test_screenplay_and_comma_rules_never_crash_or_give_nan(reader, parts):
     for step in reading.steps:
         assert step.target.shape == (52,) and np.isfinite(step.target).all()
         assert 0.0 <= step.target.min() and step.target.max() <= 1.0 and np.isfinite(step.confidence)
+
+
+def test_a_step_naming_only_a_part_repeats_the_action_on_it(reader):
+    faces, notes = targets(reader, "raise the left brow, then the right brow")
+    assert len(faces) == 2
+    assert ch(faces[0], "browOuterUpLeft") >= 0.3 and ch(faces[0], "browOuterUpRight") < 0.05
+    assert ch(faces[1], "browOuterUpRight") >= 0.3 and ch(faces[1], "browOuterUpLeft") < 0.05
+    assert any("names a part only" in n for n in notes)
+    assert len(targets(reader, "smile, then the eyes")[0]) == 1  # nothing was done to the eyes before

@@ -159,6 +159,8 @@ class CompositionalReader:
             for position, item in meaning.get(id(words_read), ()):
                 words_read.items.append(item)
                 words_read.understood += 1
+            if not _accepted(words_read):
+                _elided(words_read, previous, notes, phrase.original.strip())
             if self.use_meaning and not _accepted(words_read):
                 self._figurative(phrase.wording or phrase.original, words_read)
             accepted = _accepted(words_read)
@@ -296,6 +298,19 @@ def _accepted(read: StepWords) -> bool:
         return False
     strong = any(not it.weak for it in read.items)
     return read.relevance >= (MIN_RELEVANCE if strong else WEAK_RELEVANCE)
+
+
+def _elided(read: StepWords, previous: list[Item], notes: list[str], text: str) -> None:
+    """"raise the left brow, then the right brow": a step naming only a part does what the step before did to it."""
+    if read.items or read.unknown or not read.bare_parts:
+        return
+    for regions, side in read.bare_parts:
+        done = [it for it in previous if it.kind == "part" and set(it.regions) & regions]
+        for item in done:
+            read.items.append(replace(item, side=side, negated=False, removed=False))
+    if read.items:
+        notes.append(f"'{text}' names a part only: it does what the step before did ("
+                     + ", ".join(it.describe() for it in read.items) + ").")
 
 
 def _quality(item: Item) -> float:

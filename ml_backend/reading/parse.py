@@ -114,6 +114,7 @@ class StepWords:
     understood: int = 0  # of those, understood as face words
     unknown: list[str] = field(default_factory=list)  # content words not understood, in order
     notes: list[str] = field(default_factory=list)
+    bare_parts: list[tuple[frozenset[str], str]] = field(default_factory=list)  # (regions, side) named with no action
 
     @property
     def relevance(self) -> float:
@@ -277,7 +278,9 @@ def read_step_words(text: str) -> StepWords:
     _vocabulary(st, used, understood, items, several=False)
     # 5. a part with no action word takes the emotion word next to it, in that part only ("angry eyes")
     for start, end, regions, noun in bare:
-        _colour_part(items, start, end, regions, noun, bounds)
+        if not _colour_part(items, start, end, regions, noun, bounds):
+            side = SIDE_WORDS.get(low[start - 1], "both") if start else "both"
+            out.bare_parts.append((frozenset(regions), side))
     # 6. gaze verbs with a direction ("peers down", "looks up at the sky")
     _gaze(st, used, understood, items)
 
@@ -417,8 +420,8 @@ def _part(st, used, understood, start, end, regions, lo, hi) -> Item | None:
     return Item(label, _au(aus), DEFAULT_STRENGTH, "part", min(s, start), max(e, end), regions=claimed)
 
 
-def _colour_part(items, start, end, regions, noun, bounds) -> None:
-    """Restrict the whole-expression word next to a bare part noun to that part's regions."""
+def _colour_part(items, start, end, regions, noun, bounds) -> bool:
+    """Restrict the whole-expression word next to a bare part noun to that part's regions (False: none there)."""
     from ..knowledge.face_parts import CHANNEL_REGION
 
     lo, hi = _clause_of(bounds, start)
@@ -429,7 +432,8 @@ def _colour_part(items, start, end, regions, noun, bounds) -> None:
             items.remove(item)
             items.append(Item(f"{item.label} {noun}", item.weights * mask, item.strength, "part",
                               min(item.start, start), max(item.end, end), regions=frozenset(regions)))
-            return
+            return True
+    return False
 
 
 def _gaze(st, used, understood, items) -> None:

@@ -216,3 +216,14 @@ def test_a_step_naming_only_a_part_repeats_the_action_on_it(reader):
     assert ch(faces[1], "browOuterUpRight") >= 0.3 and ch(faces[1], "browOuterUpLeft") < 0.05
     assert any("names a part only" in n for n in notes)
     assert len(targets(reader, "smile, then the eyes")[0]) == 1  # nothing was done to the eyes before
+
+
+def test_a_side_word_before_a_comma_stays_with_its_own_part(reader):
+    t = targets(reader, "a lopsided grin on the right, brows knitted")[0][0]
+    assert ch(t, "mouthSmileRight") > ch(t, "mouthSmileLeft") + 0.1
+    assert abs(ch(t, "browDownLeft") - ch(t, "browDownRight")) < 0.02 and ch(t, "browDown") >= 0.3
+
+
+def test_each_percentage_belongs_to_the_part_before_it(reader):
+    t = targets(reader, "open mouth 70%, eyes wide 40%")[0][0]
+    assert ch(t, "jawOpen") > ch(t, "eyeWide") + 0.2 and 0.2 <= ch(t, "eyeWide") <= 0.5

@@ -138,7 +138,7 @@ laugh | 0.95 | laugh, laughing, laughter, laughs, guffaw, chuckle heartily, bell
 giggle | 0.8 | giggle, giggling, giggles, chuckle, chuckling, chuckles, titter, tittering, snicker, snickering, snigger, sniggering, chortle, chortling
 smirk | 0.8 | smirk, smirking, smirks, wry smile, wry, crooked smile, lopsided grin, lopsided smile, sly smile, sly, knowing smile, knowing look
 amused | 0.7 | amused, amusement, entertained, tickled, bemused, wryly amused, humored, playful, playfully, teasing, tease, cheeky, impish, puckish
-tender | 0.7 | tender, tenderly, affectionate, affection, adoring, adoration, fondly, doting, caring, compassionate, gentle look, soft look, motherly, fatherly, warmhearted, tenderness
+tender | 0.7 | softens, softened, softening, face softens, her face softens, his face softens, eyes soften, tender, tenderly, affectionate, affection, adoring, adoration, fondly, doting, caring, compassionate, gentle look, soft look, motherly, fatherly, warmhearted, tenderness
 loving | 0.75 | loving, lovingly, in love, love, lovestruck, smitten, besotted, infatuated, head over heels, starry eyed, starry-eyed, dreamy eyed, moony, lovesick
 shy | 0.7 | shy, shyly, bashful, coy, coyly, timid, demure, demurely, diffident, reserved, meek, self-conscious, self conscious
 sheepish | 0.7 | sheepish, sheepishly, abashed, chagrined, rueful, ruefully, apologetic, apologetically, contrite, caught out, caught red handed, caught red-handed, busted

@@ -215,7 +215,7 @@ def read_step_words(text: str) -> StepWords:
         for match in _PERCENT.finditer(segment):
             raw.extend(words(segment[last:match.start()]))
             value = float(match.group(1)) / 100.0
-            percents.append((len(raw), min(max(value, 0.0), 1.0), match.group(0).strip()))
+            percents.append((max(len(raw) - 1, 0), min(max(value, 0.0), 1.0), match.group(0).strip()))
             last = match.end()
         raw.extend(words(segment[last:]))
     out = StepWords()
@@ -306,7 +306,8 @@ def read_step_words(text: str) -> StepWords:
             end = _match_at(low, i, key, free)
             if end is None:
                 continue
-            following = [it for it in items if it.kind == "part" and (it.start == end or it.start <= i < it.end)]
+            following = [it for it in items if it.kind == "part"
+                         and ((it.start == end and end not in breaks) or it.start <= i < it.end)]
             if key[0] in LETTER_SIDES and not following:
                 following = [it for it in items if it.end == i]
             if key[0] in FORWARD_SIDES and not following:

@@ -83,3 +83,20 @@ def test_the_naming_of_parts(blender, face_model):
     for name, role in expected.items():
         eye.name = name
         assert follower_role(eye, head) == role, name
+
+
+def test_a_keyed_eye_turns_only_when_its_own_eyelook_keys_leave_it_still(blender, face_model):
+    from i2fet_blender.head.character import EYE_LEFT, KEYS, find_character
+
+    parts = build_character(face_model, keyed=True)
+
+    def roles() -> list[tuple[str, str]]:
+        return sorted((p.object_name, p.role) for p in find_character(parts["Head"]).parts)
+
+    assert ("EyeLeft", EYE_LEFT) in roles() and ("EyeLeft", KEYS) in roles()  # the model's eyeLook keys are still
+    block = parts["EyeLeft"].data.shape_keys.key_blocks["eyeLookDownLeft"]
+    coords = np.empty(len(block.data) * 3, np.float32)
+    block.data.foreach_get("co", coords)
+    coords[2::3] -= 0.5  # now the key itself turns the eye down
+    block.data.foreach_set("co", coords)
+    assert ("EyeLeft", EYE_LEFT) not in roles() and ("EyeLeft", KEYS) in roles()

@@ -7,8 +7,9 @@ overlap the head's, so two heads side by side in one collection stay two charact
 
 Each found mesh is either driven by its own ARKit keys (its key map: saved table, naming preset or ARKit
 spellings, as for the head), or, without such keys, moved with the face when its name says what it is:
-lower teeth and tongue follow jawOpen, eyeballs follow eyeLook as rotations. Upper teeth, lashes, brows
-and the rest without keys are left alone (they ride along with the head through the hierarchy).
+lower teeth and tongue follow jawOpen, eyeballs follow eyeLook as rotations (also an eyeball whose own
+eyeLook keys do not move it). Upper teeth, lashes, brows and the rest without keys are left alone (they
+ride along with the head through the hierarchy).
 """
 
 from __future__ import annotations
@@ -139,19 +140,21 @@ def _part(obj: bpy.types.Object, role: str) -> Part:
     return Part(obj.name, obj.session_uid, role)
 
 
-def find_character(head: bpy.types.Object, skip: set[str] = frozenset()) -> Character:
-    """The parts one generation on ``head`` writes. ``skip``: object names that already receive rotations
-    (the panel's head and eye targets), so they are not moved twice."""
+def find_character(head: bpy.types.Object) -> Character:
+    """The parts one generation on ``head`` writes: meshes with ARKit keys, then the keyless parts that turn.
+
+    An eyeball with ARKit keys whose eyeLook keys do not move it (gaze made by rotation, as in the ICT model)
+    is both: its keys play the clip and it turns with the gaze.
+    """
     keyed, followers, notes = [], [], []
     sides: dict[str, str] = {}
     for obj in candidate_meshes(head):
-        if obj.name in skip:
-            continue
         key_map = key_map_for(obj)
+        role = follower_role(obj, head)
         if key_map.keys:
             keyed.append(_part(obj, KEYS))
-            continue
-        role = follower_role(obj, head)
+            if role not in (EYE_LEFT, EYE_RIGHT) or shows_gaze(obj, key_map.keys):
+                continue
         if role in (EYE_LEFT, EYE_RIGHT) and role in sides:
             notes.append(f"'{obj.name}' and '{sides[role]}' both look like the {role.replace('_', ' ')}: "
                          f"only '{sides[role]}' turns with the gaze")
@@ -160,10 +163,29 @@ def find_character(head: bpy.types.Object, skip: set[str] = frozenset()) -> Char
             sides[role] = obj.name
         if role is not None:
             followers.append(_part(obj, role))
-        elif _TEETH.search(obj.name) and not _UPPER.search(obj.name):
+        elif _TEETH.search(obj.name) and not _UPPER.search(obj.name) and not key_map.keys:
             notes.append(f"'{obj.name}' holds both rows of teeth in one mesh, so it cannot follow the jaw: separate "
                          "the lower teeth into an object named e.g. 'LowerTeeth'")
     return Character(_part(head, KEYS), tuple(keyed + followers), tuple(notes))
+
+
+def shows_gaze(obj: bpy.types.Object, keys: dict[str, tuple[str, ...]]) -> bool:
+    """True when one of the mesh's eyeLook keys moves a vertex (its own keys already turn the eye)."""
+    blocks = obj.data.shape_keys.key_blocks
+    for channel, names in keys.items():
+        if not channel.startswith("eyeLook"):
+            continue
+        for name in names:
+            block = blocks.get(name)
+            if block is None:
+                continue
+            moved = np.empty(len(block.data) * 3, np.float32)
+            rest = np.empty(len(block.data) * 3, np.float32)
+            block.data.foreach_get("co", moved)
+            block.relative_key.data.foreach_get("co", rest)
+            if len(moved) and np.abs(moved - rest).max() > 1e-6 * max(float(np.abs(rest).max()), 1e-9):
+                return True
+    return False
 
 
 def character_objects(character: Character) -> list[bpy.types.Object]:

@@ -52,6 +52,7 @@ class TemplateFolds:
         self.fitted, self.carried = fitted, carried
         a, b, c = (fitted[self.triangles[:, i]] for i in range(3))
         self.rest = np.cross(b - a, c - a)
+        self.corners = tuple(np.ascontiguousarray(self.triangles[:, i]) for i in range(3))
         corners = points[triangles]  # F x 3 x 3, template frame
         centre = corners.mean(1)
         radius = np.linalg.norm(corners - centre[:, None], axis=2).max(1) * FOOTPRINT
@@ -63,13 +64,14 @@ class TemplateFolds:
     def allowed(self, k: int) -> np.ndarray:
         """User triangles (F,) whose footprint holds a template triangle that turns over in shape ``k``."""
         delta = self.carried[k]
-        moving = np.flatnonzero((delta[self.triangles] != 0).any((1, 2)))
+        moving_vertex = (delta != 0).any(1)
+        c0, c1, c2 = self.corners
+        moving = np.flatnonzero(moving_vertex[c0] | moving_vertex[c1] | moving_vertex[c2])
         turned_vertices = np.zeros(len(self.fitted))
         if len(moving):
-            t = self.triangles[moving]
-            a, b, c = (self.fitted[t[:, i]] + delta[t[:, i]] for i in range(3))
-            turned = np.einsum("nd,nd->n", np.cross(b - a, c - a), self.rest[moving]) < 0
-            turned_vertices[t[turned].ravel()] = 1.0
+            moved = [self.fitted[c[moving]] + delta[c[moving]] for c in self.corners]
+            turned = np.einsum("nd,nd->n", np.cross(moved[1] - moved[0], moved[2] - moved[0]), self.rest[moving]) < 0
+            turned_vertices[self.triangles[moving[turned]].ravel()] = 1.0
         return (self.footprint @ turned_vertices) > 0
 
 

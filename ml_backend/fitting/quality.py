@@ -59,41 +59,46 @@ class MeshCheck:
         self.edges = unique_edges(self.triangles, len(self.vertices))
         rest = np.linalg.norm(self.vertices[self.edges[:, 1]] - self.vertices[self.edges[:, 0]], axis=1)
         self.edge_ok = rest > 1e-6 * max(float(np.median(rest)), 1e-30)
-        self.rest_lengths = np.maximum(rest, 1e-30)
+        self.rest_lengths = np.maximum(rest, 1e-30).astype(np.float32)
         self.graph = adjacency(len(self.vertices), self.triangles)
+        self.corners = tuple(np.ascontiguousarray(self.triangles[:, i]) for i in range(3))
+        self.edge_ends = tuple(np.ascontiguousarray(self.edges[:, i]) for i in range(2))
+        self.rest_normals32 = self.rest_normals.astype(np.float32)
+
+    def _moving(self, delta: np.ndarray) -> np.ndarray:
+        return (delta != 0).any(1)
 
     def torn(self, delta: np.ndarray, allowed: np.ndarray | None = None) -> np.ndarray:
-        """Torn-triangle mask (F,) alone (the repair loop needs no stretch)."""
-        moving = np.einsum("nd,nd->n", delta, delta) > 0
-        tris = np.flatnonzero(moving[self.triangles].any(1) & self.judged)
+        """Torn-triangle mask (F,): turned over (or collapsed) against the neutral, not allowed, judged.
+
+        ``allowed`` (F,) marks triangles that may turn over (near a fold of the template). Only triangles
+        with a moving vertex are computed (a shape moves a small part of a head), in float32.
+        """
+        moving = self._moving(delta)
+        c0, c1, c2 = self.corners
+        tris = np.flatnonzero((moving[c0] | moving[c1] | moving[c2]) & self.judged)
         torn = np.zeros(len(self.triangles), bool)
-        normals = _normals(self.vertices + delta, self.triangles[tris])
-        torn[tris] = np.einsum("fd,fd->f", normals, self.rest_normals[tris]) <= 0  # collapsed counts too
+        if len(tris):
+            moved = (self.vertices + delta).astype(np.float32)
+            a = moved[c0[tris]]
+            normals = np.cross(moved[c1[tris]] - a, moved[c2[tris]] - a)
+            torn[tris] = np.einsum("fd,fd->f", normals, self.rest_normals32[tris]) <= 0  # collapsed counts too
         return torn & ~allowed if allowed is not None else torn
 
-    def measure(self, delta: np.ndarray, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Torn-triangle mask (F,) and per-edge stretch (E,) of one shape's offsets (N x 3).
+    def stretch(self, delta: np.ndarray) -> float:
+        """The worst edge length ratio (>= 1, longer or shorter) of one shape's offsets."""
+        moving = self._moving(delta)
+        e0, e1 = self.edge_ends
+        edges = np.flatnonzero((moving[e0] | moving[e1]) & self.edge_ok)
+        if len(edges) == 0:
+            return 1.0
+        moved = (self.vertices + delta).astype(np.float32)
+        ratio = np.linalg.norm(moved[e1[edges]] - moved[e0[edges]], axis=1) / self.rest_lengths[edges]
+        return float(max(ratio.max(), 1.0 / max(ratio.min(), 1e-30)))
 
-        ``allowed`` (F,) marks triangles that may turn over (near a fold of the template). Only
-        triangles and edges with a moving vertex are computed (a shape moves a small part of a head).
-        """
-        moving = np.einsum("nd,nd->n", delta, delta) > 0
-        tris = np.flatnonzero(moving[self.triangles].any(1))
-        edges = np.flatnonzero(moving[self.edges].any(1))
-        torn = np.zeros(len(self.triangles), bool)
-        stretch = np.ones(len(self.edges))
-        if len(tris) == 0:
-            return torn, stretch
-        moved = self.vertices + delta
-        normals = _normals(moved, self.triangles[tris])
-        torn[tris] = self.judged[tris] & (np.einsum("fd,fd->f", normals, self.rest_normals[tris]) <= 0)
-        if allowed is not None:
-            torn &= ~allowed
-        pairs = self.edges[edges]
-        length = np.linalg.norm(moved[pairs[:, 1]] - moved[pairs[:, 0]], axis=1)
-        ratio = np.where(self.edge_ok[edges], length / self.rest_lengths[edges], 1.0)
-        stretch[edges] = np.maximum(ratio, 1.0 / np.maximum(ratio, 1e-30))
-        return torn, stretch
+    def measure(self, delta: np.ndarray, allowed: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+        """Torn-triangle mask (F,) and worst edge stretch of one shape's offsets (N x 3)."""
+        return self.torn(delta, allowed), self.stretch(delta)
 
     def _offenders(self, torn: np.ndarray) -> np.ndarray:
         mask = np.zeros(len(self.vertices), bool)
@@ -122,10 +127,11 @@ class MeshCheck:
 
     def check(self, delta: np.ndarray, allowed: np.ndarray | None = None) -> tuple[np.ndarray, ShapeCheck]:
         """The shape's offsets, repaired where they tear (or zero when they cannot be), and what was done."""
-        torn, stretch = self.measure(delta, allowed)
-        before = (int(torn.sum()), float(stretch.max(initial=1.0)))
-        if before[0] == 0:
-            return delta, ShapeCheck(*before, *before, "ok")
+        torn = self.torn(delta, allowed)
+        if not torn.any():
+            stretch = self.stretch(delta)
+            return delta, ShapeCheck(0, stretch, 0, stretch, "ok")
+        before = (int(torn.sum()), self.stretch(delta))
         offenders = self._offenders(torn)
         fixed, action = delta, "refused"
         for rings in REPAIR_RINGS:
@@ -141,8 +147,7 @@ class MeshCheck:
                 fixed, action = halved, "limited"
             else:
                 fixed, action = self._scaled(fixed, allowed)
-        stretch = self.measure(fixed, allowed)[1].max(initial=1.0) if action != "refused" else 1.0
-        return fixed, ShapeCheck(*before, 0, float(stretch), action)
+        return fixed, ShapeCheck(*before, 0, self.stretch(fixed) if action != "refused" else 1.0, action)
 
     def _scaled(self, delta: np.ndarray, allowed: np.ndarray | None) -> tuple[np.ndarray, str]:
         """The largest share of the whole shape (bisection) that does not tear; refused below MIN_SCALE."""

@@ -227,3 +227,11 @@ def test_a_side_word_before_a_comma_stays_with_its_own_part(reader):
 def test_each_percentage_belongs_to_the_part_before_it(reader):
     t = targets(reader, "open mouth 70%, eyes wide 40%")[0][0]
     assert ch(t, "jawOpen") > ch(t, "eyeWide") + 0.2 and 0.2 <= ch(t, "eyeWide") <= 0.5
+
+
+def test_dialogue_ends_where_the_action_starts(reader):
+    faces, _ = targets(reader, "JOHN (grinning) leans back. Beat. His grin vanishes.")
+    assert len(faces) == 2 and ch(faces[0], "mouthSmile") >= 0.5 and faces[1].max() < 0.02
+    faces, notes = targets(reader, "(smiling) I knew you'd come. You always do. She frowns.")
+    assert len(faces) == 2 and ch(faces[0], "mouthSmile") >= 0.3 and ch(faces[1], "mouthSmile") < 0.05
+    assert any("You always do" in n and "dialogue" in n for n in notes)

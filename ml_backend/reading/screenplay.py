@@ -63,12 +63,31 @@ def _dialogue_after_parentheticals(text: str, notes: list[str]) -> str:
             continue
         after_end = text.find("(", match.end())
         after = text[match.end(): after_end if after_end >= 0 else len(text)]
+        spoken, rest = _spoken_lines(after)
         pieces.append(text[position:match.start()])
-        if after.strip(" .!?") and not _THIRD_PERSON.match(after):
-            notes.append(f"'{after.strip()}' is dialogue: not read as a face; '{inside}' is.")
-            pieces.append(f" {inside}. ")
-        else:
-            pieces.append(f" {inside}. {after}")
+        if spoken:
+            notes.append(f"'{spoken}' is dialogue: not read as a face; '{inside}' is.")
+        pieces.append(f" {inside}. {rest}")
         position = match.end() + len(after)
     pieces.append(text[position:])
     return "".join(pieces)
+
+
+_SENTENCE = re.compile(r"[^.!?…]+[.!?…]*\s*")
+_ACTION_START = re.compile(r"^\s*(?:beat|pause|a beat|a moment)\b", re.IGNORECASE)
+
+
+def _spoken_lines(after: str) -> tuple[str, str]:
+    """(dialogue, the rest) of the words after a parenthetical: spoken sentences start with a capital letter or a
+    quote and not with a third-person subject; the first sentence that is action ("His grin vanishes", "Beat")
+    and everything after it is kept. "(grinning) leans back" (lower case) is action, not speech."""
+    spoken: list[str] = []
+    sentences = _SENTENCE.findall(after)
+    for k, sentence in enumerate(sentences):
+        words = sentence.strip()
+        if not words:
+            continue
+        if not re.match(r"[\"“'‘A-Z]", words) or _THIRD_PERSON.match(words) or _ACTION_START.match(words):
+            return " ".join(spoken), "".join(sentences[k:])
+        spoken.append(words)
+    return " ".join(spoken), ""

@@ -235,3 +235,15 @@ def test_dialogue_ends_where_the_action_starts(reader):
     faces, notes = targets(reader, "(smiling) I knew you'd come. You always do. She frowns.")
     assert len(faces) == 2 and ch(faces[0], "mouthSmile") >= 0.3 and ch(faces[1], "mouthSmile") < 0.05
     assert any("You always do" in n and "dialogue" in n for n in notes)
+
+
+def test_hiding_it_holds_back_the_step_before(reader):
+    faces, notes = targets(reader, "irritation flickers across his face before he masks it")
+    assert len(faces) == 2 and ch(faces[0], "browDown") >= 0.3
+    assert ch(faces[1], "mouthPress") >= 0.3 and ch(faces[1], "browDown") < ch(faces[0], "browDown")
+    assert any("holds back" in n for n in notes)
+
+
+def test_flushed_cheeks_are_a_part_of_the_same_moment(reader):
+    faces, _ = targets(reader, "cheeks flushed, eyes downcast, a shy smile")
+    assert len(faces) == 1 and ch(faces[0], "eyeLookDown") >= 0.2 and ch(faces[0], "mouthSmile") >= 0.2

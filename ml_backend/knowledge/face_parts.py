@@ -97,6 +97,7 @@ ACTIONS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     ("cheeks", ("puff", "blow", "inflate", "balloon", "full", "bulge", "swell"), "33E", "cheeks puffed"),
     ("cheeks", ("suck in", "hollow", "suck"), "28B", "cheeks sucked in"),
     ("cheeks", ("raise", "lift", "round", "bunch", "push up", "up", "plump", "apple"), "6D", "cheeks raised"),
+    ("cheeks", ("flush", "blush", "redden", "red", "pink", "burn", "colour", "color", "glow"), "6B", "cheeks flushed"),
     # mouth corners
     ("corners", ("turn down", "down", "droop", "sag", "fall", "drop", "downturn", "dip", "pull down", "sad"),
      "15D", "mouth corners down"),

@@ -126,6 +126,8 @@ sigh: 1B 43B 25 15A
 sob: 1E 4D 6C 15E 17D 43C 25 26B
 scream: 1E 2D 4C 5E 20E 26E 27E
 hmm: 4B 24B 17A R2B
+stare: 5B 7A
+sneeze: 4C 9D 10B 43D 25 26B
 """
 
 TABLE = """
@@ -178,7 +180,7 @@ terror | 1.0 | terrified, terror, petrified, horror struck, horror-struck, panic
 horror | 0.95 | horror, horrified, horrifying, horrific, appalled, aghast, revolted horror, sickened, nightmare, nightmarish, ghastly, gruesome, macabre, grisly, disturbing, disturbed, harrowing
 worry | 0.75 | worried, worry, worries, worrying, concerned, concern, anxious, anxiety, uneasy, unease, troubled, apprehensive, apprehension, fretful, fretting, frets, distressed, distress, tense, tensed, stressed, stress, stressed out, on edge, uptight, perturbed, disturbed look, bothered, restless, agitated, upset worry, dread, dreading, foreboding, ominous feeling, uncertain, unsure, hesitant, hesitantly, hesitation, insecure, vulnerable, overwhelmed, harried, frazzled, beleaguered
 nervous | 0.75 | nervous, nervously, nervous smile, awkward smile, uneasy smile, uncomfortable smile, pained smile, jittery smile, anxious smile, grimacing smile
-forced | 0.75 | forced smile, fake smile, polite smile, tight smile, strained smile, false smile, plastic smile, pasted on smile, pasted-on smile, practised smile, practiced smile, customer service smile, smile that does not reach the eyes, smile that does not reach her eyes, smile that does not reach his eyes, smile that never reaches the eyes, does not reach the eyes, does not reach her eyes, does not reach his eyes, never reaches her eyes, never reaches his eyes, not with her eyes, not with his eyes, not with the eyes, smiles through it, smiling through it, put on a smile, puts on a smile
+forced | 0.75 | forced grin, fake grin, polite grin, strained grin, forced smile, fake smile, polite smile, tight smile, strained smile, false smile, plastic smile, pasted on smile, pasted-on smile, practised smile, practiced smile, customer service smile, smile that does not reach the eyes, smile that does not reach her eyes, smile that does not reach his eyes, smile that never reaches the eyes, does not reach the eyes, does not reach her eyes, does not reach his eyes, never reaches her eyes, never reaches his eyes, not with her eyes, not with his eyes, not with the eyes, smiles through it, smiling through it, put on a smile, puts on a smile
 alarm | 0.85 | alarm, alarmed look, startled fear, spooked look, jolted, jumped, jumps, shocked fear, jump scare, flinch, flinches, flinching, recoil, recoils, recoiling, taken by fright
 anger | 0.85 | angry, anger, mad, irate, wrath, angrily, annoyed anger, incensed, indignant, indignation, outraged, outrage, irked, riled, vexed, heated, hostile, hostility, fuming, steaming, hot under the collar, up in arms, bristling, worked up, ticked off, pissed off, peeved, displeased, displeasure, mean, menacing, threatening, aggressive, aggressively, fierce, fiercely, ferocious, spiteful, vindictive, resentful anger, antagonistic, combative, belligerent, cross
 rage | 1.0 | furious, furiously, fury, enraged, rage, raging, rages, livid, seething, seethes, infuriated, irate beyond words, incandescent, apoplectic, berserk, murderous, ballistic, blows his top, blows her top, hits the roof, flies off the handle, seeing red, sees red, boiling, boiling with rage, beside himself, beside herself, wild with anger, apoplectic with rage, foaming at the mouth, blind rage, hateful, hatred, hate, loathing, venomous, vicious, savage, wrathful, in a rage, raging mad, hopping mad, mad as hell
@@ -262,6 +264,8 @@ pain | 0.9 | stepped on his toe, stepped on her toe, stepped on his foot, steppe
 disgust | 0.9 | grossed, like she swallowed a fly, like he swallowed a fly, swallowed a fly, like she tasted something rotten, like he tasted something rotten, smells like feet, smelly socks, sour stomach, turned her stomach, turned his stomach, stomach turning, gag, gags, gagging, retch, retches, retching, dry heave, dry heaving, about to throw up, about to be sick, going to be sick, wants to vomit
 alarm | 0.85 | with a start, wakes with a start, woke with a start, waking with a start, jolts awake, jolted awake, jumps out of her chair, jumps out of his chair, startled awake
 terror | 1.0 | scared witless, frightened witless, shaking like a leaf, trembling like a leaf, white with terror, frozen with fear, frozen in terror, rigid with fear
+stare | 0.7 | unblinking, unblinkingly, without blinking, fixed stare, stares fixedly, staring fixedly, intent stare, hard stare, piercing stare, piercing gaze, stares him down, stares her down, staring contest
+sneeze | 0.9 | sneeze, sneezes, sneezing, sneezed, about to sneeze, achoo, atchoo
 neutral | 0.0 | deadpan, dead pan, straight faced, straight-faced, keeps a straight face, poker faced, composed face, nothing on her face, nothing on his face, gives nothing away, gave nothing away, giving nothing away
 """
 

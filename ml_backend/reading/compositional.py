@@ -301,7 +301,15 @@ def _accepted(read: StepWords) -> bool:
 
 
 def _elided(read: StepWords, previous: list[Item], notes: list[str], text: str) -> None:
-    """"raise the left brow, then the right brow": a step naming only a part does what the step before did to it."""
+    """"raise the left brow, then the right brow": a step naming only a part does what the step before did to it;
+    "irritation flickers, before he masks it": a step holding back "it" holds back the step before."""
+    if read.holds_back and not read.items and previous:
+        read.items.extend(replace(it, suppressed=True, negated=False, removed=False) for it in previous)
+        read.understood += len(read.unknown)
+        read.unknown.clear()
+        notes.append(f"'{text}' holds back what the step before showed: "
+                     + ", ".join(it.describe() for it in previous) + ".")
+        return
     if read.items or read.unknown or not read.bare_parts:
         return
     for regions, side in read.bare_parts:

@@ -55,6 +55,7 @@ SUPPRESSORS: tuple[str, ...] = (
     "suppress", "stifle", "hold back", "hold in", "bite back", "choke back", "swallow", "hide", "mask",
     "conceal", "keep back", "rein in", "keep in", "force down", "fight the urge to", "resist the urge to",
     "fight off", "resist", "bottle up", "swallow back", "push down", "keep a lid on", "smother", "muffle",
+    "cover", "cover up", "disguise", "hold it in", "keep it in", "put away",
 )
 # Nouns of an expression: a whole-expression word right before one is its adjective ("a tired, lopsided smile").
 HEAD_NOUNS = frozenset("smile grin smirk frown laugh look expression face scowl glare pout stare sneer grimace "
@@ -115,6 +116,7 @@ class StepWords:
     unknown: list[str] = field(default_factory=list)  # content words not understood, in order
     notes: list[str] = field(default_factory=list)
     bare_parts: list[tuple[frozenset[str], str]] = field(default_factory=list)  # (regions, side) named with no action
+    holds_back: bool = False  # a suppression verb with only "it" after it ("then she hides it")
 
     @property
     def relevance(self) -> float:
@@ -335,6 +337,8 @@ def read_step_words(text: str) -> StepWords:
         target = _next_item(items, position - 1)
         if target is not None:
             target.suppressed = True
+        elif any(w in ("it", "that", "this", "them") for w in low[position:position + 2]):
+            out.holds_back = True  # "before he masks it": what the step before showed, held back
 
     # 6. relevance: content words, understood or not (people's names are like pronouns: neither)
     names = person_names(text)

@@ -247,3 +247,20 @@ def test_hiding_it_holds_back_the_step_before(reader):
 def test_flushed_cheeks_are_a_part_of_the_same_moment(reader):
     faces, _ = targets(reader, "cheeks flushed, eyes downcast, a shy smile")
     assert len(faces) == 1 and ch(faces[0], "eyeLookDown") >= 0.2 and ch(faces[0], "mouthSmile") >= 0.2
+
+
+@pytest.mark.parametrize("text", ["He can't stop grinning.", "she can't help smiling"])
+def test_cannot_stop_is_not_a_negation(reader, text):
+    assert ch(targets(reader, text)[0][0], "mouthSmile") >= 0.4
+    assert targets(reader, "stop smiling")[0][0].max() < 0.02
+
+
+def test_quickly_hidden_holds_back_the_step_before(reader):
+    faces, _ = targets(reader, "a flash of panic, quickly hidden")
+    assert len(faces) == 2 and ch(faces[0], "eyeWide") >= 0.5 and ch(faces[1], "mouthPress") >= 0.3
+    assert ch(faces[1], "eyeWide") < ch(faces[0], "eyeWide")
+
+
+def test_sours_into_is_a_transition(reader):
+    faces, _ = targets(reader, "pleasant surprise that sours into suspicion")
+    assert len(faces) == 2 and ch(faces[0], "eyeWide") >= 0.3 and ch(faces[1], "eyeSquint") >= 0.3

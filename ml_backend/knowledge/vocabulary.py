@@ -266,6 +266,10 @@ alarm | 0.85 | with a start, wakes with a start, woke with a start, waking with 
 terror | 1.0 | scared witless, frightened witless, shaking like a leaf, trembling like a leaf, white with terror, frozen with fear, frozen in terror, rigid with fear
 stare | 0.7 | unblinking, unblinkingly, without blinking, fixed stare, stares fixedly, staring fixedly, intent stare, hard stare, piercing stare, piercing gaze, stares him down, stares her down, staring contest
 sneeze | 0.9 | sneeze, sneezes, sneezing, sneezed, about to sneeze, achoo, atchoo
+shock | 1.0 | blanch, blanches, blanched, blanching, goes pale, went pale, turns pale, turned pale, pales, paled
+worry | 0.75 | shadow crosses her face, shadow crosses his face, a shadow crosses her face, a shadow crosses his face, shadow passes over her face, shadow passes over his face, clouds over, face clouds, swallows hard, swallowed hard, gulps, gulp, gulped, gulping
+stern | 0.7 | hardens, hardened, hardening, face hardens, expression hardens, eyes harden, turns cold, goes cold, went cold
+dreamy | 0.7 | tipsy, drunk, drunken, sloshed, woozy grin, giddy drunk, intoxicated
 neutral | 0.0 | deadpan, dead pan, straight faced, straight-faced, keeps a straight face, poker faced, composed face, nothing on her face, nothing on his face, gives nothing away, gave nothing away, giving nothing away
 """
 
@@ -285,7 +289,7 @@ relaxed calm calmly peace default nothing hollow empty emptily zombie robotic ro
 lights up light up lively animated question questioning wondering considering reflecting reflective absorbed
 distant vacant glazed switched off checked out sleeping asleep sleeps wakes up waking up dozing blank
 sore gag gags evil ticked dizzy funeral glassy earnest earnestly sincere sincerely trembling shaking shivering quaking
-quivering haunted hunted cornered shaken shook won the game won the race won the cup gold medal oops whoops
+quivering haunted hunted cornered shaken shook drunk gulp gulps won the game won the race won the cup gold medal oops whoops
 """.split())
 
 

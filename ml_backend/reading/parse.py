@@ -55,7 +55,7 @@ SUPPRESSORS: tuple[str, ...] = (
     "suppress", "stifle", "hold back", "hold in", "bite back", "choke back", "swallow", "hide", "mask",
     "conceal", "keep back", "rein in", "keep in", "force down", "fight the urge to", "resist the urge to",
     "fight off", "resist", "bottle up", "swallow back", "push down", "keep a lid on", "smother", "muffle",
-    "cover", "cover up", "disguise", "hold it in", "keep it in", "put away",
+    "cover", "cover up", "disguise", "hold it in", "keep it in", "put away", "hidden", "quickly hidden",
 )
 # Nouns of an expression: a whole-expression word right before one is its adjective ("a tired, lopsided smile").
 HEAD_NOUNS = frozenset("smile grin smirk frown laugh look expression face scowl glare pout stare sneer grimace "
@@ -323,7 +323,9 @@ def read_step_words(text: str) -> StepWords:
     for i, word in enumerate(low):
         if used[i]:
             continue
-        if word in NEGATORS or (word == "longer" and i and low[i - 1] == "no"):
+        if word == "not" and i + 1 < len(low) and low[i + 1] in ("stop", "stops", "help") and not used[i + 1]:
+            used[i] = understood[i] = used[i + 1] = understood[i + 1] = True  # "can't stop grinning": still grinning
+        elif word in NEGATORS or (word == "longer" and i and low[i - 1] == "no"):
             target = _next_item(items, i)
             if target is not None:
                 target.negated = True
@@ -337,7 +339,7 @@ def read_step_words(text: str) -> StepWords:
         target = _next_item(items, position - 1)
         if target is not None:
             target.suppressed = True
-        elif any(w in ("it", "that", "this", "them") for w in low[position:position + 2]):
+        elif position >= len(low) or any(w in ("it", "that", "this", "them") for w in low[position:position + 2]):
             out.holds_back = True  # "before he masks it": what the step before showed, held back
 
     # 6. relevance: content words, understood or not (people's names are like pronouns: neither)

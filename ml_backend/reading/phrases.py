@@ -29,7 +29,7 @@ _TRANSITION_VERBS = (
     r"tighten(?:s|ing|ed)?|spread(?:s|ing)?|widen(?:s|ing|ed)?|erupt(?:s|ing|ed)?|explod(?:e|es|ing|ed)|"
     r"flip(?:s|ping|ped)?|switch(?:es|ing|ed)?|ripen(?:s|ing|ed)?|relax(?:es|ing|ed)?|drift(?:s|ing|ed)?|"
     r"slip(?:s|ping|ped)?|resolv(?:e|es|ing|ed)|deepen(?:s|ing|ed)?|escalat(?:e|es|ing|ed)|build(?:s|ing)?|"
-    r"evolv(?:e|es|ing|ed)|mov(?:e|es|ing|ed)|giv(?:e|es|ing)\s+way|gave\s+way|mak(?:e|es|ing)\s+way|made\s+way"
+    r"evolv(?:e|es|ing|ed)|mov(?:e|es|ing|ed)|sour(?:s|ing|ed)?|curl(?:s|ing|ed)?\s+up|giv(?:e|es|ing)\s+way|gave\s+way|mak(?:e|es|ing)\s+way|made\s+way"
 )
 _SPEED = r"slowly|gradually|quickly|suddenly|abruptly|rapidly|instantly|immediately|eventually"
 _CONNECTIVES = (

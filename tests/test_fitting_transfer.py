@@ -76,3 +76,23 @@ def test_a_real_head_gets_checked_shapes_and_a_note_for_its_shut_eyes():
         if check.action == "ok":
             np.testing.assert_array_equal(transfer.deltas[0][k], unrepaired.deltas[0][k])
     assert any("sculpted shut" in note for note in transfer.notes)
+
+
+def test_the_photoscanned_bust_is_found_fitted_and_its_shut_eyes_and_mouth_are_said():
+    """Demosthenes (eyes and mouth sculpted shut, beard, shoulders) upside down: found, fitted, never torn, noted."""
+    from scipy.spatial.transform import Rotation
+
+    from ml_backend.fitting.foreign import read_obj
+    from ml_backend.paths import assets_root
+
+    bust = read_obj(assets_root() / "heads" / "demosthenes.obj.xz")
+    matrix = np.eye(4)
+    matrix[:3, :3] = Rotation.from_euler("x", -90, degrees=True).as_matrix()  # Y up -> upside down in a Z-up scene
+    fit = fit_head(HeadPart(bust.vertices, bust.triangles, matrix), use_cache=False)
+    assert fit.confidence > 0.8 and "up is about -Z" in fit.notes[0]
+    chin, eyes = fit.landmarks["chin"], (fit.landmarks["eye_outer_left"] + fit.landmarks["eye_outer_right"]) / 2
+    assert (matrix[:3, :3] @ (eyes - chin))[2] < 0  # upside down: the eyes are below the chin in the world
+    transfer = transfer_expressions(fit)
+    assert all(c.flipped_after == 0 for c in transfer.checks)
+    assert any("both eyes are sculpted shut" in n for n in transfer.notes)
+    assert any("mouth has no opening" in n for n in transfer.notes)

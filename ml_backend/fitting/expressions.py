@@ -23,6 +23,8 @@ from .template import Template, load_template
 from .transfer import fill_unreliable, template_expression_deltas, transfer_deltas
 
 TRANSFER_VERSION = 1
+EYE_DEPTH = 0.2  # an eye is open when the mesh lines the eyeball this far behind the eye corners (a lid pocket);
+MOUTH_DEPTH = 0.05  # a mouth when it reaches the teeth and gums behind the lips (interocular distances)
 OPENING_RADIUS = 0.3  # an eye or mouth opening is sought this close to the feature's centre (interocular distances)
 
 
@@ -106,7 +108,8 @@ def missing_openings(template: Template, fit: HeadFit) -> tuple[str, ...]:
     shut = []
     for name, centre in centres.items():
         near = np.linalg.norm(points[rim] - centre, axis=1).min(initial=np.inf) < OPENING_RADIUS * unit
-        probes = inner[(np.linalg.norm(inner - centre, axis=1) < 0.4 * unit) & (inner[:, 2] < centre[2] - 0.05 * unit)]
+        depth = (EYE_DEPTH if name.endswith("eye") else MOUTH_DEPTH) * unit
+        probes = inner[(np.linalg.norm(inner - centre, axis=1) < 0.4 * unit) & (inner[:, 2] < centre[2] - depth)]
         lined = len(probes) and sum(len(h) > 0 for h in tree.query_ball_point(probes, 0.06 * unit)) >= 5
         if not (near or lined):
             shut.append(name)

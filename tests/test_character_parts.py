@@ -38,9 +38,11 @@ def test_the_hinge_of_a_rigid_turn_is_recovered(ax, ay, az, angle, px, py, pz, s
 @given(yaw=st.floats(-0.5, 0.5), pitch=st.floats(-0.5, 0.5))
 def test_eye_rotations_read_back_from_the_eyelook_weights_they_make(yaw, pitch):
     """The backend makes eyeLook weights as gain x rotation (rounded within 0.02 rad of the centre); the follower
-    reads the rotation back as weight / gain."""
+    reads the rotation back as weight / gain, from the eyeLook channels only (the model also couples the blinks
+    to the pitch: found by this test)."""
     from ml_backend.motion.gaze import look_weights
     from ml_backend.motion.performance_model import load_performance_model
+    from ml_backend.naming.arkit import ARKIT_NAMES
 
     from i2fet_blender.io.followers import eye_rotations_from_looks
 
@@ -48,9 +50,10 @@ def test_eye_rotations_read_back_from_the_eyelook_weights_they_make(yaw, pitch):
     rotations = np.zeros((1, 9))
     rotations[0, [3, 6]], rotations[0, [4, 7]] = yaw, pitch
     weights = look_weights(rotations, gains, 1)
-    if np.abs(weights).max() >= 1.0:  # a weight clipped at 1 no longer says the whole rotation
+    looks = [i for i, name in enumerate(ARKIT_NAMES) if name.startswith("eyeLook")]
+    if np.abs(weights[:, looks]).max() >= 1.0:  # a weight clipped at 1 no longer says the whole rotation
         return
-    eyes = eye_rotations_from_looks(weights, gains)
+    eyes = eye_rotations_from_looks(weights, gains, ARKIT_NAMES)
     for column, value in ((0, yaw), (1, pitch), (3, yaw), (4, pitch)):
         if abs(value) > 0.05:
             assert abs(eyes[0, column] - value) < 1e-6
@@ -100,3 +103,16 @@ def test_a_keyed_eye_turns_only_when_its_own_eyelook_keys_leave_it_still(blender
     coords[2::3] -= 0.5  # now the key itself turns the eye down
     block.data.foreach_set("co", coords)
     assert ("EyeLeft", EYE_LEFT) not in roles() and ("EyeLeft", KEYS) in roles()
+
+
+def test_a_blink_does_not_turn_the_eyes():
+    """Bug found by the property test above: the model couples eyeBlink to the pitch column too; reading it back
+    made every blink roll the eyeballs down."""
+    from ml_backend.motion.performance_model import load_performance_model
+    from ml_backend.naming.arkit import ARKIT_NAMES, INDEX
+
+    from i2fet_blender.io.followers import eye_rotations_from_looks
+
+    weights = np.zeros((1, 52))
+    weights[0, [INDEX["eyeBlinkLeft"], INDEX["eyeBlinkRight"]]] = 1.0
+    assert not eye_rotations_from_looks(weights, load_performance_model().eye_look, ARKIT_NAMES).any()

@@ -140,7 +140,7 @@ def _write_follower(obj: bpy.types.Object, role: str, head: bpy.types.Object, we
         world = pivot_matrices(turns, hinge.pivot)
     else:
         gains = bridge.backend_module("motion.performance_model").load_performance_model().eye_look
-        eyes = eye_rotations_from_looks(weights, gains)
+        eyes = eye_rotations_from_looks(weights, gains, arkit.ARKIT_NAMES)
         world = pivot_matrices(euler_matrices(eyes[:, 0:3] if role == EYE_LEFT else eyes[:, 3:6]), world_center(obj))
     action = write_follower_animation(obj, world, info.frame_start, part_action_name(info.prompt, obj),
                                       _keys_for(motion))

@@ -16,7 +16,7 @@ Axes are Blender's front view (face along -Y, Z up), as in ``io.rotations``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import bpy
@@ -119,13 +119,15 @@ def euler_matrices(yaw_pitch_roll: np.ndarray) -> np.ndarray:
     return rz @ ry @ rx
 
 
-def eye_rotations_from_looks(weights: np.ndarray, gains: Mapping[int, tuple[int, float]]) -> np.ndarray:
+def eye_rotations_from_looks(weights: np.ndarray, gains: Mapping[int, tuple[int, float]],
+                             channel_names: Sequence[str]) -> np.ndarray:
     """frames x 6 (left yaw, pitch, roll, right yaw, pitch, roll) radians that frames x 52 weights' eyeLook
-    channels stand for: each channel is ``gain`` x its rotation column (3-8), so the rotation is weight / gain."""
+    channels stand for: each eyeLook channel is ``gain`` x its rotation column (3-8), so the rotation is
+    weight / gain. Other channels the model couples to the gaze (the lids follow the pitch) are not read."""
     weights = np.asarray(weights, np.float64)
     eyes = np.zeros((len(weights), 6))
     for channel, (column, gain) in gains.items():
-        if gain != 0:
+        if gain != 0 and channel_names[channel].startswith("eyeLook"):
             eyes[:, column - 3] += weights[:, channel] / gain
     return eyes
 

@@ -116,3 +116,18 @@ def test_a_blink_does_not_turn_the_eyes():
     weights = np.zeros((1, 52))
     weights[0, [INDEX["eyeBlinkLeft"], INDEX["eyeBlinkRight"]]] = 1.0
     assert not eye_rotations_from_looks(weights, load_performance_model().eye_look, ARKIT_NAMES).any()
+
+
+def test_the_panels_offer_whole_character_and_mute(blender):
+    from types import SimpleNamespace
+
+    from i2fet_blender.ui.panels import I2FET_PT_clips, I2FET_PT_main
+    from tests.addon_helpers import RecordingLayout
+
+    log: list = []
+    for panel in (I2FET_PT_main, I2FET_PT_clips):
+        panel.draw(SimpleNamespace(layout=RecordingLayout(log)), blender.context)
+    assert any(name == "prop" and args[1] == "whole_character" for name, args, _ in log)
+    assert [args[0] for name, args, _ in log if name == "operator" and args[0] == "i2fet.mute_clip"] == \
+        ["i2fet.mute_clip"] * 2  # Mute and Unmute
+    assert blender.context.scene.i2fet.whole_character  # on by default

@@ -264,3 +264,21 @@ def test_quickly_hidden_holds_back_the_step_before(reader):
 def test_sours_into_is_a_transition(reader):
     faces, _ = targets(reader, "pleasant surprise that sours into suspicion")
     assert len(faces) == 2 and ch(faces[0], "eyeWide") >= 0.3 and ch(faces[1], "eyeSquint") >= 0.3
+
+
+@pytest.mark.parametrize("text", ["no smile, no frown, just nothing", "she refuses to cry", "neither happy nor sad",
+                                  "he's far from happy"])
+def test_more_ways_of_saying_no(reader, text):
+    faces, _ = targets(reader, text)
+    assert len(faces) == 1 and faces[0].max() < 0.02
+
+
+def test_an_opening_phrase_before_a_comma_is_the_same_moment(reader):
+    faces, _ = targets(reader, "without blinking, she glares")
+    assert len(faces) == 1 and ch(faces[0], "browDown") >= 0.3 and ch(faces[0], "eyeBlink") < 0.12
+
+
+def test_almost_is_a_trace_and_comparatives_are_their_words(reader):
+    almost = ch(targets(reader, "he almost smiles")[0][0], "mouthSmile")
+    assert 0.05 < almost < ch(targets(reader, "he smiles")[0][0], "mouthSmile") / 2
+    assert stem("sadder") == stem("sad") and stem("happier") == stem("happy")

@@ -335,6 +335,8 @@ def _same(a: Item, b: Item) -> bool:
 _SUBJECT = re.compile(r"^\s*(?:she|he|they|i|we|you|her|his|their|my|your|the\s+\w+['’]s)\b", re.IGNORECASE)
 _REQUEST = re.compile(r"^\s*(?:please\s+)?(?:make|give|have|let|show|get|could|can|would|i\s+want|i\s+need|"
                       r"i['’]?d\s+like)\b", re.IGNORECASE)
+_NEGATION_START = re.compile(r"^\s*(?:no|not|never|without|nor|neither)\b", re.IGNORECASE)
+_PHRASE_START = re.compile(r"^\s*(?:without|with|while|whilst)\b", re.IGNORECASE)
 _CORRECTION = re.compile(r"^\s*(?:just|only|merely|simply|but|rather|instead)\b", re.IGNORECASE)
 _DANGLING = re.compile(r"\b(?:a|an|the|her|his|their|my|your)\s+([a-z'’-]+)$", re.IGNORECASE)
 HEAD_NOUNS = frozenset("smile grin frown look expression face smirk stare glance gaze scowl grimace pout laugh "
@@ -351,8 +353,11 @@ def _simultaneous(before: str, part: str) -> bool:
     named parts of the same region ("look left, look right").
     """
     tokens = words(before)
-    if _CORRECTION.match(part) and (set(tokens) & NEGATORS or "longer" in tokens):
-        return True
+    negated = bool(set(tokens) & NEGATORS) or "longer" in tokens
+    if negated and (_CORRECTION.match(part) or _NEGATION_START.match(part)):
+        return True  # "not angry, just tired"; "no smile, no frown"
+    if _PHRASE_START.match(before) and not _PHRASE_START.match(part):
+        return True  # "without blinking, she glares"
     dangling = _DANGLING.search(before.strip())
     if dangling and dangling.group(1).lower() not in HEAD_NOUNS and words(part) and words(part)[-1] in HEAD_NOUNS:
         return True  # "a tired, lopsided smile": two adjectives of one noun

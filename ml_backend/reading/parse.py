@@ -19,7 +19,7 @@ import numpy as np
 from ..knowledge.action_units import au_vector
 from ..knowledge.face_parts import ACTIONS, GAZE_DIRECTIONS, GAZE_VERBS, REGION_NOUNS
 from ..knowledge.vocabulary import VocabEntry, vocabulary
-from .tokens import FUNCTION_WORDS, NEGATORS, REMOVERS, is_latin_word, person_names, stem, words
+from .tokens import FUNCTION_WORDS, NEGATING_PAIRS, NEGATORS, REMOVERS, is_latin_word, person_names, stem, words
 
 # Intensity words as levels: hint < slight < moderate < plain (the word's own strength) < very < extremely.
 HINT, SLIGHT, MODERATE, VERY, EXTREME = 0.25, 0.42, 0.6, 0.92, 1.0
@@ -27,7 +27,8 @@ MODIFIERS: tuple[tuple[str, float], ...] = (
     ("ever so slightly", SLIGHT), ("a hint of", HINT), ("hint of", HINT), ("the ghost of", HINT), ("ghost of", HINT),
     ("a trace of", HINT), ("trace of", HINT), ("a flicker of", HINT), ("flicker of", HINT), ("a touch of", SLIGHT),
     ("touch of", SLIGHT), ("a glimmer of", HINT), ("the faintest", HINT), ("faintest", HINT), ("barely", HINT),
-    ("faint", HINT), ("faintly", HINT), ("tiny", HINT), ("very slight", HINT), ("very slightly", HINT),
+    ("faint", HINT), ("faintly", HINT), ("tiny", HINT), ("almost", HINT), ("nearly", HINT), ("very slight", HINT),
+    ("very slightly", HINT),
     ("a little", SLIGHT), ("a bit", SLIGHT), ("a tad", SLIGHT), ("slight", SLIGHT), ("slightly", SLIGHT),
     ("subtle", SLIGHT), ("subtly", SLIGHT), ("soft", SLIGHT), ("softly", SLIGHT), ("mild", SLIGHT),
     ("mildly", SLIGHT), ("gentle", SLIGHT), ("small", SLIGHT), ("little", SLIGHT), ("half", 0.5),
@@ -325,11 +326,14 @@ def read_step_words(text: str) -> StepWords:
             continue
         if word == "not" and i + 1 < len(low) and low[i + 1] in ("stop", "stops", "help") and not used[i + 1]:
             used[i] = understood[i] = used[i + 1] = understood[i + 1] = True  # "can't stop grinning": still grinning
-        elif word in NEGATORS or (word == "longer" and i and low[i - 1] == "no"):
+        elif (word in NEGATORS or (word == "longer" and i and low[i - 1] == "no")
+              or (i + 1 < len(low) and (word, low[i + 1]) in NEGATING_PAIRS and not used[i + 1])):
             target = _next_item(items, i)
             if target is not None:
                 target.negated = True
                 used[i] = understood[i] = True
+                if i + 1 < len(low) and (word, low[i + 1]) in NEGATING_PAIRS:
+                    used[i + 1] = understood[i + 1] = True
         elif st[i] in _REMOVERS:
             target = _previous_item(items, i)
             if target is not None:

@@ -24,7 +24,8 @@ _IRREGULAR = {
     "curious": "curious", "serious": "serious", "jealous": "jealous", "joyous": "joyous", "wistful": "wistful",
     "news": "news", "lens": "lens", "glasses": "glass", "chess": "chess", "kiss": "kiss", "miss": "miss",
     "bless": "bless", "less": "less", "please": "please", "longing": "longing", "biting": "bit", "bites": "bit",
-    "forces": "forc", "forcing": "forc", "wasp": "wasp", "woke": "wake", "began": "begin", "begun": "begin",
+    "forces": "forc", "forcing": "forc", "sadder": "sad", "saddest": "sad", "happier": "happi",
+    "happiest": "happi", "angrier": "angri", "angriest": "angri", "madder": "mad", "calmer": "calm", "wasp": "wasp", "woke": "wake", "began": "begin", "begun": "begin",
 }
 _VOWELS = set("aeiou")
 
@@ -124,8 +125,11 @@ start starts started starting begin begins beginning sit sits sat sitting stand 
 catch catches catching wake wakes waking anymore longer ahead straight stare stares stared staring
 """.split())
 
-NEGATORS = frozenset({"not", "no", "never", "without", "nor", "non", "hardly", "barely-not", "stop", "stops", "stopped",
-                      "stopping", "cease", "ceases", "ceased", "quit", "quits"})
+NEGATORS = frozenset({"not", "no", "never", "without", "nor", "neither", "non", "hardly", "barely-not", "stop", "stops",
+                      "stopped", "stopping", "cease", "ceases", "ceased", "quit", "quits", "refuse", "refuses",
+                      "refused", "refusing"})
+# Two-word negations ("far from happy", "anything but calm").
+NEGATING_PAIRS = frozenset({("far", "from"), ("anything", "but"), ("nothing", "like"), ("none", "of")})
 REMOVERS = frozenset(stem(w) for w in (
     "fade", "fades", "faded", "fading", "vanish", "vanishes", "disappear", "disappears", "wane", "wanes", "die", "dies",
     "evaporate", "evaporates", "drain", "drains", "slip", "slips", "leave", "leaves", "wear", "wears", "falter",

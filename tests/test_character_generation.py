@@ -257,3 +257,20 @@ def test_eye_targets_chosen_in_the_panel_win_and_their_rotations_belong_to_the_c
     assert blender.ops.i2fet.delete_clip(clip=clip.name) == {"FINISHED"}
     assert not [a for a in blender.data.actions if a.get("i2fet_generated")]
     assert rig.animation_data.action is None
+
+
+def test_a_head_without_a_jawopen_key_still_opens_the_keyless_jaw_and_says_how(blender, face_model):
+    from ml_backend.naming.arkit import INDEX
+
+    from i2fet_blender.generate.pipeline import generate_on_object
+
+    parts = build_character(face_model, keyed=False)
+    parts["Head"].data.shape_keys.key_blocks["jawOpen"].name = "MyJaw"  # not an ARKit spelling: no jawOpen key
+    lower = parts["LowerTeeth"]
+    rest = world_vertices(lower)
+    result = generate_on_object(parts["Head"], PROMPT, FRAMES, 1, 24.0)
+    assert "jaw hinge guessed from 'Head''s bounds" in result.message()
+    jaw = result.weights[:, INDEX["jawOpen"]]
+    blender.context.scene.frame_set(int(np.argmax(jaw)) + 1)
+    drop = (world_vertices(lower) - rest)[:, 2].mean()
+    assert drop < -0.003  # the lower teeth go down by millimetres when the jaw opens

@@ -68,7 +68,7 @@ def write_character(head: bpy.types.Object, character: Character | None, weights
             obj = _object(part)
             if _is_rotation_target(obj, part.role, motion):
                 continue
-            written.append(_write_follower(obj, part.role, head, weights, info, motion))
+            written.append(_write_follower(obj, part.role, head, weights, info, motion, result.notes))
             result.moved.append(obj.name)
         for action in write_rotations(motion, rotations, info.frame_start, result.action.name):
             written.append(action)
@@ -131,11 +131,14 @@ def _keys_for(motion: dict):
 
 
 def _write_follower(obj: bpy.types.Object, role: str, head: bpy.types.Object, weights: np.ndarray, info: ClipInfo,
-                    motion: dict) -> bpy.types.Action:
+                    motion: dict, notes: list[str]) -> bpy.types.Action:
+    """Turn a keyless part with the jaw or the gaze; a jaw hinge guessed from the head's bounds goes into ``notes``."""
     arkit = bridge.arkit()
     bpy.context.view_layer.update()  # world matrices as they are now
     if role == JAW:
         hinge = jaw_hinge(head, key_map_for(head).keys.get("jawOpen", ()))
+        if hinge.guessed:
+            notes.append(f"'{obj.name}' turns about {hinge.source}")
         turns = axis_angle_matrices(hinge.axis, weights[:, arkit.INDEX["jawOpen"]].astype(np.float64) * hinge.angle)
         world = pivot_matrices(turns, hinge.pivot)
     else:

@@ -39,6 +39,7 @@ class Hinge:
     axis: np.ndarray
     angle: float
     source: str  # where it came from, for the result's notes
+    guessed: bool = False  # True: placed from the head's bounds, not fitted to its jawOpen key
 
 
 def rigid_fit(source: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -98,7 +99,7 @@ def bounds_hinge(head: bpy.types.Object) -> Hinge:
     size = high - low
     pivot = np.array([(low[0] + high[0]) / 2, low[1] + 0.55 * size[1], low[2] + 0.45 * size[2]])
     return Hinge(pivot, np.array([1.0, 0.0, 0.0]), float(FALLBACK_JAW_ANGLE),
-                 f"a jaw hinge guessed from '{head.name}''s bounds (it has no usable jawOpen key)")
+                 f"a jaw hinge guessed from '{head.name}''s bounds (it has no usable jawOpen key)", guessed=True)
 
 
 def axis_angle_matrices(axis: np.ndarray, angles: np.ndarray) -> np.ndarray:

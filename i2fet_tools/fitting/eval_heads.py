@@ -61,6 +61,8 @@ class HeadRow:
     read_r_face: float  # the same without the 14 gaze channels (no expression here looks anywhere; eyeless heads read noise)
     human: bool
     notes: tuple[str, ...]
+    truth_r: float = float("nan")  # the read of the head's true expressions against the default head's (where known)
+    truth_agreement: float = float("nan")  # our transfer's read against the true expressions' read
 
 
 def weights(expression: dict[str, float]) -> np.ndarray:
@@ -143,6 +145,11 @@ def evaluate(head: EvalHead, template: Template, reference: np.ndarray) -> tuple
     framed = points[inside & face_box(points)]
     images = expression_images(points, deltas, triangles, framed)
     changes = score_changes(images)
+    truth_r = truth_agreement = float("nan")
+    if head.truth is not None:  # the same read of the head making its true expressions: this measure's ceiling here
+        truth_changes = score_changes(expression_images(points, head.truth @ matrix[:3, :3].T, triangles, framed))
+        truth_r = correlation(truth_changes.ravel(), reference.ravel())
+        truth_agreement = correlation(changes.ravel(), truth_changes.ravel())
     checks = transfer.checks
     detection = ("yes" if fit.confidence >= 0.5 else "unsure" if fit.confidence > 0 else "no") + f" {fit.confidence:.2f}"
     counts = {}
@@ -156,7 +163,7 @@ def evaluate(head: EvalHead, template: Template, reference: np.ndarray) -> tuple
                   ", ".join(f"{v} {k}" for k, v in counts.items()) or "none",
                   seconds, correlation(changes.ravel(), reference.ravel()),
                   correlation(changes[:, FACE_CHANNELS].ravel(), reference[:, FACE_CHANNELS].ravel()), head.human,
-                  fit.notes + transfer.notes)
+                  fit.notes + transfer.notes, truth_r, truth_agreement)
     return row, images
 
 
@@ -184,6 +191,10 @@ def print_table(rows: list[HeadRow]) -> None:
     for r in rows:
         print(f"{r.name:<22} {r.vertices:>7,} {r.detection:>12} {r.residual:>6.3f} {f'{r.torn_before}->{r.torn_after}':>9} "
               f"{r.stretch:>8.1f} {r.seconds:>7.1f} {r.read_r:>7.2f} {r.read_r_face:>7.2f}  {r.actions}")
+    for r in rows:
+        if np.isfinite(r.truth_r):
+            print(f"{r.name}: its TRUE expressions read r = {r.truth_r:.2f} against the default head (the ceiling of "
+                  f"this measure on this head); the transferred ones read r = {r.truth_agreement:.2f} against the true ones")
     for label, values in (("read r", [r.read_r for r in rows if r.human]), ("no gaze", [r.read_r_face for r in rows if r.human])):
         values = [v for v in values if np.isfinite(v)]
         if values:

@@ -32,6 +32,7 @@ class EvalHead:
     origin: str  # where it comes from, for the table
     part: HeadPart
     human: bool  # a human-proportioned face (the independent read's r >= 0.8 target applies)
+    truth: np.ndarray | None = None  # K x N x 3 true expression offsets (mesh-local), where known (ICT identities)
 
 
 def _matrix(rotation: np.ndarray, scale: float) -> np.ndarray:
@@ -99,7 +100,8 @@ def evaluation_heads() -> list[EvalHead]:
         known = remeshed_identity(template, np.random.default_rng(seed).normal(0.0, 1.5, 40), 0.55, np.random.default_rng(seed + 1))
         matrix = _matrix(Rotation.from_euler("xyz", rotation, degrees=True).as_matrix(), 0.01)
         heads.append(EvalHead(f"ICT identity {i + 1}", "ICT FaceKit identity modes, remeshed (MIT)",
-                              HeadPart(known.vertices, known.triangles, matrix, name=f"ict{i + 1}"), True))
+                              HeadPart(known.vertices, known.triangles, matrix, name=f"ict{i + 1}"), True,
+                              known.true_deltas(template.model.deltas.astype(np.float64))))
     body = makehuman_body()
     heads.append(EvalHead("MakeHuman body", "MakeHuman hm08 base mesh, whole body (CC0)",
                           HeadPart(body.vertices, body.triangles, _matrix(Y_UP_TO_Z_UP, 0.1), name="makehuman"), True))

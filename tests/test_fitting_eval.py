@@ -1,0 +1,42 @@
+"""The any-head evaluation's heads and its read: nine heads with provenance, built heads that differ from their source."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from i2fet_tools.fitting.eval_heads import EXPRESSIONS, correlation, weights
+from i2fet_tools.fitting.heads import cluster_decimate, evaluation_heads, makehuman_head, stylise
+from ml_backend.fitting.mesh import component_labels
+from ml_backend.naming.arkit import INDEX
+
+
+def test_nine_heads_of_different_origins_each_say_where_they_come_from():
+    heads = evaluation_heads()
+    assert len(heads) >= 8 and len({h.name for h in heads}) == len(heads)
+    assert all(h.origin for h in heads)
+    for head in heads:
+        part = head.part
+        assert part.triangles.max() < len(part.vertices) and np.isfinite(part.vertices).all()
+        assert np.linalg.det(part.matrix_world[:3, :3]) > 0
+    truth = [h for h in heads if h.truth is not None]
+    assert len(truth) == 2 and all(h.truth.shape == (52, len(h.part.vertices), 3) for h in truth)
+
+
+def test_built_heads_are_decimated_and_deformed_versions_of_the_makehuman_head():
+    vertices, triangles = makehuman_head()
+    low, low_triangles = cluster_decimate(vertices, triangles, 0.16)
+    assert 300 < len(low) < len(vertices) / 4 and low_triangles.max() < len(low)
+    assert (low_triangles[:, 0] != low_triangles[:, 1]).all()
+    assert np.bincount(component_labels(len(low), low_triangles)).max() > 0.9 * len(low)  # still one surface
+    cartoon = stylise(vertices)
+    moved = np.linalg.norm(cartoon - vertices, axis=1)
+    assert moved.max() > 0.1 and np.median(moved) > 0.01  # decimetres: the whole head changed shape
+
+
+def test_expressions_and_correlation():
+    assert len(EXPRESSIONS) == 6
+    smile = weights(EXPRESSIONS["smile"])
+    assert smile[INDEX["mouthSmileLeft"]] == 0.9 and smile.sum() > 0
+    a = np.arange(30.0)
+    assert abs(correlation(a, 2 * a + 1) - 1.0) < 1e-12
+    assert np.isnan(correlation(a, np.full(30, np.nan)))

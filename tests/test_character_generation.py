@@ -274,3 +274,32 @@ def test_a_head_without_a_jawopen_key_still_opens_the_keyless_jaw_and_says_how(b
     blender.context.scene.frame_set(int(np.argmax(jaw)) + 1)
     drop = (world_vertices(lower) - rest)[:, 2].mean()
     assert drop < -0.003  # the lower teeth go down by millimetres when the jaw opens
+
+
+def test_a_posed_part_is_not_taken_for_its_rest(blender, face_model):
+    """Bugs found while measuring: a second clip written while the first one held the teeth open took the open
+    pose for the teeth's rest (the jaw opened twice as far), and deleting a clip left the teeth where its last
+    frame put them. Both now go from the rest the clip stored."""
+    from ml_backend.naming.arkit import INDEX
+
+    from i2fet_blender.clips.edit import delete_clip
+    from i2fet_blender.generate.pipeline import generate_on_object
+
+    parts = build_character(face_model, keyed=False)
+    lower, eye = parts["LowerTeeth"], parts["EyeLeft"]
+    rest = {obj.name: world_vertices(obj) for obj in (lower, eye)}
+    scene = blender.context.scene
+    first = generate_on_object(parts["Head"], PROMPT, FRAMES, 1, 24.0, seed=3)
+    peak = int(np.argmax(first.weights[:, INDEX["jawOpen"]])) + 1
+    scene.frame_set(peak)
+    posed = {obj.name: world_vertices(obj) for obj in (lower, eye)}
+    assert np.abs(posed[lower.name] - rest[lower.name]).max() > 0.005
+    second = generate_on_object(parts["Head"], PROMPT, FRAMES, 1, 24.0, seed=3)  # same take, written while posed
+    scene.frame_set(1)
+    scene.frame_set(peak)
+    for obj in (lower, eye):
+        np.testing.assert_allclose(world_vertices(obj), posed[obj.name], atol=1e-5)
+    delete_clip(second.action)
+    delete_clip(first.action)
+    for obj in (lower, eye):
+        np.testing.assert_allclose(world_vertices(obj), rest[obj.name], atol=1e-6)

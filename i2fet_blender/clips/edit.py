@@ -159,7 +159,20 @@ def push_to_nla(action: bpy.types.Action, owner: bpy.types.ID, name: str = "") -
     _cross_fade(strip, anim)
     if anim.action == action:
         anim.action = _restorable(action, previous_action(action))
+        put_back(owner, action)
     return strip
+
+
+def put_back(owner: bpy.types.ID, action: bpy.types.Action) -> None:
+    """An object that ``action`` turned (teeth, eyes, a head or eye target) and that now plays no action goes back
+    to the rest the action stored: Blender leaves an object where its last evaluated keys put it."""
+    rest = action.get(REST_PROPERTY)
+    anim = owner.animation_data
+    if rest is None or not isinstance(owner, bpy.types.Object) or (anim is not None and anim.action is not None):
+        return
+    for key, value in rest.items():
+        path, _, index = key.rpartition("[")
+        owner.path_resolve(path)[int(index[:-1])] = value
 
 
 def part_owner(action: bpy.types.Action) -> bpy.types.ID | None:
@@ -269,6 +282,7 @@ def _release(action: bpy.types.Action, previous: bpy.types.Action | None, keep_s
         anim = owner.animation_data
         if anim.action == action:
             anim.action = _restorable(action, previous)
+            put_back(owner, action)
         if keep_strips:
             continue
         for track in list(anim.nla_tracks):

@@ -16,7 +16,7 @@ from ..backend import bridge
 from ..clips.group import mark, new_group_id
 from ..clips.store import ClipInfo, blender_name
 from ..errors import BlenderIOError, GenerationError
-from ..head.character import EYE_LEFT, EYE_RIGHT, JAW, Character, Part, check_parts, world_center
+from ..head.character import EYE_LEFT, EYE_RIGHT, JAW, Character, Part, check_parts
 from ..head.key_map import key_map_for
 from ..io.followers import (
     axis_angle_matrices,
@@ -24,6 +24,7 @@ from ..io.followers import (
     eye_rotations_from_looks,
     jaw_hinge,
     pivot_matrices,
+    rest_center,
     write_follower_animation,
 )
 from ..io.keyframes import PREVIOUS_ACTION_PROPERTY, write_weight_animation
@@ -144,7 +145,7 @@ def _write_follower(obj: bpy.types.Object, role: str, head: bpy.types.Object, we
     else:
         gains = bridge.backend_module("motion.performance_model").load_performance_model().eye_look
         eyes = eye_rotations_from_looks(weights, gains, arkit.ARKIT_NAMES)
-        world = pivot_matrices(euler_matrices(eyes[:, 0:3] if role == EYE_LEFT else eyes[:, 3:6]), world_center(obj))
+        world = pivot_matrices(euler_matrices(eyes[:, 0:3] if role == EYE_LEFT else eyes[:, 3:6]), rest_center(obj))
     action = write_follower_animation(obj, world, info.frame_start, part_action_name(info.prompt, obj),
                                       _keys_for(motion))
     action["i2fet_part"] = f"{role}:{obj.name}"

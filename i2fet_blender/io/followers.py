@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import bpy
 import numpy as np
-from mathutils import Matrix
+from mathutils import Euler, Matrix, Quaternion, Vector
 
 from ..errors import BlenderIOError
 from .keyframes import GENERATED_ACTION_PROPERTY, PREVIOUS_ACTION_PROPERTY, REST_PROPERTY, write_fcurve_keys
@@ -147,13 +147,50 @@ def _rotation_paths(obj: bpy.types.Object) -> tuple[str, int]:
     return ("rotation_quaternion", 4) if obj.rotation_mode == "QUATERNION" else ("rotation_euler", 3)
 
 
+def _check_scale(obj: bpy.types.Object) -> None:
+    if np.any(np.abs(np.array(obj.scale, np.float64)) < 1e-12) or \
+            abs(np.linalg.det(np.array(obj.matrix_world, np.float64))) < 1e-18:
+        raise BlenderIOError(f"'{obj.name}' (or an object above it) has a zero scale, so it cannot be turned.")
+
+
+def rest_values(obj: bpy.types.Object) -> tuple[list[float], list[float]]:
+    """(location, rotation) of ``obj`` at rest: the rest stored on the follower action it plays (so a clip that
+    has posed it is not taken for its rest), else its transform as it stands."""
+    rotation_path, size = _rotation_paths(obj)
+    location = [float(v) for v in obj.location]
+    rotation = [float(v) for v in (obj.rotation_quaternion if size == 4 else obj.rotation_euler)]
+    anim = obj.animation_data
+    rest = anim.action.get(REST_PROPERTY) if anim is not None and anim.action is not None else None
+    if rest is not None:
+        location = [float(rest.get(f"location[{i}]", v)) for i, v in enumerate(location)]
+        rotation = [float(rest.get(f"{rotation_path}[{i}]", v)) for i, v in enumerate(rotation)]
+    return location, rotation
+
+
+def rest_world(obj: bpy.types.Object) -> np.ndarray:
+    """``obj``'s 4 x 4 world transform at rest (its parents as they are now)."""
+    _check_scale(obj)
+    location, rotation = rest_values(obj)
+    turn = Quaternion(rotation).to_matrix() if len(rotation) == 4 else Euler(rotation, obj.rotation_mode).to_matrix()
+    basis = np.array(Matrix.LocRotScale(Vector(location), turn, Vector(obj.scale)), np.float64)
+    parent = np.array(obj.matrix_world, np.float64) @ np.linalg.inv(np.array(obj.matrix_basis, np.float64))
+    return parent @ basis
+
+
+def rest_center(obj: bpy.types.Object) -> np.ndarray:
+    """The world centre of ``obj``'s bounding box at rest (an eyeball's pivot)."""
+    local = np.array([tuple(c) for c in obj.bound_box], np.float64)
+    center = (local.min(axis=0) + local.max(axis=0)) / 2
+    matrix = rest_world(obj)
+    return matrix[:3, :3] @ center + matrix[:3, 3]
+
+
 def basis_channels(obj: bpy.types.Object, world: np.ndarray) -> np.ndarray:
     """frames x (3 + 3 or 4) location and rotation values of ``obj``'s own transform that put it at the world
     transforms ``world`` (frames x 4 x 4), whatever its parents (object, bone; constraints are not undone).
     Its own scale is kept, a negative (mirrored) one included: the rotation is what remains once it is divided out."""
+    _check_scale(obj)
     own_scale = np.array(obj.scale, np.float64)
-    if np.any(np.abs(own_scale) < 1e-12) or abs(np.linalg.det(np.array(obj.matrix_world, np.float64))) < 1e-18:
-        raise BlenderIOError(f"'{obj.name}' (or an object above it) has a zero scale, so it cannot be turned.")
     parent = np.array(obj.matrix_world, np.float64) @ np.linalg.inv(np.array(obj.matrix_basis, np.float64))
     basis = np.linalg.inv(parent)[None] @ world
     _, size = _rotation_paths(obj)
@@ -175,21 +212,20 @@ def basis_channels(obj: bpy.types.Object, world: np.ndarray) -> np.ndarray:
 
 def write_follower_animation(obj: bpy.types.Object, world: np.ndarray, start_frame: int, action_name: str,
                              keys_for: Callable[[np.ndarray], list] | None = None) -> bpy.types.Action:
-    """Key ``obj`` through the world transforms ``world`` (frames x 4 x 4, relative to now) as a new action.
+    """Key ``obj`` through the world transforms ``world`` (frames x 4 x 4, relative to its rest) as a new action.
 
-    ``world[i]`` is applied on top of the object's current world transform. The action becomes the one the
+    ``world[i]`` is applied on top of the object's world transform at rest (``rest_world``). The action becomes the
     object plays; one it played before is kept (a fake user) and remembered in ``i2fet_previous_action``,
     as for shape-key clips. ``keys_for(values)`` gives sparse keys per column (None: every frame, LINEAR).
     """
     rotation_path, size = _rotation_paths(obj)
-    current = np.array(obj.matrix_world, np.float64)
-    values = basis_channels(obj, world @ current[None])
+    values = basis_channels(obj, world @ rest_world(obj)[None])
     if not np.isfinite(values).all():
         raise BlenderIOError(f"The motion computed for '{obj.name}' is not finite.")
     anim = obj.animation_data or obj.animation_data_create()
     if anim.use_tweak_mode:
         raise BlenderIOError(f"Leave NLA tweak mode on '{obj.name}' first.")
-    rest = [*obj.location, *(obj.rotation_quaternion if size == 4 else obj.rotation_euler)]
+    rest = [value for values in rest_values(obj) for value in values]
     paths = [("location", i) for i in range(3)] + [(rotation_path, i) for i in range(size)]
     action = bpy.data.actions.new(action_name)
     action[GENERATED_ACTION_PROPERTY] = True

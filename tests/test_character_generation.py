@@ -303,3 +303,37 @@ def test_a_posed_part_is_not_taken_for_its_rest(blender, face_model):
     delete_clip(first.action)
     for obj in (lower, eye):
         np.testing.assert_allclose(world_vertices(obj), rest[obj.name], atol=1e-6)
+
+
+def test_a_head_target_posed_by_an_earlier_clip_keeps_its_rest(blender, face_model):
+    """The same bug for the panel's head target: a second clip started from the turn the first one held."""
+    from dataclasses import replace
+
+    from i2fet_blender.clips.edit import delete_clip
+    from i2fet_blender.generate.pipeline import run
+    from i2fet_blender.generate.request import request_for_object
+    from i2fet_blender.io.rotations import RotationTarget
+
+    parts = build_character(face_model, keyed=False)
+    pivot = blender.data.objects.new("HeadPivot", None)
+    blender.context.scene.collection.objects.link(pivot)
+    request = replace(request_for_object(parts["Head"], PROMPT, FRAMES, 1, 24.0, seed=2),
+                      motion={"head": RotationTarget("HeadPivot")})
+    first = run(request)
+    scene = blender.context.scene
+    turns = []
+    for frame in range(1, FRAMES + 1):
+        scene.frame_set(frame)
+        turns.append(np.array(pivot.rotation_euler))
+    peak = int(np.argmax(np.abs(np.array(turns)).sum(axis=1))) + 1
+    scene.frame_set(peak)
+    held = np.array(pivot.rotation_euler)
+    assert np.abs(held).max() > 1e-3
+    second = run(request)
+    assert pivot.animation_data.action.get("i2fet_clip_group") == second.action.get("i2fet_clip_group")
+    scene.frame_set(1)
+    scene.frame_set(peak)
+    np.testing.assert_allclose(np.array(pivot.rotation_euler), held, atol=1e-5)
+    delete_clip(second.action)
+    delete_clip(first.action)
+    np.testing.assert_allclose(np.array(pivot.rotation_euler), 0.0, atol=1e-7)

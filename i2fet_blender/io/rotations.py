@@ -8,7 +8,9 @@ about -Y, pitch about +X and roll about -Z of the bone. Rotations are added to t
 current rotation (the head does not snap to zero) and need an Euler rotation mode.
 
 Nothing of the user's is overwritten: the keys go into a new action; when the target already plays
-an action, the new one goes on a new NLA track above it instead of replacing it.
+an action of the user's, the new one goes on a new NLA track above it instead of replacing it. One of
+our earlier clips' rotations is replaced as a clip's shape-key action is (kept, and played again when
+the new clip is deleted), and the new keys start from the rest it stored, not from the pose it holds.
 Keys are sparse Bézier keys (``keys``, from ``ml_backend.motion.keys``) or, without them, one LINEAR
 key per frame.
 """
@@ -22,7 +24,7 @@ import bpy
 import numpy as np
 
 from ..errors import BlenderIOError
-from .keyframes import GENERATED_ACTION_PROPERTY, REST_PROPERTY, write_fcurve_keys
+from .keyframes import GENERATED_ACTION_PROPERTY, PREVIOUS_ACTION_PROPERTY, REST_PROPERTY, write_fcurve_keys
 
 OBJECT_AXES = ((2, -1.0), (0, 1.0), (1, -1.0))  # yaw, pitch, roll -> (Euler index, sign): see the docstring
 BONE_AXES = ((1, -1.0), (0, 1.0), (2, -1.0))
@@ -86,6 +88,10 @@ def write_rotation_animation(target: RotationTarget, rotations: np.ndarray, star
     if rotations.ndim != 2 or rotations.shape[1] != 3 or len(rotations) == 0 or not np.isfinite(rotations).all():
         raise BlenderIOError(f"Rotations must be finite frames x 3 (yaw, pitch, roll), got shape {rotations.shape}.")
     obj, path, base = _resolve(target)
+    playing = obj.animation_data.action if obj.animation_data is not None else None
+    stored = playing.get(REST_PROPERTY) if playing is not None else None
+    if stored is not None:  # our earlier clip turns it now: start from the rest it stored, not from its pose
+        base = tuple(float(stored.get(f"{path}[{axis}]", base[axis])) for axis in range(3))
     values = euler_curves(rotations, base, bool(target.bone))
     anim_data = obj.animation_data or obj.animation_data_create()
     if anim_data.use_tweak_mode:
@@ -105,7 +111,12 @@ def write_rotation_animation(target: RotationTarget, rotations: np.ndarray, star
         for axis in range(3):
             fcurve = fcurves.new(path, index=axis)
             write_fcurve_keys(fcurve, values[:, axis], start_frame, None if keys is None else keys[axis])
-        if previous is None:
+        ours = previous is not None and previous.get(REST_PROPERTY) is not None
+        if previous is None or ours:  # nothing playing, or an earlier clip's rotations: the new clip takes over
+            if ours:
+                action[PREVIOUS_ACTION_PROPERTY] = previous.name
+                if previous.users <= 1 and not previous.use_fake_user:
+                    previous.use_fake_user = True
             anim_data.action = action
             if slot is not None:
                 anim_data.action_slot = slot
@@ -117,6 +128,8 @@ def write_rotation_animation(target: RotationTarget, rotations: np.ndarray, star
             if slot is not None and hasattr(nla, "action_slot"):
                 nla.action_slot = slot
     except (RuntimeError, TypeError, ValueError) as error:
+        if anim_data.action == action:
+            anim_data.action = previous
         bpy.data.actions.remove(action)
         raise BlenderIOError(f"Writing rotations on '{target.describe()}' failed and was undone: {error}") from error
     return action

@@ -22,7 +22,7 @@ from .quality import ShapeCheck, check_shapes
 from .template import Template, load_template
 from .transfer import fill_unreliable, template_expression_deltas, transfer_deltas
 
-TRANSFER_VERSION = 1
+TRANSFER_VERSION = 2  # bump when the transfer or its check changes (cached results are keyed by it)
 EYE_DEPTH = 0.2  # an eye is open when the mesh lines the eyeball this far behind the eye corners (a lid pocket);
 MOUTH_DEPTH = 0.05  # a mouth when it reaches the teeth and gums behind the lips (interocular distances)
 OPENING_RADIUS = 0.3  # an eye or mouth opening is sought this close to the feature's centre (interocular distances)
@@ -185,7 +185,7 @@ def _transfer(fit: HeadFit, template: Template, repair: bool) -> Transfer:
 def _check_notes(checks: list[ShapeCheck]) -> tuple[str, ...]:
     notes = []
     for action, text in (("repaired", "tore and were repaired (the torn spots follow their surroundings)"),
-                         ("limited", "tore and were limited where they tore (half the motion there)"),
+                         ("limited", "tore and were limited where they tore (less or no motion there)"),
                          ("refused", "tore beyond repair and were left without motion")):
         names = [ARKIT_NAMES[k] for k, c in enumerate(checks) if c.action == action]
         if names:

@@ -7,7 +7,7 @@ template follows the template and is not counted (``folds``). Measured on the us
 triangles, vectorised over the triangles and edges that move. A torn shape is repaired where it
 tears: the offending vertices and a few rings around them get the harmonic (membrane) continuation
 of the motion around them, one sparse solve per shape; where a tear survives, the motion there is
-halved; failing that the whole shape is scaled down to the largest share that does not tear, and
+halved, quartered, then stilled over a growing patch; failing that the whole shape is scaled down to the largest share that does not tear, and
 below a quarter it is refused (left without motion). Each outcome is said. The
 worst edge stretch is measured and reported: on a mesh without a mouth opening the lips' edges
 must stretch when the jaw opens, which no repair can undo.
@@ -27,6 +27,7 @@ from .mesh import adjacency
 MIN_AREA = 1e-12  # relative squared area below which a rest triangle is degenerate and not judged
 MIN_SHAPE = 0.1  # slivers (area / squared edges, 1 = equilateral) turn over under any motion, without showing: not judged
 REPAIR_RINGS = (0, 1, 2)
+LIMITS = ((2, 0.5), (3, 0.25), (4, 0.0))  # (rings around the tear, share of the motion kept there), step by step
 SCALE_STEPS = 6  # bisection steps for the share of a shape that does not tear
 MIN_SCALE = 0.25  # below this share a shape is refused
 
@@ -39,7 +40,7 @@ class ShapeCheck:
     stretch: float  # worst edge length ratio (>= 1: longer or shorter), as transferred
     flipped_after: int
     stretch_after: float
-    action: str  # "ok", "repaired", "limited" (halved where it tore), "scaled to N%" (the whole shape), "refused"
+    action: str  # "ok", "repaired", "limited" (less or no motion where it tore), "scaled to N%" (the whole shape), "refused"
 
 
 class MeshCheck:
@@ -142,9 +143,13 @@ class MeshCheck:
                 break
             offenders = offenders | self._offenders(torn)
         else:
-            halved = np.where(self._grow(offenders, 2)[:, None], 0.5 * fixed, fixed)
-            if not self.torn(halved, allowed).any():
-                fixed, action = halved, "limited"
+            for rings, share in LIMITS:
+                limited = np.where(self._grow(offenders, rings)[:, None], share * fixed, fixed)
+                torn = self.torn(limited, allowed)
+                if not torn.any():
+                    fixed, action = limited, "limited"
+                    break
+                offenders = offenders | self._offenders(torn)
             else:
                 fixed, action = self._scaled(fixed, allowed)
         return fixed, ShapeCheck(*before, 0, self.stretch(fixed) if action != "refused" else 1.0, action)

@@ -436,7 +436,7 @@ _IDIOM_CACHE: dict[tuple[str, str], tuple[VocabEntry | None, float]] = {}
 
 
 def nearest_idiom(encoder, clause: str) -> tuple[VocabEntry | None, float]:
-    """The figurative vocabulary phrasing nearest in meaning to a clause ("like he swallowed a wasp"), and its cosine."""
+    """The idiom nearest in meaning to a clause ("like he swallowed a wasp"), and its cosine."""
     key = (encoder.name, clause.lower())
     if key not in _IDIOM_CACHE:
         entries = _idiom_phrasings()

@@ -352,7 +352,8 @@ def read_step_words(text: str) -> StepWords:
         if understood[i]:
             out.content += 1
             out.understood += 1
-        elif (word not in FUNCTION_WORDS and word not in names and st[i] not in FUNCTION_WORDS and word not in DETERMINERS and len(word) > 1
+        elif (word not in FUNCTION_WORDS and word not in names and st[i] not in FUNCTION_WORDS
+              and word not in DETERMINERS and len(word) > 1
               and is_latin_word(word)):  # other scripts are not English words: neither for nor against
             out.content += 1
             out.unknown.append(word)

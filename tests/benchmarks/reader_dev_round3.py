@@ -1,6 +1,7 @@
 """Share of the round-3 development instructions (tests/data/reader_dev/dev_round3.jsonl) whose every expectation
 holds, by style, for the compositional reader. Development data, not a held-out measure.
-Run: PYTHONPATH=. .venv/bin/python tests/benchmarks/reader_dev_round3.py [-v] [reader ...]
+Run: PYTHONPATH=. .venv/bin/python tests/benchmarks/reader_dev_round3.py [-v] [--file PATH.jsonl] [reader ...]
+(--file scores another development file of the same format, e.g. tests/data/reader_dev/dev_round4.jsonl).
 """
 
 from __future__ import annotations
@@ -18,11 +19,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 def main() -> None:
     from reader_dev import round3_entries, round3_failures
 
+    from i2fet_tools.ifed.expectations import load_entries
     from ml_backend.reading.registry import get_reader
 
-    verbose = "-v" in sys.argv
-    names = [a for a in sys.argv[1:] if not a.startswith("-")] or ["compose"]
-    entries = round3_entries()
+    args = sys.argv[1:]
+    verbose = "-v" in args
+    path = None
+    if "--file" in args:
+        at = args.index("--file")
+        if at + 1 >= len(args):
+            sys.exit("--file needs a path to a .jsonl development file")
+        path = Path(args.pop(at + 1))
+        args.pop(at)
+        if not path.is_file():
+            sys.exit(f"{path} is not a file")
+    names = [a for a in args if not a.startswith("-")] or ["compose"]
+    entries = load_entries([path]) if path else round3_entries()
     for name in names:
         reader = get_reader(name)
         by_style: dict[str, list[bool]] = defaultdict(list)

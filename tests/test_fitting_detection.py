@@ -66,6 +66,8 @@ def test_no_face_says_so_and_asks_for_landmarks():
     finding = find_face(cube, ConvexHull(cube).simplices)
     assert not finding.found and finding.landmarks is None
     assert "No face was found" in finding.message() and "by hand" in finding.message()
+    with pytest.raises(HeadFitError, match="No face was found"):  # the Detect Landmarks path says so too
+        detect_landmarks(HeadPart(cube, ConvexHull(cube).simplices))
 
 
 def test_user_landmarks_set_the_alignment_on_an_upside_down_head(face):

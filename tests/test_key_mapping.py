@@ -236,7 +236,8 @@ def test_generate_drives_a_cc4_head_end_to_end_and_the_panel_is_a_sub_panel(blen
     assert result.created_keys == []
     smile = result.weights[:, INDEX["mouthSmileLeft"]]
     assert smile.max() > 0.2
-    np.testing.assert_allclose(_curve(obj, "Mouth_Smile_L", 30), smile, atol=1e-6)
+    # the default keys are sparse Bézier keys within 0.01 of the motion at every frame (motion.keys)
+    np.testing.assert_allclose(_curve(obj, "Mouth_Smile_L", 30), smile, atol=0.0101)
     assert checksum(user_only=True) == before
 
 

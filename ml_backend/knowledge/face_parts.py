@@ -142,3 +142,17 @@ GAZE_DIRECTIONS: Mapping[str, str] = MappingProxyType({
     "hand": "64B", "table": "64B",
     "left": "61D", "right": "62D", "away": "61C 64A", "aside": "61C", "sideways": "61C", "sidelong": "61C",
 })
+
+# Animator shorthand: a part named with only a level ("jaw 0.3", "lids 50%") moves its main channels.
+PART_LEVEL_CHANNELS: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "jaw": ("jawOpen",), "mouth": ("jawOpen",), "lid": ("eyeBlinkLeft", "eyeBlinkRight"),
+    "eyelid": ("eyeBlinkLeft", "eyeBlinkRight"), "brow": ("browInnerUp", "browOuterUpLeft", "browOuterUpRight"),
+    "eyebrow": ("browInnerUp", "browOuterUpLeft", "browOuterUpRight"), "nose": ("noseSneerLeft", "noseSneerRight"),
+    "cheek": ("cheekPuff",), "eye": ("eyeWideLeft", "eyeWideRight"),
+})
+# A part named with only a side ("mouth L", "jaw R"): the part shifts to that side (the subject's own).
+PART_SHIFT_CHANNELS: Mapping[tuple[str, str], tuple[str, ...]] = MappingProxyType({
+    ("jaw", "left"): ("jawLeft",), ("jaw", "right"): ("jawRight",), ("mouth", "left"): ("mouthLeft",),
+    ("mouth", "right"): ("mouthRight",), ("lip", "left"): ("mouthLeft",), ("lip", "right"): ("mouthRight",),
+    ("eye", "left"): ("eyeLookOutLeft", "eyeLookInRight"), ("eye", "right"): ("eyeLookInLeft", "eyeLookOutRight"),
+})

@@ -310,6 +310,10 @@ def _elided(read: StepWords, previous: list[Item], notes: list[str], text: str) 
         notes.append(f"'{text}' holds back what the step before showed: "
                      + ", ".join(it.describe() for it in previous) + ".")
         return
+    if read.bare_side and not read.items and not read.unknown and not read.bare_parts and previous:
+        read.items.extend(_to_side(it, read.bare_side) for it in previous)
+        notes.append(f"'{text}' names a side only: the step before, on the {read.bare_side}.")
+        return
     if read.items or read.unknown or not read.bare_parts:
         return
     for regions, side in read.bare_parts:
@@ -319,6 +323,27 @@ def _elided(read: StepWords, previous: list[Item], notes: list[str], text: str) 
     if read.items:
         notes.append(f"'{text}' names a part only: it does what the step before did ("
                      + ", ".join(it.describe() for it in read.items) + ").")
+
+
+_LEFTWARD = ("eyeLookOutLeft", "eyeLookInRight", "jawLeft", "mouthLeft")  # a gaze or shift toward the left
+
+
+def _to_side(item: Item, side: str) -> Item:
+    """The item done on ``side``: a one-sided item moves there; a two-sided one that leans the other way (a gaze
+    to the left, a jaw shifted left) is mirrored."""
+    from ..knowledge.action_units import mirror_channel, mirror_weights
+    from ..naming.arkit import INDEX
+
+    if item.side in ("left", "right"):
+        return replace(item, side=side, negated=False, removed=False)
+    weights = np.asarray(item.weights, np.float32)
+    left = sum(float(weights[INDEX[n]]) for n in _LEFTWARD)
+    right = sum(float(weights[INDEX[mirror_channel(n)]]) for n in _LEFTWARD)
+    if (left > right) != (side == "left"):
+        weights = mirror_weights(weights)
+    other = "right" if side == "left" else "left"
+    label = item.label[: -len(other)] + side if item.label.endswith(other) else f"{item.label} ({side})"
+    return replace(item, weights=weights, label=label, negated=False, removed=False)
 
 
 def _quality(item: Item) -> float:

@@ -17,8 +17,11 @@ from functools import lru_cache
 import numpy as np
 
 from ..knowledge.action_units import au_vector
-from ..knowledge.face_parts import ACTIONS, GAZE_DIRECTIONS, GAZE_VERBS, REGION_NOUNS
+from ..knowledge.face_parts import (ACTIONS, GAZE_DIRECTIONS, GAZE_VERBS, PART_LEVEL_CHANNELS, PART_SHIFT_CHANNELS,
+                                    REGION_NOUNS)
+from ..naming.arkit import INDEX
 from ..knowledge.vocabulary import VocabEntry, vocabulary
+from .shorthand import extract as extract_shorthand
 from .tokens import FUNCTION_WORDS, NEGATING_PAIRS, NEGATORS, REMOVERS, is_latin_word, person_names, stem, words
 
 # Intensity words as levels: hint < slight < moderate < plain (the word's own strength) < very < extremely.
@@ -118,6 +121,7 @@ class StepWords:
     notes: list[str] = field(default_factory=list)
     bare_parts: list[tuple[frozenset[str], str]] = field(default_factory=list)  # (regions, side) named with no action
     holds_back: bool = False  # a suppression verb with only "it" after it ("then she hides it")
+    bare_side: str | None = None  # the step names only a side ("then R")
 
     @property
     def relevance(self) -> float:
@@ -203,11 +207,13 @@ def _match_at(seq: list[str], i: int, key: tuple[str, ...], usable) -> int | Non
     return j
 
 
-_PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*(?:%|percent\b|per cent\b)", re.IGNORECASE)
+_PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*(?:%|percent\b|per cent\b)"
+                      r"|(?<![\w.])(0?\.\d+|1\.0+)(?![\w.%])", re.IGNORECASE)  # "jaw 50%", "jaw 0.3"
 
 
 def read_step_words(text: str) -> StepWords:
     """The face items of one step's words, and how much of it was understood."""
+    text, codes = extract_shorthand(text)
     raw: list[str] = []
     breaks: list[int] = []  # token positions after a comma, semicolon or colon
     percents: list[tuple[int, float, str]] = []  # ("jaw open 50%") token position, level, words
@@ -217,7 +223,7 @@ def read_step_words(text: str) -> StepWords:
         last = 0
         for match in _PERCENT.finditer(segment):
             raw.extend(words(segment[last:match.start()]))
-            value = float(match.group(1)) / 100.0
+            value = float(match.group(1)) / 100.0 if match.group(1) else float(match.group(2))
             percents.append((max(len(raw) - 1, 0), min(max(value, 0.0), 1.0), match.group(0).strip()))
             last = match.end()
         raw.extend(words(segment[last:]))
@@ -243,7 +249,15 @@ def read_step_words(text: str) -> StepWords:
                     used[j] = understood[j] = True
                 break
     items: list[Item] = []
-    # 2. vocabulary phrases of several words ("eyes like saucers", "green with envy")
+    # 2. animator shorthand ("AU12", "mouthSmileLeft 0.6"): exact named parts
+    for i, word in enumerate(raw):
+        code = codes.get(word)
+        if code is not None:
+            items.append(Item(code.words, code.weights, DEFAULT_STRENGTH if code.level is None else code.level,
+                              "part", i, i + 1, regions=code.regions, level=code.level, exact=code.level is not None,
+                              side=code.side))
+            used[i] = understood[i] = True
+    # 2b. vocabulary phrases of several words ("eyes like saucers", "green with envy")
     _vocabulary(st, used, understood, items, several=True)
     # 3. named parts: each region noun takes the nearest action word of its clause ("her eyes widen")
     bounds = sorted(set(_clause_bounds(low)) | set(breaks))
@@ -281,6 +295,8 @@ def read_step_words(text: str) -> StepWords:
     _vocabulary(st, used, understood, items, several=False)
     # 5. a part with no action word takes the emotion word next to it, in that part only ("angry eyes")
     for start, end, regions, noun in bare:
+        if _shorthand_part(items, low, used, understood, start, end, noun, [p for p, _, _ in percents]):
+            continue
         if not _colour_part(items, start, end, regions, noun, bounds):
             side = SIDE_WORDS.get(low[start - 1], "both") if start else "both"
             out.bare_parts.append((frozenset(regions), side))
@@ -314,10 +330,19 @@ def read_step_words(text: str) -> StepWords:
             if key[0] in LETTER_SIDES and not following:
                 following = [it for it in items if it.end == i]
             if key[0] in FORWARD_SIDES and not following:
+                if not items and key[0] in LETTER_SIDES:
+                    out.bare_side = side  # "eyes L then R": a step of a side only
+                    used[i] = understood[i] = True
+                    break
                 continue
             target = following[0] if following else _nearest(items, i, bounds, prefer_after=False)
-            if target is not None and target.side == "both":
+            if target is not None and _gaze_only(target.weights) and key[0] in LETTER_SIDES | {"left", "right"}:
+                target.weights = np.clip(target.weights + _au(GAZE_LETTERS[side[0]]), 0.0, 1.0)
+                target.label = f"{target.label} {side}"  # "look down R": the eyes turn down and right
+            elif target is not None and target.side == "both":
                 target.side = side
+            elif target is None and not items:
+                out.bare_side = side  # "look left, then right": a step of a side only
             for j in range(i, end):
                 used[j] = understood[j] = True
             break
@@ -432,6 +457,34 @@ def _part(st, used, understood, start, end, regions, lo, hi) -> Item | None:
     return Item(label, _au(aus), DEFAULT_STRENGTH, "part", min(s, start), max(e, end), regions=claimed)
 
 
+def _channels(names: tuple[str, ...] | list[str]) -> np.ndarray:
+    vector = np.zeros(len(INDEX), np.float32)
+    for name in names:
+        vector[INDEX[name]] = 1.0
+    return vector
+
+
+def _shorthand_part(items, low, used, understood, start, end, noun, level_at) -> bool:
+    """A part named with only a level or a side letter ("jaw 0.3", "lids 50%", "mouth L"): its main channels
+    at that level, or the part shifted to that side. False when the part has neither."""
+    from ..knowledge.face_parts import CHANNEL_REGION
+
+    key = stem(noun.split()[-1])
+    side = SIDE_WORDS.get(low[end]) if end < len(low) and not used[end] and low[end] in LETTER_SIDES else None
+    if side and (key, side) in PART_SHIFT_CHANNELS:
+        weights = _channels(PART_SHIFT_CHANNELS[(key, side)])
+        used[end] = understood[end] = True
+        label = f"{noun} {side}"
+    elif end - 1 in level_at and key in PART_LEVEL_CHANNELS:
+        weights = _channels(PART_LEVEL_CHANNELS[key])
+        label = noun
+    else:
+        return False
+    regions = frozenset(CHANNEL_REGION[i] for i in np.flatnonzero(weights))
+    items.append(Item(label, weights, DEFAULT_STRENGTH, "part", start, end + (1 if side else 0), regions=regions))
+    return True
+
+
 def _colour_part(items, start, end, regions, noun, bounds) -> bool:
     """Restrict the whole-expression word next to a bare part noun to that part's regions (False: none there)."""
     from ..knowledge.face_parts import CHANNEL_REGION
@@ -453,10 +506,15 @@ def _gaze(st, used, understood, items) -> None:
         if s not in _GAZE_VERBS or used[i]:
             continue
         for j in range(i + 1, min(len(st), i + 7)):
-            if st[j] in _GAZE_DIRS and not used[j]:
-                used[i] = understood[i] = used[j] = understood[j] = True
-                items.append(Item(f"looking {GAZE_LABELS.get(_GAZE_DIRS[st[j]][:2], 'away')}", _au(_GAZE_DIRS[st[j]]),
-                                  0.8, "part", i, j + 1, regions=frozenset({"gaze"})))
+            if _direction(st, j, i) and not used[j]:
+                ends = [j] + [k for k in (j + 1,) if k < len(st) and not used[k] and _direction(st, k, j)
+                              and _direction(st, k, j)[:2] != _direction(st, j, i)[:2]]
+                codes = " ".join(_direction(st, k, k - 1) for k in ends)
+                for k in [i, *ends]:
+                    used[k] = understood[k] = True
+                label = " ".join(GAZE_LABELS.get(_direction(st, k, k - 1)[:2], "away") for k in ends)
+                items.append(Item(f"looking {label}", _au(codes), 0.8, "part", i, ends[-1] + 1,
+                                  regions=frozenset({"gaze"})))
                 break
     # gaze targets right after a gaze item count as understood ("looks up at the sky")
     for item in items:
@@ -467,6 +525,23 @@ def _gaze(st, used, understood, items) -> None:
 
 
 GAZE_LABELS = {"63": "up", "64": "down", "61": "left", "62": "right"}
+GAZE_LETTERS = {"l": "61D", "r": "62D"}  # "eyes L", "look down R": a side letter right after a gaze word is a direction
+
+
+_GAZE_CHANNELS = np.array([n.startswith("eyeLook") for n in INDEX])
+
+
+def _gaze_only(weights: np.ndarray) -> bool:
+    """True when the weights move only the eyeballs (a gaze item)."""
+    moved = np.asarray(weights) > 0.02
+    return bool(moved.any()) and not bool((moved & ~_GAZE_CHANNELS).any())
+
+
+def _direction(st: list[str], j: int, after: int) -> str:
+    """The gaze AU of token ``j`` (a direction word, or a side letter right after token ``after``); "" if none."""
+    if st[j] in _GAZE_DIRS:
+        return _GAZE_DIRS[st[j]]
+    return GAZE_LETTERS.get(st[j], "") if j == after + 1 else ""
 
 
 def _nearest(items: list[Item], position: int, bounds: list[int], prefer_after: bool) -> Item | None:

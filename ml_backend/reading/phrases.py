@@ -38,8 +38,14 @@ _CONNECTIVES = (
     r"before", r"until", r"till", r"only to", r"eventually", r"at last", r"into", r"->", r"→",
     r"and finally", r"finally", r";",
 )
-_SPLIT = re.compile(r"(\s*(?:,\s*)?\b(?:" + "|".join(_CONNECTIVES) + r")\b\s*|\s*(?:->|→|;)\s*|\s*,\s*)",
+# Arrows and list marks between steps: "->", "→", "=>", "-->", ">", " / ", " -- ", "—".
+_MARKS = r"-+>|=+>|→|⟶|⇒|➔|;|\s>\s|\s/\s|\s-{2,}\s|\s[—–]\s|—"
+_SPLIT = re.compile(r"(\s*(?:,\s*)?\b(?:" + "|".join(_CONNECTIVES) + r")\b\s*|\s*(?:" + _MARKS + r")\s*|\s*,\s*)",
                     re.IGNORECASE)
+# Numbered beats: "1. neutral 2. surprise", "(1) yawn (2) blink", "beat 2: jaw drops", "step three: ...".
+_NUMBERED = re.compile(
+    r"(?:^|(?<=\s))(?:\(\d{1,2}\)|\d{1,2}[.)](?=\s+[^\d\s])|(?:beat|step|shot|pose|key)\s+(?:\d{1,2}|one|two|three|four|"
+    r"five|six|seven|eight|nine|ten)\s*[:.)-])\s*", re.IGNORECASE)
 _FROM_TO = re.compile(
     r"^\s*(?:(?:make|let|have|get|see|watch)\s+(?:him|her|them|it|me|us|the\s+\w+)\s+)?"  # "make her go from X to Y"
     r"(?:(?:she|he|they|it|(?:her|his|their|the)\s+face)\s+)?"
@@ -286,6 +292,7 @@ def split_steps(instruction: str, simultaneous: Callable[[str, str], bool] | Non
     """
     text, _ = clean(instruction)
     text = re.sub(r"(\d),(\d)", r"\1.\2", text)  # "1,5 seconds" is a decimal, not two steps
+    text = _NUMBERED.sub(" ; ", text).strip(" ;")
     text = _BEAT.sub(", hold for a beat, then ", text)
     text = _SENTENCE_END.sub(" then ", text)
     text = _SPEED_IN_CONNECTIVE.sub(lambda m: f" then {m.group(1)} ", text)

@@ -35,7 +35,9 @@ def head(blender):
 def test_landmarks_are_shown_moved_and_checked_before_anything_changes(blender, head):
     from i2fet_blender.head import fit as head_fit
 
-    landmarks = head_fit.detect_landmarks_on_object(head)
+    found = head_fit.detect_landmarks_on_object(head)
+    assert found.sure and found.message  # the detector says what it found and how sure it is
+    landmarks = found.landmarks
     empties = head_fit.landmark_empties(head)
     assert set(empties) == set(landmarks) and len(empties) == 8
     assert all(e.parent is head for e in empties.values())
@@ -62,6 +64,7 @@ def test_fit_creates_keys_and_refit_replaces_only_its_own(blender, head):
     assert "jawOpen" not in result.created["Face"] and len(result.created["Face"]) == 50
     assert "mouthSmileLeft" in keys and "myCustomShape" in keys
     assert any("modifiers" in note for note in result.notes)
+    assert any("detector" in note or "shape" in note for note in result.notes)  # how the head was aligned, said
     assert all(keys[name].value == 0.0 for name in result.created["Face"])
     smile = np.empty(len(head.data.vertices) * 3, dtype=np.float32)
     keys["mouthSmileLeft"].data.foreach_get("co", smile)

@@ -28,7 +28,6 @@ from .store import (
     require_clip,
 )
 
-_LINEAR = "LINEAR"
 MAX_FRAME = 1_048_574  # Blender's last frame (MAXFRAME)
 MAX_SCALE = 10.0  # a larger intensity factor would only push every moving channel to 1
 
@@ -114,12 +113,16 @@ def scale_intensity(action: bpy.types.Action, factor: float) -> None:
 
 
 def retime_clip(action: bpy.types.Action, frame_start: int, frames: int) -> None:
-    """Stretch or squeeze the clip to ``frames`` frames starting at ``frame_start`` (one key per frame)."""
+    """Stretch or squeeze the clip to ``frames`` frames starting at ``frame_start``.
+
+    Keys, with their handles, move in time by one affine map, so the curves keep their keys and their
+    shape (a Bézier curve mapped in time is the same curve stretched) and stay editable; a clip of one
+    frame has nothing to stretch and is held over the new span."""
     require_clip(action)
     if frames < 2:
         raise GenerationError("A retimed clip needs at least 2 frames.")
     with bridge.translated():
-        frames = bridge.validation().frames(frames)  # at most 100,000: the keys are made in memory first
+        frames = bridge.validation().frames(frames)  # at most 100,000, as a generated clip
     if frame_start < -MAX_FRAME or frame_start + frames - 1 > MAX_FRAME:
         raise GenerationError(f"Frames {frame_start} to {frame_start + frames - 1} are outside Blender's timeline "
                               f"(frames -{MAX_FRAME:,} to {MAX_FRAME:,}).")
@@ -127,18 +130,17 @@ def retime_clip(action: bpy.types.Action, frame_start: int, frames: int) -> None
     if strips_of(actions):
         raise GenerationError("This clip is on the NLA: scale its strip in the NLA editor instead.")
     old_start, old_end = action.frame_range  # the head's span: every part is timed by it
-    old_times = np.linspace(old_start, old_end, frames)
-    new_times = np.arange(frames, dtype=np.float32) + float(frame_start)
-    co = np.empty((frames, 2), dtype=np.float32)
-    co[:, 0] = new_times
+    stretch = (frames - 1) / (old_end - old_start) if old_end > old_start else 0.0
     for fcurve in (fcurve for member in actions for fcurve in action_fcurves(member)):
-        co[:, 1] = [fcurve.evaluate(t) for t in old_times]
         points = fcurve.keyframe_points
-        points.clear()
-        points.add(frames)
-        points.foreach_set("co", co.reshape(-1))
-        for point in points:
-            point.interpolation = _LINEAR
+        for name in ("co", "handle_left", "handle_right"):
+            values = np.empty(len(points) * 2, dtype=np.float64)
+            points.foreach_get(name, values)
+            values[0::2] = frame_start + (values[0::2] - old_start) * stretch
+            points.foreach_set(name, values)
+        if stretch == 0.0 and len(points) == 1:
+            points.add(1)
+            points[1].co = (frame_start + frames - 1, points[0].co[1])
         fcurve.update()
     action[FRAME_START] = int(frame_start)
     action[FRAMES] = int(frames)

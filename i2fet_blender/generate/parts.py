@@ -123,11 +123,10 @@ def _keys_for(motion: dict):
     """Sparse keys for a turned part's channels (``None``: every frame), each within a share of its own range."""
     if motion.get("keys", "dense") != "sparse":
         return None
-    fit_channel = bridge.backend_module("motion.keys").fit_channel
+    fit_keys = bridge.backend_module("motion.keys").fit_keys
 
     def keys_for(values: np.ndarray) -> list:
-        return [fit_channel(values[:, c], max(RELATIVE_TOLERANCE * float(np.ptp(values[:, c])), 1e-7))
-                for c in range(values.shape[1])]
+        return fit_keys(values, np.maximum(RELATIVE_TOLERANCE * np.ptp(values, axis=0), 1e-7))
     return keys_for
 
 

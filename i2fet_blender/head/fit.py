@@ -98,16 +98,28 @@ def head_part(obj: bpy.types.Object, region_group: str = ""):
                             region_mask(obj, region_group), obj.name)
 
 
-def detect_landmarks_on_object(obj: bpy.types.Object, region_group: str = "", show: bool = True) -> dict[str, np.ndarray]:
-    """Find the landmarks automatically, store them on the object and (``show``) add movable empties for them."""
+@dataclass
+class LandmarkResult:
+    """Where the landmarks are (mesh-local), whether the face detector was sure, and what it found, in words."""
+
+    landmarks: dict[str, np.ndarray]
+    sure: bool
+    message: str
+
+
+def detect_landmarks_on_object(obj: bpy.types.Object, region_group: str = "", show: bool = True) -> LandmarkResult:
+    """Find the landmarks automatically, store them on the object and (``show``) add movable empties for them.
+
+    Unsure finds (the face detector found no face, or one it doubts) are still placed, as a start the user
+    corrects: the result says so and asks for them to be checked."""
     obj = _check_object(obj)
     fitting = _fitting()
     with bridge.translated(HeadFitFailed):
-        landmarks = fitting.detect_landmarks(head_part(obj, region_group))
-    store_landmarks(obj, landmarks)
+        finding = fitting.find_landmarks(head_part(obj, region_group))
+    store_landmarks(obj, finding.landmarks)
     if show:
-        show_landmarks(obj, landmarks)
-    return landmarks
+        show_landmarks(obj, finding.landmarks)
+    return LandmarkResult(dict(finding.landmarks), bool(finding.sure), str(finding.message))
 
 
 def store_landmarks(obj: bpy.types.Object, landmarks: dict[str, np.ndarray]) -> None:
@@ -189,7 +201,9 @@ def fit_object(obj: bpy.types.Object, extras: Sequence[bpy.types.Object] = (), r
     landmarks = read_landmarks(obj) if use_landmarks else None
     with bridge.translated(HeadFitFailed):
         fit = fitting.fit_head(head_part(obj, region_group), [head_part(o) for o in extras], landmarks)
-        deltas = fitting.expression_deltas(fit)
+        transfer = fitting.transfer_expressions(fit)  # every shape checked for tears: repaired, limited or refused
+    deltas = transfer.deltas
+    notes += [*fit.notes, *transfer.notes]
     has_shape = fitting.load_template().model.has_shape
     planned = []
     for item, part_deltas in zip((obj, *extras), deltas):

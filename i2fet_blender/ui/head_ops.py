@@ -27,8 +27,10 @@ class I2FET_OT_detect_landmarks(Reporting, bpy.types.Operator):
     head_region: StringProperty(name="Head Region", description="Vertex group holding the head (empty: found automatically)")
 
     def run(self, context):
-        detect_landmarks_on_object(context.active_object, self.head_region)
-        return "Landmarks placed: move any sphere that is off, then Fit Head"
+        found = detect_landmarks_on_object(context.active_object, self.head_region)
+        if not found.sure:
+            return "WARNING", found.message
+        return f"{found.message} Landmarks placed: move any sphere that is off, then Fit Head"
 
 
 class I2FET_OT_clear_landmarks(Reporting, bpy.types.Operator):

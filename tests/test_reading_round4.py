@@ -125,3 +125,52 @@ def test_shorthand_never_breaks_the_reader(reader, text):
         raise AssertionError(f"{text!r}: {error!r}")
     for step in read.steps:
         assert np.all(np.isfinite(step.target)) and float(step.target.max(initial=0.0)) <= 1.0
+
+
+# --- round 4, second batch --------------------------------------------------------------------------------
+def test_a_step_of_only_a_level_repeats_the_step_before_at_that_level(reader):
+    low, mid, high = faces(reader, "smile 20% -> 60% -> 100%")
+    assert ch(low, "mouthSmile") < ch(mid, "mouthSmile") < ch(high, "mouthSmile")
+    assert ch(high, "mouthSmile") >= 0.75
+
+
+def test_a_named_part_does_not_take_over_the_regions_its_action_only_touches(reader):
+    [face] = faces(reader, "a big toothy grin with crinkled eyes")
+    assert ch(face, "mouthSmile") >= 0.6 and ch(face, "cheekSquint") >= 0.3
+
+
+def test_an_expression_on_the_lips_keeps_its_mouth_corners(reader):
+    [face] = faces(reader, "both brows down but a smile on the lips")
+    assert ch(face, "mouthSmile") >= 0.4 and ch(face, "browDown") >= 0.4
+
+
+def test_a_named_part_then_a_face_with_one_unknown_word_happen_together(reader):
+    assert len(faces(reader, "heavy lids, a lazy lopsided grin")) == 1
+    assert len(faces(reader, "frown, smile")) == 2
+
+
+@pytest.mark.parametrize("text, steps", [
+    ("surprise, then a beat, then a huge laugh", 2), ("after a pause, he frowns; a second later he scowls", 2),
+    ("smile, hold, then drop it", 2), ("pucker, hold, release", 2),
+])
+def test_beats_holds_and_releases(reader, text, steps):
+    read = faces(reader, text)
+    assert len(read) == steps
+    if "release" in text or "drop it" in text:
+        assert float(read[-1].max()) < 0.05
+
+
+@pytest.mark.parametrize("text, channel", [
+    ("like he'd been slapped", "eyeWide"), ("he looks at her as if she were a cockroach", "noseSneer"),
+    ("steam practically coming out of his ears", "browDown"), ("eyes like a hawk", "eyeSquint"),
+    ("tongue out, eyes crossed", "eyeLookIn"), ("jaw fwd, lips pressed", "jawForward"),
+    ("cheeks blown out", "cheekPuff"),
+])
+def test_figurative_and_shorthand_vocabulary(reader, text, channel):
+    [face] = faces(reader, text)
+    assert ch(face, channel) >= 0.2
+
+
+def test_a_grin_that_slides_off_shows_then_goes(reader):
+    shown, gone = faces(reader, "the grin slides off his face")
+    assert ch(shown, "mouthSmile") >= 0.4 and ch(gone, "mouthSmile") < 0.05

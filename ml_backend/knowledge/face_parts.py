@@ -80,6 +80,7 @@ ACTIONS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     ("lids", ("sad", "teary", "tear", "water", "well up", "glisten", "moist", "wet", "misty", "red"),
      "1C 41B 64A", "sad eyes"),
     ("lids", ("blink",), "45", "blink"),
+    ("lids", ("cross", "crossed", "converge"), "L62D R61D", "eyes crossed"),
     ("lids", ("wink",), "L46", "wink"),
     ("lids", ("open", "relax", "rest"), "", "eyes open"),
     # gaze
@@ -94,7 +95,7 @@ ACTIONS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     ("nose", ("wrinkle", "scrunch", "crinkle", "sneer", "crease", "curl", "screw", "turn up", "pinch"), "9D",
      "nose wrinkled"),
     # cheeks
-    ("cheeks", ("puff", "blow", "inflate", "balloon", "full", "bulge", "swell"), "33E", "cheeks puffed"),
+    ("cheeks", ("puff", "blow", "blown", "blown out", "puffed out", "inflate", "balloon", "full", "bulge", "swell"), "33E", "cheeks puffed"),
     ("cheeks", ("suck in", "hollow", "suck"), "28B", "cheeks sucked in"),
     ("cheeks", ("raise", "lift", "round", "bunch", "push up", "up", "plump", "apple"), "6D", "cheeks raised"),
     ("cheeks", ("flush", "blush", "redden", "red", "pink", "burn", "colour", "color", "glow"), "6B", "cheeks flushed"),
@@ -121,7 +122,7 @@ ACTIONS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     # jaw (and mouth)
     ("jaw", ("clench", "grit", "lock", "tight", "tighten", "set", "tense", "harden", "work", "stiffen"), "24D 17C",
      "jaw clenched"),
-    ("jaw", ("jut", "thrust", "forward", "push forward", "stick out"), "29D", "jaw forward"),
+    ("jaw", ("jut", "thrust", "forward", "fwd", "push forward", "stick out"), "29D", "jaw forward"),
     ("jaw", ("left",), "L30D", "jaw to the left"),
     ("jaw", ("right",), "R30D", "jaw to the right"),
     ("jaw", ("gape", "agape", "wide open", "open wide", "hang open", "fall open", "drop open", "fall", "drop",

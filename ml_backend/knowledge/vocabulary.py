@@ -270,6 +270,15 @@ shock | 1.0 | blanch, blanches, blanched, blanching, goes pale, went pale, turns
 worry | 0.75 | shadow crosses her face, shadow crosses his face, a shadow crosses her face, a shadow crosses his face, shadow passes over her face, shadow passes over his face, clouds over, face clouds, swallows hard, swallowed hard, gulps, gulp, gulped, gulping
 stern | 0.7 | hardens, hardened, hardening, face hardens, expression hardens, eyes harden, turns cold, goes cold, went cold
 dreamy | 0.7 | tipsy, drunk, drunken, sloshed, woozy grin, giddy drunk, intoxicated
+shock | 1.0 | like he had been slapped, like she had been slapped, as if he had been slapped, as if she had been slapped, been slapped, slap in the face, like a slap in the face, sucker punched, blindsided by the news, like a bucket of cold water, doused with cold water
+disgust | 0.9 | cockroach, cockroaches, a cockroach, maggot, maggots, vermin, slug, something the cat dragged in, something on her shoe, something on his shoe, dog mess, sewage, roadkill, rancid, mouldy, moldy, gone off, past its sell by date
+amused | 0.75 | dirty joke, a joke, joke, jokes, good joke, private joke, inside joke, punchline, pun, a funny story, funny story, tickled pink, chuckling to himself, chuckling to herself
+suspicious | 0.8 | eyes like a hawk, like a hawk, hawk eyed, hawk-eyed, hawkish, eagle eyed, eagle-eyed, beady eyed, beady-eyed, beady eyes, narrowed like a cat, like a cat watching a mouse
+contempt | 0.8 | scoff, scoffs, scoffing, scoffed, pshaw, tut, tuts, tutting, sniff disdainfully, turns up her nose, turns up his nose, nose in the air
+curious | 0.8 | realises, realizes, realise, realize, realising, realizing, realisation, realization, it dawns on her, it dawns on him, dawns on her, dawns on him, the penny drops, penny drops, light bulb moment, lightbulb moment, epiphany, aha, a ha
+mischief | 0.8 | butter would not melt in her mouth, butter would not melt in his mouth, as if butter would not melt, innocent act, angelic smile, picture of innocence, too innocent
+rage | 1.0 | steam practically coming out of his ears, seething like a kettle, like a kettle about to boil, boiling over, blows a gasket, blew a gasket, blowing a gasket, flips his lid, flips her lid, hits the roof, hit the roof, sees red, saw red, fit to be tied
+blank | 0.6 | deer in the headlights stare, lights on but nobody home, nobody home, a million miles away
 neutral | 0.0 | deadpan, dead pan, straight faced, straight-faced, keeps a straight face, poker faced, composed face, nothing on her face, nothing on his face, gives nothing away, gave nothing away, giving nothing away
 """
 

@@ -95,8 +95,12 @@ def item_target(item: Item) -> np.ndarray:
 
 
 def _claim(item: Item, target: np.ndarray) -> np.ndarray:
-    """Channels a named part takes over: its moved regions and the regions it names, on its side."""
-    regions = {REGIONS[r] for r in _REGION[target > ACTIVE]} | set(item.regions)
+    """Channels a named part takes over: its moved regions (those of its noun, when it has one) and the regions
+    it names, on its side."""
+    moved = {REGIONS[r] for r in _REGION[target > ACTIVE]}
+    if item.noun_regions:  # "crinkled eyes" claims the eyes, not the mouth corners its smile touches
+        moved &= set(item.noun_regions) | set(item.regions)
+    regions = moved | set(item.regions)
     mask = np.isin(np.array(CHANNEL_REGION), sorted(regions)) if regions else np.zeros(NUM_CHANNELS, bool)
     return mask & _side_mask(item.side)
 

@@ -22,6 +22,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..errors import BadInstructionError
+from ..knowledge.face_parts import REGION_NOUNS
 from ..knowledge.vocabulary import VocabEntry, vocabulary
 from ..plan import Anchor, Step, Timing, neutral_anchor
 from .calibration import Calibrator, identity, load_calibrator
@@ -30,7 +31,7 @@ from .language import guess_language
 from .parse import Item, StepWords, read_step_words
 from .phrases import Phrase, clean, split_steps
 from .screenplay import directions
-from .tokens import FUNCTION_WORDS, NEGATORS, is_latin_word, person_names, words
+from .tokens import FUNCTION_WORDS, NEGATORS, is_latin_word, person_names, stem, words
 
 MIN_RELEVANCE = 0.34  # a step with a clear face word needs at least a third of its words to be face words
 MIN_TEXT_RELEVANCE = 0.3  # and the whole instruction at least this share (a face word in a paragraph is not a face)
@@ -310,6 +311,14 @@ def _elided(read: StepWords, previous: list[Item], notes: list[str], text: str) 
         notes.append(f"'{text}' holds back what the step before showed: "
                      + ", ".join(it.describe() for it in previous) + ".")
         return
+    if read.bare_level and not read.items and not read.unknown and not read.bare_parts and previous:
+        level, words_ = read.bare_level
+        read.items.extend(replace(it, level=level, level_word=words_, exact=True, negated=False, removed=False)
+                          for it in previous)
+        read.understood += 1
+        read.content += 1
+        notes.append(f"'{text}' names a level only: the step before, at {words_}.")
+        return
     if read.bare_side and not read.items and not read.unknown and not read.bare_parts and previous:
         read.items.extend(_to_side(it, read.bare_side) for it in previous)
         notes.append(f"'{text}' names a side only: the step before, on the {read.bare_side}.")
@@ -374,7 +383,7 @@ def _simultaneous(before: str, part: str) -> bool:
 
     Together: a sentence with a subject or a request ("She looks up, startled", "give her a warm, friendly
     smile"), a correction after a negation ("not angry, just tired"), and named parts of other regions
-    ("eyes closed, a soft smile"). After it: a list of expressions or actions ("kiss, smile, wink") and
+    ("eyes closed, a soft smile"; "heavy lids, a lazy lopsided grin"). After it: a list of expressions or actions ("kiss, smile, wink") and
     named parts of the same region ("look left, look right").
     """
     tokens = words(before)
@@ -393,7 +402,13 @@ def _simultaneous(before: str, part: str) -> bool:
         return True
     if named_part:
         return True
-    return bool(named_before) and not read_step_words(part).unknown
+    if not named_before and not _PART_NOUNS & {stem(w) for w in tokens}:
+        return False
+    read = read_step_words(part)  # a face after a named part, with at most one word not understood
+    return not read.unknown or (read.strong and len(read.unknown) <= 1 and len(read.unknown) < len(read.items) + 1)
+
+
+_PART_NOUNS = frozenset(stem(noun) for noun in REGION_NOUNS if " " not in noun)
 
 
 def _named_regions(text: str) -> frozenset[tuple[str, str]]:

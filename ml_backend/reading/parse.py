@@ -78,6 +78,7 @@ class Item:
     start: int  # token span in the step (for attaching modifiers)
     end: int
     regions: frozenset[str] = frozenset()  # regions a named part claims, even at rest ("mouth closed")
+    noun_regions: frozenset[str] = frozenset()  # the regions its noun names ("eyes": lids); what else it moves is a side effect
     weak: bool = False
     similarity: float | None = None  # set when matched by meaning, not by the words themselves
     level: float | None = None  # an intensity word attached to it
@@ -122,6 +123,7 @@ class StepWords:
     bare_parts: list[tuple[frozenset[str], str]] = field(default_factory=list)  # (regions, side) named with no action
     holds_back: bool = False  # a suppression verb with only "it" after it ("then she hides it")
     bare_side: str | None = None  # the step names only a side ("then R")
+    bare_level: tuple[float, str] | None = None  # the step names only a level ("-> 60%")
 
     @property
     def relevance(self) -> float:
@@ -189,7 +191,8 @@ _REMOVERS = REMOVERS
 
 
 # Adverbs that may sit inside an idiom without changing it ("her heart just broke", "the world had just ended").
-FILLERS = frozenset({"just", "suddenly", "finally", "really", "truly", "actually", "almost", "nearly"})
+FILLERS = frozenset({"just", "suddenly", "finally", "really", "truly", "actually", "almost", "nearly", "practically",
+                     "virtually", "literally", "positively", "all", "but"})
 
 
 def _match_at(seq: list[str], i: int, key: tuple[str, ...], usable) -> int | None:
@@ -229,6 +232,8 @@ def read_step_words(text: str) -> StepWords:
         raw.extend(words(segment[last:]))
     out = StepWords()
     if not raw:
+        if len(percents) == 1:
+            out.bare_level = (percents[0][1], percents[0][2])  # "smile 20% -> 60%": a step of a level only
         return out
     low = raw
     st = [stem(w) for w in raw]
@@ -314,6 +319,8 @@ def read_step_words(text: str) -> StepWords:
         target = _nearest(items, position, bounds, prefer_after=False)
         if target is not None and target.level is None:
             target.level, target.level_word, target.exact = value, name, True
+        elif target is None and out.bare_level is None:
+            out.bare_level = (value, name)  # "smile 20% -> 60%": a step of a level only
     for position, value, name in levels:
         target = _nearest(items, position, bounds, prefer_after=True)
         if target is not None and target.level is None:
@@ -454,7 +461,8 @@ def _part(st, used, understood, start, end, regions, lo, hi) -> Item | None:
     for j in range(s, e):
         used[j] = understood[j] = True
     claimed = frozenset({region}) if aus else frozenset(regions)
-    return Item(label, _au(aus), DEFAULT_STRENGTH, "part", min(s, start), max(e, end), regions=claimed)
+    return Item(label, _au(aus), DEFAULT_STRENGTH, "part", min(s, start), max(e, end), regions=claimed,
+                noun_regions=frozenset(regions))
 
 
 def _channels(names: tuple[str, ...] | list[str]) -> np.ndarray:
@@ -493,6 +501,8 @@ def _colour_part(items, start, end, regions, noun, bounds) -> bool:
     for item in items:
         near = item.end == start or item.start == end or abs(item.end - start) <= 1
         if item.kind == "whole" and lo <= item.start < hi and near:
+            if "lips" in regions:  # "a smile on her lips": the lips' corners carry it
+                regions = (*regions, "corners")
             mask = np.array([r in regions for r in CHANNEL_REGION], dtype=np.float32)
             items.remove(item)
             items.append(Item(f"{item.label} {noun}", item.weights * mask, item.strength, "part",

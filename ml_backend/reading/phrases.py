@@ -60,7 +60,9 @@ _SPEED_IN_CONNECTIVE = re.compile(
 )
 # Screenplay beats and pauses ("(beat)", "after a beat", "a moment later"): a step boundary with a short hold.
 _BEAT = re.compile(r"\(\s*(?:beat|pause|a beat|a moment)\s*\)|\b(?:after|following)\s+a\s+(?:beat|moment|pause)\b"
-                   r"|\ba\s+(?:beat|moment)\s+later\b|^\s*beat\b[.:]?|(?<=[.!?])\s*beat\s*[.:]", re.IGNORECASE)
+                   r"|\b(?:a|one|two|a\s+few|several)\s+(?:beats?|moments?|seconds?|heartbeats?)\s+later\b"
+                   r"|^\s*beat\b[.:]?|(?<=[.!?])\s*beat\s*[.:]"
+                   r"|(?:(?<=, )|(?<=then ))a\s+(?:beat|moment|heartbeat)(?=\s*(?:,|;|then\b|$))", re.IGNORECASE)
 # A sentence end (not a decimal point) is a step boundary.
 _SENTENCE_END = re.compile(r"(?<=[^\d\s.])[.!?…]+(?=\s|$)|(?<=\d)[.!?…]+(?=\s+[A-Z]|$)")
 _BACK = re.compile(r"\b(?:and\s+)?(?:back(?:\s+to\s+(?:neutral|normal|rest|a neutral face|a relaxed face))?|return(?:s|ing)?\s+to\s+(?:neutral|normal|rest))\b", re.IGNORECASE)
@@ -80,6 +82,7 @@ SPEED_WORDS: tuple[tuple[str, float], ...] = (
 )
 DEFAULT_INTENSITY = 0.85
 _NEUTRAL_WORDS = {"neutral", "back", "back to neutral", "and back", "rest", "relax", "relaxed", "relaxes",
+                  "release", "releases", "and release", "drop it", "drops it", "let it go", "lets it go", "let go",
                   "a neutral face", "neutral face", "normal", "calm down", "blank", "expressionless"}
 
 # --- timing words -------------------------------------------------------------------------------

@@ -134,4 +134,5 @@ REMOVERS = frozenset(stem(w) for w in (
     "fade", "fades", "faded", "fading", "vanish", "vanishes", "disappear", "disappears", "wane", "wanes", "die", "dies",
     "evaporate", "evaporates", "drain", "drains", "slip", "slips", "leave", "leaves", "wear", "wears", "falter",
     "falters", "dissolve", "dissolves", "subside", "subsides", "ebb", "ebbs", "melt", "melts", "wipe", "wiped",
+    "slide", "slides", "slid", "sliding",
 ))

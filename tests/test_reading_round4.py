@@ -174,3 +174,26 @@ def test_figurative_and_shorthand_vocabulary(reader, text, channel):
 def test_a_grin_that_slides_off_shows_then_goes(reader):
     shown, gone = faces(reader, "the grin slides off his face")
     assert ch(shown, "mouthSmile") >= 0.4 and ch(gone, "mouthSmile") < 0.05
+
+
+# --- round 4, third batch ---------------------------------------------------------------------------------
+def test_a_simile_after_a_face_word_is_understood_with_it(reader):
+    [face] = faces(reader, "a smile as thin as a razor")
+    assert ch(face, "mouthSmile") >= 0.4
+    with pytest.raises(Exception):
+        reader.read("a contract as thin as a razor")  # a simile alone is not a face
+
+
+def test_heavy_lids_are_half_closed_lids_and_keep_a_grin_beside_them(reader):
+    [face] = faces(reader, "heavy-lidded")
+    assert 0.2 <= ch(face, "eyeBlink") <= 0.7
+    [face] = faces(reader, "heavy lids, a lazy lopsided grin")
+    assert ch(face, "eyeBlink") >= 0.2 and abs(ch(face, "mouthSmileLeft") - ch(face, "mouthSmileRight")) >= 0.2
+
+
+def test_an_o_mouth_opens_the_jaw_and_slammed_brows_are_strong(reader):
+    [face] = faces(reader, "O mouth")
+    assert ch(face, "mouthFunnel") >= 0.4 and ch(face, "jawOpen") >= 0.2
+    [plain] = faces(reader, "brows down")
+    [slammed] = faces(reader, "brows slammed down")
+    assert ch(slammed, "browDown") > ch(plain, "browDown")

@@ -110,7 +110,7 @@ ACTIONS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     ("lips", ("thin line", "press together", "press", "tight", "tighten", "compress", "clamp", "pinch", "seal", "firm",
               "set", "thin", "grim", "harden", "stiffen"), "24D 23B", "lips pressed"),
     ("lips", ("purse", "pucker", "kiss", "pout", "protrude", "push out"), "18D", "lips pursed"),
-    ("lips", ("funnel", "o shape", "o", "oh", "round", "ooh"), "22D 25 26A", "lips in an O"),
+    ("lips", ("funnel", "o shape", "o", "oh", "round", "ooh"), "22D 25 26C", "lips in an O"),
     ("lips", ("stretch", "pull back", "pull wide", "grimace", "tense"), "20D", "lips stretched"),
     ("lips", ("bite", "bit", "bitten", "chew", "suck in", "roll in", "tuck"), "28C", "lip bitten"),
     ("lips", ("curl", "snarl", "lift", "raise", "up", "peel back", "bare", "bar", "show", "flash", "grit"),

@@ -40,7 +40,7 @@ MODIFIERS: tuple[tuple[str, float], ...] = (
     ("very", VERY), ("really", VERY), ("so", VERY), ("big", VERY), ("broad", VERY), ("strong", VERY),
     ("strongly", VERY), ("deep", VERY), ("deeply", VERY), ("intense", VERY), ("intensely", VERY), ("huge", VERY),
     ("wide", VERY), ("widely", VERY), ("hard", VERY), ("truly", VERY), ("clearly", VERY), ("visibly", VERY),
-    ("openly", VERY), ("fully", EXTREME), ("full", EXTREME),
+    ("openly", VERY), ("slammed", VERY), ("yanked", VERY), ("wrenched", VERY), ("fully", EXTREME), ("full", EXTREME),
     ("extremely", EXTREME), ("incredibly", EXTREME), ("utterly", EXTREME), ("totally", EXTREME),
     ("completely", EXTREME), ("absolutely", EXTREME), ("enormous", EXTREME), ("massive", EXTREME),
     ("maximum", EXTREME), ("as much as possible", EXTREME), ("insanely", EXTREME), ("wildly", EXTREME),
@@ -378,6 +378,8 @@ def read_step_words(text: str) -> StepWords:
         elif position >= len(low) or any(w in ("it", "that", "this", "them") for w in low[position:position + 2]):
             out.holds_back = True  # "before he masks it": what the step before showed, held back
 
+    _comparison(low, understood, items)
+
     # 6. relevance: content words, understood or not (people's names are like pronouns: neither)
     names = person_names(text)
     for i, word in enumerate(low):
@@ -391,6 +393,23 @@ def read_step_words(text: str) -> StepWords:
             out.unknown.append(word)
     out.items = items
     return out
+
+
+COMPARISON_TAIL = 3  # words of the compared thing in "as thin as a razor" (after its determiner)
+
+
+def _comparison(low: list[str], understood: list[bool], items: list[Item]) -> None:
+    """"a smile as thin as a razor", "eyes as round as saucers": a simile that qualifies a face word just before it
+    is understood with it (the adjective and the compared thing), not counted as words the reader missed."""
+    for i in range(1, len(low) - 2):
+        if low[i] != "as" or low[i + 2] != "as" or not any(it.end <= i and i - it.end <= 1 for it in items):
+            continue
+        understood[i] = understood[i + 1] = understood[i + 2] = True
+        j, taken = i + 3, 0
+        while j < len(low) and taken < COMPARISON_TAIL and low[j] not in CONJUNCTIONS:
+            understood[j] = True
+            taken += low[j] not in DETERMINERS
+            j += 1
 
 
 def _clause_bounds(low: list[str]) -> list[int]:

@@ -197,3 +197,14 @@ def test_an_o_mouth_opens_the_jaw_and_slammed_brows_are_strong(reader):
     [plain] = faces(reader, "brows down")
     [slammed] = faces(reader, "brows slammed down")
     assert ch(slammed, "browDown") > ch(plain, "browDown")
+
+
+@pytest.mark.parametrize("text, repeat", [("blink x2", 2), ("blink ×3", 3), ("nod 2x", 2), ("wink x2 then smile", 2)])
+def test_animator_repeat_marks_are_repeats(text, repeat):
+    assert split_steps(text)[0].timing.repeat == repeat
+    assert split_steps(text)[0].text in ("blink", "nod", "wink")
+
+
+def test_a_lone_repeat_mark_is_not_a_repeat():
+    assert [p.timing.repeat for p in split_steps("x2")] == [1]
+    assert [p.text for p in split_steps("box 2x4")] == ["box 2x4"]

@@ -106,7 +106,8 @@ _HOLD = re.compile(
     rf"(?:\s+(?:for\s+)?{_AMOUNT})?", re.IGNORECASE)
 _ONSET = re.compile(rf"\b(?:over|in|within|taking|across|during)\s+{_AMOUNT}", re.IGNORECASE)
 _SPAN = re.compile(rf"\b(?:for|lasting)\s+{_AMOUNT}", re.IGNORECASE)
-_REPEAT = re.compile(r"\b(?:(?P<word>once|twice|thrice)|(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten)\s+times)\b",
+_REPEAT = re.compile(r"\b(?:(?P<word>once|twice|thrice)|(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten)\s+times)\b"
+                     r"|(?<=\w\s)[x×](?P<xn>\d{1,2})\b|(?<=\w\s)(?P<nx>\d{1,2})[x×](?![\w.])",  # "blink x2", "nod 2x"
                      re.IGNORECASE)
 _MOMENTARY_VERB = re.compile(r"\b(?:blink(?:s|ing)?|wink(?:s|ing)?)\b", re.IGNORECASE)
 _MOMENTARY_WORDS = re.compile(r"\b(?:briefly|momentarily|for an instant)\b|\ba flash of\b", re.IGNORECASE)
@@ -172,6 +173,8 @@ def _repeat_count(match: re.Match) -> int:
     word = (match.group("word") or "").lower()
     if word:
         return {"once": 1, "twice": 2, "thrice": 3}[word]
+    if match.group("xn") or match.group("nx"):
+        return int(match.group("xn") or match.group("nx"))
     n = match.group("n").lower()
     return int(n) if n.isdigit() else int(_NUMBER_WORDS[n])
 

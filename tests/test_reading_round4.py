@@ -208,3 +208,12 @@ def test_animator_repeat_marks_are_repeats(text, repeat):
 def test_a_lone_repeat_mark_is_not_a_repeat():
     assert [p.timing.repeat for p in split_steps("x2")] == [1]
     assert [p.text for p in split_steps("box 2x4")] == ["box 2x4"]
+
+
+def test_a_step_that_only_stares_is_a_stare(reader):
+    blink, stare = faces(reader, "he blinks twice and then stares")
+    assert ch(blink, "eyeBlink") >= 0.5 and ch(stare, "eyeBlink") < 0.05 and ch(stare, "mouthSmile") < 0.05
+    assert float(stare.max()) >= 0.2
+    for text in ("star", "she stars"):
+        with pytest.raises(Exception):
+            reader.read(text)

@@ -391,6 +391,11 @@ def read_step_words(text: str) -> StepWords:
               and is_latin_word(word)):  # other scripts are not English words: neither for nor against
             out.content += 1
             out.unknown.append(word)
+    stares = [i for i, w in enumerate(low) if w in _STARE_VERBS]
+    if not items and len(stares) == 1 and all(w in _STARE_COMPANY for j, w in enumerate(low) if j != stares[0]):
+        items.append(_stare_item(stares[0]))  # "and then he stares": a step that is only a stare
+        out.unknown.clear()
+        out.content = out.understood = 1
     out.items = items
     return out
 
@@ -410,6 +415,16 @@ def _comparison(low: list[str], understood: list[bool], items: list[Item]) -> No
             understood[j] = True
             taken += low[j] not in DETERMINERS
             j += 1
+
+
+_STARE_VERBS = frozenset(("stare", "stares", "staring", "stared", "gaze", "gazes", "gazing", "gazed"))  # words, not stems ("star")
+_STARE_COMPANY = frozenset("he she they i we you it and then just simply only".split())
+
+
+def _stare_item(position: int) -> Item:
+    """The vocabulary's stare, for a step that says only that the face stares."""
+    entry = next(e for e in vocabulary() if e.label == "stare")
+    return Item("stare", entry.weights, entry.strength, "whole", position, position + 1, weak=True)
 
 
 def _clause_bounds(low: list[str]) -> list[int]:

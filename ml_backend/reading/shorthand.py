@@ -23,6 +23,7 @@ PLACEHOLDER = "shorthandcode"  # + a letter per code: "shorthandcodea" (letters 
 MAX_CODES = 26
 _VALUE = r"(?:\s*(?:[:=]|\bat\b|\bto\b)?\s*(?P<value>\d{1,3}(?:\.\d+)?|\.\d+)\s*(?P<pct>%|percent\b)?(?![\w.]))?"
 _AU = re.compile(r"\bAU\s?(?P<au>\d{1,2})(?P<letter>[A-Ea-e])?(?![\w.])" + _VALUE, re.IGNORECASE)
+_HINT = re.compile(r"[a-z][A-Z]|\b[Aa][Uu]\s?\d")  # a camel-case word ("mouthSmile") or an AU code
 _SIDE_SUFFIX = {"l": "Left", "left": "Left", "r": "Right", "right": "Right"}
 
 
@@ -102,8 +103,8 @@ def _au_code(match: re.Match) -> Code | None:
 
 def extract(text: str) -> tuple[str, dict[str, Code]]:
     """The text with each shorthand code replaced by a placeholder word, and the codes by placeholder."""
-    if not any(ch.isupper() for ch in text[1:]) and "au" not in text.lower():
-        return text, {}  # no camel-case name and no AU: nothing to do (the common case, kept fast)
+    if not _HINT.search(text):
+        return text, {}  # no camel-case name and no AU code: nothing to do (the common case, kept fast)
     codes: dict[str, Code] = {}
 
     def replace(match: re.Match, read) -> str:

@@ -22,7 +22,7 @@ BOXES = {
     "task": (3.75, WORKER, "backend/tasks", "one Task model: worker thread,\nprogress, Cancel, one poller", "#f6ead7"),
     "bridge": (6.45, WORKER, "backend/bridge", "deferred import of ml_backend;\nits errors -> add-on errors", "#f6ead7"),
     "backend": (9.15, WORKER, "ml_backend.pipeline", "instruction -> plan ->\ntrajectory -> weights", "#ece4f4"),
-    "writer": (6.45, MAIN, "generate/writer", "write_clip on the main thread:\nkey map once, keys, action", "#e3f1e0"),
+    "writer": (6.45, MAIN, "generate/writer", "write_clip on the main thread:\nevery part of the character, one clip", "#e3f1e0"),
     "data": (9.15, MAIN, "head/  clips/  io/", "shape keys, clip actions, NLA;\nFBX / glTF / Live Link CSV", "#fbe3e3"),
 }
 ARROWS = (

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from ml_backend.errors import BadInstructionError
-from ml_backend.naming.arkit import ARKIT_NAMES
+from ml_backend.naming.arkit import ARKIT_NAMES, INDEX
 
 DEV_FILE = Path(__file__).resolve().parent / "data" / "reader_dev" / "instructions.json"
 # Round 3: 200+ hand-written instructions in the held-out set's JSON Lines format (checked by
@@ -80,3 +80,17 @@ def round3_failures(reader, entry) -> list[str]:
     from i2fet_tools.ifed.expectations import check_entry
 
     return check_entry(entry, apexes(reader, entry.text))
+
+
+def ch(target, name: str) -> float:
+    """A channel's value; a stem without a side gives the larger side."""
+    if name in INDEX:
+        return float(target[INDEX[name]])
+    return max(float(target[INDEX[name + "Left"]]), float(target[INDEX[name + "Right"]]))
+
+
+def plain_compositional_reader():
+    """The compositional reader without matches by meaning and with its raw confidence: rules only, fast."""
+    from ml_backend.reading.compositional import CompositionalReader
+
+    return CompositionalReader(use_meaning=False, calibrator=lambda raw: raw)

@@ -9,26 +9,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ml_backend.naming.arkit import INDEX
 from ml_backend.reading.compositional import CompositionalReader
 from ml_backend.reading.phrases import read_timing, split_steps
 from ml_backend.reading.screenplay import directions
 from ml_backend.reading.tokens import person_names, stem
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from reader_dev import round3_entries, round3_failures  # noqa: E402
+from reader_dev import ch, plain_compositional_reader, round3_entries, round3_failures  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def reader():
-    return CompositionalReader(use_meaning=False, calibrator=lambda raw: raw)
-
-
-def ch(target, name):
-    """A channel's value; a stem without a side gives the larger side."""
-    if name in INDEX:
-        return float(target[INDEX[name]])
-    return max(float(target[INDEX[name + "Left"]]), float(target[INDEX[name + "Right"]]))
+    return plain_compositional_reader()
 
 
 def targets(reader, text):

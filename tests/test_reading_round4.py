@@ -2,27 +2,24 @@
 animator shorthand (FACS AU codes, ARKit channel names with values, parts with a level or a side letter, gaze
 letters), numbered beats and arrow/slash/dash step marks, figurative phrasing."""
 
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ml_backend.naming.arkit import ARKIT_NAMES, INDEX
-from ml_backend.reading.compositional import CompositionalReader
 from ml_backend.reading.phrases import split_steps
 from ml_backend.reading.shorthand import extract
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from reader_dev import ch, plain_compositional_reader  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def reader():
-    return CompositionalReader(use_meaning=False, calibrator=lambda raw: raw)
-
-
-def ch(target, name):
-    """A channel's value; a stem without a side gives the larger side."""
-    if name in INDEX:
-        return float(target[INDEX[name]])
-    return max(float(target[INDEX[name + "Left"]]), float(target[INDEX[name + "Right"]]))
+    return plain_compositional_reader()
 
 
 def faces(reader, text):

@@ -97,18 +97,22 @@ def start_download(prefs, destination: Path, threaded: bool = True, url: str = U
     import bpy
 
     reason = check_download_allowed(prefs.allow_download, bpy.app.online_access)
+    return _start_allowed(reason, "Download face model", lambda report, cancelled: download_face_model(
+        destination, report, cancelled, url), "assets_path", lambda result: str(Path(result).parent), threaded)
+
+
+def _start_allowed(reason: str, label: str, work, preference: str, value, threaded: bool) -> Task:
+    """Start ``work`` as the 'download' task unless ``reason`` says why not (AddonError, before anything is
+    fetched); when it is done, the preference named ``preference`` is set to ``value(result)``."""
     if reason:
         raise AddonError(reason)
-
-    def work(report, cancelled):
-        return download_face_model(destination, report, cancelled, url)
 
     def point_preferences(task: Task) -> None:
         current = addon_preferences()  # looked up again: the add-on may have been re-enabled meanwhile
         if task.state == task.DONE and task.result and current is not None:
-            current.assets_path = str(Path(task.result).parent)
+            setattr(current, preference, value(task.result))
 
-    return start(Task("download", "Download face model", work, on_done=point_preferences), threaded)
+    return start(Task("download", label, work, on_done=point_preferences), threaded)
 
 
 def check_landmarker_download_allowed(consent: bool, online_access: bool) -> str:
@@ -169,15 +173,5 @@ def start_landmarker_download(prefs, destination: Path, threaded: bool = True, u
     import bpy
 
     reason = check_landmarker_download_allowed(prefs.allow_landmarker_download, bpy.app.online_access)
-    if reason:
-        raise AddonError(reason)
-
-    def work(report, cancelled):
-        return download_landmarker(destination, report, cancelled, url)
-
-    def point_preferences(task: Task) -> None:
-        current = addon_preferences()  # looked up again: the add-on may have been re-enabled meanwhile
-        if task.state == task.DONE and task.result and current is not None:
-            current.landmarker_path = task.result
-
-    return start(Task("download", LANDMARKER_TASK, work, on_done=point_preferences), threaded)
+    return _start_allowed(reason, LANDMARKER_TASK, lambda report, cancelled: download_landmarker(
+        destination, report, cancelled, url), "landmarker_path", lambda result: result, threaded)

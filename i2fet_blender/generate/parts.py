@@ -28,15 +28,16 @@ from ..io.followers import (
     write_follower_animation,
 )
 from ..io.keyframes import PREVIOUS_ACTION_PROPERTY, write_weight_animation
+from .request import object_by_uid
 from .writer import GenerationResult, check_rotation_targets, undo_partial, write_clip, write_rotations
 
 RELATIVE_TOLERANCE = 0.005  # sparse keys of a turned part: within this share of each channel's range
 
 
 def _object(part: Part) -> bpy.types.Object:
-    for obj in bpy.data.objects:
-        if obj.session_uid == part.object_uid:
-            return obj
+    obj = object_by_uid(part.object_uid)
+    if obj is not None:
+        return obj
     raise GenerationError(f"'{part.object_name}' was deleted while the clip was being generated; nothing was written.")
 
 

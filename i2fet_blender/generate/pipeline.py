@@ -25,7 +25,7 @@ from ..backend.environment import backend_problem, missing_packages_message
 from ..clips.edit import replace_clip
 from ..clips.store import ClipInfo, action_name
 from ..errors import GenerationError, TaskCancelled
-from .request import GenerationRequest, request_for_object
+from .request import GenerationRequest, object_by_uid, request_for_object
 from .parts import write_character
 from .writer import GenerationResult
 
@@ -88,10 +88,7 @@ def start(request: GenerationRequest, threaded: bool = True) -> tasks.Task:
 
 def find_object(request: GenerationRequest) -> bpy.types.Object | None:
     """The head the request was made for, by session id (names can change, undo keeps the id)."""
-    for obj in bpy.data.objects:
-        if obj.session_uid == request.object_uid:
-            return obj
-    return None
+    return object_by_uid(request.object_uid)
 
 
 def write_result(request: GenerationRequest, computed: Computed) -> GenerationResult:

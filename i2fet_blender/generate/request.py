@@ -25,6 +25,14 @@ from ..io.rotations import RotationTarget, check_targets
 from .writer import check_drivable
 
 
+def object_by_uid(uid: int) -> bpy.types.Object | None:
+    """The object with this session id (names can change while a clip is generated; undo keeps the id)."""
+    for obj in bpy.data.objects:
+        if obj.session_uid == uid:
+            return obj
+    return None
+
+
 @dataclass(frozen=True)
 class GenerationRequest:
     """Everything the backend and the writer need, copied out of Blender on the main thread.

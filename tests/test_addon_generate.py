@@ -178,6 +178,18 @@ def test_missing_backend_packages_give_the_fix(blender, head, monkeypatch):
     assert pipeline.active() is None
 
 
+def test_a_fixed_requirement_is_seen_at_once(blender, head, monkeypatch):
+    """Regression (CI on bpy 4.5): the 2-second problem cache kept 'missing package' after the requirement was
+    gone, so the next tests' Generate was refused by poll."""
+    from i2fet_blender.backend import environment as backend_env
+
+    with monkeypatch.context() as patch:
+        patch.setitem(backend_env.REQUIRED, "i2fet_no_such_package", ("i2fet-no-such-package", "a test"))
+        assert not blender.ops.i2fet.generate.poll()
+    assert blender.ops.i2fet.generate.poll()
+    assert blender.ops.i2fet.generate() == {"FINISHED"}
+
+
 def test_script_path_matches_threaded_path(blender, head):
     from i2fet_blender.generate import pipeline
     from i2fet_blender.clips.store import clip_weights

@@ -30,11 +30,15 @@ _cache: tuple[float, tuple, str] | None = None
 
 
 def _static_problem() -> str:
-    """``environment.backend_problem()``, cached for a moment (panels and operator polls ask often)."""
+    """``environment.backend_problem()``, cached for a moment (panels and operator polls ask often).
+
+    The cache is keyed on what the check depends on (the import path and the packages required), so a changed
+    requirement or environment is checked again at once rather than after the moment passes.
+    """
     import time
 
     global _cache
-    now, key = time.monotonic(), tuple(sys.path)
+    now, key = time.monotonic(), (tuple(sys.path), tuple(environment.REQUIRED), tuple(environment.WHEELS))
     if _cache is None or _cache[1] != key or now - _cache[0] > PROBLEM_CACHE_SECONDS:
         _cache = (now, key, environment.backend_problem())
     return _cache[2]

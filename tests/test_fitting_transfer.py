@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.spatial import Delaunay
 
 from ml_backend.fitting import HeadPart, fit_head, transfer_expressions
 from ml_backend.fitting.foreign import mediapipe_face
+from ml_backend.fitting.mesh import adjacency, face_normals, vertex_normals
 from ml_backend.fitting.quality import MeshCheck, check_shapes
+from ml_backend.fitting.transfer import fill_unreliable, unique_rows
 from ml_backend.naming.arkit import INDEX
 
 
@@ -96,3 +100,61 @@ def test_the_photoscanned_bust_is_found_fitted_and_its_shut_eyes_and_mouth_are_s
     assert all(c.flipped_after == 0 for c in transfer.checks)
     assert any("both eyes are sculpted shut" in n for n in transfer.notes)
     assert any("mouth has no opening" in n for n in transfer.notes)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.floats(0.01, 0.3), st.integers(0, 3))
+def test_rechecking_only_the_changed_triangles_gives_the_full_check(seed, size, rings):
+    """The repair steps recheck only triangles touching the vertices they changed: the same mask as a full check."""
+    rng = np.random.default_rng(seed)
+    vertices, triangles = sheet(9)
+    mesh = MeshCheck(vertices, triangles)
+    delta = rng.normal(0.0, size, vertices.shape) * (rng.random(len(vertices)) < 0.5)[:, None]
+    region = mesh._grow(rng.random(len(vertices)) < 0.1, rings)
+    changed = np.where(region[:, None], rng.normal(0.0, size, vertices.shape), delta)
+    allowed = rng.random(len(triangles)) < 0.3
+    previous = mesh.torn(delta, allowed)
+    np.testing.assert_array_equal(mesh.torn(changed, allowed, mesh.touching(region), previous), mesh.torn(changed, allowed))
+    asked = lambda rows: allowed[rows]  # the lazy form the template's folds use gives the same mask
+    np.testing.assert_array_equal(mesh.torn(changed, asked), mesh.torn(changed, allowed))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 60), st.integers(3, 40))
+def test_unique_rows_on_a_combined_key_is_numpys_unique_over_rows(seed, rows, count):
+    triangles = np.random.default_rng(seed).integers(0, count, (rows, 3))
+    unique, inverse = unique_rows(triangles, count)
+    expected, expected_inverse = np.unique(triangles, axis=0, return_inverse=True)
+    np.testing.assert_array_equal(unique, expected)
+    np.testing.assert_array_equal(inverse, expected_inverse.reshape(-1))
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_filling_unreliable_vertices_moves_only_them_toward_their_neighbours(seed):
+    rng = np.random.default_rng(seed)
+    vertices, triangles = sheet(9)
+    deltas = rng.normal(0.0, 1.0, (4, len(vertices), 3)).astype(np.float32)
+    agreement = np.where(rng.random(len(vertices)) < 0.2, -1.0, 1.0)
+    filled = fill_unreliable(deltas, triangles, agreement, iterations=400)
+    graph = adjacency(len(vertices), triangles)
+    changed = np.flatnonzero((filled != deltas).any((0, 2)))
+    assert set(changed) <= set(np.flatnonzero(agreement < 0.5))  # reliable vertices keep their motion
+    degree = np.asarray(graph.sum(1)).ravel()
+    for v in changed:  # each filled vertex is the mean of its neighbours (the harmonic fill has converged)
+        mean = np.einsum("n,knd->kd", graph[v].toarray().ravel(), filled) / degree[v]
+        np.testing.assert_allclose(filled[:, v], mean, atol=1e-4)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(4, 60), st.integers(1, 120))
+def test_vertex_normals_sum_every_corner_like_add_at(seed, count, faces):
+    rng = np.random.default_rng(seed)
+    vertices = rng.normal(size=(count, 3))
+    triangles = rng.integers(0, count, (faces, 3))
+    weighted = face_normals(vertices, triangles, normalize=False)
+    expected = np.zeros_like(vertices)
+    for i in range(3):
+        np.add.at(expected, triangles[:, i], weighted)
+    expected /= np.maximum(np.linalg.norm(expected, axis=1, keepdims=True), 1e-30)
+    np.testing.assert_array_equal(vertex_normals(vertices, triangles), expected)

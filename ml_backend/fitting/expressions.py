@@ -9,10 +9,10 @@ with a note that those parts cannot open.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import csr_matrix
 from scipy.spatial import cKDTree
 
 from ..naming.arkit import ARKIT_NAMES
@@ -56,25 +56,36 @@ class TemplateFolds:
         self.rest = np.cross(b - a, c - a)
         self.corners = tuple(np.ascontiguousarray(self.triangles[:, i]) for i in range(3))
         corners = points[triangles]  # F x 3 x 3, template frame
-        centre = corners.mean(1)
-        radius = np.linalg.norm(corners - centre[:, None], axis=2).max(1) * FOOTPRINT
-        near = cKDTree(fitted).query_ball_point(centre, radius)
-        rows = np.repeat(np.arange(len(near)), [len(n) for n in near])
-        cols = np.concatenate([np.asarray(n, dtype=np.int64) for n in near]) if len(rows) else np.zeros(0, np.int64)
-        self.footprint = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(triangles), len(fitted)))
+        self.centre = corners.mean(1)
+        self.radius = np.linalg.norm(corners - self.centre[:, None], axis=2).max(1) * FOOTPRINT
+        self.tree = cKDTree(fitted)
+        self._turned: dict[int, np.ndarray] = {}
 
-    def allowed(self, k: int) -> np.ndarray:
-        """User triangles (F,) whose footprint holds a template triangle that turns over in shape ``k``."""
-        delta = self.carried[k]
-        moving_vertex = (delta != 0).any(1)
-        c0, c1, c2 = self.corners
-        moving = np.flatnonzero(moving_vertex[c0] | moving_vertex[c1] | moving_vertex[c2])
-        turned_vertices = np.zeros(len(self.fitted))
-        if len(moving):
-            moved = [self.fitted[c[moving]] + delta[c[moving]] for c in self.corners]
-            turned = np.einsum("nd,nd->n", np.cross(moved[1] - moved[0], moved[2] - moved[0]), self.rest[moving]) < 0
-            turned_vertices[self.triangles[moving[turned]].ravel()] = 1.0
-        return (self.footprint @ turned_vertices) > 0
+    def turned_vertices(self, k: int) -> np.ndarray:
+        """Template vertices (V bool) of the triangles that turn over in shape ``k`` (computed once per shape)."""
+        if k not in self._turned:
+            delta = self.carried[k]
+            moving_vertex = (delta != 0).any(1)
+            c0, c1, c2 = self.corners
+            moving = np.flatnonzero(moving_vertex[c0] | moving_vertex[c1] | moving_vertex[c2])
+            turned_vertices = np.zeros(len(self.fitted), bool)
+            if len(moving):
+                moved = [self.fitted[c[moving]] + delta[c[moving]] for c in self.corners]
+                turned = np.einsum("nd,nd->n", np.cross(moved[1] - moved[0], moved[2] - moved[0]), self.rest[moving]) < 0
+                turned_vertices[self.triangles[moving[turned]].ravel()] = True
+            self._turned[k] = turned_vertices
+        return self._turned[k]
+
+    def allowed(self, k: int) -> Callable[[np.ndarray], np.ndarray]:
+        """For shape ``k``: user triangle ids -> whether their footprint holds a template triangle that turns over.
+
+        Asked only about user triangles that turn over (few), so the footprints are looked up then, not for every triangle.
+        """
+        def rows_allowed(rows: np.ndarray) -> np.ndarray:
+            turned = self.turned_vertices(k)
+            near = self.tree.query_ball_point(self.centre[rows], self.radius[rows])
+            return np.array([bool(turned[n].any()) if n else False for n in near], bool)
+        return rows_allowed
 
 
 def missing_openings(template: Template, fit: HeadFit) -> tuple[str, ...]:

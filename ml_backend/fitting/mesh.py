@@ -41,9 +41,9 @@ def face_normals(vertices: np.ndarray, triangles: np.ndarray, normalize: bool = 
 def vertex_normals(vertices: np.ndarray, triangles: np.ndarray) -> np.ndarray:
     """Area-weighted vertex normals (N, 3); isolated vertices get a zero normal."""
     weighted = face_normals(vertices, triangles, normalize=False)
-    normals = np.zeros_like(vertices, dtype=np.float64)
-    for i in range(3):
-        np.add.at(normals, triangles[:, i], weighted)
+    corners = np.asarray(triangles).T.reshape(-1)  # every triangle's first corners, then second, then third
+    repeated = np.tile(weighted, (3, 1))  # the same order as add.at over the three corner columns: same sums
+    normals = np.stack([np.bincount(corners, weights=repeated[:, i], minlength=len(vertices)) for i in range(3)], 1)
     return normals / np.maximum(np.linalg.norm(normals, axis=1, keepdims=True), 1e-30)
 
 

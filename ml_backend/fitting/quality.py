@@ -32,6 +32,13 @@ SCALE_STEPS = 6  # bisection steps for the share of a shape that does not tear
 MIN_SCALE = 0.25  # below this share a shape is refused
 
 
+Allowed = np.ndarray | Callable[[np.ndarray], np.ndarray]  # F bools, or triangle ids -> their bools
+
+
+def _allowed_rows(allowed: Allowed, rows: np.ndarray) -> np.ndarray:
+    return np.asarray(allowed(rows) if callable(allowed) else allowed[rows], bool)
+
+
 @dataclass(frozen=True)
 class ShapeCheck:
     """One transferred shape before and after the check."""
@@ -60,44 +67,64 @@ class MeshCheck:
         self.edges = unique_edges(self.triangles, len(self.vertices))
         rest = np.linalg.norm(self.vertices[self.edges[:, 1]] - self.vertices[self.edges[:, 0]], axis=1)
         self.edge_ok = rest > 1e-6 * max(float(np.median(rest)), 1e-30)
-        self.rest_lengths = np.maximum(rest, 1e-30).astype(np.float32)
+        self.rest_squared = np.maximum(rest, 1e-30).astype(np.float32) ** 2
         self.graph = adjacency(len(self.vertices), self.triangles)
         self.corners = tuple(np.ascontiguousarray(self.triangles[:, i]) for i in range(3))
         self.edge_ends = tuple(np.ascontiguousarray(self.edges[:, i]) for i in range(2))
-        self.rest_normals32 = self.rest_normals.astype(np.float32)
+        self.rest_axes = tuple(np.ascontiguousarray(self.rest_normals[:, i], dtype=np.float32) for i in range(3))
 
     def _moving(self, delta: np.ndarray) -> np.ndarray:
         return (delta != 0).any(1)
 
-    def torn(self, delta: np.ndarray, allowed: np.ndarray | None = None) -> np.ndarray:
+    def _moving_triangles(self, moving: np.ndarray) -> np.ndarray:
+        c0, c1, c2 = self.corners
+        return (moving[c0] | moving[c1] | moving[c2]) & self.judged
+
+    def touching(self, region: np.ndarray) -> np.ndarray:
+        """Ids of the triangles with a corner in the vertex mask ``region`` (those a change there can turn over)."""
+        c0, c1, c2 = self.corners
+        return np.flatnonzero(region[c0] | region[c1] | region[c2])
+
+    def torn(self, delta: np.ndarray, allowed: Allowed | None = None, rows: np.ndarray | None = None,
+             previous: np.ndarray | None = None) -> np.ndarray:
         """Torn-triangle mask (F,): turned over (or collapsed) against the neutral, not allowed, judged.
 
-        ``allowed`` (F,) marks triangles that may turn over (near a fold of the template). Only triangles
-        with a moving vertex are computed (a shape moves a small part of a head), in float32.
+        ``allowed`` (F bool, or a function of triangle ids giving their bools) marks triangles that may turn
+        over (near a fold of the template). Only judged triangles with a moving vertex count (in float32).
+        With ``rows`` and ``previous`` (the mask of an earlier offset that differs from ``delta`` only on
+        vertices of those triangles) only ``rows`` are recomputed.
         """
         moving = self._moving(delta)
-        c0, c1, c2 = self.corners
-        tris = np.flatnonzero((moving[c0] | moving[c1] | moving[c2]) & self.judged)
-        torn = np.zeros(len(self.triangles), bool)
-        if len(tris):
-            moved = (self.vertices + delta).astype(np.float32)
-            a = moved[c0[tris]]
-            normals = np.cross(moved[c1[tris]] - a, moved[c2[tris]] - a)
-            torn[tris] = np.einsum("fd,fd->f", normals, self.rest_normals32[tris]) <= 0  # collapsed counts too
-        return torn & ~allowed if allowed is not None else torn
+        x, y, z = (self.vertices + delta).astype(np.float32).T.copy()  # one array per axis: fast gathers
+        if rows is None:
+            corners, normals = self.corners, self.rest_axes
+            counted = self._moving_triangles(moving)
+            torn = counted & _turned(x, y, z, corners, normals)
+        else:
+            corners = tuple(c[rows] for c in self.corners)
+            normals = tuple(n[rows] for n in self.rest_axes)
+            counted = (moving[corners[0]] | moving[corners[1]] | moving[corners[2]]) & self.judged[rows]
+            torn = previous.copy()
+            torn[rows] = counted & _turned(x, y, z, corners, normals)
+        if allowed is not None:
+            hits = np.flatnonzero(torn)
+            if len(hits):
+                torn[hits] = ~_allowed_rows(allowed, hits)
+        return torn
 
     def stretch(self, delta: np.ndarray) -> float:
         """The worst edge length ratio (>= 1, longer or shorter) of one shape's offsets."""
         moving = self._moving(delta)
         e0, e1 = self.edge_ends
-        edges = np.flatnonzero((moving[e0] | moving[e1]) & self.edge_ok)
-        if len(edges) == 0:
+        counted = (moving[e0] | moving[e1]) & self.edge_ok
+        if not counted.any():
             return 1.0
-        moved = (self.vertices + delta).astype(np.float32)
-        ratio = np.linalg.norm(moved[e1[edges]] - moved[e0[edges]], axis=1) / self.rest_lengths[edges]
-        return float(max(ratio.max(), 1.0 / max(ratio.min(), 1e-30)))
+        x, y, z = (self.vertices + delta).astype(np.float32).T.copy()
+        dx, dy, dz = x[e1] - x[e0], y[e1] - y[e0], z[e1] - z[e0]
+        squared = ((dx * dx + dy * dy + dz * dz) / self.rest_squared)[counted]
+        return float(np.sqrt(max(squared.max(), 1.0 / max(squared.min(), 1e-60))))
 
-    def measure(self, delta: np.ndarray, allowed: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+    def measure(self, delta: np.ndarray, allowed: Allowed | None = None) -> tuple[np.ndarray, float]:
         """Torn-triangle mask (F,) and worst edge stretch of one shape's offsets (N x 3)."""
         return self.torn(delta, allowed), self.stretch(delta)
 
@@ -126,7 +153,7 @@ class MeshCheck:
         result[inside] = splu(system.tocsc()).solve(rhs)
         return result
 
-    def check(self, delta: np.ndarray, allowed: np.ndarray | None = None) -> tuple[np.ndarray, ShapeCheck]:
+    def check(self, delta: np.ndarray, allowed: Allowed | None = None) -> tuple[np.ndarray, ShapeCheck]:
         """The shape's offsets, repaired where they tear (or zero when they cannot be), and what was done."""
         torn = self.torn(delta, allowed)
         if not torn.any():
@@ -135,26 +162,28 @@ class MeshCheck:
         before = (int(torn.sum()), self.stretch(delta))
         offenders = self._offenders(torn)
         fixed, action = delta, "refused"
-        for rings in REPAIR_RINGS:
-            fixed = self._harmonic(fixed, self._grow(offenders, rings))
-            torn = self.torn(fixed, allowed)
+        for rings in REPAIR_RINGS:  # each step changes offsets only inside its region: recheck the triangles there
+            region = self._grow(offenders, rings)
+            fixed = self._harmonic(fixed, region)
+            torn = self.torn(fixed, allowed, self.touching(region), torn)
             if not torn.any():
                 action = "repaired"
                 break
             offenders = offenders | self._offenders(torn)
         else:
             for rings, share in LIMITS:
-                limited = np.where(self._grow(offenders, rings)[:, None], share * fixed, fixed)
-                torn = self.torn(limited, allowed)
-                if not torn.any():
+                region = self._grow(offenders, rings)
+                limited = np.where(region[:, None], share * fixed, fixed)
+                torn_limited = self.torn(limited, allowed, self.touching(region), torn)
+                if not torn_limited.any():
                     fixed, action = limited, "limited"
                     break
-                offenders = offenders | self._offenders(torn)
+                offenders = offenders | self._offenders(torn_limited)
             else:
                 fixed, action = self._scaled(fixed, allowed)
         return fixed, ShapeCheck(*before, 0, self.stretch(fixed) if action != "refused" else 1.0, action)
 
-    def _scaled(self, delta: np.ndarray, allowed: np.ndarray | None) -> tuple[np.ndarray, str]:
+    def _scaled(self, delta: np.ndarray, allowed: Allowed | None) -> tuple[np.ndarray, str]:
         """The largest share of the whole shape (bisection) that does not tear; refused below MIN_SCALE."""
         low, high = 0.0, 1.0
         for _ in range(SCALE_STEPS):
@@ -166,6 +195,21 @@ class MeshCheck:
         if low < MIN_SCALE:
             return np.zeros_like(delta), "refused"
         return low * delta, f"scaled to {low:.0%}"
+
+
+def _turned(x: np.ndarray, y: np.ndarray, z: np.ndarray, corners: tuple[np.ndarray, ...],
+            normals: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Whether triangles (corner ids per column) turn over (or collapse) against their rest ``normals``.
+
+    Coordinates and normals come one array per axis: gathers of single columns are several times faster
+    than of N x 3 rows, and the triple product needs no cross-product array.
+    """
+    c0, c1, c2 = corners
+    ax, ay, az = x[c0], y[c0], z[c0]
+    ux, uy, uz = x[c1] - ax, y[c1] - ay, z[c1] - az
+    vx, vy, vz = x[c2] - ax, y[c2] - ay, z[c2] - az
+    nx, ny, nz = normals
+    return nx * (uy * vz - uz * vy) + ny * (uz * vx - ux * vz) + nz * (ux * vy - uy * vx) <= 0  # collapsed counts too
 
 
 def unique_edges(triangles: np.ndarray, count: int) -> np.ndarray:
@@ -181,10 +225,11 @@ def _normals(vertices: np.ndarray, triangles: np.ndarray) -> np.ndarray:
 
 
 def check_shapes(vertices: np.ndarray, triangles: np.ndarray, deltas: np.ndarray,
-                 folds: Callable[[int], np.ndarray] | None = None) -> tuple[np.ndarray, list[ShapeCheck]]:
+                 folds: Callable[[int], Allowed] | None = None) -> tuple[np.ndarray, list[ShapeCheck]]:
     """Check and repair each of ``deltas`` (K x N x 3) on the mesh ``vertices`` (N x 3) / ``triangles``.
 
-    ``folds(k)`` (F bool): triangles that may turn over in shape k (the template itself turns over there).
+    ``folds(k)``: triangles that may turn over in shape k (the template itself turns over there), as F bools
+    or as a function of triangle ids (asked only about triangles that turn over).
     """
     if len(triangles) == 0:
         return deltas, [ShapeCheck(0, 1.0, 0, 1.0, "ok") for _ in deltas]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse import csr_matrix
 
-from .mesh import TriangleSurface, adjacency, face_normals, vertex_normals
+from .mesh import TriangleSurface, adjacency, vertex_normals
 from .template import Template
 
 FADE_START = 0.12  # distance to the template (fraction of the interocular distance) where motion starts fading
@@ -62,19 +62,25 @@ def fill_unreliable(deltas: np.ndarray, triangles: np.ndarray, agreement: np.nda
     if len(unreliable) == 0:
         return deltas
     graph = full[unreliable]
-    degree = np.maximum(np.asarray(graph.sum(1)).ravel(), 1.0)[:, None]
-    flat = deltas.transpose(1, 0, 2).reshape(deltas.shape[1], -1).copy()  # N x 52*3
+    degree = np.maximum(np.asarray(graph.sum(1)).ravel(), 1.0)[:, None, None]
+    touched = np.unique(np.concatenate([graph.indices, unreliable]))  # only these vertices take part
+    graph = graph[:, touched]
+    inner = np.searchsorted(touched, unreliable)
+    local = deltas[:, touched].transpose(1, 0, 2).copy()  # T x 52 x 3
     for _ in range(iterations):
-        flat[unreliable] = (graph @ flat) / degree
-    return flat.reshape(deltas.shape[1], deltas.shape[0], 3).transpose(1, 0, 2).astype(deltas.dtype)
+        local[inner] = (graph @ local.reshape(len(touched), -1)).reshape(len(unreliable), *deltas.shape[::2]) / degree
+    result = np.array(deltas, copy=True)
+    result[:, unreliable] = local[inner].transpose(1, 0, 2)
+    return result
 
 
 def _near_boundary(graph, triangles: np.ndarray, count: int, rings: int) -> np.ndarray:
     """Vertices within ``rings`` edges of an open boundary (eye and mouth openings), where the sheets fold."""
-    edges = np.sort(np.concatenate([triangles[:, [0, 1]], triangles[:, [1, 2]], triangles[:, [2, 0]]]), axis=1)
-    unique, uses = np.unique(edges, axis=0, return_counts=True)
+    edges = np.sort(np.concatenate([triangles[:, [0, 1]], triangles[:, [1, 2]], triangles[:, [2, 0]]]), axis=1).astype(np.int64)
+    keys, uses = np.unique(edges[:, 0] * count + edges[:, 1], return_counts=True)
     mask = np.zeros(count, dtype=bool)
-    mask[unique[uses == 1].ravel()] = True
+    mask[keys[uses == 1] // count] = True
+    mask[keys[uses == 1] % count] = True
     for _ in range(rings):
         mask |= (graph @ mask.astype(np.float64)) > 0
     return mask
@@ -116,6 +122,8 @@ def transfer_deltas(binding: Binding, fitted: np.ndarray, deltas: np.ndarray, to
     linear = np.eye(3) if to_local is None else to_local
     flat = deltas.transpose(1, 0, 2).reshape(num_vertices, -1).astype(np.float32)  # V x 52*3
     moving = [k for k in range(num_shapes) if np.any(deltas[k])]
+    axes = tuple(np.ascontiguousarray(fitted[:, i]) for i in range(3))
+    shape_axes = {k: tuple(np.ascontiguousarray(deltas[k][:, i]) for i in range(3)) for k in moving}
     result = np.zeros((num_shapes, count, 3), dtype=np.float32)
     for start in range(0, count, chunk):
         rows = slice(start, min(start + chunk, count))
@@ -123,13 +131,33 @@ def transfer_deltas(binding: Binding, fitted: np.ndarray, deltas: np.ndarray, to
         size = len(offset)
         index = np.repeat(np.arange(size), 3)
         interp = csr_matrix((binding.barycentric[rows].reshape(-1), (index, triangle.reshape(-1))), shape=(size, num_vertices))
-        moved = (interp @ flat).reshape(size, num_shapes, 3).astype(np.float64)
-        used, inverse = np.unique(triangle, axis=0, return_inverse=True)
-        inverse = inverse.reshape(-1)
-        rest_normals = face_normals(fitted, used)
+        moved = np.ascontiguousarray((interp @ flat).reshape(size, num_shapes, 3).transpose(1, 0, 2), dtype=np.float64)
+        used, inverse = unique_rows(triangle, num_vertices)
+        corners = tuple(np.ascontiguousarray(used[:, i]) for i in range(3))
+        rest_normals = _unit_normals(axes, corners)
         for k in moving:  # the offset from the surface turns with the surface
-            turn = face_normals(fitted + deltas[k], used) - rest_normals
-            moved[:, k] += offset[:, None] * turn[inverse]
-        moved *= binding.weight[rows, None, None]
-        result[:, rows] = (moved @ linear.T).transpose(1, 0, 2)
+            shifted = tuple(a + d for a, d in zip(axes, shape_axes[k]))
+            turn = _unit_normals(shifted, corners) - rest_normals
+            moved[k] += offset[:, None] * turn[inverse]
+        moved *= binding.weight[None, rows, None]
+        result[:, rows] = moved @ linear.T
     return result
+
+
+def unique_rows(rows: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(rows, axis=0, return_inverse=True)`` for rows of 3 ids below ``count``, on one combined key (fast)."""
+    rows = np.asarray(rows, np.int64)
+    keys = (rows[:, 0] * count + rows[:, 1]) * count + rows[:, 2]
+    unique, inverse = np.unique(keys, return_inverse=True)
+    return np.stack([unique // (count * count), (unique // count) % count, unique % count], 1), inverse.reshape(-1)
+
+
+def _unit_normals(axes: tuple[np.ndarray, ...], corners: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Unit normals (T x 3) of triangles ``corners`` (one id array per corner) over coordinates given per axis."""
+    x, y, z = axes
+    c0, c1, c2 = corners
+    ux, uy, uz = x[c1] - x[c0], y[c1] - y[c0], z[c1] - z[c0]
+    vx, vy, vz = x[c2] - x[c0], y[c2] - y[c0], z[c2] - z[c0]
+    normals = np.stack([uy * vz - uz * vy, uz * vx - ux * vz, ux * vy - uy * vx], 1)
+    normals /= np.maximum(np.linalg.norm(normals, axis=1, keepdims=True), 1e-30)
+    return normals

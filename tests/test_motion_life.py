@@ -8,7 +8,7 @@ from ml_backend.errors import BadTimingError
 from ml_backend.knowledge import concept
 from ml_backend.motion.life import LifeOptions, life_rng, perform
 from ml_backend.motion.performance_model import load_performance_model
-from ml_backend.motion.regions import LOOK_CHANNELS
+from ml_backend.motion.regions import LOOK_CHANNELS, REGION_CHANNELS
 from ml_backend.motion.schedule import schedule
 from ml_backend.motion.timing_params import TimingParams
 from ml_backend.motion.trajectory import performance, trajectory, transition_weights
@@ -87,8 +87,12 @@ def test_same_seed_and_key_same_clip_other_key_other_blinks_and_each_switch_alon
     bare = trajectory(plan, life=LifeOptions.off(), params=PARAMS)
     np.testing.assert_array_equal(bare, transition_weights(plan, PARAMS).astype(np.float32))
     blinks_only = trajectory(plan, life=LifeOptions(seed=5, **QUIET), params=PARAMS)
-    others = np.setdiff1d(np.arange(52), LIDS)
+    upper = REGION_CHANNELS["upper"]  # eyeWide collapses and the brows rise a little while the lids close
+    others = np.setdiff1d(np.arange(52), np.concatenate([LIDS, upper]))
     np.testing.assert_array_equal(blinks_only[:, others], bare[:, others])
+    closing = blinks_only[:, LIDS[0]] > bare[:, LIDS[0]]
+    np.testing.assert_array_equal(blinks_only[~closing][:, upper], bare[~closing][:, upper])
+    assert np.abs(blinks_only[closing][:, upper] - bare[closing][:, upper]).max() > 1e-3
     # the blink stream does not depend on the other layers being on
     full = trajectory(plan, life=LifeOptions(seed=5), params=PARAMS)
     no_blinks = trajectory(plan, life=LifeOptions(blinks=False, seed=5), params=PARAMS)

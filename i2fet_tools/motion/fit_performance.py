@@ -26,12 +26,13 @@ from pathlib import Path
 from typing import Sequence
 
 import numpy as np
-from scipy.ndimage import uniform_filter1d
+from scipy.ndimage import median_filter, uniform_filter1d
 from scipy.optimize import least_squares
-from scipy.signal import welch
+from scipy.signal import find_peaks, welch
 
 from ml_backend.errors import I2FETError
 from ml_backend.export.livelink_csv import Take, read_livelink_take
+from ml_backend.motion.excursions import excursion_residual_share
 from ml_backend.motion.micro import HOLD_HIGHPASS, room
 from ml_backend.motion.noise import coloured_samples, noise_autocorrelation, residual_share
 from ml_backend.motion.performance_model import FORMAT_VERSION, MODEL_PATH, model_from_dict, neutral_micro_channels
@@ -43,6 +44,10 @@ from ml_backend.paths import assets_root
 
 from .stats import ANALYSIS_FPS, SACCADE_SPEED, Motion, blink_frames, find_blinks, find_saccades, gaze_degrees, move_onsets
 
+# The upper face's quick moves (``excursions.py``): excursions a minute per stream, mean hold and move seconds, and
+# the share of its sd left to slow wander. Chosen by a small grid search (rate 10-30, hold 0.8-1.5 s, move
+# 0.1-0.2 s, wander 0.2-0.5) for the lowest real-vs-generated discriminator AUC on the takes; not fitted per take.
+UPPER_EXCURSIONS = {"rate_per_min": 30.0, "hold": 1.0, "move": 0.2, "wander": 0.3}
 FACTORS = (3, 4)  # shared factors of the co-activation model per region (upper face, lower face)
 MIN_ROOM = 0.25  # residuals are divided by micro.room of their level only where it is at least this
 TONE_PERCENTILE = 10  # a channel's resting tone: the 1-s level it stays above 90% of the time (median of the takes)
@@ -50,6 +55,10 @@ REST_LEVEL = 0.02  # a channel whose 1-s level is below this is at rest (its res
 RECTIFIED_SD = math.sqrt(0.5 * (1.0 - 1.0 / math.pi))  # sd of max(x, 0) for a unit normal x
 DRIFT_LAGS = np.arange(1, 13)  # frames at 30 Hz: the gaze's variogram within fixations, up to 0.4 s
 MIN_TAKE_SECONDS = 5.0
+BASE_FRAMES = 31  # 1 s at 30 Hz: a channel's level around a blink (a running median, which a blink does not move)
+PARTIAL_CLOSURE = 0.08  # lids closing this far beyond their level count as a (partial) blink
+DEPTH_QUANTILES = 11  # quantiles kept of the closures' depth distribution
+BLINK_POWER_MAX = 10.0  # (1 - closure)^10: gone a third of the way closed
 LOOK_AXES = {  # eyeLook channel -> (rotation column, sign): positive yaw looks to the subject's right, pitch down
     "eyeLookInLeft": (3, 1.0), "eyeLookOutLeft": (3, -1.0), "eyeLookDownLeft": (4, 1.0), "eyeLookUpLeft": (4, -1.0),
     "eyeLookOutRight": (6, 1.0), "eyeLookInRight": (6, -1.0), "eyeLookDownRight": (7, 1.0), "eyeLookUpRight": (7, -1.0),
@@ -135,13 +144,15 @@ def fit_model(takes: Sequence[Take], names: Sequence[str] | None = None, timing:
     if not motions:
         raise I2FETError(f"No take lasts {MIN_TAKE_SECONDS:g} s or more: nothing to fit.")
     fps = ANALYSIS_FPS
-    rates, widths, closing, depths, cvs, with_saccade, with_move = [], [], [], [], [], [], []
+    rates, widths, closing, depths, cvs, with_saccade, with_move, closures = [], [], [], [], [], [], [], []
     fixations, amplitudes, jumps, conjugacy, spread_yaw, spread_pitch, vergence = [], [], [], [], [], [], []
     for motion in motions:
         valid = motion.valid
         minutes = valid.sum() / fps / 60.0
         peaks, half_widths, close_share = find_blinks(motion)
-        rates.append(len(peaks) / minutes)
+        heights = _lid_closures(motion)
+        closures.append(heights)
+        rates.append(len(heights) / minutes)
         widths += list(half_widths)
         closing += list(close_share)
         lids = motion.weights[:, EYELID_CHANNELS].mean(axis=1)
@@ -171,6 +182,11 @@ def fit_model(takes: Sequence[Take], names: Sequence[str] | None = None, timing:
         "half_width": _median(widths, 0.11), "closing_share": float(np.clip(_median(closing, 0.45), 0.1, 0.9)),
         "depth": float(np.clip(_median(depths, 0.9), 0.3, 1.0)),
         "with_saccade_share": _median(with_saccade, 0.3), "with_expression_share": _median(with_move, 0.2),
+        "upper_face": _fit_blink_face(motions),
+        "gaze_pitch": _fit_blink_gaze(motions),
+        "depth_quantiles": [round(float(q), 4) for q in np.clip(np.percentile(np.concatenate(closures),
+                                                                          np.linspace(0, 100, DEPTH_QUANTILES)), 0.01, 1.0)]
+        if sum(len(c) for c in closures) >= DEPTH_QUANTILES else [],
     }
     saccades = {
         "fixation_log_mean": float(np.log(fixations_arr).mean()) if len(fixations_arr) > 5 else math.log(0.7),
@@ -217,6 +233,58 @@ def fit_model(takes: Sequence[Take], names: Sequence[str] | None = None, timing:
             "provenance": provenance}
 
 
+def _lid_closures(motion: Motion) -> np.ndarray:
+    """Heights above the lids' 1-s median of every closure of ``PARTIAL_CLOSURE`` or more that is blink-shaped
+    (narrower than 0.6 s at half height), on tracked frames: full blinks and the partial ones."""
+    lids = motion.weights[:, EYELID_CHANNELS].mean(axis=1)
+    base = median_filter(lids, BASE_FRAMES, mode="nearest")
+    peaks, info = find_peaks(lids - base, height=PARTIAL_CLOSURE, distance=max(1, int(0.2 * motion.fps)),
+                             width=(0.5, 0.6 * motion.fps), rel_height=0.5)
+    return info["peak_heights"][motion.valid[peaks]]
+
+
+def _blink_closure(motion: Motion) -> np.ndarray:
+    """Per frame, how far the lids are closed beyond their 1-s median level, as a share of what is left (0..1)."""
+    lids = motion.weights[:, EYELID_CHANNELS].mean(axis=1)
+    base = median_filter(lids, BASE_FRAMES, mode="nearest")
+    return np.clip((lids - base) / np.maximum(1.0 - base, 0.05), 0.0, 1.0)
+
+
+def _fit_blink_gaze(motions: list[Motion]) -> float:
+    """Degrees the gaze turns down per unit of lid closure: per take, the least-squares slope of the gaze's pitch
+    away from its 1-s median on the closure, over the frames in and next to blinks; the median of the takes."""
+    slopes = []
+    for motion in motions:
+        near = (np.convolve(blink_frames(motion), np.ones(5), mode="same") > 0) & motion.valid
+        if near.sum() < 10:
+            continue
+        pitch = gaze_degrees(motion)[:, 1]
+        away = (pitch - median_filter(pitch, BASE_FRAMES, mode="nearest"))[near]
+        design = np.stack([_blink_closure(motion)[near], np.ones(int(near.sum()))], axis=1)
+        slopes.append(float(np.linalg.lstsq(design, away, rcond=None)[0][0]))
+    return round(float(np.clip(_median(slopes, 0.0), -40.0, 40.0)), 3)
+
+
+def _fit_blink_face(motions: list[Motion]) -> dict:
+    """What a blink does to each upper-face channel: level x (1 - closure)^power + added x closure, fitted by
+    least squares on the frames in and next to each take's blinks (level: the channel's 1-s median), median of
+    the takes. eyeWide collapses (power at the bound), brows and squints rise a little."""
+    fits: dict[int, list[tuple[float, float]]] = {}
+    for motion in motions:
+        near = (np.convolve(blink_frames(motion), np.ones(5), mode="same") > 0) & motion.valid
+        if near.sum() < 10:
+            continue
+        closure = _blink_closure(motion)[near]
+        for channel in REGION_CHANNELS["upper"]:
+            values = motion.weights[:, channel]
+            level = median_filter(values, BASE_FRAMES, mode="nearest")[near]
+            fit = least_squares(lambda x: level * (1.0 - closure) ** x[0] + x[1] * closure - values[near],
+                                [1.0, 0.0], bounds=([0.0, -1.0], [BLINK_POWER_MAX, 1.0]))
+            fits.setdefault(int(channel), []).append((float(fit.x[0]), float(fit.x[1])))
+    return {ARKIT_NAMES[c]: [round(float(np.median([p for p, _ in f])), 4), round(float(np.median([a for _, a in f])), 4)]
+            for c, f in fits.items()}
+
+
 def _fit_micro(motions: list[Motion]) -> dict:
     """Per-region spectra, per-region low-rank factor models of the residual covariance at full room (the
     residuals divided by ``micro.room`` of their 1-s level), scaled to marginal sizes; and the resting tone."""
@@ -235,7 +303,9 @@ def _fit_micro(motions: list[Motion]) -> dict:
         for r in (0, 1):
             spectra[r].append(_spectrum_fit(values[motion.valid][:, region == r], fps, with_floor=True))
         level = uniform_filter1d(values, int(fps), axis=0, mode="nearest")
-        residual, level = (values - level)[motion.valid], level[motion.valid]
+        blinking = np.convolve(blink_frames(motion), np.ones(int(fps)), mode="same") > 0  # the blink layer's part
+        kept = motion.valid & ~blinking
+        residual, level = (values - level)[kept], level[kept]
         tones.append(np.percentile(level, TONE_PERCENTILE, axis=0))
         free = room(level)
         used = free >= MIN_ROOM
@@ -262,14 +332,17 @@ def _fit_micro(motions: list[Motion]) -> dict:
     own = np.sqrt(np.maximum(np.diag(cov) - (loadings ** 2).sum(axis=1), 0.0))
     seen = (rest_n > fps * 10) & (np.diag(cov) > 0)  # channels with 10 s at rest or more
     ratios = np.sqrt(rest_sq[seen] / rest_n[seen]) / (RECTIFIED_SD * np.sqrt(np.diag(cov)[seen]))
-    to_marginal = np.array([1.0 / residual_share(alpha[r], knee[r], highpass=HOLD_HIGHPASS, floor=floor[r])
-                            for r in region])
+    shares = [residual_share(alpha[r], knee[r], highpass=HOLD_HIGHPASS, floor=floor[r]) for r in (0, 1)]
+    wander = UPPER_EXCURSIONS["wander"]
+    quick = excursion_residual_share(UPPER_EXCURSIONS["rate_per_min"], UPPER_EXCURSIONS["hold"], UPPER_EXCURSIONS["move"])
+    shares[0] = math.sqrt(wander ** 2 * shares[0] ** 2 + (1.0 - wander ** 2) * quick ** 2)  # the upper face's mix
+    to_marginal = np.array([1.0 / shares[r] for r in region])
     return {"channels": [ARKIT_NAMES[i] for i in channels], "region": region.tolist(), "alpha": alpha, "knee": knee,
             "floor": floor,
             "loadings": np.round(loadings * to_marginal[:, None], 6).tolist(), "factor_region": factor_region,
             "own_sd": np.round(own * to_marginal, 6).tolist(),
             "rest_share": float(np.clip(np.median(ratios), 0.0, 1.0)) if seen.any() else 0.1,
-            "tone": np.round(np.clip(np.median(tones, axis=0), 0.0, 0.5), 4).tolist(),
+            "tone": np.round(np.clip(np.median(tones, axis=0), 0.0, 0.5), 4).tolist(), "excursions": dict(UPPER_EXCURSIONS),
             "residual_sd": np.round(np.sqrt(np.diag(cov)), 6).tolist()}
 
 

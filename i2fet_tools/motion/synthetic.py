@@ -6,11 +6,14 @@ random intensities and holds, spontaneous blinks and sensor noise, as a face-cap
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from ml_backend.knowledge import concept
 from ml_backend.plan import Anchor, Plan, Segment
-from ml_backend.motion.life import LifeOptions, add_life
+from ml_backend.motion.life import LifeOptions, perform
+from ml_backend.motion.performance_model import load_performance_model
 from ml_backend.motion.timing_params import TimingParams, move_kind
 from ml_backend.motion.trajectory import transition_weights
 
@@ -46,6 +49,8 @@ def synthetic_take(params: TimingParams, seconds: float = 40.0, fps: float = 30.
     weights = transition_weights(plan, params)
     options = LifeOptions(blinks=True, micro_motion=False, asymmetry=False, gaze=False, head=False, seed=seed,
                           blink_rate=params.blink_rate, blink_duration=params.blink_duration)
-    weights = add_life(weights, fps, options, plan)
+    shipped = load_performance_model()  # full blinks of the lids alone: the ground truth the timing fit is made for
+    model = replace(shipped, blinks=replace(shipped.blinks, depth_quantiles=(), upper_face=()))
+    weights = perform(weights, fps, options, plan, model)[0]
     weights += rng.normal(0.0, noise, size=weights.shape)
     return np.clip(weights, 0.0, 1.0)

@@ -39,9 +39,13 @@ def blink_pulse(x: np.ndarray, closing_share: float = 0.45) -> np.ndarray:
 
 def plan_blinks(seconds: float, model: BlinkModel, rng: np.random.Generator, rate: float | None = None,
                 duration: float | None = None, saccades: np.ndarray | None = None,
-                changes: np.ndarray | None = None, start: float = 0.4, max_events: int = 100_000) -> list[Blink]:
+                changes: np.ndarray | None = None, start: float = 0.4, max_events: int = 100_000,
+                clear: np.ndarray | None = None, margin: float = 0.0) -> list[Blink]:
     """Blink times over ``seconds``: gamma-interval spontaneous blinks at ``rate`` a minute (the model's when None),
     a share of them instead placed at gaze shifts (``saccades``, seconds) and expression changes (``changes``).
+
+    A blink that would cover one of the ``clear`` times (the plan's apexes) within ``margin`` seconds starts
+    ``margin`` after it instead: a blink moves the upper face, and an apex shows exactly the expression asked.
 
     At most ``max_events`` blinks are drawn (the caller passes a bound from the clip's frames).
     """
@@ -73,19 +77,35 @@ def plan_blinks(seconds: float, model: BlinkModel, rng: np.random.Generator, rat
     jitter = np.exp(rng.normal(0.0, 0.15, len(chosen))).tolist()
     depths = rng.uniform(0.0, 1.0, len(chosen)).tolist()
     low, high = DURATION_RANGE
+    clear = np.sort(np.asarray([] if clear is None else clear, np.float64))
     for t, scale, u in zip(chosen, jitter, depths):
+        length = min(max(duration * scale, low), high)
+        k = int(np.searchsorted(clear, t - margin))
+        while k < len(clear) and clear[k] <= t + length + margin:  # each step moves past one apex: bounded
+            t = float(clear[k]) + margin
+            k += 1
         if blinks and t - blinks[-1].start < MIN_GAP:
             continue
-        length = min(max(duration * scale, low), high)
         if t + length > seconds:
             continue
-        depth = min(max(model.depth + (1.0 - model.depth) * u, 0.3), 1.0)
+        if model.depth_quantiles:
+            quantiles = model.depth_quantiles
+            depth = float(np.interp(u, np.linspace(0.0, 1.0, len(quantiles)), quantiles))
+        else:
+            depth = min(max(model.depth + (1.0 - model.depth) * u, 0.3), 1.0)
         blinks.append(Blink(start=t, duration=length, depth=depth, closing_share=model.closing_share))
     return blinks
 
 
-def add_blinks(weights: np.ndarray, fps: float, blinks: list[Blink]) -> None:
-    """Close the eyelids for each blink (in place), skipping blinks where the eyes are closed or squeezed."""
+def add_blinks(weights: np.ndarray, fps: float, blinks: list[Blink],
+               upper_face: tuple[tuple[int, float, float], ...] = ()) -> np.ndarray:
+    """Close the eyelids for each blink (in place), skipping blinks where the eyes are closed or squeezed; returns
+    the closure per frame (0..1) of the blinks added (the eyes roll down with it: ``life.perform``).
+
+    ``upper_face`` (``BlinkModel.upper_face``): per channel (index, power, added), what the closing lids do to
+    the upper face: the level times (1 - closure)^power (eyeWide collapses as the lids close), plus closure
+    times ``added`` scaled by the room left (brows and squints rise a little); weights stay in [0, 1]."""
+    closures = np.zeros(len(weights))
     for blink in blinks:
         first = int(np.ceil(blink.start * fps))
         end = min(len(weights), int(np.ceil((blink.start + blink.duration) * fps)))
@@ -98,3 +118,10 @@ def add_blinks(weights: np.ndarray, fps: float, blinks: list[Blink]) -> None:
         closure = (blink.depth * blink_pulse(x, blink.closing_share))[:, None]
         lids = weights[first:end][:, EYELID_CHANNELS]
         weights[first:end, EYELID_CHANNELS] = lids + (1.0 - lids) * closure
+        closures[first:end] = closure[:, 0]
+        for channel, power, added in upper_face:
+            level = weights[first:end, channel]
+            kept = level * (1.0 - closure[:, 0]) ** power
+            room = 1.0 - kept if added >= 0 else kept
+            weights[first:end, channel] = kept + added * closure[:, 0] * room
+    return closures

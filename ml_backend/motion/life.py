@@ -4,7 +4,7 @@ Layers, each switchable and each drawing from its own random stream (switching o
 others unchanged): gaze (fixations, saccades, drift; ``gaze.py``), head (idle sway, eye-head
 coordination, gestures tied to expressions; ``head.py``), micro-motion with co-activation and
 left/right asymmetry (``micro.py``), and blinks (``blinks.py``: spontaneous, with gaze shifts, with
-expression changes). Every layer fades in over ``LIFE_FADE_IN`` seconds so that frame 0 is exactly
+expression changes; the upper face and the eyes move with the lids). Every layer fades in over ``LIFE_FADE_IN`` seconds so that frame 0 is exactly
 the plan's start pose (clips chain), and keeps weights in [0, 1] by construction.
 
 Randomness comes from the seed AND the variation key (the object, or a per-character offset):
@@ -125,8 +125,15 @@ def perform(weights: np.ndarray, fps: float, options: LifeOptions, plan: Plan | 
     if options.blinks:
         blinks = plan_blinks(seconds, model.blinks, life_rng(seed, key, "blinks"), rate=options.blink_rate,
                              duration=options.blink_duration, saccades=saccades[0], changes=_expression_changes(plan),
-                             start=LIFE_FADE_IN, max_events=bound)
-        add_blinks(weights, fps, blinks)
+                             start=LIFE_FADE_IN, max_events=bound,
+                             clear=np.array([s.apex for s in plan.segments]) if plan is not None else None,
+                             margin=1.0 / fps)
+        closure = add_blinks(weights, fps, blinks, model.blinks.upper_face)
+        if options.gaze and model.blinks.gaze_pitch:  # the eyes roll down while the lids close (Bell's phenomenon)
+            before = look_weights(rotations, model.eye_look, count)[:, LOOK_CHANNELS]
+            rotations[:, [4, 7]] += np.radians(model.blinks.gaze_pitch) * closure[:, None]
+            after = look_weights(rotations, model.eye_look, count)[:, LOOK_CHANNELS]
+            weights[:, LOOK_CHANNELS] = np.clip(weights[:, LOOK_CHANNELS] + after - before, 0.0, 1.0)
     return weights, rotations
 
 

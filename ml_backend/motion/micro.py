@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .excursions import excursion_samples
 from .noise import coloured_noise, coloured_samples, noise_rate, samples_for, to_frames
 from .performance_model import MicroModel
 from .regions import left_right_pairs
@@ -40,10 +41,15 @@ def micro_motion(count: int, fps: float, model: MicroModel, rng: np.random.Gener
     for region in (0, 1):
         alpha, knee, floor = model.alpha[region], model.knee[region], model.floor[region]
         factors = np.flatnonzero(model.factor_region == region)
-        shared = coloured_samples(samples, rate, alpha, knee, rng, len(factors), HOLD_HIGHPASS, floor)
-        values += shared @ model.loadings[:, factors].T
         members = np.flatnonzero(model.region == region)
+        shared = coloured_samples(samples, rate, alpha, knee, rng, len(factors), HOLD_HIGHPASS, floor)
         own = coloured_samples(samples, rate, alpha, knee, rng, len(members), HOLD_HIGHPASS, floor)
+        if region == 0 and model.excursions is not None:  # still, with quick moves, and a little slow wander
+            rate_per_min, hold, move, wander = model.excursions
+            quick = np.sqrt(max(1.0 - wander ** 2, 0.0))
+            shared = wander * shared + quick * excursion_samples(samples, rate, len(factors), rng, rate_per_min, hold, move)
+            own = wander * own + quick * excursion_samples(samples, rate, len(members), rng, rate_per_min, hold, move)
+        values += shared @ model.loadings[:, factors].T
         values[:, members] += own * model.own_sd[members][None, :]
     values[:, model.region == 1] *= SILENT_LOWER_FACE
     out[:, model.channels] = to_frames(values, count, fps)

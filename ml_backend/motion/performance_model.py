@@ -8,7 +8,15 @@ themselves is shipped). What each part is and how it was fitted:
 - ``blinks``: rate (per tracked minute), interval regularity (coefficient of variation of the
   intervals: a gamma renewal process), shape (half-height width, share of it spent closing, depth),
   and timing: the share of blinks that come with a gaze shift (within 0.2 s of a saccade) and with
-  an expression change (within 0.3 s of a move's onset).
+  an expression change (within 0.3 s of a move's onset); and what a blink does to the upper face
+  (``upper_face``): as the lids close, eyeWide collapses (its level times (1 - closure)^power) and
+  the brows and squints rise a little (closure times ``added``), fitted around the takes' blinks,
+  where half to four fifths of the upper face's quick motion (frame-to-frame acceleration) is. The
+  rate counts every lid closure of 0.08 or more (a quarter of the takes' closures are partial, below
+  the 0.3 that the blink statistic counts); ``depth_quantiles`` is their depth distribution. The eyes
+  turn down as the lids close (``gaze_pitch`` degrees per unit of closure: Bell's phenomenon, Collewijn
+  et al. 1985; the takes' tracker reads it larger than the few degrees measured with search coils),
+  fitted by regressing the gaze's pitch away from its 1-s median on the closure around blinks.
 - ``saccades``: fixation durations and amplitudes (log-normal), the vertical share of saccade
   directions, the gaze's spread (yaw/pitch sd) that keeps the eyes around the centre, conjugacy
   (right-eye over left-eye displacement: the eyes move together) and the vergence offset. Saccade
@@ -61,6 +69,9 @@ class BlinkModel:
     depth: float = 0.9
     with_saccade_share: float = 0.4
     with_expression_share: float = 0.2
+    upper_face: tuple[tuple[int, float, float], ...] = ()  # (channel, power, added) per channel a blink moves
+    depth_quantiles: tuple[float, ...] = ()  # evenly spaced quantiles of how far the lids close; () : ``depth`` to 1
+    gaze_pitch: float = 0.0  # degrees the eyes turn down per unit of lid closure (Bell's phenomenon)
 
 
 @dataclass(frozen=True)
@@ -99,6 +110,8 @@ class MicroModel:
     rest_share: float = 1.0  # share of the change a channel at rest follows (positive part only)
     tone: np.ndarray | None = None  # C level a tracker reads on a face at rest (micro.bounded_add), None: 0
     floor: tuple[float, float] = (0.0, 0.0)  # white part of each region's spectrum (power, relative)
+    excursions: tuple[float, float, float, float] | None = None  # upper face: quick moves (a minute per stream,
+    # hold s, move s) and the share of its sd left to slow wander; None: slow wander alone
 
 
 @dataclass(frozen=True)
@@ -129,6 +142,29 @@ def _number(section: dict, name: str, low: float, high: float, where: str) -> fl
     return float(value)
 
 
+def _excursions(section: dict | None) -> tuple[float, float, float, float] | None:
+    """micro.excursions: {"rate_per_min", "hold", "move", "wander"} of the upper face, validated; None if absent."""
+    if section is None:
+        return None
+    if not isinstance(section, dict):
+        raise I2FETError(f"micro.excursions = {section!r} must name rate_per_min, hold, move and wander.")
+    return (_number(section, "rate_per_min", 0.1, 120, "micro.excursions"),
+            _number(section, "hold", 0.02, 10, "micro.excursions"), _number(section, "move", 0.02, 2, "micro.excursions"),
+            _number(section, "wander", 0.0, 1.0, "micro.excursions"))
+
+
+def _blink_face(section: dict) -> tuple[tuple[int, float, float], ...]:
+    """blinks.upper_face: {channel name: [power, added]}, validated."""
+    out = []
+    for name, pair in section.items():
+        if name not in INDEX or not isinstance(pair, (list, tuple)) or len(pair) != 2:
+            raise I2FETError(f"blinks.upper_face.{name} = {pair!r} is not a channel with [power, added].")
+        power = _number({"p": pair[0]}, "p", 0, 20, f"blinks.upper_face.{name}")
+        added = _number({"a": pair[1]}, "a", -1, 1, f"blinks.upper_face.{name}")
+        out.append((INDEX[name], power, added))
+    return tuple(out)
+
+
 def model_from_dict(data: dict) -> PerformanceModel:
     """Validate and build a model from its JSON form; I2FETError names what is wrong."""
     if data.get("format") != FORMAT_VERSION:
@@ -138,7 +174,12 @@ def model_from_dict(data: dict) -> PerformanceModel:
         rate_per_min=_number(b, "rate_per_min", 0, 60, "blinks"), interval_cv=_number(b, "interval_cv", 0.05, 3, "blinks"),
         half_width=_number(b, "half_width", 0.02, 0.5, "blinks"), closing_share=_number(b, "closing_share", 0.1, 0.9, "blinks"),
         depth=_number(b, "depth", 0.3, 1.0, "blinks"), with_saccade_share=_number(b, "with_saccade_share", 0, 1, "blinks"),
-        with_expression_share=_number(b, "with_expression_share", 0, 1, "blinks"))
+        with_expression_share=_number(b, "with_expression_share", 0, 1, "blinks"),
+        upper_face=_blink_face(b.get("upper_face", {})),
+        gaze_pitch=_number(b, "gaze_pitch", -40, 40, "blinks") if "gaze_pitch" in b else 0.0,
+        depth_quantiles=tuple(_number({"q": q}, "q", 0.01, 1.0, "blinks.depth_quantiles") for q in b.get("depth_quantiles", [])))
+    if list(blinks.depth_quantiles) != sorted(blinks.depth_quantiles) or len(blinks.depth_quantiles) == 1:
+        raise I2FETError("blinks.depth_quantiles must be two or more rising values.")
     saccades = SaccadeModel(
         fixation_log_mean=_number(s, "fixation_log_mean", -4, 3, "saccades"),
         fixation_log_sd=_number(s, "fixation_log_sd", 0.05, 3, "saccades"),
@@ -176,7 +217,8 @@ def model_from_dict(data: dict) -> PerformanceModel:
                        knee=tuple(float(_number({"k": k}, "k", 0.01, 10, "micro.knee")) for k in m.get("knee", [])),
                        loadings=loadings, own_sd=own, factor_region=factor_region,
                        rest_share=_number(m, "rest_share", 0, 1, "micro"), tone=tone,
-                       floor=tuple(float(_number({"f": f}, "f", 0, 1, "micro.floor")) for f in m.get("floor", [0, 0])))
+                       floor=tuple(float(_number({"f": f}, "f", 0, 1, "micro.floor")) for f in m.get("floor", [0, 0])),
+                       excursions=_excursions(m.get("excursions")))
     if len(micro.alpha) != 2 or len(micro.knee) != 2 or len(micro.floor) != 2:
         raise I2FETError("micro.alpha, micro.knee and micro.floor need one value per region (upper, lower).")
     sd = h.get("sd", [])

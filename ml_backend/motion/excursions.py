@@ -1,0 +1,76 @@
+"""Intermittent micro-motion: a face that is still most of the time and moves in quick excursions.
+
+A real upper face does not wander smoothly: it holds still for seconds and then moves quickly, a brow
+lifted for a moment with a word, a squint tightened and let go (in the Live Link takes: 50-90 quick
+moves a minute outside blinks, each over about 0.1 s, still between them; the frame-to-frame
+acceleration has a kurtosis of 20-300, a Gaussian's is 3). Coloured Gaussian noise of the same size
+moves all the time, a little, and a classifier tells it apart at once.
+
+The process here is a renewal of excursions: a stream rests at 0 for a gamma-distributed time, moves
+in ``move`` seconds (minimum jerk) to a level drawn from a normal distribution, holds it for an
+exponential time of mean ``hold`` seconds, and moves back to 0. It is zero-mean, exactly 0 (the
+planned expression) whenever it rests, and has unit standard deviation in expectation (the levels are
+scaled by the share of time spent away from 0). Drawing is bounded by count and linear in samples.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from .easing import minimum_jerk
+
+REST_CV = 0.8  # coefficient of variation of the rests between excursions (gamma): irregular, not a metronome
+
+
+def away_share(rate_per_min: float, hold: float, move: float) -> float:
+    """Expected share of time a stream spends away from 0 (holding, or half of each of its two moves)."""
+    cycle = 60.0 / max(rate_per_min, 1e-9)
+    return float(np.clip((hold + move) / max(cycle, hold + 3.0 * move), 1e-3, 1.0))
+
+
+def excursion_samples(samples: int, rate: float, channels: int, rng: np.random.Generator, rate_per_min: float,
+                      hold: float, move: float) -> np.ndarray:
+    """samples x channels excursions at ``rate`` Hz, unit sd in expectation: ``rate_per_min`` excursions a minute
+    per stream, each held ``hold`` seconds on average, moving in ``move`` seconds."""
+    out = np.zeros((max(samples, 0), max(channels, 0)))
+    if samples <= 0 or channels <= 0 or rate_per_min <= 0 or rate <= 0:
+        return out
+    seconds = samples / rate
+    cycle = 60.0 / rate_per_min
+    rest_mean = max(cycle - hold - 2.0 * move, move)
+    shape = 1.0 / REST_CV ** 2
+    count = int(min(np.ceil(seconds / (rest_mean + 2.0 * move)) * 2 + 4, samples + 4))  # bounded by count
+    scale = 1.0 / np.sqrt(away_share(rate_per_min, hold, move))
+    times = np.arange(samples) / rate
+    for c in range(channels):
+        rests = rng.gamma(shape, rest_mean / shape, count)
+        holds = rng.exponential(hold, count)
+        levels = rng.standard_normal(count) * scale
+        start = -rng.uniform(0.0, cycle)  # each stream starts at a random phase of its cycle
+        ups = start + np.cumsum(rests + np.r_[0.0, (holds + 2.0 * move)[:-1]])
+        downs = ups + move + holds
+        onsets = np.ravel(np.column_stack([ups, downs]))
+        targets = np.ravel(np.column_stack([levels, np.zeros(count)]))
+        index = np.searchsorted(onsets, times, side="right") - 1
+        moving = index >= 0
+        k = index[moving]
+        previous = np.where(k % 2 == 0, 0.0, targets[k - k % 2])  # an up move starts at 0, a down one at its level
+        progress = minimum_jerk((times[moving] - onsets[k]) / move)
+        out[moving, c] = previous + progress * (targets[k] - previous)
+    return out
+
+
+@lru_cache(maxsize=32)
+def excursion_residual_share(rate_per_min: float, hold: float, move: float, fps: float = 30.0,
+                             window: float = 1.0) -> float:
+    """sd of the excursions after subtracting their ``window``-second moving average, per unit sd (simulated with
+    a fixed seed: the fit sizes them through the takes' 1-s residuals, as ``noise.residual_share`` does)."""
+    rng = np.random.default_rng(12345)
+    values = excursion_samples(int(600 * fps), fps, 8, rng, rate_per_min, hold, move)
+    size = max(1, int(round(window * fps)))
+    kernel = np.ones(size) / size
+    smooth = np.stack([np.convolve(values[:, c], kernel, mode="same") for c in range(values.shape[1])], axis=1)
+    inner = slice(size, len(values) - size)
+    return float(np.std(values[inner] - smooth[inner]) / max(np.std(values[inner]), 1e-12))

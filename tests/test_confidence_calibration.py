@@ -14,7 +14,8 @@ from ml_backend.errors import CheckpointError
 from ml_backend.plan import Anchor, Plan, Segment
 from ml_backend.reading.calibration import (CALIBRATION_FILE, FORMAT_NAME, PiecewiseLinear, identity,
                                             load_calibrator)
-from i2fet_tools.ifed.calibrate import (expected_calibration_error, fit_isotonic, reliability, source_weights)
+from i2fet_tools.ifed.calibrate import (UNTUNED_SHARE, expected_calibration_error, fit_isotonic, reliability,
+                                       source_weights)
 from i2fet_tools.ifed.expectations import DEV_FILE, Entry, load_entries
 
 
@@ -100,6 +101,14 @@ def test_each_calibration_source_weighs_half():
     entries = [Entry(str(i), "generated" if i < 30 else "prose", "t", ({"neutral": True},)) for i in range(40)]
     weights = source_weights(entries)
     assert weights[:30].sum() == pytest.approx(weights[30:].sum()) and weights.sum() == pytest.approx(40)
+
+
+def test_the_round_never_tuned_on_sets_most_of_the_level():
+    entries = [Entry(f"t{i}", "prose", "t", ({"neutral": True},)) for i in range(90)]
+    entries += [Entry(f"u{i}", "prose", "t", ({"neutral": True},)) for i in range(10)]
+    weights = source_weights(entries, frozenset(f"u{i}" for i in range(10)))
+    assert weights[90:].sum() / weights.sum() == pytest.approx(UNTUNED_SHARE)
+    assert weights.sum() == pytest.approx(100) and len(set(weights[90:])) == 1
 
 
 def test_calibration_data_shares_no_instruction_with_the_heldout_set():

@@ -280,6 +280,77 @@ mischief | 0.8 | butter would not melt in her mouth, butter would not melt in hi
 rage | 1.0 | steam practically coming out of his ears, seething like a kettle, like a kettle about to boil, boiling over, blows a gasket, blew a gasket, blowing a gasket, flips his lid, flips her lid, hits the roof, hit the roof, sees red, saw red, fit to be tied
 blank | 0.6 | deer in the headlights stare, lights on but nobody home, nobody home, a million miles away
 neutral | 0.0 | deadpan, dead pan, straight faced, straight-faced, keeps a straight face, poker faced, composed face, nothing on her face, nothing on his face, gives nothing away, gave nothing away, giving nothing away
+joy | 1.0 | rhapsodic, rhapsodical, giddy with joy, overjoyed grin, ebullient, effervescent, beatific, blissed out, radiantly, jubilantly, exultantly, rapturously, ecstatically, euphorically, deliriously happy, ecstatic grin, elatedly, gleefully, joyfully, joyously, starry, triumphalist
+happy | 0.75 | ?hope, hopefulness, optimistic, optimism, upbeat mood, gladdened, heartened, uplifted, cheered, cheered up, sunnily, brightly, brightening, brightens, brightened, beamish, smiley faced, good humoured, good humored, good natured, good-natured, chirpily, merrily, jauntily, jaunty, breezy, breezily, bouncy, zestful, spirited, ?confidence, self assurance, reassured smile, satisfied smile, pleasantly, warmth, glad eyed, welcoming smile
+content | 0.6 | contentedly, comfortably, serenely content, placidly, benignly, indulgent, indulgently, fondness, kindliness, gentleness, approvingly, appreciative, appreciatively, thankful, thankfully, touched smile, wholesome
+grin | 0.9 | wolfish, wolfishly, wolfish grin, shit eating grin, shit-eating grin, ear to ear grin, toothsome grin, megawatt smile, thousand watt smile, dazzling smile, grinned, grinnin, beamed
+laugh | 0.95 | hysteria, hysterics, uproarious, uproariously, hilarity, hilarious, mirth, guffaws, guffawing, belly laughs, laughs out loud, laugh out loud, lol, lmao, rofl, cackles, cackled, howls, howling, roars, roaring, in fits, fits of laughter, doubled over, doubles over, keeled over laughing, shrieking with laughter
+smirk | 0.8 | smirked, smirkingly, half smirk, wryly, sardonic, sardonically, ironic, ironically, sly look, knowingly, archly, arch look, tongue in cheek, mocking, mockingly, derisive, derisively, sneery
+amused | 0.7 | droll, drolly, whimsical, whimsically, tickled, chuffed smile, entertained smile, funny, comical, comically, jokey, joking, jokingly, kidding, kiddingly, in jest, jesting, waggish, puckishly, bemusement
+shy | 0.7 | bashfully, timidly, meekly, shyness, sheepish smile, retiring, self effacing, self-effacing, introverted, blushingly
+embarrassed | 0.8 | flushed with embarrassment, embarrassedly, crimson, scarlet, reddening, reddens, reddened, colours up, colors up, flushes, flushed, sheepishly red, abashedly, discomfited, discomfort, squirm, squirms, squirming, cringey, cringy, cringeworthy, awkwardness
+proud | 0.7 | proudly smiling, prideful, dignity, haughtily, lordly, imperious, imperiously, stately, majestic, triumphant look, chin up, head held high
+contempt | 0.85 | disdain, disdainful, disdainfully, contemptuous, contemptuously, scorn, scornfully, derision, dismissive, dismissively, condescending, condescendingly, sniffy, sniffily, snide, snidely, withering, withering look, withering glance, sneering contempt, haughty, haughtily, superior look, looks down her nose, looks down his nose, down her nose, down his nose, eye roll, eyerolling, unimpressed look
+sad | 0.8 | brimmed, brimming, brims, eyes brim, brimming eyes, glistening eyes, watery eyes, watery, sorrowfully, mournfully, dolefully, forlornly, glumly, morosely, dejectedly, despondently, wretchedly, miserably, sadly smiling, heavy heart, heavy-hearted, broken spirited, melancholically, downcast look, droopy, drooping, wilts, wilted, wilting, crestfallen look, sullenly, blue face, long faced, long-faced, grieved, sorrowing, weepily, lachrymose, maudlin, teary eyed look
+grief | 0.95 | devastation, anguished cry, keening, keens, bereavement, griefstricken, heartbroken sob, despair-stricken, wracked with grief, prostrate with grief, in mourning
+cry | 0.9 | tearing up, tears up, teared up, tearfully, eyes water, eyes watering, eyes watered, blubbers, bawls, weeps openly, waterworks, sniffles, snivelling, sniveling, snivel, tears spill, tears spilling, tears fall, tears falling
+dismay | 0.8 | dismayed look, chagrin, consternation, deflates, deflating, sinking feeling, heart drops, heart dropped, stomach drops, stomach dropped, face sinks, face sank, crestfallen face
+disappointed | 0.75 | disappointedly, letdown, let down look, unfulfilled, dissatisfied, dissatisfaction, displeased look
+hurt | 0.75 | hurtful, wounded look, injured look, stung look, offendedly, woundedly, pained look, aggrievedly
+pleading | 0.8 | pleadingly, imploringly, beseechingly, entreating, entreaty, beggingly, desperation, puppyish, wheedling, cajoling
+lonely | 0.7 | lonesomely, forsakenly, isolation, solitary, friendless, bereft look
+sulky | 0.8 | sulkily, sullen pout, petulantly, peevishly, grumpily, grouchily, crankily, crabbily, moodily, huffily, surlily, in a strop, strop, stroppily, mardy, scowly, grouch, grump, grumpiness, pettish
+surprise | 0.85 | surprisedly, astonishedly, amazedly, astounding, startling, startlingly, wonderstruck, dumbfounded look, gobsmacking, flabbergasting, eyes widening, eyebrows shooting up, brows shoot up, double takes
+shock | 1.0 | shellshock, horror stricken, slack jawed, slack-jawed, jaw slack, gaping, gapes, gaped, openmouthed, open mouthed, open-mouthed, stunned silence, shocked silence, dumbstruck look, thunderstruck look, aghast look, pole axed, poleaxed, gutpunched
+stunned | 0.85 | ?slack, stunned look, dazedly, stupefaction, numbly, benumbed, shell-shock, gormless, vacantly stunned, goggle eyed, goggle-eyed, goggling, goggles
+awe | 0.8 | awestricken, wondering look, worshipfully, reverently, marveling look, spellbound look, enraptured, agape with wonder, openmouthed wonder
+disbelief | 0.8 | unbelievingly, doubtingly, incredulous look, cannot credit it, in denial, denial, disbelieving, sceptically surprised
+curious | 0.7 | curiously tilted, inquiringly, interestedly, intrigue, nosily, nosiness, prying, snooping, probing, searching look, searchingly, inquisitively, engaged, engrossed, riveted, absorbed interest, perked up, perks up, ears prick up, ?understanding, comprehension, recognition, recognises, recognizes, recognising, recognizing, enlightened, enlightenment
+confused | 0.75 | confusedly, puzzledly, perplexedly, bewilderedly, baffledly, befuddlement, bafflement, perplexity, bewilderment, mystification, flummoxed look, addled, fuddled, foggy, dazed and confused, discombobulated, nonplussed look, clueless, cluelessly, lost look, uncomprehending, uncomprehendingly, blankly confused
+skeptical | 0.75 | skeptically, sceptically, doubtfully, dubiously, suspiciously doubtful, unconvincedly, sidelong doubt, squinty doubt, askance, look askance, looks askance
+suspicious | 0.8 | suspiciously, suspicion, mistrust, distrust, warily watching, narrow eyed, narrow-eyed, shifty, shiftily, furtive, furtively, sidelong, sidelong glance, sidelong look, askance glance, guarded, guardedly, cagey, cagily, calculating look, appraising, appraisingly, sizing up, sizes up, sizing him up, sizing her up
+thinking | 0.7 | thoughtful look, pondering look, ruminating, ruminates, cogitating, mulling over, weighs it up, considers, considered, contemplates, contemplation, reflects, reflection, introspection, musingly, speculative, speculatively, puzzling over, brainstorming, scheming look, calculating, computing, working it out, working out
+pensive | 0.7 | stoic, stoical, stoically, impassive, impassively, unreadable, inscrutable, solemn look, sombrely, somberly, gravely serious, grim, grimly, grimness, dour, dourly, stony faced, stony-faced, stone faced, stone-faced, po faced, po-faced, unsmiling, humourless, humorless, straight laced, sternly serious, earnestness
+fear | 0.85 | fearful look, frightened look, afraidly, scaredly, nervy, trepidation, trepidatious, timorously, quailing, quails, quail, shrinking, shrinks back, recoils in fear, panic-struck, alarmedly, fright-filled, dread-filled, creeping dread, spooked out, unnerving, shivery, aquiver, trembly, shaky, shakily, tremulous, tremulously
+terror | 1.0 | terrorised, terrorized, terror struck, paralytic with fear, horror-stricken, screaming, screams, screamed, shrieking, shrieks, shrieked, wailing in terror, petrified look, white knuckled, white-knuckled, panic attack, blind panic, abject fear, sheer panic, frenzied, frenzy
+horror | 0.95 | horror-filled, horrorstruck, horrified look, repulsed horror, sickened look, aghast horror, appalled look, mortified horror
+worry | 0.75 | worriedly, anxiously, uneasily, fretfully, apprehensively, concernedly, troubledly, tensely, edgily, nervously biting, jumpiness, disquiet, disquieted, perturbation, fraught, careworn, harassed, furrowed with worry, knotted brow, worried frown, anxious frown, dread-laden, on tenterhooks, antsy worry, agitation, unsettled, ill at ease
+nervous | 0.75 | nervy smile, jittery grin, twitchy, twitchily, fidgeting, fidgets, skittishly, self-conscious smile, tight nervous smile
+anger | 0.85 | angrily staring, irately, crossly, heatedly, indignantly, resentfully, wrathfully, menacingly, threateningly, belligerently, truculent, truculently, pugnacious, pugnaciously, hostile look, black look, dark look, dirty look, filthy look, evil eye, looks daggers, death stare, death glare, stink eye, the stink eye, simmering, simmers, smouldering, smoldering, fuming look, steamed, riled look, bristles, bristled, prickly anger, snappish, snappy, snaps, snapped, grudge, irascible, choleric, splenetic, cross look, annoyed scowl
+rage | 1.0 | enragedly, livid with rage, seething rage, explodes with rage, explosive rage, volcanic rage, blazing, blazingly, incensed look, outraged look, tantrum, temper tantrum, throws a fit, having a fit, raving, ranting, rants, fulminating, fulminates, white hot, white-hot anger, purple with rage, red with rage, spitting with rage, apoplexy, wild eyed, wild-eyed, maniacal, manic rage
+annoyed | 0.7 | irritatedly, exasperatedly, impatiently tapping, testily, tetchily, crabby look, irked look, peeved look, huffing, huffs, harrumph, harrumphs, pfft, ugh, eye rolling, eye-rolling, rolls her eyes, rolls his eyes, rolled her eyes, rolled his eyes
+frustrated | 0.8 | frustratedly, frustration, thwarted, stymied, exasperated groan, at the end of her tether, at the end of his tether, at wits end, tearing her hair out, tearing his hair out, banging her head, banging his head, fed up look
+determined | 0.8 | resolute, resolutely, resolved, steely, steely eyed, steely-eyed, grimly determined, dogged, doggedly, single minded, focused, focussed, intent, intently, purposeful, purposefully, unwavering, unflinching, unflinchingly, unyielding, steadfast, gritted determination, game face, war face, fighting spirit
+stern | 0.7 | sternly, severe, severely, strict, strictly, austere, disapproving, disapprovingly, reproving, reprovingly, reproachful, reproachfully, admonishing, chiding, forbidding, flinty, icily, frostily, coldly, coolly, hard faced, hard-faced, hard eyed, hard-eyed, stony, stonily, unamused, not amused, unimpressed stare
+disgust | 0.9 | disgustedly, revulsion, repulsion, repulsed, repelled, repugnance, abhorrence, loathsome, nauseated, nauseous, nauseously, queasily, sickly, seasick, carsick, airsick, green around the gills, green at the gills, grossed out, icked out, squicked, ick, eww, ew, yuck, yuk, blech, bleh, ugh disgust, distaste, distastefully, with distaste, wrinkled nose, nose wrinkled, turns up her nose at, turns up his nose at
+sour | 0.8 | sourly, sour faced, sour-faced, vinegary, acerbic, acidly, acid, tart look, lemony, pinched, pinch faced, pinch-faced, prune faced, prune-faced, puckered, mouth puckered, sucked a lemon, sucking a lemon, bitten a lemon, bit a lemon, bites a lemon, biting a lemon, sucking lemons, lemon face
+jealous | 0.8 | jealously, envious, enviously, envy, covetous, covetously, green eyed, green-eyed, green with envy, begrudging, begrudgingly, possessive
+guilt | 0.75 | guiltily, guilty look, remorse, remorseful, remorsefully, penitent, repentant, regretful, regretfully, regret, conscience stricken, conscience-stricken, shamefully, ashamedly, hangdog, hang dog, hangdog look
+bored | 0.75 | boredly, boredom, bored stiff, bored to tears, bored to death, uninterested, disinterested, indifferent, indifference, apathetic, apathy, listless, listlessly, lackluster, lacklustre, jaded look, blasé, blase, unenthused, unenthusiastic, meh, ho hum, glazed over, glazes over, zoned out, zones out, tuned out
+tired | 0.8 | tiredly, wearily, weary, weariness, fatigued, fatigue, worn, worn out, worn-out, spent look, sapped, drowsily, groggy, groggily, bleary, bleary eyed, bleary-eyed, half asleep, nodding off, nods off, dozy, sluggish, lethargic, lethargy, torpid, run down, knackered, shattered tired, pooped, beat tired, burnt out, burned out, burnout, sleep deprived, sleep-deprived, unfocused, unfocussed
+exhausted | 0.95 | exhaustedly, utterly spent, bone tired, bone weary, bone-weary, dog tired, dead tired, dead beat, wiped out, done in, dragging, on her last legs, on his last legs
+pain | 0.9 | painfully, in pain, pained grimace, agonising, agonizing, excruciating, throbbing, aching, aches, achy, hurting, smarting, stinging, writhing, writhes, doubled up in pain, suffering, suffers, tortured, torment, tormented, ow, oww, owww
+wince | 0.85 | winced, wincing, winces, flinched, cringed in pain, screws up her face, screws up his face, screwed up face
+grimace | 0.85 | grimaced, grimacing, grimaces, gritted teeth, through gritted teeth, gritting her teeth, gritting his teeth, clenched teeth, through clenched teeth, teeth clenched, bares her teeth, bares his teeth, baring her teeth, baring his teeth, bared teeth, teeth bared
+effort | 0.9 | straining, strained effort, exertion, heaving, heaves, lifting something heavy, pushing hard, pulls hard, pulling hard, grunting, grunts, grunt, struggling, struggles hard
+concentrate | 0.75 | concentrating, concentration, focusing, focussing, focused look, intent look, studious, studiously, absorbed look, engrossed look, squinting in concentration, tongue between her teeth, tongue between his teeth
+calm | 0.6 | calmness, placidity, composure, composedly, unperturbed, imperturbable, untroubled look, easygoing smile, languid, languidly, leisurely, mellowed, loosened up, loosens up, unwinds, unwind, unwinding, at rest face, restful look, even keeled, even-keeled
+blank | 0.6 | blankly, vacantly, emptily staring, glazed look, glassy stare, thousand yard stare, zombie stare, dead eyed, dead-eyed, lifeless, lifelessly, expressionlessly, poker face, unexpressive, emotionless, emotionlessly, hollow eyed, hollow-eyed
+excited | 0.85 | excitedly, excitement, exhilarated, exhilaration, thrilled look, pumped, psyched, stoked, hyped, giddy, giddily, bubbly, animatedly, breathless excitement, eager beaver, raring to go, can not wait, cannot wait, cant wait, buzzing, fizzing
+loving | 0.75 | adoringly, dotingly, worshipping, cherishing, mooning over, doe eyed, doe-eyed, cow eyed, sappy, soppy, mushy, gooey, gooey eyed, swooning, swoons, swoon
+grateful | 0.75 | gratefully, gratitude, thankful smile, appreciative smile, obliged, indebted
+defiant | 0.8 | defiantly, defiance, rebellious, rebelliously, mutinous, mutinously, insolent, insolently, cheekily defiant, obstinate, obstinately, stubborn, stubbornly, headstrong, unrepentant, chin jutting, jutting chin, squares her jaw, squares his jaw, set her jaw, set his jaw
+sorry | 0.8 | sorrily, apologising, apologizing, apologises, apologizes, remorseful look, contritely, penitently, sorrowful apology
+pity | 0.75 | pitying, pityingly, sympathetic, sympathetically, sympathy, commiserating, compassion, compassionately, empathetic, empathy, poor thing
+relief | 0.75 | relievedly, thankfully relieved, sighs with relief, breathes again, breathes out, exhales, exhaled, exhaling, unclenches, unclench, unwinds with relief
+gasp | 0.85 | gasped, gasping, gasps, sharp intake of breath, intake of breath, catches her breath, catches his breath, breath catches, sucks in a breath
+sigh | 0.7 | sighed, sighing, sighs, heavy sigh, long sigh, weary sigh, deep breath out
+scream | 1.0 | screech, screeches, screeching, bloodcurdling scream, howls in terror, yells in fear
+yell | 0.95 | yelled, yelling, yells, shout, shouts, shouting, shouted, bellow, bellows, bellowing, roar, roars, roared, bark, barks, barking orders, holler, hollers, hollering
+sneeze | 0.9 | sneezy
+wistful | 0.75 | tremulous smile, uncertain smile, hesitant smile, weak smile, watery smile, faltering smile, brave smile, brave little smile, shaky smile, wobbly smile
+neutral | 0.0 | perfectly still, face still, still face, keeps a still face, not a flicker, not a flicker of emotion, no emotion, without emotion, no expression, without expression, shows nothing, betrays nothing, betraying nothing, gives away nothing, mask of calm, impassive mask, blank mask
+stare | 0.7 | goes still, went still, very still, motionless, unmoving, fixed on, eyes fixed, eyes fixed on, transfixed stare
 """
 
 
@@ -299,6 +370,20 @@ lights up light up lively animated question questioning wondering considering re
 distant vacant glazed switched off checked out sleeping asleep sleeps wakes up waking up dozing blank
 sore gag gags evil ticked dizzy funeral glassy earnest earnestly sincere sincerely trembling shaking shivering quaking
 quivering haunted hunted cornered shaken shook drunk gulp gulps won the game won the race won the cup gold medal oops whoops
+strict strictly severe severely considered considers reflects reflection computing calculating recognition recognises
+recognizes recognising recognizing recognises resolved intent intently focused focussed engaged dragging indifferent solitary
+possessive obliged denial snaps snapped bark barks roar roars shout shouts grunt grunts acid worn fatigue heaving straining
+blazing blazingly sluggish lethargic spirited crimson scarlet flushes flushed lifeless emptily probing prying snooping
+comprehension enlightenment enlightened clueless ironic ironically mocking mockingly kidding funny pinched screaming hysteria
+exhales exhaled exhaling unwinds unwind unwinding loosens up snappy simmering simmers stinging aching tortured raving ranting
+rants frenzy frenzied arch archly dismissive dismissively condescending superior look stately majestic dignity imperious
+searching look searchingly appraising engrossed riveted absorbed interest pumped stoked hyped buzzing fizzing obstinate
+stubborn stubbornly headstrong resolute resolutely steadfast unwavering purposeful purposefully dogged doggedly breathes out
+evenly sorrily ow hang dog grim grimly warmth brightly brightening brightens brightened breezy bouncy cheered heartened
+uplifted optimistic optimism thankful thankfully entertained comical comically jokey joking whimsical whimsically droll
+retiring introverted introspection speculative speculatively brainstorming working out working it out compute considered
+throbbing writhing suffering suffers torment tormented sympathy sympathetic compassion empathy poor thing recoils
+unsettled fraught harassed agitation disquiet shaky shakily trembly tremulous meh ugh pfft ick denial void
 """.split())
 
 

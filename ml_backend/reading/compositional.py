@@ -23,12 +23,13 @@ import numpy as np
 
 from ..errors import BadInstructionError
 from ..knowledge.face_parts import REGION_NOUNS
-from ..knowledge.vocabulary import VocabEntry, vocabulary
+from ..knowledge.associations import evoked
+from ..knowledge.vocabulary import VocabEntry, recipes, vocabulary
 from ..plan import Anchor, Step, Timing, neutral_anchor
 from .calibration import Calibrator, identity, load_calibrator
 from .compose import Composition, compose
 from .language import guess_language
-from .parse import Item, StepWords, read_step_words
+from .parse import MODIFIERS, Item, StepWords, read_step_words
 from .phrases import Phrase, clean, split_steps
 from .screenplay import directions
 from .tokens import FUNCTION_WORDS, NEGATORS, is_latin_word, person_names, stem, words
@@ -45,6 +46,11 @@ _SUFFIXES = frozenset({"", "y", "ish", "ful", "ed", "d", "ing", "ly", "ily", "er
 MEANING_MAX_WORDS = 6  # unknown words looked up by meaning per step
 IDIOM_THRESHOLD = 0.72  # cosine for a comparison ("like ...", "as if ...") matched to an idiom by meaning only
 _FIGURATIVE = re.compile(r"\b(?:like|as if|as though)\b.*$", re.IGNORECASE)
+# A step about the face or the person's look ("a look that could freeze water", "the colour drains from his face").
+_FACE_FRAME = re.compile(r"\b(?:face|faces|look|looks|looked|looking|expression|eyes|gaze|stare|stares|jaw|mouth|smile|"
+                         r"brow|brows|lips|heart|colou?r|cheeks|features)\b", re.IGNORECASE)
+ASSOCIATION_SIMILARITY = 0.66  # a figure read from the things it names counts like a fair match by meaning
+ASSOCIATION_STRENGTH = 0.8
 EXAMPLES = "a faint smile, surprise, raise the left eyebrow, her eyes widen and her mouth falls open"
 _CODE = re.compile(r"[{}<>=\[\]\\|`$#@^*_]|\b(?:def|import|return|class|lambda|var|const|function|elif|null|None|"
                    r"True|False|print)\b|::|->|=>|\w+\(\)?|\w+\.\w+\(")
@@ -175,6 +181,8 @@ class CompositionalReader:
                                  "it was skipped.")
                 continue
             new_steps, previous = self._compose_step(phrase, words_read, previous, notes)
+            if len(new_steps) == 2 and new_steps[1].neutral and _flows_on(directed, phrase.original):
+                new_steps = new_steps[:1]  # "her grin falters and collapses into a scowl": the grin becomes the scowl
             steps.extend(new_steps)
         understood = [s for s in steps if s.understood and (s.from_words or all(t.understood for t in steps))]
         read_steps = [s.relevance for s in steps if s.from_words or not s.understood]
@@ -249,19 +257,31 @@ class CompositionalReader:
 
     # --- words by meaning ----------------------------------------------------------------------------
     def _figurative(self, text: str, read: StepWords) -> None:
-        """A comparison the tables do not know ("like he swallowed a wasp"), read as the nearest idiom by meaning.
+        """A figure the tables do not know ("like he swallowed a wasp", "a look that could freeze water").
 
-        Only a clause opened by "like", "as if" or "as though" is compared, and only a close match counts: the
-        whole clause is then understood, with the lower confidence of a match by meaning.
+        The clause opened by "like", "as if" or "as though" (or, in a step about the face, the whole step) is
+        compared by meaning with the known idioms; a close match is the step's face. Otherwise the things it
+        names are looked up in the association table ("wasp" is sour, "thunder" anger): the expression most
+        of them evoke is the face. Either way the whole clause is understood, with the lower confidence of a
+        match by meaning.
         """
         match = _FIGURATIVE.search(text)
-        if match is None or len(words(match.group(0))) < 3:
+        clause = match.group(0) if match is not None else (text if _FACE_FRAME.search(text) else "")
+        if len(words(clause)) < 3:
             return
-        entry, similarity = nearest_idiom(self.encoder, match.group(0))
-        if entry is None or similarity < IDIOM_THRESHOLD:
+        entry, similarity = nearest_idiom(self.encoder, clause)
+        label, votes = evoked(words(clause))
+        if entry is not None and similarity >= IDIOM_THRESHOLD:
+            name, weights, strength, action = f"{entry.label} (like '{entry.phrase}')", entry.weights, entry.strength, entry.action
+        elif label is not None:
+            weights, action, _ = recipes()[label]
+            agreeing = entry is not None and entry.label == label
+            similarity = max(similarity, ASSOCIATION_SIMILARITY + (0.05 if agreeing else 0.0) + 0.02 * min(votes - 1, 2))
+            name, strength = f"{label} (evoked by the figure)", ASSOCIATION_STRENGTH
+        else:
             return
-        read.items.append(Item(f"{entry.label} (like '{entry.phrase}')", entry.weights, entry.strength,
-                               "part" if entry.action else "whole", 10**6, 10**6, weak=True, similarity=similarity))
+        read.items.append(Item(name, weights, strength, "part" if action else "whole", 10**6, 10**6, weak=True,
+                               similarity=similarity))
         read.understood += len(read.unknown)
         read.unknown.clear()
 
@@ -291,6 +311,15 @@ class CompositionalReader:
                 out.setdefault(id(read), []).append((0, item))
                 read.unknown.remove(word)
         return out
+
+
+_FLOWS_ON = re.compile(r"\s*(?:,\s*)?(?:and\s+|but\s+|then\s+)?(?:\w+\s+){0,2}?(?:in)?to\b", re.IGNORECASE)
+
+
+def _flows_on(text: str, phrase: str) -> bool:
+    """True when the phrase is followed by a turn into the next expression ("... falters and collapses into")."""
+    at = text.find(phrase.strip())
+    return at >= 0 and bool(_FLOWS_ON.match(text, at + len(phrase.strip())))
 
 
 def _accepted(read: StepWords) -> bool:
@@ -323,6 +352,9 @@ def _elided(read: StepWords, previous: list[Item], notes: list[str], text: str) 
         read.items.extend(_to_side(it, read.bare_side) for it in previous)
         notes.append(f"'{text}' names a side only: the step before, on the {read.bare_side}.")
         return
+    if not read.items and read.unknown and not read.bare_parts and previous:
+        _elided_action(read, previous, text, notes)
+        return
     if read.items or read.unknown or not read.bare_parts:
         return
     for regions, side in read.bare_parts:
@@ -332,6 +364,25 @@ def _elided(read: StepWords, previous: list[Item], notes: list[str], text: str) 
     if read.items:
         notes.append(f"'{text}' names a part only: it does what the step before did ("
                      + ", ".join(it.describe() for it in read.items) + ").")
+
+
+_REGION_WORD = {"brows": "brows", "lids": "eyes", "gaze": "eyes", "nose": "nose", "cheeks": "cheeks",
+                "corners": "mouth corners", "lips": "lips", "jaw": "jaw", "tongue": "tongue"}
+
+
+def _elided_action(read: StepWords, previous: list[Item], text: str, notes: list[str]) -> None:
+    """"his eyes go wide, then squeeze shut": a step of an action word only acts on the part the step before named."""
+    for item in previous:
+        if item.kind != "part" or not (item.noun_regions or item.regions):
+            continue
+        region = sorted(item.noun_regions or item.regions)[0]
+        again = read_step_words(f"{_REGION_WORD[region]} {text}")
+        if again.items and not again.unknown:
+            read.items.extend(again.items)
+            read.understood += len(read.unknown)
+            read.unknown.clear()
+            notes.append(f"'{text}' names an action only: it acts on the {_REGION_WORD[region]} of the step before.")
+            return
 
 
 _LEFTWARD = ("eyeLookOutLeft", "eyeLookInRight", "jawLeft", "mouthLeft")  # a gaze or shift toward the left
@@ -393,9 +444,17 @@ def _simultaneous(before: str, part: str) -> bool:
     if _PHRASE_START.match(before) and not _PHRASE_START.match(part):
         return True  # "without blinking, she glares"
     dangling = _DANGLING.search(before.strip())
-    if dangling and dangling.group(1).lower() not in HEAD_NOUNS and words(part) and words(part)[-1] in HEAD_NOUNS:
-        return True  # "a tired, lopsided smile": two adjectives of one noun
+    if dangling and dangling.group(1).lower() not in HEAD_NOUNS and set(words(part)[:4]) & HEAD_NOUNS:
+        return True  # "a tired, lopsided smile", "a nervous, toothy smile please": adjectives of one noun
+    if tokens and all(w in _LEVEL_WORDS or (w.endswith("ly") and len(w) > 4) for w in tokens):
+        return True  # "seriously, massively happy": adverbs of what follows
+    read = read_step_words(part)
+    if not read.items and not read.content:
+        return True  # "eyes closed, head tilted": no face words of its own (the head, a shrug)
     named_before, named_part = _named_regions(before), _named_regions(part)
+    bare_part = {r for regions, _ in read.bare_parts for r in regions}
+    if bare_part and named_before and not bare_part & {r for r, _ in named_before}:
+        return True  # "jaw slack, eyes unfocused": another part of the face, described at the same time
     if any(r == q and {s, t} != {"left", "right"} for r, s in named_before for q, t in named_part):
         return False  # the same region twice ("look left, look right"), unless on the two sides of the face
     if _SUBJECT.match(before) or _REQUEST.match(before) or (tokens and tokens[0] in person_names(before)):
@@ -404,11 +463,12 @@ def _simultaneous(before: str, part: str) -> bool:
         return True
     if not named_before and not _PART_NOUNS & {stem(w) for w in tokens}:
         return False
-    read = read_step_words(part)  # a face after a named part, with at most one word not understood
+    # a face after a named part, with at most one word not understood
     return not read.unknown or (read.strong and len(read.unknown) <= 1 and len(read.unknown) < len(read.items) + 1)
 
 
 _PART_NOUNS = frozenset(stem(noun) for noun in REGION_NOUNS if " " not in noun)
+_LEVEL_WORDS = frozenset(w for m, _ in MODIFIERS for w in m.split())
 
 
 def _named_regions(text: str) -> frozenset[tuple[str, str]]:

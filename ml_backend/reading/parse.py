@@ -22,7 +22,7 @@ from ..knowledge.face_parts import (ACTIONS, GAZE_DIRECTIONS, GAZE_VERBS, PART_L
 from ..naming.arkit import INDEX
 from ..knowledge.vocabulary import VocabEntry, vocabulary
 from .shorthand import extract as extract_shorthand
-from .tokens import FUNCTION_WORDS, NEGATING_PAIRS, NEGATORS, REMOVERS, is_latin_word, person_names, stem, words
+from .tokens import EXPRESSION_VERBS, FUNCTION_WORDS, NEGATING_PAIRS, NEGATORS, REMOVERS, is_latin_word, person_names, stem, words
 
 # Intensity words as levels: hint < slight < moderate < plain (the word's own strength) < very < extremely.
 HINT, SLIGHT, MODERATE, VERY, EXTREME = 0.25, 0.42, 0.6, 0.92, 1.0
@@ -45,6 +45,21 @@ MODIFIERS: tuple[tuple[str, float], ...] = (
     ("completely", EXTREME), ("absolutely", EXTREME), ("enormous", EXTREME), ("massive", EXTREME),
     ("maximum", EXTREME), ("as much as possible", EXTREME), ("insanely", EXTREME), ("wildly", EXTREME),
     ("tremendously", EXTREME), ("immensely", EXTREME), ("overwhelmingly", EXTREME), ("most", EXTREME),
+    ("a smidge", HINT), ("a smidgen of", HINT), ("a hair", HINT), ("a shade", SLIGHT), ("a shade of", SLIGHT),
+    ("a touch", SLIGHT), ("a crack", HINT), ("just a crack", HINT), ("a fraction", HINT), ("a sliver of", HINT),
+    ("a whisper of", HINT), ("the merest", HINT), ("merest", HINT), ("the barest", HINT), ("barest", HINT),
+    ("the slightest", HINT), ("slightest", HINT), ("very faint", HINT), ("very faintly", HINT), ("quietly", SLIGHT),
+    ("lightly", SLIGHT), ("delicately", SLIGHT), ("a wee bit", SLIGHT), ("marginally", SLIGHT), ("partly", SLIGHT),
+    ("partially", SLIGHT), ("vaguely", SLIGHT), ("faintish", HINT), ("reasonably", MODERATE), ("pretty", MODERATE),
+    ("rather", MODERATE), ("noticeably", MODERATE), ("terribly", VERY), ("awfully", VERY),
+    ("hugely", VERY), ("proper", VERY), ("massively", EXTREME), ("super", VERY), ("properly", VERY), ("thoroughly", EXTREME),
+    ("profoundly", EXTREME), ("powerfully", VERY),
+    ("all the way", EXTREME), ("as far as it goes", EXTREME), ("as far as they go", EXTREME),
+    ("as wide as they will go", EXTREME), ("as wide as it will go", EXTREME), ("as wide as possible", EXTREME),
+    ("as hard as possible", EXTREME), ("as hard as she can", EXTREME), ("as hard as he can", EXTREME),
+    ("to the max", EXTREME), ("beyond words", EXTREME), ("out of her mind", EXTREME), ("out of his mind", EXTREME),
+    ("uncontrollably", EXTREME), ("loudly", VERY),
+    ("downright", VERY), ("extraordinarily", EXTREME), ("exceedingly", EXTREME),
 )
 DEFAULT_STRENGTH = 0.75
 SIDE_WORDS = {"left": "left", "right": "right", "lopsided": "left", "crooked": "left", "one sided": "left",
@@ -287,6 +302,7 @@ def read_step_words(text: str) -> StepWords:
             bare.append((start, end, regions, noun))
     # 4. intensity words ("slightly", "a hint of"), then single-word vocabulary
     levels: list[tuple[int, float, str]] = []
+    level_tokens: list[int] = []
     for i in range(len(raw)):
         if used[i]:
             continue
@@ -296,6 +312,7 @@ def read_step_words(text: str) -> StepWords:
                 levels.append((i, value, name))
                 for j in range(i, end):
                     used[j] = understood[j] = True
+                    level_tokens.append(j)
                 break
     _vocabulary(st, used, understood, items, several=False)
     # 5. a part with no action word takes the emotion word next to it, in that part only ("angry eyes")
@@ -360,8 +377,8 @@ def read_step_words(text: str) -> StepWords:
             used[i] = understood[i] = used[i + 1] = understood[i + 1] = True  # "can't stop grinning": still grinning
         elif (word in NEGATORS or (word == "longer" and i and low[i - 1] == "no")
               or (i + 1 < len(low) and (word, low[i + 1]) in NEGATING_PAIRS and not used[i + 1])):
-            target = _next_item(items, i)
-            if target is not None:
+            target = _next_item(items, i) or next((it for it in items if it.start < i < it.end), None)
+            if target is not None:  # "not smiling"; "her eyes are not smiling" (inside the part it negates)
                 target.negated = True
                 used[i] = understood[i] = True
                 if i + 1 < len(low) and (word, low[i + 1]) in NEGATING_PAIRS:
@@ -382,10 +399,16 @@ def read_step_words(text: str) -> StepWords:
 
     # 6. relevance: content words, understood or not (people's names are like pronouns: neither)
     names = person_names(text)
+    clear = any(not it.weak for it in items)
+    idle = set() if items else set(level_tokens)  # "pretty", "rather" with no face to grade: not face words
     for i, word in enumerate(low):
+        if i in idle:
+            continue
         if understood[i]:
             out.content += 1
             out.understood += 1
+        elif clear and st[i] in EXPRESSION_VERBS:
+            continue  # "a grin spread across his face": how the named face moves
         elif (word not in FUNCTION_WORDS and word not in names and st[i] not in FUNCTION_WORDS
               and word not in DETERMINERS and len(word) > 1
               and is_latin_word(word)):  # other scripts are not English words: neither for nor against

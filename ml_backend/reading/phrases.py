@@ -31,11 +31,18 @@ _TRANSITION_VERBS = (
     r"slip(?:s|ping|ped)?|resolv(?:e|es|ing|ed)|deepen(?:s|ing|ed)?|escalat(?:e|es|ing|ed)|build(?:s|ing)?|"
     r"evolv(?:e|es|ing|ed)|mov(?:e|es|ing|ed)|sour(?:s|ing|ed)?|curl(?:s|ing|ed)?\s+up|giv(?:e|es|ing)\s+way|gave\s+way|mak(?:e|es|ing)\s+way|made\s+way"
 )
+# Any other verb form followed by "into" ("cracks into", "tips over into", "blooms into") is a transition too,
+# except looking and moving into things ("stares into space", "walks into the room" is not a face anyway).
+_ANY_INTO = (r"(?!(?:look|stare|gaz|peer|glanc|walk|run|ran|step|bump|crash|press|squeez|pull|drawn|draw|set|fix|lock|"
+             r"scrunch|screw|bunch|knot|purs|pinch|clamp|tuck|fold|roll|curl|shape|form)\w*\s)[a-z]+(?:s|ed|ing)"
+             r"(?:\s+(?:over|back|up|down|away))?\s+into")
 _SPEED = r"slowly|gradually|quickly|suddenly|abruptly|rapidly|instantly|immediately|eventually"
 _CONNECTIVES = (
-    rf"(?:that\s+|which\s+|and\s+)?(?:(?:{_SPEED})\s+)?(?:{_TRANSITION_VERBS})\s+(?:in)?to",
-    r"and then", r"then", r"becoming", r"becomes", r"became", r"followed by", r"after that", r"afterwards",
-    r"before", r"until", r"till", r"only to", r"eventually", r"at last", r"into", r"->", r"→",
+    rf"(?:that\s+|which\s+|and\s+)?(?:(?:{_SPEED})\s+)?(?:{_TRANSITION_VERBS})(?:\s+(?:{_SPEED}))?\s+(?:in)?to",
+    rf"(?:that\s+|which\s+|and\s+)?{_ANY_INTO}",
+    r"(?:but\s+|and\s+)?end(?:s|ed|ing)?\s+up(?:\s+(?:in|with|as))?", r"(?:but\s+|and\s+)?end(?:s|ed|ing)?\s+with",
+    r"and then", r"then", r"becoming", r"becomes", r"become", r"became", r"followed by", r"after that", r"afterwards",
+    r"next(?!\s+to)", r"later", r"before", r"until", r"till", r"only to", r"eventually", r"at last", r"into", r"->", r"→",
     r"and finally", r"finally", r";",
 )
 # Arrows and list marks between steps: "->", "→", "=>", "-->", ">", " / ", " -- ", "—".
@@ -62,6 +69,7 @@ _SPEED_IN_CONNECTIVE = re.compile(
 _BEAT = re.compile(r"\(\s*(?:beat|pause|a beat|a moment)\s*\)|\b(?:after|following)\s+a\s+(?:beat|moment|pause)\b"
                    r"|\b(?:a|one|two|a\s+few|several)\s+(?:beats?|moments?|seconds?|heartbeats?)\s+later\b"
                    r"|^\s*beat\b[.:]?|(?<=[.!?])\s*beat\s*[.:]"
+                   r"|(?:(?<=[.!?])|^)\s*(?:a|one)?\s*(?:long\s+|short\s+)?(?:beat|pause|moment|silence)\s*[.!…]+"
                    r"|(?:(?<=, )|(?<=then ))a\s+(?:beat|moment|heartbeat)(?=\s*(?:,|;|then\b|$))", re.IGNORECASE)
 # A sentence end (not a decimal point) is a step boundary.
 _SENTENCE_END = re.compile(r"(?<=[^\d\s.])[.!?…]+(?=\s|$)|(?<=\d)[.!?…]+(?=\s+[A-Z]|$)")
@@ -83,7 +91,9 @@ SPEED_WORDS: tuple[tuple[str, float], ...] = (
 DEFAULT_INTENSITY = 0.85
 _NEUTRAL_WORDS = {"neutral", "back", "back to neutral", "and back", "rest", "relax", "relaxed", "relaxes",
                   "release", "releases", "and release", "drop it", "drops it", "let it go", "lets it go", "let go",
-                  "a neutral face", "neutral face", "normal", "calm down", "blank", "expressionless"}
+                  "a neutral face", "neutral face", "normal", "calm down", "blank", "expressionless",
+                  "let it drop", "lets it drop", "let it fall", "lets it fall", "let it fade", "lets it fade",
+                  "drop it", "let it go", "release it", "releases it"}
 
 # --- timing words -------------------------------------------------------------------------------
 _NUMBER_WORDS = {"a": 1.0, "an": 1.0, "one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0, "six": 6.0,

@@ -123,6 +123,10 @@ again back slowly quickly suddenly gradually gently softly once simultaneously s
 himself herself themselves itself myself yourself ourselves across toward towards onto upon despite spite
 start starts started starting begin begins beginning sit sits sat sitting stand stands stood standing
 catch catches catching wake wakes waking anymore longer ahead straight stare stares stared staring
+first next last initially later eventually finally afterwards meanwhile end ends ended ending
+head heads tilt tilts tilted tilting nod nods nodded nodding shrug shrugs shrugged shrugging shoulder shoulders
+hand hands arm arms finger fingers lean leans leaned leaning body
+breathe breathes breathing breathed breath breaths
 """.split())
 
 NEGATORS = frozenset({"not", "no", "never", "without", "nor", "neither", "non", "hardly", "barely-not", "stop", "stops",
@@ -136,3 +140,13 @@ REMOVERS = frozenset(stem(w) for w in (
     "falters", "dissolve", "dissolves", "subside", "subsides", "ebb", "ebbs", "melt", "melts", "wipe", "wiped",
     "slide", "slides", "slid", "sliding",
 ))
+# Verbs and words that tell how an expression moves or where it shows ("a grin spread across his face",
+# "something flickered behind his eyes"): neither for nor against a step that names a face clearly.
+EXPRESSION_VERBS = frozenset(stem(w) for w in """
+spread spreads spreading spreads crept creep creeps creeping play plays playing played flicker flickers flickered
+flickering dance dances danced dancing flash flashes flashed flashing cross crosses crossed crossing form forms formed
+forming appear appears appeared appearing steal steals stole stealing tug tugs tugged tugging twitch twitches twitched
+linger lingers lingered lingering settle settles settled settling show shows showed across behind over onto slowly
+emerge emerges emerged emerging bloom blooms bloomed spark sparks sparked flit flits flitted ghost ghosts ghosted
+briefly slow fleeting passing wash washes washed sweep sweeps swept break breaks broke etched etch written lines
+""".split())

@@ -1,0 +1,75 @@
+"""Things that call up a feeling: the words of similes and figures of speech, by the expression they evoke.
+
+"as if she'd bitten a lemon", "a face like thunder", "like someone ran over his cat": the compared
+thing carries the feeling (a lemon is sour, thunder is anger, a death is sorrow). The reader uses this
+table only for a comparison or a figure it does not know as a whole ("like ...", "as if ...", a clause
+about the face): the expression most of its words point to is the step's face, matched weakly
+(lower confidence than a word the vocabulary knows). Rows are ``recipe | words``; recipes are those of
+``vocabulary.RECIPES``; words are stemmed when loaded, phrases of two words are matched as pairs.
+Our own word lists, written by meaning (what each thing evokes in English usage), not measured.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+ASSOCIATIONS = """
+disgust | rotten, rot, rotting, rancid, putrid, sewage, sewer, vomit, puke, manure, dung, muck, slime, slimy, maggot, maggots, cockroach, cockroaches, rat, rats, stink, stinks, stinking, stench, smell, smelled, smelt, smells, odour, odor, reek, reeks, filth, filthy, garbage, trash, toilet, mould, mold, mouldy, moldy, snot, booger, pus, skunk, fart, germs, grease, greasy, curdle, curdles, curdled, spoiled, spoilt, gross, yuck, eww, ew, slug, leech, worm, worms, sludge, drain, gutter, bin, bins, sick, sickening, nauseous, nausea, queasy, seasick, carsick, dead mouse, dead rat, old milk, sour milk, bad egg, bad eggs, dog muck, dog mess, her shoe, his shoe, something nasty
+sour | lemon, lemons, lime, limes, vinegar, pickle, pickles, grapefruit, bitter, sourdough, crab apple, wasp, wasps, medicine, cough syrup
+sad | funeral, funerals, coffin, burial, mourner, mourners, died, dies, death, killed, ran over, run over, loss, orphan, widow, rain, rainy, drizzle, wet weekend, wilted, wilting, deflated, puppy, puppies, kicked, abandoned, stray, dropped, drop, shattered, sinking, sank, sunk, rainy day, grey day, gray day, last leaf, ice cream, goldfish, balloon, lonely, empty, hollow, graveyard, cemetery, tombstone, farewell, goodbye, homesick, dumped, jilted, heartbreak, broken heart, sad song, violin, tragedy, tragic, wake
+anger | thunder, thunderous, storm, stormy, stormcloud, thundercloud, volcano, volcanic, kettle, bull, hornet, hornets, nails, daggers, murder, murderous, strangle, throttle, punch, fist, fists, fight, war, spit, spitting, fire, fiery, smoke, steam, steaming, boil, boiling, explode, exploding, bomb, dragon, bear, lion, tiger, growl, growling, bark, barking, snarling, wolf, bulldog, devour, tear him apart, tear her apart, bite his head off, bite her head off, hulk, inferno, lava, hurricane, tornado, wrecking ball, attack dog, pit bull, rottweiler, warpath, battle, vengeance, revenge
+stern | ice, icy, frost, frosty, freeze, freezing, glacier, glacial, stone, stony, granite, steel, steely, iron, marble, statue, headmaster, headmistress, judge, drill sergeant, sergeant, general, executioner, frozen lake, winter
+fear | ghost, ghosts, monster, monsters, haunted, corpse, skeleton, spider, spiders, snake, snakes, shark, sharks, predator, hunted, prey, rabbit, rabbits, deer, headlights, cornered, trapped, cliff, abyss, drowning, dark, darkness, nightmare, nightmares, axe, knife, gun, murderer, killer, zombie, zombies, demon, demons, devil, throat, sheet, chalk, ash, ashen, bogeyman, vampire, werewolf, witch, graveyard at night, footsteps, scream, horror film, horror movie, chainsaw, fox, hawk, cat and mouse, hunter, lamb, slaughter, execution, gallows, noose
+shock | bolt, lightning, struck, slap, slapped, smacked, punched, bucket, cold water, ground opened, floor dropped, rug pulled, bombshell, freight train, ton of bricks, bricks, thunderbolt, electrocuted, jolted, sledgehammer, hammer blow, brick wall, earthquake, explosion, blindsided, winded, gut punch
+joy | lottery, jackpot, christmas, birthday, sunshine, sun, sunrise, rainbow, bride, bridegroom, wedding, party, fair, funfair, carnival, candy, sweets, cake, kid, child, won, win, wins, winning, winner, medal, trophy, champion, victory, heaven, angel, firework, fireworks, lighthouse, lamp, beacon, christmas tree, diamond, gold, treasure, present, presents, gift, gifts, holiday, vacation, summer, spring, flower, flowers, blossom, bloom, blooming, sunflower, balloon ride, puppy love, toy, toys, playground, ice cream van, rollercoaster, chocolate, parade, festival, fairground, spotlight, grand prize, prize, promotion, raise, good news, dance, dancing, singing, sunbeam, daisy, glow, glowing, shine, shining, beaming, radiant
+smug | canary, cream, argument, bet, gloat, know it all, i told you, peacock, trophy wife, bragging, boast, boasting, victory lap, last laugh, checkmate
+tired | slept, sleep, sleepless, insomnia, night shift, week, marathon, zombie, dragged, hedge, backwards, nap, pillow, bed, drained, battery, wrung, dishrag, rag, snail, sloth, hibernation, hangover, jet lag, red eye, all nighter, dead on her feet, dead on his feet, half asleep, yawning
+thinking | division, arithmetic, maths, math, equation, puzzle, crossword, calculus, sudoku, riddle, chess, homework, exam, problem, sums, algebra, philosopher, professor, detective, sherlock
+confused | maze, labyrinth, foreign, alien, aliens, hieroglyphs, instructions, map, riddle, code, gibberish, another language, lost tourist, dog watching television, dog watching tv
+pain | toe, stubbed, thumb, splinter, bee, sting, stung, needle, injection, dentist, drill, burn, burned, burnt, scald, scalded, cramp, headache, migraine, knee, elbow, shin, paper cut, toothache, sore, ouch, pinched, stabbed
+embarrassed | tomato, beetroot, beet, naked, underwear, trousers, pants down, stage fright, caught, busted, red as
+surprise | plates, dinner plates, saucers, moons, golf balls, tennis balls, headlamps, owl, jack in the box, pop, popping, popped, fireworks going off, surprise party, magic trick, rabbit out of a hat
+awe | stars, miracle, magic, unicorn, spaceship, cathedral, galaxy, northern lights, aurora, angel choir, wonderland, masterpiece, sunset
+"""
+
+
+@lru_cache(maxsize=1)
+def associations() -> dict[tuple[str, ...], str]:
+    """Stemmed word (or word pair) -> the recipe name it evokes (the first row that names it wins)."""
+    from ..reading.tokens import stem, words
+
+    out: dict[tuple[str, ...], str] = {}
+    for line in ASSOCIATIONS.strip().splitlines():
+        label, _, terms = (part.strip() for part in line.partition("|"))
+        for term in (t.strip() for t in terms.split(",")):
+            key = tuple(stem(w) for w in words(term))
+            if key and key not in out:
+                out[key] = label
+    return out
+
+
+def evoked(tokens: list[str]) -> tuple[str | None, int]:
+    """The recipe most of the words evoke and how many words point to it (longest matches first; ties: first seen)."""
+    from ..reading.tokens import stem
+
+    table = associations()
+    stems = [stem(t) for t in tokens]
+    votes: dict[str, int] = {}
+    order: list[str] = []
+    i = 0
+    while i < len(stems):
+        for size in (3, 2, 1):
+            key = tuple(stems[i:i + size])
+            if len(key) == size and key in table:
+                label = table[key]
+                votes[label] = votes.get(label, 0) + size
+                if label not in order:
+                    order.append(label)
+                i += size
+                break
+        else:
+            i += 1
+    if not votes:
+        return None, 0
+    best = max(order, key=lambda label: (votes[label], -order.index(label)))
+    return best, votes[best]

@@ -32,6 +32,11 @@ LANDMARK_SIGMA = 0.012  # expected landmark noise, in interocular distances
 DEPTH_SIGMA = 0.08  # MediaPipe's relative depths are rough: a weak term
 EXPRESSION_SIGMA = 0.3  # how far the geometry may move a weight from what the mapping reads
 IDENTITY_SIGMA = 1.0
+GAP_SIGMA = 0.004  # expected error of the lips' opening (inner upper - lower margin), in interocular distances
+# Facing inner-lip landmarks (upper, lower), MediaPipe's ids: their difference is the mouth's opening, which
+# decides whether the teeth show. Measured between two neighbours it is much surer than either landmark
+# alone (shared errors cancel), so it gets its own term: a closed mouth in the photo is closed on the head.
+LIP_PAIRS = ((13, 14), (82, 87), (81, 178), (80, 88), (191, 95), (312, 317), (311, 402), (310, 318), (415, 324))
 OVAL_WEIGHT = 0.5  # the face oval follows the silhouette, not fixed skin points
 RBF_SIGMA = 1.5  # cm: reach of the free-form correction
 RBF_SMOOTHING = 0.3
@@ -130,6 +135,8 @@ def fit_photo(detection: Detection, correspondence: Correspondence, neutral: np.
     point_weight = np.ones(NUM_MESH_LANDMARKS)
     point_weight[_oval_ids()[_oval_ids() < NUM_MESH_LANDMARKS]] = OVAL_WEIGHT
     target_depth = target[:, 2] - target[:, 2].mean()
+    upper, lower = np.array(LIP_PAIRS).T
+    target_gap = target[lower, :2] - target[upper, :2]
     flat_modes = modes.reshape(num_modes, -1).T  # 3L x K
     flat_expr = expr.reshape(num_expr, -1).T  # 3L x E
     flat_base = base.reshape(-1)
@@ -165,6 +172,9 @@ def fit_photo(detection: Detection, correspondence: Correspondence, neutral: np.
         r_depth = (centred - target_depth * depth_unit) * depth_scale
         j_depth = (d_cam[:, 2, :] - d_cam[:, 2, :].mean(0)) * depth_scale[:, None]
         j_depth[:, 6] = 0.0
+        gap_scale = 1.0 / (GAP_SIGMA * iod)
+        r_gap = ((pixels[lower] - pixels[upper]) - target_gap) * gap_scale
+        j_gap = (j_2d[lower] / scale[lower, :, None] - j_2d[upper] / scale[upper, :, None]) * gap_scale
         num = 7 + num_modes + num_expr
         r_prior = np.concatenate([coeffs / IDENTITY_SIGMA, (weights - prior_weights) / EXPRESSION_SIGMA,
                                   [np.log(focal / focal0) / FOCAL_PRIOR_LOG_SIGMA]])
@@ -172,8 +182,8 @@ def fit_photo(detection: Detection, correspondence: Correspondence, neutral: np.
         j_prior[:num_modes, 7:7 + num_modes] = np.eye(num_modes) / IDENTITY_SIGMA
         j_prior[num_modes:num_modes + num_expr, 7 + num_modes:] = np.eye(num_expr) / EXPRESSION_SIGMA
         j_prior[-1, 6] = 1.0 / FOCAL_PRIOR_LOG_SIGMA
-        residual = np.concatenate([r_2d.reshape(-1), r_depth, r_prior])
-        jacobian = np.concatenate([j_2d.reshape(-1, num), j_depth, j_prior])
+        residual = np.concatenate([r_2d.reshape(-1), r_depth, r_gap.reshape(-1), r_prior])
+        jacobian = np.concatenate([j_2d.reshape(-1, num), j_depth, j_gap.reshape(-1, num), j_prior])
         return residual, jacobian
 
     modes_l = modes.transpose(1, 2, 0)  # L x 3 x K

@@ -23,7 +23,7 @@ from .fit import Camera
 from .image_io import load_photo
 from .topology import HeadTopology, head_topology
 
-HEAD_CACHE_VERSION = 1
+HEAD_CACHE_VERSION = 2
 _prepare_lock = threading.Lock()  # one preparation at a time: the add-on's background one and a click
 
 

@@ -4,7 +4,11 @@ Per texel: its point on the fitted head (from a UV-space rasterization, cached),
 through the fitted camera into the photo. Its weight is the product of visibility (a z-buffer of
 the head from the camera), the view angle (surfaces seen edge-on get little) and being inside
 the face outline MediaPipe found (the head's silhouette would pick up hair and background).
-Where the weight is low, a fill colour takes over: on the skin a smooth colour field solved on
+Beyond the face outline, pixels that have the face's own skin colour and join the face (forehead up
+to the hairline, ears, neck, the jaw's shading) are projected too (``skin_beyond_outline``): the head
+then shows the person's skin and the face's true contour instead of a smooth fill right outside the
+landmarks, which also moved where MediaPipe reads the contour, brows and jaw on the head. Hair,
+background and clothes differ in colour and are left to the fill. Where the weight is low, a fill colour takes over: on the skin a smooth colour field solved on
 the mesh itself (screened Poisson: close to the photo where it is seen, smooth everywhere, pulled
 to the face's median skin tone far from it). Solving on the mesh, not in the atlas, makes the fill
 continuous across UV seams, so the face and the back of the head meet without a seam. Teeth,
@@ -33,6 +37,14 @@ VISIBILITY_SIDE = 384  # z-buffer resolution (longer side)
 ANGLE_RANGE = (0.2, 0.65)  # cosine of the view angle: no weight below, full weight above
 OUTLINE_SHRINK = 0.03  # the face outline is pulled in by this fraction of the interocular distance...
 OUTLINE_FEATHER = 0.08  # ...and faded in over this fraction
+SKIN_REACH = 1.0  # interocular distances beyond the face outline within which skin-coloured pixels are projected
+SKIN_CHROMA = (4.0, 9.0)  # squared Mahalanobis distance to the face's skin chromaticity: full weight below, none above
+SKIN_LUMA = (0.3, 0.5, 1.3, 1.6)  # luminance / the face's median: fades in between the first two, out between the last
+CHROMA_FLOOR = 1.0  # variance added to the skin chromaticity's covariance (percent^2): no photo's skin is one colour
+BACKGROUND_BAND = 0.04  # share of the photo's height (top) and width (sides, upper half) sampled as background
+SAMPLES = 2048  # colours kept per model (skin, background) for the nearest-colour test
+LUMA_WEIGHT = 0.1  # in that test, chromaticity (percent) counts this much per 8-bit luma unit: shading counts little
+MIN_PHOTO_CHROMA = 0.5  # percent: a photo whose chromaticity varies less (grey) cannot tell skin from the rest
 SMOOTHNESS = 30.0  # membrane weight of the skin fill
 SKIN_PULL = 0.02  # how strongly the fill tends to the median skin tone far from the seen face
 UV_CACHE_VERSION = 2
@@ -94,6 +106,86 @@ def outline_image(detection: Detection, scale: float) -> np.ndarray:
     return _smoothstep(OUTLINE_SHRINK * iod, (OUTLINE_SHRINK + OUTLINE_FEATHER) * iod, inside).astype(np.float32)
 
 
+def _chroma(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Luma (H x W, 8-bit units) and chromaticity (H x W x 2: the red and green shares of R+G+B, in percent) of an
+    RGB image. Chromaticity does not change when light dims or brightens skin (a shadowed neck keeps it)."""
+    rgb = np.asarray(rgb, np.float32)
+    luma = rgb @ np.array([0.299, 0.587, 0.114], np.float32)
+    chroma = 100.0 * rgb[..., :2] / np.maximum(rgb.sum(-1, keepdims=True), 1.0)
+    return luma, chroma
+
+
+def skin_beyond_outline(rgb: np.ndarray, outline: np.ndarray, interocular: float) -> np.ndarray:
+    """Weight image (outline's size) of the skin that joins the face, out to SKIN_REACH beyond its outline.
+
+    ``rgb`` is the photo at the size of ``outline`` (outline_image's weights) and ``interocular``
+    the eye-corner distance in its pixels. The face's skin colour is learnt from well inside the
+    outline (median and covariance of its chromaticity, robust to eyes, brows and lips); a pixel beyond
+    counts as skin by its chromaticity (Mahalanobis distance, SKIN_CHROMA) and a luminance near the face's
+    (SKIN_LUMA: shadowed neck in, hair and white backgrounds out), when it is connected to the face
+    and within SKIN_REACH interocular distances of it, and when its colour is nearer the face's than
+    the background's (``_unlike_background``: a pale face before a white wall). Grey photos get nothing:
+    without colour, skin cannot be told from a grey background.
+    """
+    from scipy import ndimage
+
+    luma, chroma = _chroma(rgb)
+    core = outline > 0.99
+    if core.sum() < 50 or chroma.reshape(-1, 2).std(0).max() < MIN_PHOTO_CHROMA:
+        return np.zeros_like(outline)
+    samples = chroma[core]
+    median = np.median(samples, axis=0)
+    deviation = samples - median
+    spread = 1.4826 * np.median(np.abs(deviation), axis=0)
+    typical = (np.abs(deviation) <= 3 * np.maximum(spread, 0.5)).all(1)
+    covariance = np.cov(deviation[typical].T) + CHROMA_FLOOR * np.eye(2)
+    offset = chroma - median
+    distance = np.einsum("...i,ij,...j->...", offset, np.linalg.inv(covariance), offset)
+    face_luma = float(np.median(luma[core]))
+    low_in, high_in, low_out, high_out = (face_luma * f for f in SKIN_LUMA)
+    weight = ((1 - _smoothstep(*SKIN_CHROMA, distance)) * _smoothstep(low_in, high_in, luma)
+              * (1 - _smoothstep(low_out, high_out, luma)))
+    inside = outline > 0
+    near = ndimage.distance_transform_edt(~inside) < SKIN_REACH * interocular
+    weight *= _unlike_background(rgb, rgb[core], (weight > 0) & near)
+    labels, _ = ndimage.label(((weight > 0.5) & near) | inside)
+    joined = np.isin(labels, np.unique(labels[inside & (labels > 0)]))
+    weight = weight * (joined & near)
+    return ndimage.gaussian_filter(weight.astype(np.float32), max(1.0, 0.02 * interocular))
+
+
+def _spread_samples(colours: np.ndarray) -> np.ndarray:
+    """At most SAMPLES colours, evenly strided (deterministic)."""
+    return colours[:: max(1, len(colours) // SAMPLES)].astype(np.float32)
+
+
+def _colour_features(rgb: np.ndarray) -> np.ndarray:
+    """(N x 3) chromaticity (percent) and LUMA_WEIGHT x luma: colours compared mostly by hue, little by shading."""
+    luma, chroma = _chroma(rgb)
+    return np.concatenate([chroma, LUMA_WEIGHT * luma[..., None]], -1).reshape(-1, 3)
+
+
+def _unlike_background(rgb: np.ndarray, face: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """Per pixel: 1 where the colour is clearly nearer a face colour than a background colour, fading to 0 at a tie.
+
+    The background is sampled along the photo's top edge and the upper halves of its sides (where
+    portraits show wall, sky or hair, seldom skin; where they do show skin the test only gives
+    back less, as the outline alone did). Only ``candidates`` are tested; the rest are 0.
+    """
+    from scipy.spatial import cKDTree
+
+    height, width = rgb.shape[:2]
+    band_rows, band_cols = max(1, round(BACKGROUND_BAND * height)), max(1, round(BACKGROUND_BAND * width))
+    border = np.concatenate([rgb[:band_rows].reshape(-1, 3), rgb[: height // 2, :band_cols].reshape(-1, 3),
+                             rgb[: height // 2, -band_cols:].reshape(-1, 3)])
+    pixels = _colour_features(rgb[candidates])
+    to_face, _ = cKDTree(_spread_samples(_colour_features(face))).query(pixels)
+    to_background, _ = cKDTree(_spread_samples(_colour_features(border))).query(pixels)
+    out = np.zeros(candidates.shape, np.float32)
+    out[candidates] = _smoothstep(0.0, 0.25, (to_background - to_face) / (to_background + to_face + 0.1))
+    return out
+
+
 def _photo_weights(points: np.ndarray, normals: np.ndarray, bias: np.ndarray, camera: Camera, zbuffer: np.ndarray,
                    zscale: float, outline: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Pixels and weights of model-space points (with their normals) in the photo."""
@@ -139,6 +231,10 @@ def project_texture(topology: HeadTopology, vertices: np.ndarray, camera: Camera
     zscale_x = small_camera.width / camera.width
 
     outline = outline_image(detection, zscale_x)
+    from PIL import Image
+
+    small_rgb = np.asarray(Image.fromarray(rgb).resize((outline.shape[1], outline.shape[0]), Image.BILINEAR))
+    outline = np.maximum(outline, skin_beyond_outline(small_rgb, outline, detection.interocular * zscale_x))
     vertex_pixels, vertex_weight = _photo_weights(vertices, normals, bias, camera, zbuffer, zscale_x, outline)
     fill_vertex, tone = _skin_fill(topology, vertices, vertex_pixels, vertex_weight, rgb)
     texel, triangle, barycentric, nearest = uv_texels(size)

@@ -22,9 +22,10 @@ import numpy as np
 from ..face_model import FaceModel, load_face_model
 from ..face_model.model import HIDDEN_MATERIALS, MATERIAL_COLORS
 from ..fitting.mesh import triangulate, vertex_normals
+from ..naming.arkit import INDEX
 from ..paths import assets_root, cache_dir
 
-CORRESPONDENCE_VERSION = 2
+CORRESPONDENCE_VERSION = 3
 NUM_MESH_LANDMARKS = 468  # MediaPipe's face mesh (the 10 iris points 468-477 are not on the canonical mesh)
 # Atlas tiles (u0, v0, size) in atlas units, v up (OBJ convention); the glTF writer flips v.
 ATLAS = {
@@ -144,6 +145,56 @@ def mediapipe_correspondence() -> Correspondence:
 
 
 CALIBRATION_VIEWS = [(yaw, pitch) for yaw in (-15.0, 0.0, 15.0) for pitch in (-8.0, 0.0, 8.0)]
+# MediaPipe's face-mesh ids on the inner margins of the lips and on the eyelids (its own MESH_ANNOTATIONS). Where
+# the mouth or the eye is open they sit at the edge of the opening, so on a render the nearest skin may be the
+# other lip or lid, or skin seen through the opening: each is traced to the part it belongs to instead.
+MARGINS = {
+    "upper lip": (191, 80, 81, 82, 13, 312, 311, 310, 415),
+    "lower lip": (95, 88, 178, 87, 14, 317, 402, 318, 324),
+    "upper lids": (246, 161, 160, 159, 158, 157, 173, 466, 388, 387, 386, 385, 384, 398),
+    "lower lids": (7, 163, 144, 145, 153, 154, 155, 249, 390, 373, 374, 380, 381, 382),
+}
+# What tells the parts apart is how the face model moves them: the lower lip goes with the jaw, the upper lip
+# does not; the upper lid closes in a blink, the lower one hardly moves. A skin triangle belongs to the moving
+# part when its vertices move more than this share of the shape's largest displacement.
+MOVING_SHARE = 0.4
+
+
+def margin_parts(topology: HeadTopology) -> dict[str, np.ndarray]:
+    """Per lip/lid part in MARGINS: a mask over the head's triangles, True on the skin of that part's side."""
+    model = topology.model
+    skin = topology.material_mask(SKIN)
+
+    def moving(*shapes: str) -> np.ndarray:
+        displacement = np.max([np.linalg.norm(model.deltas[INDEX[name]], axis=1) for name in shapes], axis=0)
+        displacement = displacement[topology.vertex_ids][topology.triangles].mean(1)
+        return displacement > MOVING_SHARE * displacement.max()
+
+    jaw, blink = moving("jawOpen"), moving("eyeBlinkLeft", "eyeBlinkRight")
+    return {"upper lip": skin & ~jaw, "lower lip": skin & jaw, "upper lids": skin & blink, "lower lids": skin & ~blink}
+
+
+def trace_to_skin(marks: np.ndarray, visible: np.ndarray, parts: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """For each landmark pixel (L x 2, x y), the pixel (rows, cols) of the visible skin it belongs to.
+
+    ``visible`` is H x W: per pixel the front-most triangle's index into the part masks, -1 where
+    empty. Landmarks in MARGINS go to the nearest pixel of their own part, the rest to the nearest
+    skin pixel (the part "skin"); a part not seen in the view falls back to the nearest skin.
+    """
+    from scipy.ndimage import distance_transform_edt
+
+    height, width = visible.shape
+    ix = np.clip(np.floor(marks).astype(np.int64), 0, [width - 1, height - 1])
+    rows, cols = np.zeros(len(marks), np.int64), np.zeros(len(marks), np.int64)
+    groups = {"skin": np.setdiff1d(np.arange(len(marks)), np.concatenate([list(v) for v in MARGINS.values()]))}
+    groups.update({name: np.array(ids) for name, ids in MARGINS.items()})
+    for name, ids in groups.items():
+        mask = (visible >= 0) & parts[name][np.maximum(visible, 0)]
+        if not mask.any():
+            mask = (visible >= 0) & parts["skin"][np.maximum(visible, 0)]
+        _, (near_rows, near_cols) = distance_transform_edt(~mask, return_indices=True)
+        rows[ids], cols[ids] = near_rows[ix[ids, 1], ix[ids, 0]], near_cols[ix[ids, 1], ix[ids, 0]]
+    return rows, cols
 
 
 def calibrate(initial: Correspondence, size: int = 512) -> Correspondence:
@@ -153,39 +204,40 @@ def calibrate(initial: Correspondence, size: int = 512) -> Correspondence:
     places some (eyelid and lip margins, the jaw line) a little differently on a real face than on
     its canonical mesh; a photo fit would then pay for that offset with wrong expression weights
     (wider eyes, a pout). The neutral ICT head is rendered from nine views, MediaPipe reads the
-    landmarks, and each landmark's pixel is traced back onto the skin; the per-landmark median
-    over the views, snapped to the skin, is the calibrated point. Landmarks not found keep the fit.
+    landmarks, and each landmark's pixel is traced back onto the skin that is visible there (the
+    whole head is depth-tested, eyes and teeth included, so no landmark lands on skin hidden behind
+    an eyeball or seen through the lips); lip and eyelid margins are traced to their own side of the
+    opening (``margin_parts``, ``trace_to_skin``), so that an upper lip's landmark opens with the upper lip and an
+    eyelid's closes with a blink. Of each landmark's traced points over the views, the one nearest
+    their median (a point on the surface) is kept. Landmarks never found keep the fit.
     """
-    from scipy.ndimage import distance_transform_edt
-
-    from ..fitting.mesh import TriangleSurface
     from .detect import read_faces
-    from .raster import rasterize
-    from .render import front_camera, render_shaded
+    from .render import fragments, front_camera, render_shaded
 
     topology = head_topology()
     neutral = topology.model.neutral.astype(np.float64)
     vertices = neutral[topology.vertex_ids]
-    skin = topology.triangles[topology.material_mask(SKIN)]
-    samples: list[list[np.ndarray]] = [[] for _ in range(NUM_MESH_LANDMARKS)]
+    parts = {"skin": topology.material_mask(SKIN), **margin_parts(topology)}
+    samples: list[list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = [[] for _ in range(NUM_MESH_LANDMARKS)]
     for yaw, pitch in CALIBRATION_VIEWS:
         camera = front_camera(vertices, size, yaw=yaw, pitch=pitch)
         result = read_faces(render_shaded(topology, vertices, camera))
         if not result.face_landmarks:
             continue
         marks = np.array([[p.x * size, p.y * size] for p in result.face_landmarks[0][:NUM_MESH_LANDMARKS]])
-        pixels, depth = camera.project(vertices)
-        frags = rasterize(pixels, depth, skin, size, size, cull_back=True)
-        _, (rows, cols) = distance_transform_edt(~frags.mask, return_indices=True)
-        ix = np.clip(marks.astype(np.int64), 0, size - 1)
-        r, c = rows[ix[:, 1], ix[:, 0]], cols[ix[:, 1], ix[:, 0]]
-        tri = skin[frags.triangle[r, c]]
-        points = np.einsum("lk,lkd->ld", frags.barycentric[r, c].astype(np.float64), vertices[tri])
+        frags = fragments(topology, vertices, camera)
+        rows, cols = trace_to_skin(marks, frags.triangle, parts)
+        corners = topology.triangles[frags.triangle[rows, cols]]
+        barycentric = frags.barycentric[rows, cols].astype(np.float64)
+        points = np.einsum("lk,lkd->ld", barycentric, vertices[corners])
         for index in range(NUM_MESH_LANDMARKS):
-            samples[index].append(points[index])
-    if not samples[0]:
-        return initial
-    median = np.array([np.median(np.array(s), axis=0) for s in samples])
-    surface = TriangleSurface(vertices, skin)
-    hits = surface.closest(median)
-    return Correspondence(topology.vertex_ids[skin[hits.triangle]], hits.barycentric.astype(np.float64))
+            samples[index].append((corners[index], barycentric[index], points[index]))
+    triangle, barycentric = initial.triangle.copy(), initial.barycentric.copy()
+    for index, views in enumerate(samples):
+        if not views:
+            continue
+        points = np.array([point for _, _, point in views])
+        best = int(np.argmin(np.linalg.norm(points - np.median(points, axis=0), axis=1)))
+        triangle[index] = topology.vertex_ids[views[best][0]]
+        barycentric[index] = views[best][1]
+    return Correspondence(triangle, barycentric)

@@ -9,6 +9,7 @@ import pytest
 from i2fet_tools.motion.fit_performance import fit_model
 from ml_backend.export.livelink_csv import Take
 from ml_backend.knowledge import concept
+from ml_backend.naming.arkit import INDEX
 from ml_backend.motion.life import LifeOptions, perform
 from ml_backend.motion.performance_model import load_performance_model, model_from_dict
 from ml_backend.motion.schedule import schedule
@@ -50,3 +51,13 @@ def test_gaze_jitter_and_the_lid_coupling_come_back(known, fitted):
     lid_column, lid_gain = fitted["eye_look"]["eyeBlinkLeft"]
     assert lid_column == 4 and lid_gain == pytest.approx(known.eye_look[0][1], rel=0.35)
     assert fitted["blinks"]["rate_per_min"] == pytest.approx(known.blinks.rate_per_min, rel=0.5)
+
+
+def test_what_blinks_do_to_the_face_and_the_eyes_comes_back(known, fitted):
+    assert fitted["blinks"]["gaze_pitch"] == pytest.approx(known.blinks.gaze_pitch, rel=0.35)
+    wide = fitted["blinks"]["upper_face"]["eyeWideLeft"]
+    known_inner = dict((c, a) for c, _, a in known.blinks.upper_face)[INDEX["browInnerUp"]]
+    assert fitted["blinks"]["upper_face"]["browInnerUp"][1] == pytest.approx(known_inner, rel=0.5)
+    assert wide[0] >= 2.0 or wide[1] <= 0.0  # wide eyes do not stay wide through a blink
+    quantiles = fitted["blinks"]["depth_quantiles"]
+    assert quantiles == sorted(quantiles) and quantiles[0] < 0.3 < quantiles[-1]

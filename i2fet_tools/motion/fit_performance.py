@@ -33,6 +33,7 @@ from scipy.signal import find_peaks, welch
 from ml_backend.errors import I2FETError
 from ml_backend.export.livelink_csv import Take, read_livelink_take
 from ml_backend.motion.excursions import excursion_residual_share
+from ml_backend.motion.gaze import JITTER_ALPHA, JITTER_KNEE
 from ml_backend.motion.micro import HOLD_HIGHPASS, room
 from ml_backend.motion.noise import coloured_samples, noise_autocorrelation, residual_share
 from ml_backend.motion.performance_model import FORMAT_VERSION, MODEL_PATH, model_from_dict, neutral_micro_channels
@@ -386,8 +387,8 @@ def _fit_drift(motions: list[Motion]) -> dict:
     v(lag) = 2 jitter^2 + sd^2 (1 - rho(lag)) per axis, rho the autocorrelation of the drift's coloured noise
     (alpha, knee; ``noise.py``); the first lag is pinned to the gaze's median speed outside saccades (what the
     statistic measures; a 2-D Gaussian step of per-axis variance v has median length sqrt(2 ln 2 v)). Then the
-    jitter size's wander: the spread of the 2-s windows' log median speed within a take beyond what a steady
-    jitter gives; and from person to person: the spread of the takes' mean log median speed."""
+    jitter size's wander: the log sd whose simulated spread of the 2-s windows' log median speed within a take
+    (``_window_spread``) is the takes'; and from person to person: the spread of the takes' mean log median speed."""
     curves = np.array([_drift_variogram(m) for m in motions])
     target = np.nanmedian(curves, axis=0)
     speeds = np.concatenate([_still_speeds(m) for m in motions])
@@ -409,22 +410,36 @@ def _fit_drift(motions: list[Motion]) -> dict:
     jitter, sd, alpha, knee = (float(v) for v in fit.x)
     logs = [np.log(w[w > 0]) for w in (_still_speeds(m, int(2 * ANALYSIS_FPS)) for m in motions)]
     logs = [w for w in logs if w.size > 2]
-    steady = _steady_window_spread(jitter, sd, alpha, knee)
-    within = float(np.sqrt(np.mean(np.concatenate([(w - w.mean()) ** 2 for w in logs])))) if logs else steady
+    within = float(np.sqrt(np.mean(np.concatenate([(w - w.mean()) ** 2 for w in logs])))) if logs else 0.0
     between = float(np.std([w.mean() for w in logs])) if len(logs) > 1 else 0.0
+    low, high = 0.0, 2.0  # the wander whose simulated within-take spread is the takes' (it rises with the wander)
+    if _window_spread(jitter, sd, alpha, knee, low) >= within:
+        high = 0.0
+    for _ in range(14):
+        middle = 0.5 * (low + high)
+        low, high = (middle, high) if _window_spread(jitter, sd, alpha, knee, middle) < within else (low, middle)
     return {"sd": sd, "alpha": alpha, "knee": knee, "jitter": jitter,
-            "jitter_log_sd": float(np.sqrt(max(within ** 2 - steady ** 2, 0.0))), "person_log_sd": between,
+            "jitter_log_sd": round(0.5 * (low + high), 4), "person_log_sd": between,
             "note": f"fitted to the gaze variogram within fixations, lags {int(lags[0])}-{int(lags[-1])} frames at 30 Hz"}
 
 
-def _steady_window_spread(jitter: float, sd: float, alpha: float, knee: float, windows: int = 400) -> float:
-    """sd of the 2-s windows' log median gaze speed for a steady jitter and drift (simulated, seeded)."""
+def _window_spread(jitter: float, sd: float, alpha: float, knee: float, wander: float, takes: int = 9,
+                   windows: int = 45) -> float:
+    """sd, around each take's mean, of the 2-s windows' log median gaze speed of drift plus a jitter whose size
+    wanders by ``wander`` (log sd, as ``gaze.gaze_rotations`` draws it), simulated (seeded) over ``takes`` takes of
+    ``windows`` windows, about as long as the real ones: the drift's own share of the spread is not the wander's."""
     rng = np.random.default_rng(0)
     size = int(2 * ANALYSIS_FPS)
-    drift = sd / math.sqrt(2.0) * coloured_samples(windows * size, ANALYSIS_FPS, alpha, knee, rng, 2)
-    gaze = drift + jitter * rng.standard_normal((windows * size, 2))
-    speed = np.r_[0.0, np.linalg.norm(np.diff(gaze, axis=0), axis=1) * ANALYSIS_FPS].reshape(windows, size)
-    return float(np.std(np.log(np.median(speed[:, 1:], axis=1))))
+    count = windows * size
+    spreads = []
+    for _ in range(takes):
+        drift = sd / math.sqrt(2.0) * coloured_samples(count, ANALYSIS_FPS, alpha, knee, rng, 2)
+        scale = np.exp(wander * coloured_samples(count, ANALYSIS_FPS, JITTER_ALPHA, JITTER_KNEE, rng, 1))
+        gaze = drift + jitter * scale * rng.standard_normal((count, 2))
+        speed = np.r_[0.0, np.linalg.norm(np.diff(gaze, axis=0), axis=1) * ANALYSIS_FPS].reshape(windows, size)
+        logs = np.log(np.median(speed[:, 1:], axis=1))
+        spreads.append(logs - logs.mean())
+    return float(np.sqrt(np.mean(np.concatenate(spreads) ** 2)))
 
 
 def _fit_head(motions: list[Motion]) -> dict:

@@ -1,0 +1,147 @@
+"""What the life layer adds from the takes: blinks that move the upper face and roll the eyes down, partial blinks,
+blinks kept off the apex frames, and the upper face's quick excursions instead of constant wander."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from ml_backend.errors import I2FETError
+from ml_backend.knowledge import concept
+from ml_backend.motion.blinks import plan_blinks
+from ml_backend.motion.excursions import away_share, excursion_residual_share, excursion_samples
+from ml_backend.motion.life import LifeOptions, life_rng, perform
+from ml_backend.motion.noise import coloured_samples
+from ml_backend.motion.performance_model import MODEL_PATH, load_performance_model, model_from_dict
+from ml_backend.motion.schedule import schedule
+from ml_backend.motion.timing_params import TimingParams
+from ml_backend.motion.trajectory import performance, transition_weights
+from ml_backend.naming.arkit import INDEX
+from ml_backend.plan import Anchor, Step
+
+PARAMS = TimingParams()
+LIDS = [INDEX["eyeBlinkLeft"], INDEX["eyeBlinkRight"]]
+
+
+def _surprise(seconds: float = 30.0, fps: float = 30.0):
+    return schedule([Step(Anchor("surprise", concept("surprise").weights, 0.9))], duration=seconds, fps=fps,
+                    params=PARAMS)
+
+
+def test_a_blink_collapses_wide_eyes_and_lifts_the_brows_only_while_the_lids_close():
+    plan = _surprise()
+    blinks_only = LifeOptions(micro_motion=False, asymmetry=False, gaze=False, head=False, seed=4)
+    lively = performance(plan, life=blinks_only, params=PARAMS)[0].astype(np.float64)
+    bare = transition_weights(plan, PARAMS)
+    closure = lively[:, LIDS[0]] - bare[:, LIDS[0]]
+    shut = closure > 0.5
+    assert shut.sum() >= 3
+    wide, inner = INDEX["eyeWideLeft"], INDEX["browInnerUp"]
+    assert bare[shut, wide].min() > 0.3 and lively[shut, wide].max() < 0.1 * bare[shut, wide].min()
+    assert (lively[shut, inner] >= bare[shut, inner]).all() and (lively[shut, inner] > bare[shut, inner]).any()
+    open_eyes = closure <= 0
+    np.testing.assert_allclose(lively[open_eyes][:, [wide, inner]], bare[open_eyes][:, [wide, inner]], atol=1e-6)
+    assert 0.0 <= lively.min() and lively.max() <= 1.0
+
+
+def test_the_eyes_roll_down_as_the_lids_close():
+    plan = _surprise()
+    with_blinks = perform(transition_weights(plan, PARAMS), 30.0, LifeOptions(head=False, seed=8), plan)
+    without = perform(transition_weights(plan, PARAMS), 30.0, LifeOptions(head=False, blinks=False, seed=8), plan)
+    closure = with_blinks[0][:, LIDS[0]] - without[0][:, LIDS[0]]
+    down = np.degrees(with_blinks[1][:, 4] - without[1][:, 4])
+    pitch = load_performance_model().blinks.gaze_pitch
+    assert pitch > 3.0
+    assert np.abs(down - pitch * closure / (1.0 - without[0][:, LIDS[0]])).max() < 0.5  # closure of the room left
+    looks_down = INDEX["eyeLookDownLeft"]
+    assert with_blinks[0][closure > 0.5, looks_down].mean() > without[0][closure > 0.5, looks_down].mean()
+
+
+def test_partial_blinks_follow_the_fitted_depths():
+    model = load_performance_model().blinks
+    blinks = plan_blinks(3600.0, model, np.random.default_rng(1))
+    depths = np.array([b.depth for b in blinks])
+    assert len(model.depth_quantiles) >= 2
+    assert depths.min() >= model.depth_quantiles[0] - 1e-9 and depths.max() <= model.depth_quantiles[-1] + 1e-9
+    assert np.median(depths) == pytest.approx(np.interp(0.5, np.linspace(0, 1, len(model.depth_quantiles)),
+                                                        model.depth_quantiles), abs=0.06)
+    assert (depths < 0.3).mean() > 0.1  # a share of the closures are partial, as in the takes
+
+
+@settings(max_examples=40, deadline=None)
+@given(clear=st.lists(st.floats(0.0, 60.0), max_size=30), seed=st.integers(0, 2**32), fps=st.floats(10.0, 120.0))
+def test_no_blink_covers_an_apex(clear, seed, fps):
+    margin = 1.0 / fps
+    blinks = plan_blinks(60.0, load_performance_model().blinks, np.random.default_rng(seed), rate=40.0,
+                         clear=np.array(clear), margin=margin)
+    for blink in blinks:
+        for apex in clear:
+            assert not blink.start - margin < apex < blink.start + blink.duration + margin
+    starts = [b.start for b in blinks]
+    assert starts == sorted(starts) and all(b.start + b.duration <= 60.0 for b in blinks)
+
+
+def test_apex_frames_show_the_expression_whatever_the_seed():
+    plan = schedule([Step(Anchor("surprise", concept("surprise").weights, 0.9)), Step(Anchor("smile", concept("smile").weights, 0.8))],
+                    duration=3.0, fps=30, params=PARAMS)
+    blinks_only = dict(micro_motion=False, asymmetry=False, gaze=False, head=False, blink_rate=60.0)
+    for seed in range(12):
+        lively = performance(plan, life=LifeOptions(seed=seed, **blinks_only), params=PARAMS)[0]
+        for segment in plan.segments:
+            apex = int(np.ceil(segment.apex * 30 - 1e-9))
+            np.testing.assert_allclose(lively[apex], segment.anchor.target, atol=1e-6)
+
+
+def test_excursions_are_still_most_of_the_time_and_move_quickly():
+    rng = np.random.default_rng(3)
+    quick = excursion_samples(30 * 600, 30.0, 6, rng, 30.0, 1.0, 0.2)
+    assert abs(quick.std() - 1.0) < 0.15 and abs(quick.mean()) < 0.1
+    assert (quick == 0.0).mean() == pytest.approx(1.0 - away_share(30.0, 1.0, 0.2) - 0.1, abs=0.12)
+    smooth = coloured_samples(30 * 600, 30.0, 3.2, 0.66, np.random.default_rng(3), 6, 0.25)
+
+    def kurtosis(x):
+        d = np.diff(x, 2, axis=0)
+        return float(np.mean(d ** 4) / np.mean(d ** 2) ** 2)
+
+    assert kurtosis(quick) > 10.0 > 4.0 > kurtosis(smooth)  # the takes' quick moves: heavy-tailed acceleration
+    assert 0.1 < excursion_residual_share(30.0, 1.0, 0.2) < 1.0
+
+
+@settings(max_examples=30, deadline=None)
+@given(samples=st.integers(0, 400), rate=st.floats(0.001, 240.0), channels=st.integers(0, 4),
+       per_min=st.floats(0.0, 120.0), hold=st.floats(0.02, 10.0), move=st.floats(0.02, 2.0), seed=st.integers(0, 99))
+def test_excursions_are_finite_bounded_and_seeded_for_any_input(samples, rate, channels, per_min, hold, move, seed):
+    one = excursion_samples(samples, rate, channels, np.random.default_rng(seed), per_min, hold, move)
+    assert one.shape == (samples, channels) and np.isfinite(one).all()
+    np.testing.assert_array_equal(one, excursion_samples(samples, rate, channels, np.random.default_rng(seed),
+                                                         per_min, hold, move))
+
+
+def test_a_model_with_bad_blink_or_excursion_parts_is_refused():
+    import json
+
+    data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    for section, name, value in (("blinks", "upper_face", {"eyeWideLeft": [1.0]}),
+                                 ("blinks", "upper_face", {"notAChannel": [1.0, 0.1]}),
+                                 ("blinks", "depth_quantiles", [0.9, 0.2]),
+                                 ("blinks", "gaze_pitch", float("nan")),
+                                 ("micro", "excursions", {"rate_per_min": 30.0, "hold": 1.0, "move": 0.2, "wander": 2.0}),
+                                 ("micro", "excursions", [30.0])):
+        bad = json.loads(json.dumps(data))
+        bad[section][name] = value
+        with pytest.raises(I2FETError):
+            model_from_dict(bad)
+    model = model_from_dict(data)
+    assert model.micro.excursions is not None and model.blinks.upper_face
+
+
+def test_the_same_seed_and_key_give_the_same_excursions_and_other_keys_others():
+    model = load_performance_model()
+    weights = np.full((600, 52), 0.4)
+    a = perform(weights, 30.0, LifeOptions(seed=2, variation_key="A"), None, model)[0]
+    assert np.array_equal(a, perform(weights, 30.0, LifeOptions(seed=2, variation_key="A"), None, model)[0])
+    assert not np.array_equal(a, perform(weights, 30.0, LifeOptions(seed=2, variation_key="B"), None, model)[0])
+    smooth = replace(model, micro=replace(model.micro, excursions=None))
+    assert not np.array_equal(a, perform(weights, 30.0, LifeOptions(seed=2, variation_key="A"), None, smooth)[0])
+    assert life_rng(2, "A", "micro").random() == life_rng(2, "A", "micro").random()

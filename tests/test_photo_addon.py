@@ -76,6 +76,69 @@ def test_no_face_is_reported_and_creates_nothing(blender, checksum, tmp_path):
     assert checksum() == before and _counts(blender) == counts
 
 
+def _bad_photo(kind: str, folder) -> tuple[str, str]:
+    """A photo of one bad kind from the issue's list (made from the shared photos) and the words its refusal uses."""
+    from PIL import Image
+
+    path = folder / f"{kind}.jpg"
+    if kind == "empty":
+        path.write_bytes(b"")
+        return str(path), "empty"
+    if kind == "missing":
+        return str(folder / "nowhere.jpg"), "No file"
+    if kind == "folder":
+        return str(folder), "folder"
+    if kind == "tiny":
+        Image.open(SMILE).convert("RGB").resize((60, 60)).save(path)
+        return str(path), "pixels"
+    if kind == "truncated":
+        Image.open(SMILE).convert("RGB").resize((600, 600)).save(path, quality=95)
+        path.write_bytes(path.read_bytes()[:20000])
+        return str(path), "damaged or truncated"
+    if kind == "turned":
+        from ml_backend.photo.head import head_from_photo
+        from ml_backend.photo.render import front_camera, render_textured
+
+        head = head_from_photo(SMILE)
+        posed = head.posed()
+        Image.fromarray(render_textured(head.topology, posed, head.texture, front_camera(posed, 512, yaw=-50),
+                                        shade=0.5)).save(path)
+        return str(path), "degrees to the side"
+    raise ValueError(kind)
+
+
+@pytest.mark.parametrize("kind", ["empty", "missing", "folder", "tiny", "truncated", "turned"])
+def test_each_bad_photo_is_reported_in_its_words_and_changes_nothing(blender, checksum, tmp_path, kind):
+    path, words = _bad_photo(kind, tmp_path)
+    keyed_head()
+    blender.context.view_layer.update()
+    before, counts = checksum(), _counts(blender)
+    start_photo = blender.context.scene.i2fet.start_photo
+    with pytest.raises(RuntimeError, match=words):
+        blender.ops.i2fet.head_from_photo(filepath=path)
+    assert checksum() == before and _counts(blender) == counts
+    assert blender.context.scene.i2fet.start_photo == start_photo
+
+
+def test_several_faces_make_one_head_of_the_largest_and_say_so(blender, tmp_path):
+    from PIL import Image
+
+    canvas = Image.new("RGB", (1500, 900), (150, 150, 150))
+    canvas.paste(Image.open(SMILE).convert("RGB").resize((800, 800)), (0, 0))
+    canvas.paste(Image.open(assets_root() / "photos" / "01_london024_adult-man_neutral.jpg").convert("RGB")
+                 .resize((500, 500)), (820, 100))
+    path = tmp_path / "two.jpg"
+    canvas.save(path, quality=92)
+    from i2fet_blender.head.photo_head import add_photo_head
+
+    objects = set(blender.data.objects)
+    obj, notes = add_photo_head(str(path), blender.context.scene)  # what the button runs; its notes go to the report
+    assert [o for o in blender.data.objects if o not in objects] == [obj]
+    assert any("2 faces" in note and "largest" in note for note in notes)
+    keys = {k.name: k.value for k in obj.data.shape_keys.key_blocks}
+    assert keys["mouthSmileLeft"] > 0.3, "the head is the larger, smiling face"
+
+
 def test_start_from_photo_expression_on_the_users_head(blender):
     from i2fet_blender.generate import pipeline
     from i2fet_blender.generate.request import collect_request

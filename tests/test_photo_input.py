@@ -177,16 +177,51 @@ def test_missing_path_folder_and_path_through_a_file_are_refused(tmp_path):
         load_photo(plain / "face.jpg")  # a path that runs through a file
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads files whatever their permissions")
-def test_unreadable_file_is_refused(photo_image, tmp_path):
-    path = tmp_path / "locked.jpg"
-    photo_image.save(path)
-    path.chmod(0)
+_WITHOUT_PERMISSION = """
+import os, sys
+from PIL import Image
+from ml_backend.photo.errors import PhotoError
+from ml_backend.photo.image_io import load_photo
+Image.init()  # everything imported before giving up root: the interpreter's own files may be root's alone
+if os.geteuid() == 0:
+    os.setgid(65534)
+    os.setuid(65534)  # nobody: root reads every file whatever its permissions
+for path in sys.argv[1:]:
     try:
-        with pytest.raises(PhotoError, match="permission"):
-            load_photo(path)
+        load_photo(path)
+        print("read", path)
+    except PhotoError as error:
+        print("refused", error)
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permissions")
+def test_unreadable_file_and_folder_are_refused_in_our_words(photo_image):
+    """A photo the user may not read, and one inside a folder the user may not enter (that raised a bare
+    PermissionError from Path.exists). As root the check runs in a child process that gives up root."""
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="i2fet-permissions-"))  # not tmp_path: its parents are closed to others
+    try:
+        folder.chmod(0o755)
+        (folder / "locked").mkdir()
+        photo_image.save(folder / "locked.jpg")
+        photo_image.save(folder / "locked" / "face.jpg")
+        (folder / "locked.jpg").chmod(0)
+        (folder / "locked").chmod(0o700 if os.geteuid() == 0 else 0)
+        result = subprocess.run([sys.executable, "-c", _WITHOUT_PERMISSION, str(folder / "locked.jpg"),
+                                 str(folder / "locked" / "face.jpg")], capture_output=True, text=True, timeout=120,
+                                cwd=Path(__file__).resolve().parents[1])
     finally:
-        path.chmod(0o644)
+        (folder / "locked").chmod(0o755)
+        (folder / "locked.jpg").chmod(0o644)
+        shutil.rmtree(folder)
+    lines = result.stdout.splitlines()
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert len(lines) == 2 and all(line.startswith("refused") and "permission denied" in line for line in lines), lines
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -41,11 +41,11 @@ class Photo:
 
 
 def _read_bytes(path: Path) -> bytes:
-    if not path.exists():
-        raise PhotoError(f"No file at '{path}': check the path.")
-    if path.is_dir():
-        raise PhotoError(f"'{path}' is a folder, not a photo: pick an image file (JPEG or PNG).")
-    try:
+    try:  # exists() itself raises PermissionError for a path inside a folder the user may not enter
+        if not path.exists():
+            raise PhotoError(f"No file at '{path}': check the path.")
+        if path.is_dir():
+            raise PhotoError(f"'{path}' is a folder, not a photo: pick an image file (JPEG or PNG).")
         size = path.stat().st_size
         if size == 0:
             raise PhotoError(f"'{path.name}' is empty (0 bytes): it is not a photo.")

@@ -337,3 +337,47 @@ def test_a_head_target_posed_by_an_earlier_clip_keeps_its_rest(blender, face_mod
     delete_clip(second.action)
     delete_clip(first.action)
     np.testing.assert_allclose(np.array(pivot.rotation_euler), 0.0, atol=1e-7)
+
+
+@pytest.mark.parametrize("keyed", [True, False], ids=["keyed parts", "keyless parts"])
+def test_one_generate_detects_each_meshs_key_naming_once(blender, face_model, monkeypatch, keyed):
+    """Bug: the naming-scheme detection (``detect_scheme``, ~8 ms) ran twice per Generate for the head alone and
+    up to three times for each keyed part (request, character check, write). Now each mesh's key map is resolved
+    once when the request is made and carried to the writer."""
+    import ml_backend.naming.key_presets as presets
+
+    from i2fet_blender.backend import bridge
+
+    assert bridge.key_presets() is presets
+    calls: list[tuple[str, ...]] = []
+    real = presets.detect_scheme
+
+    def counted(names):
+        calls.append(tuple(names))
+        return real(names)
+
+    parts = build_character(face_model, keyed=keyed)
+    meshes = [obj for obj in parts.values() if obj.type == "MESH"]
+    monkeypatch.setattr(presets, "detect_scheme", counted)
+    _generate(blender)
+    assert len(calls) == len(meshes), len(calls)  # the head and each other mesh of the character, once
+    calls.clear()
+    blender.context.scene.i2fet.whole_character = False
+    _generate(blender)
+    assert len(calls) == 1  # the head alone
+
+
+def test_keys_renamed_while_the_clip_is_computed_are_read_again(blender, face_model):
+    """The key map carried by the request is used only while the mesh's keys are the ones it was resolved from:
+    a key renamed between the request and the write is written under its new name."""
+    from i2fet_blender.generate.pipeline import run
+    from i2fet_blender.generate.request import request_for_object
+
+    parts = build_character(face_model, keyed=True)
+    request = request_for_object(parts["Head"], PROMPT, FRAMES, 1, 24.0)
+    for obj in (parts["Head"], parts["Teeth"]):
+        obj.data.shape_keys.key_blocks["jawOpen"].name = "jaw_open"  # another ARKit spelling of the channel
+    run(request)
+    for obj in (parts["Head"], parts["Teeth"]):
+        action = _playing(obj.data.shape_keys)
+        assert max(_weight(action, "jaw_open", f) for f in range(1, FRAMES + 1)) > 0.3, obj.name

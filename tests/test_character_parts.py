@@ -131,3 +131,47 @@ def test_the_panels_offer_whole_character_and_mute(blender):
     assert [args[0] for name, args, _ in log if name == "operator" and args[0] == "i2fet.mute_clip"] == \
         ["i2fet.mute_clip"] * 2  # Mute and Unmute
     assert blender.context.scene.i2fet.whole_character  # on by default
+
+
+def test_the_panel_lists_each_part_and_what_generate_will_do_with_it(blender, face_model):
+    """The plan the Character Parts panel shows (``generate.parts.character_plan``) is what Generate then does:
+    keyed parts play the clip, lower teeth follow the jaw, eyes turn by eyeLook, the rest is left alone with why."""
+    from types import SimpleNamespace
+
+    from i2fet_blender.generate.parts import IGNORED, TARGET, character_plan
+    from i2fet_blender.generate.pipeline import generate_on_object
+    from i2fet_blender.generate.request import motion_targets
+    from i2fet_blender.head.character import EYE_LEFT, EYE_RIGHT, JAW, KEYS
+    from i2fet_blender.ui.panels import I2FET_PT_character
+    from tests.addon_helpers import RecordingLayout
+
+    parts = build_character(face_model, keyed=False)
+    build_part("Lashes", face_model, _faces_of(face_model, ("M_EyeLashes",)), False, parts["Rig"])
+    build_part("Brows", face_model, _faces_of(face_model, ("M_EyeLashes",)), True, parts["Rig"])
+    lines, axes = character_plan(parts["Head"])
+    said = {line.object_name: (line.kind, line.text) for line in lines}
+    assert {name: kind for name, (kind, _) in said.items()} == {
+        "Head": KEYS, "Brows": KEYS, "LowerTeeth": JAW, "EyeLeft": EYE_LEFT, "EyeRight": EYE_RIGHT,
+        "UpperTeeth": IGNORED, "Lashes": IGNORED}
+    assert "hinge of the head's jawOpen key" in said["LowerTeeth"][1]
+    assert "upper teeth" in said["UpperTeeth"][1] and "not named as lower teeth" in said["Lashes"][1]
+    assert axes == "from the head's own ARKit keys"
+
+    log: list = []
+    I2FET_PT_character.draw(SimpleNamespace(layout=RecordingLayout(log)), blender.context)
+    shown = [kwargs.get("text", "") for name, _, kwargs in log if name == "label"]
+    assert all(name in shown for name in said) and any(axes in text for text in shown)
+
+    result = generate_on_object(parts["Head"], "she opens her mouth and looks left", 24, 1, 24.0)
+    assert set(result.parts) == {"Brows"}
+    assert set(result.moved) == {name for name, (kind, _) in said.items() if kind in (JAW, EYE_LEFT, EYE_RIGHT)}
+
+    settings = blender.context.scene.i2fet
+    settings.eye_left = parts["Rig"]  # the panel's left-eye target turns instead of the keyless eyeball
+    lines, _ = character_plan(parts["Head"], True, motion_targets(settings))
+    assert {line.object_name: line.kind for line in lines}["EyeLeft"] == TARGET
+    parts["Head"].data.shape_keys.key_blocks["jawOpen"].name = "MyJaw"
+    lines, _ = character_plan(parts["Head"], False)
+    assert [line.object_name for line in lines] == ["Head"]  # Whole Character off: the head alone
+    lines, _ = character_plan(parts["Head"])
+    assert "guessed from the head's bounds" in {line.object_name: line.text for line in lines}["LowerTeeth"]

@@ -2,12 +2,18 @@
 
 The head gets the clip action (``writer.write_clip``: the one the clip list shows); every other mesh with
 ARKit keys gets the same weights through its own key map; keyless lower teeth and eyeballs are turned with
-the jaw and the gaze (``io.followers``); the panel's head and eye targets get their rotations. Every action
-carries the clip's group id (``clips.group``). If any part fails, everything this write made is removed
-again and each part plays what it played before: a generation is written whole or not at all.
+the jaw and the gaze relative to the face's own axes (``io.followers``, ``head.face_frame``); the panel's head
+and eye targets get their rotations. Every action carries the clip's group id (``clips.group``). If any part
+fails, everything this write made is removed again and each part plays what it played before: a generation is
+written whole or not at all. ``character_plan`` says beforehand, for the panel, what a generation will do with
+each part.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
 
 import bpy
 import numpy as np
@@ -16,8 +22,9 @@ from ..backend import bridge
 from ..clips.group import mark, new_group_id
 from ..clips.store import ClipInfo, blender_name
 from ..errors import BlenderIOError, GenerationError
-from ..head.character import EYE_LEFT, EYE_RIGHT, JAW, Character, Part, check_parts
-from ..head.key_map import key_map_for
+from ..head.character import EYE_LEFT, EYE_RIGHT, JAW, KEYS, Character, Part, check_parts, find_character
+from ..head.face_frame import FRONT_VIEW, FaceFrame, face_frame
+from ..head.key_map import KeyMap, key_map_for
 from ..io.followers import (
     axis_angle_matrices,
     euler_matrices,
@@ -47,9 +54,11 @@ def part_action_name(prompt: str, obj: bpy.types.Object) -> str:
 
 def write_character(head: bpy.types.Object, character: Character | None, weights: np.ndarray, model, info: ClipInfo,
                     name: str, summary: str, model_error: str, motion: dict, rotations: np.ndarray | None,
-                    sparse_keys: list | None) -> GenerationResult:
-    """Write the clip on ``head`` and every other part of ``character`` (None: the head alone) as one clip."""
+                    sparse_keys: list | None, key_maps: Mapping[int, KeyMap] | None = None) -> GenerationResult:
+    """Write the clip on ``head`` and every other part of ``character`` (None: the head alone) as one clip.
+    ``key_maps``: session id -> the key map resolved when the request was made (kept while the keys are unchanged)."""
     character = character or Character(Part(head.name, head.session_uid, "keys"))
+    key_maps = {**character.key_maps, **(key_maps or {})}
     check_parts(character)
     check_rotation_targets(motion)
     had_keys = head.data.shape_keys is not None
@@ -57,20 +66,24 @@ def write_character(head: bpy.types.Object, character: Character | None, weights
     previous = key.animation_data.action if key is not None and key.animation_data is not None else None
     before = set(bpy.data.actions)
     bare = _without_animation_data()
-    result = write_clip(head, weights, model, info, name, summary, model_error, sparse_keys=sparse_keys)
+    result = write_clip(head, weights, model, info, name, summary, model_error, sparse_keys=sparse_keys,
+                        key_map=key_maps.get(head.session_uid))
+    head_map = cache(lambda: key_map_for(head, key_maps.get(head.session_uid)))  # read only for turned parts
+    frame = cache(lambda: face_frame(head, head_map()))  # the face's own axes
     group = new_group_id()
     mark(result.action, group, f"keys:{head.name}")
     written: list[bpy.types.Action] = []
     try:
         for part in character.keyed[1:]:
             obj = _object(part)
-            written.append(_write_keys(obj, weights, info, sparse_keys))
+            written.append(_write_keys(obj, weights, info, sparse_keys, key_maps.get(part.object_uid)))
             result.parts.append(obj.name)
         for part in character.followers:
             obj = _object(part)
             if _is_rotation_target(obj, part.role, motion):
                 continue
-            written.append(_write_follower(obj, part.role, head, weights, info, motion, result.notes))
+            written.append(_write_follower(obj, part.role, head, head_map(), frame(), weights, info, motion,
+                                           result.notes))
             result.moved.append(obj.name)
         for action in write_rotations(motion, rotations, info.frame_start, result.action.name):
             written.append(action)
@@ -109,9 +122,11 @@ def _is_rotation_target(obj: bpy.types.Object, role: str, motion: dict) -> bool:
     return any(t is not None and not t.bone and t.object_name == obj.name for t in targets)
 
 
-def _write_keys(obj: bpy.types.Object, weights: np.ndarray, info: ClipInfo, sparse_keys: list | None) -> bpy.types.Action:
-    """The clip's weights on another keyed mesh, through its own key map (saved table, preset or ARKit spellings)."""
-    key_map = key_map_for(obj)
+def _write_keys(obj: bpy.types.Object, weights: np.ndarray, info: ClipInfo, sparse_keys: list | None,
+                known: KeyMap | None = None) -> bpy.types.Action:
+    """The clip's weights on another keyed mesh, through its own key map (saved table, preset or ARKit spellings;
+    ``known``: the one resolved when the request was made)."""
+    key_map = key_map_for(obj, known)
     if key_map.problem():
         raise GenerationError(f"'{obj.name}': {key_map.problem()}")
     action = write_weight_animation(obj, key_map.keys, bridge.arkit().ARKIT_NAMES, weights, info.frame_start,
@@ -131,13 +146,16 @@ def _keys_for(motion: dict):
     return keys_for
 
 
-def _write_follower(obj: bpy.types.Object, role: str, head: bpy.types.Object, weights: np.ndarray, info: ClipInfo,
-                    motion: dict, notes: list[str]) -> bpy.types.Action:
-    """Turn a keyless part with the jaw or the gaze; a jaw hinge guessed from the head's bounds goes into ``notes``."""
+def _write_follower(obj: bpy.types.Object, role: str, head: bpy.types.Object, head_map: KeyMap, frame: FaceFrame,
+                    weights: np.ndarray, info: ClipInfo, motion: dict, notes: list[str]) -> bpy.types.Action:
+    """Turn a keyless part with the jaw or the gaze, relative to the face's own axes (``frame``); a jaw hinge
+    guessed from the head's bounds, and axes that could only be assumed, go into ``notes``."""
     arkit = bridge.arkit()
     bpy.context.view_layer.update()  # world matrices as they are now
+    if frame.source == FRONT_VIEW:
+        _note(notes, f"the face's axes are {frame.describe()}: place landmarks on the head if it faces another way")
     if role == JAW:
-        hinge = jaw_hinge(head, key_map_for(head).keys.get("jawOpen", ()))
+        hinge = jaw_hinge(head, head_map.keys.get("jawOpen", ()), frame.matrix)
         if hinge.guessed:
             notes.append(f"'{obj.name}' turns about {hinge.source}")
         turns = axis_angle_matrices(hinge.axis, weights[:, arkit.INDEX["jawOpen"]].astype(np.float64) * hinge.angle)
@@ -145,11 +163,17 @@ def _write_follower(obj: bpy.types.Object, role: str, head: bpy.types.Object, we
     else:
         gains = bridge.backend_module("motion.performance_model").load_performance_model().eye_look
         eyes = eye_rotations_from_looks(weights, gains, arkit.ARKIT_NAMES)
-        world = pivot_matrices(euler_matrices(eyes[:, 0:3] if role == EYE_LEFT else eyes[:, 3:6]), rest_center(obj))
+        turns = euler_matrices(eyes[:, 0:3] if role == EYE_LEFT else eyes[:, 3:6])  # as in Blender's front view
+        world = pivot_matrices(frame.to_world(turns), rest_center(obj))
     action = write_follower_animation(obj, world, info.frame_start, part_action_name(info.prompt, obj),
                                       _keys_for(motion))
     action["i2fet_part"] = f"{role}:{obj.name}"
     return action
+
+
+def _note(notes: list[str], note: str) -> None:
+    if note not in notes:
+        notes.append(note)
 
 
 def _without_animation_data() -> set[int]:
@@ -174,3 +198,45 @@ def _unwrite(action: bpy.types.Action) -> None:
             if track.name.startswith("I2FET") and len(track.strips) == 0:
                 anim.nla_tracks.remove(track)
     bpy.data.actions.remove(action)
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    """One mesh of the character and what the next Generate will do with it, in words (for the panel)."""
+
+    object_name: str
+    kind: str  # KEYS, JAW, EYE_LEFT, EYE_RIGHT, TARGET (turned by the panel's eye target) or IGNORED
+    text: str
+
+
+TARGET, IGNORED = "target", "ignored"
+
+
+def character_plan(head: bpy.types.Object, whole_character: bool = True, motion: dict | None = None
+                   ) -> tuple[tuple[PlanLine, ...], str]:
+    """(one line per mesh, the face's axes in words) for what Generate on ``head`` will do, found exactly as
+    Generate finds it (``head.character``); ``motion``: the panel's head and eye targets (``request.motion_targets``).
+    The axes are read only when a part turns (empty otherwise)."""
+    motion = motion or {}
+    head_map = key_map_for(head)
+    lines = [PlanLine(head.name, KEYS, f"plays the clip with its own shape keys ({head_map.label})")]
+    if not whole_character:
+        return tuple(lines), ""
+    frame = cache(lambda: face_frame(head, head_map))
+    character = find_character(head, head_map, frame)
+    for part in character.parts:
+        if part.role == KEYS:
+            label = character.key_maps[part.object_uid].label
+            lines.append(PlanLine(part.object_name, KEYS, f"plays the clip with its own shape keys ({label})"))
+        elif _is_rotation_target(_object(part), part.role, motion):
+            lines.append(PlanLine(part.object_name, TARGET, "the panel's head or eye target turns it instead"))
+        elif part.role == JAW:
+            how = "about the hinge of the head's jawOpen key" if head_map.keys.get("jawOpen") else \
+                "about a hinge guessed from the head's bounds (the head has no jawOpen key)"
+            lines.append(PlanLine(part.object_name, JAW, f"follows the jaw (jawOpen), turning {how}"))
+        else:
+            side = "left" if part.role == EYE_LEFT else "right"
+            lines.append(PlanLine(part.object_name, part.role, f"turns as the {side} eye by eyeLook"))
+    lines += [PlanLine(name, IGNORED, f"left alone: {why}") for name, why in character.ignored]
+    axes = frame().describe() if character.followers else ""
+    return tuple(lines), axes

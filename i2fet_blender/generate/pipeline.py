@@ -107,7 +107,7 @@ def write_result(request: GenerationRequest, computed: Computed) -> GenerationRe
     replaced = bpy.data.actions.get(request.replace_clip) if request.replace_clip else None
     result = write_character(obj, request.character, computed.weights, computed.model, info, action_name(request.prompt),
                              computed.summary, computed.model_error, {"keys": DEFAULT_KEYS, **request.motion},
-                             computed.rotations, computed.keys)
+                             computed.rotations, computed.keys, request.key_maps)
     if replaced is not None:
         replace_clip(replaced, result.action)
     return result

@@ -19,7 +19,7 @@ from ..errors import BlenderIOError, GenerationError
 from ..clips.group import members
 from ..head.character import Character, check_parts, find_character
 from ..head.checks import check_target
-from ..head.key_map import key_map_for
+from ..head.key_map import KeyMap, key_map_for
 from ..io.keyframes import read_weights_at_frame
 from ..io.rotations import RotationTarget, check_targets
 from .writer import check_drivable
@@ -54,6 +54,7 @@ class GenerationRequest:
     replace_clip: str = ""  # regenerate: the clip action the result takes the place of
     motion: dict = field(default_factory=dict)  # how to write: "keys" ("sparse"/"dense"), "tolerance", "head", "eyes"
     character: Character | None = None  # the head's character (found and checked when the request is made)
+    key_maps: dict[int, KeyMap] = field(default_factory=dict)  # session id -> key map of the head and keyed parts
 
 
 def scene_fps(scene: bpy.types.Scene) -> float:
@@ -91,14 +92,15 @@ def request_for_object(obj: bpy.types.Object | None, prompt: str, frames: int, f
                             options, replace_clip, whole_character)
 
 
-def character_for(obj: bpy.types.Object, whole_character: bool) -> Character | None:
-    """The parts a clip on ``obj`` drives, checked (linked, Edit Mode, undrivable key maps) before any work."""
+def character_for(obj: bpy.types.Object, whole_character: bool, head_map: KeyMap | None = None) -> Character | None:
+    """The parts a clip on ``obj`` drives, checked (linked, Edit Mode, undrivable key maps) before any work.
+    ``head_map``: ``obj``'s key map, when resolved already."""
     if not whole_character:
         return None
-    character = find_character(obj)
+    character = find_character(obj, head_map)
     check_parts(character)
     for part in character.keyed[1:]:
-        problem = key_map_for(bpy.data.objects[part.object_name]).problem()
+        problem = character.key_maps[part.object_uid].problem()
         if problem:
             raise GenerationError(f"'{part.object_name}' (part of the character): {problem}")
     return character
@@ -122,13 +124,14 @@ def _checked_request(obj: bpy.types.Object, prompt: str, frames: int, frame_star
         start_weights = checks(check.start_weights, start_weights)
         checks.done()
         check.duration(frames, fps)
-    check_drivable(obj)
-    character = character_for(obj, whole_character)
+    head_map = check_drivable(obj)  # each mesh's key map is resolved here once and carried to the writer
+    character = character_for(obj, whole_character, head_map)
+    key_maps = dict(character.key_maps) if character is not None else {obj.session_uid: head_map}
     return GenerationRequest(prompt=prompt, frames=int(frames), fps=float(fps), frame_start=int(frame_start),
                              object_name=obj.name, object_uid=obj.session_uid, intensity=float(intensity),
                              seed=int(seed), start_weights=start_weights,
                              options=backend_options() if options is None else dict(options),
-                             replace_clip=replace_clip, character=character)
+                             replace_clip=replace_clip, character=character, key_maps=key_maps)
 
 
 def collect_request(context: bpy.types.Context) -> GenerationRequest:
@@ -149,16 +152,21 @@ def collect_request(context: bpy.types.Context) -> GenerationRequest:
     return replace(request, motion=motion_settings(settings))
 
 
-def motion_settings(settings) -> dict:
-    """How the panel asks the clip to be written: key mode, head and eye rotation targets (checked before work)."""
+def motion_targets(settings) -> dict:
+    """How the panel asks the clip to be written: key mode, head and eye rotation targets (not checked yet)."""
     def target(obj, bone: str):
         if obj is None:
             return None
         return RotationTarget(obj.name, bone if obj.type == "ARMATURE" else "")
 
-    motion = {"keys": settings.key_mode.lower(), "head": target(settings.head_target, settings.head_bone),
-              "eyes": (target(settings.eye_left, settings.eye_left_bone),
-                       target(settings.eye_right, settings.eye_right_bone))}
+    return {"keys": settings.key_mode.lower(), "head": target(settings.head_target, settings.head_bone),
+            "eyes": (target(settings.eye_left, settings.eye_left_bone),
+                     target(settings.eye_right, settings.eye_right_bone))}
+
+
+def motion_settings(settings) -> dict:
+    """``motion_targets``, with the head and eye targets checked before any work."""
+    motion = motion_targets(settings)
     try:
         check_targets([t for t in (motion["head"], *motion["eyes"]) if t is not None])
     except BlenderIOError as error:

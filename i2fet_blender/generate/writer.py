@@ -3,8 +3,9 @@
 The last step of the pipeline, apart from the backend call so that the backend can run in a
 worker thread: by the time this runs, every number is known and only Blender data is written.
 The same writer puts an imported Live Link Face take onto a head. The head's key mapping is
-resolved once per write (``key_map_for``) and handed to every step that needs it. A write returns
-the house's one result type, :class:`GenerationResult` (generated, regenerated or imported clips alike).
+resolved once per generation (``key_map_for``, carried by the request) and handed to every step that needs it.
+A write returns the house's one result type, :class:`GenerationResult` (generated, regenerated or imported clips
+alike).
 """
 
 from __future__ import annotations
@@ -101,7 +102,8 @@ def drivable_keys(obj: bpy.types.Object, model, key_map: KeyMap) -> dict[str, np
 
 
 def write_clip(obj: bpy.types.Object, weights: np.ndarray, model, info: ClipInfo, name: str, summary: str = "",
-               model_error: str = "", sparse_keys: list | None = None) -> GenerationResult:
+               model_error: str = "", sparse_keys: list | None = None,
+               key_map: KeyMap | None = None) -> GenerationResult:
     """Key ``weights`` (frames x 52) on ``obj`` from ``info.frame_start`` as a new clip action named ``name``.
 
     The caller has checked ``obj`` (``head.checks.check_target``). Creates the ARKit keys the ICT head
@@ -109,10 +111,11 @@ def write_clip(obj: bpy.types.Object, weights: np.ndarray, model, info: ClipInfo
     same curve). ``missing_channels`` lists the channels this clip moves that the mesh has no key for.
     ``model`` None with ``model_error`` means the face model could not be loaded. If anything fails,
     what this call made is removed again and the user's action is put back. ``sparse_keys``: sparse Bézier keys per
-    ARKit channel (``ml_backend.motion.keys``); None bakes every frame.
+    ARKit channel (``ml_backend.motion.keys``); None bakes every frame. ``key_map``: the one resolved when the
+    request was made (used while the mesh's keys are unchanged).
     """
     arkit = bridge.arkit()
-    key_map = key_map_for(obj)
+    key_map = key_map_for(obj, key_map)
     model = usable_model(model, model_error, key_map)
     to_create = drivable_keys(obj, model, key_map)
     created: list[str] = []

@@ -9,20 +9,24 @@ Each found mesh is either driven by its own ARKit keys (its key map: saved table
 spellings, as for the head), or, without such keys, moved with the face when its name says what it is:
 lower teeth and tongue follow jawOpen, eyeballs follow eyeLook as rotations (also an eyeball whose own
 eyeLook keys do not move it). Upper teeth, lashes, brows and the rest without keys are left alone (they
-ride along with the head through the hierarchy).
+ride along with the head through the hierarchy); the character lists each with the reason, for the panel.
+An eyeball's side comes from its name, else from where it sits along the face's own left (``face_frame``).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
 
 import bpy
 import numpy as np
 from mathutils import Vector
 
 from ..errors import GenerationError
-from .key_map import key_map_for
+from .face_frame import FaceFrame, face_frame
+from .key_map import KeyMap, key_map_for
 
 KEYS = "keys"  # a mesh driven by its own shape keys
 JAW = "jaw"  # a mesh without keys that turns with the jaw (lower teeth, tongue)
@@ -55,6 +59,8 @@ class Character:
     head: Part
     parts: tuple[Part, ...] = ()  # other meshes: KEYS first, then followers
     notes: tuple[str, ...] = ()
+    ignored: tuple[tuple[str, str], ...] = ()  # (mesh name, why it is left alone) for the other meshes found
+    key_maps: dict[int, KeyMap] = field(default_factory=dict, compare=False)  # session id -> keyed part's key map
 
     @property
     def keyed(self) -> tuple[Part, ...]:
@@ -118,11 +124,12 @@ def world_center(obj: bpy.types.Object) -> np.ndarray:
     return (low + high) / 2.0
 
 
-def follower_role(obj: bpy.types.Object, head: bpy.types.Object) -> str | None:
+def follower_role(obj: bpy.types.Object, head: bpy.types.Object,
+                  frame: FaceFrame | Callable[[], FaceFrame] | None = None) -> str | None:
     """JAW, EYE_LEFT or EYE_RIGHT for a keyless mesh named as lower teeth, tongue or an eyeball; else None.
 
-    An eye's side comes from its name (Left/L, Right/R), else from where it sits: the subject's left is +X
-    of the head's centre in Blender's front view (the face looks along -Y).
+    An eye's side comes from its name (Left/L, Right/R), else from where it sits: on the subject's left of the
+    head's centre along the face's own left axis (``frame``, or a function giving it; None: read from the head).
     """
     name = obj.name
     if _EYE.search(name) and not _NOT_EYE.search(name):
@@ -130,7 +137,8 @@ def follower_role(obj: bpy.types.Object, head: bpy.types.Object) -> str | None:
             return EYE_LEFT
         if _RIGHT.search(name) and not _LEFT.search(name):
             return EYE_RIGHT
-        return EYE_LEFT if world_center(obj)[0] >= world_center(head)[0] else EYE_RIGHT
+        frame = frame() if callable(frame) else frame or face_frame(head)
+        return EYE_LEFT if float((world_center(obj) - world_center(head)) @ frame.left) >= 0 else EYE_RIGHT
     if _TEETH.search(name) and _LOWER.search(name) and not _UPPER.search(name):
         return JAW
     return None
@@ -140,33 +148,54 @@ def _part(obj: bpy.types.Object, role: str) -> Part:
     return Part(obj.name, obj.session_uid, role)
 
 
-def find_character(head: bpy.types.Object) -> Character:
-    """The parts one generation on ``head`` writes: meshes with ARKit keys, then the keyless parts that turn.
+def find_character(head: bpy.types.Object, head_map: KeyMap | None = None,
+                   frame: Callable[[], FaceFrame] | None = None) -> Character:
+    """The parts one generation on ``head`` writes: meshes with ARKit keys, then the keyless parts that turn, and
+    the meshes left alone with the reason. Each mesh's key map is resolved once and kept (``Character.key_maps``);
+    ``head_map``: the head's, when the caller has resolved it already; ``frame``: gives the face's axes (read only
+    when an eye's name has no side; None: ``face_frame``).
 
     An eyeball with ARKit keys whose eyeLook keys do not move it (gaze made by rotation, as in the ICT model)
     is both: its keys play the clip and it turns with the gaze.
     """
-    keyed, followers, notes = [], [], []
+    keyed, followers, notes, ignored = [], [], [], []
+    key_maps = {head.session_uid: head_map or key_map_for(head)}
     sides: dict[str, str] = {}
+    frame = frame or cache(lambda: face_frame(head, key_maps[head.session_uid]))
     for obj in candidate_meshes(head):
         key_map = key_map_for(obj)
-        role = follower_role(obj, head)
+        role = follower_role(obj, head, frame)
         if key_map.keys:
             keyed.append(_part(obj, KEYS))
+            key_maps[obj.session_uid] = key_map
             if role not in (EYE_LEFT, EYE_RIGHT) or shows_gaze(obj, key_map.keys):
                 continue
         if role in (EYE_LEFT, EYE_RIGHT) and role in sides:
-            notes.append(f"'{obj.name}' and '{sides[role]}' both look like the {role.replace('_', ' ')}: "
-                         f"only '{sides[role]}' turns with the gaze")
+            note = (f"'{obj.name}' and '{sides[role]}' both look like the {role.replace('_', ' ')}: "
+                    f"only '{sides[role]}' turns with the gaze")
+            notes.append(note)
+            if not key_map.keys:
+                ignored.append((obj.name, note))
             continue
         if role in (EYE_LEFT, EYE_RIGHT):
             sides[role] = obj.name
         if role is not None:
             followers.append(_part(obj, role))
-        elif _TEETH.search(obj.name) and not _UPPER.search(obj.name) and not key_map.keys:
-            notes.append(f"'{obj.name}' holds both rows of teeth in one mesh, so it cannot follow the jaw: separate "
-                         "the lower teeth into an object named e.g. 'LowerTeeth'")
-    return Character(_part(head, KEYS), tuple(keyed + followers), tuple(notes))
+        elif not key_map.keys:
+            ignored.append((obj.name, _why_ignored(obj.name, notes)))
+    return Character(_part(head, KEYS), tuple(keyed + followers), tuple(notes), tuple(ignored), key_maps)
+
+
+def _why_ignored(name: str, notes: list[str]) -> str:
+    """Why a keyless mesh is left alone (a mesh holding both rows of teeth also goes into ``notes``)."""
+    if _TEETH.search(name) and _UPPER.search(name):
+        return "upper teeth: they stay with the head"
+    if _TEETH.search(name):
+        note = (f"'{name}' holds both rows of teeth in one mesh, so it cannot follow the jaw: separate "
+                "the lower teeth into an object named e.g. 'LowerTeeth'")
+        notes.append(note)
+        return note
+    return "no ARKit keys, and not named as lower teeth, tongue or an eyeball: it stays with the head"
 
 
 def shows_gaze(obj: bpy.types.Object, keys: dict[str, tuple[str, ...]]) -> bool:
@@ -179,10 +208,10 @@ def shows_gaze(obj: bpy.types.Object, keys: dict[str, tuple[str, ...]]) -> bool:
             block = blocks.get(name)
             if block is None:
                 continue
-            moved = np.empty(len(block.data) * 3, np.float32)
-            rest = np.empty(len(block.data) * 3, np.float32)
-            block.data.foreach_get("co", moved)
-            block.relative_key.data.foreach_get("co", rest)
+            moved = np.empty(len(block.points) * 3, np.float32)
+            rest = np.empty(len(block.points) * 3, np.float32)
+            block.points.foreach_get("co", moved)  # ``points``: the fast mesh-only view
+            block.relative_key.points.foreach_get("co", rest)
             if len(moved) and np.abs(moved - rest).max() > 1e-6 * max(float(np.abs(rest).max()), 1e-9):
                 return True
     return False

@@ -18,7 +18,7 @@ from mathutils import Matrix, Vector
 
 from ..backend import bridge
 from ..errors import BlenderIOError, HeadFitFailed
-from ..io.shape_keys import CREATED_KEYS_PROPERTY, create_shape_keys, created_key_names
+from ..io.shape_keys import CREATED_KEYS_PROPERTY, base_positions, create_shape_keys, created_key_names
 
 LANDMARK_PROPERTY = "i2fet_landmarks"  # object property: landmark name -> mesh-local position
 LANDMARK_EMPTY_TAG = "i2fet_landmark"  # empty property: the landmark's name
@@ -52,18 +52,6 @@ def _check_object(obj: bpy.types.Object | None, what: str = "head") -> bpy.types
     if obj.mode == "EDIT":
         raise HeadFitFailed(f"'{obj.name}' is in Edit Mode: switch to Object Mode first.")
     return obj
-
-
-def base_positions(obj: bpy.types.Object) -> np.ndarray:
-    """Mesh-local vertex positions of the Basis shape (the mesh's rest positions when it has no keys)."""
-    mesh = obj.data
-    coords = np.empty(len(mesh.vertices) * 3, dtype=np.float32)
-    key = mesh.shape_keys
-    if key is not None and key.reference_key is not None:
-        key.reference_key.data.foreach_get("co", coords)
-    else:
-        mesh.vertices.foreach_get("co", coords)
-    return coords.reshape(-1, 3)
 
 
 def mesh_triangles(obj: bpy.types.Object) -> np.ndarray:

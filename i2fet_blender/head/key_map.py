@@ -40,6 +40,7 @@ class KeyMap:
     missing: tuple[str, ...]  # ARKit channels with no key
     unknown: tuple[str, ...] = ()  # names in the saved table that are not keys of this mesh
     shared: dict[str, list[str]] = field(default_factory=dict)  # key name -> channels, when a key is used twice
+    resolved_from: tuple = field(default=(), compare=False)  # the key names and table it was resolved from
 
     def problem(self) -> str | None:
         """Why this mapping cannot be written, worded for the animator (None when it can)."""
@@ -65,15 +66,23 @@ class KeyMap:
         return f"{self.label}: {len(self.keys)} of {len(self.keys) + len(self.missing)} channels"
 
 
-def key_map_for(obj: bpy.types.Object) -> KeyMap:
-    """The one mapping every writer uses: saved table > detected preset > ARKit spellings."""
-    presets = bridge.key_presets()
+def key_map_for(obj: bpy.types.Object, known: KeyMap | None = None) -> KeyMap:
+    """The one mapping every writer uses: saved table > detected preset > ARKit spellings.
+
+    ``known``: a map resolved earlier for this mesh (when the request was made), returned as it is while the
+    mesh's key names and table are still the ones it was resolved from, so one generation detects once.
+    """
     names = shape_key_names(obj)
     table = saved_table(obj.data)
+    resolved_from = (tuple(names), None if table is None else tuple(sorted(table.items())))
+    if known is not None and known.resolved_from == resolved_from:
+        return known
+    presets = bridge.key_presets()
     if table is None:
         match = presets.detect_scheme(names)
         label = match.label if match.scheme == presets.ARKIT_SCHEME else f"{match.label}, detected"
-        return KeyMap(keys=dict(match.mapping), source=match.scheme, label=label, missing=match.missing)
+        return KeyMap(keys=dict(match.mapping), source=match.scheme, label=label, missing=match.missing,
+                      resolved_from=resolved_from)
     resolve = _resolver(names, presets.normalize)
     keys: dict[str, tuple[str, ...]] = {}
     unknown: list[str] = []
@@ -85,7 +94,7 @@ def key_map_for(obj: bpy.types.Object) -> KeyMap:
             keys[channel] = found
     missing = tuple(n for n in bridge.arkit().ARKIT_NAMES if n not in keys)
     return KeyMap(keys=keys, source=TABLE_SOURCE, label="Saved mapping table", missing=missing,
-                  unknown=tuple(dict.fromkeys(unknown)), shared=presets.shared_keys(keys))
+                  unknown=tuple(dict.fromkeys(unknown)), shared=presets.shared_keys(keys), resolved_from=resolved_from)
 
 
 def saved_table(mesh: bpy.types.Mesh) -> dict[str, str] | None:

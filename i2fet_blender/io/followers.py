@@ -11,7 +11,9 @@ vertices the head's own jawOpen key moves most; at weight w the teeth turn by w 
 its axis. A head without a usable jawOpen key gets a hinge from its bounds (noted in the result).
 The eyes turn about their bounding-box centres by the rotations the clip's eyeLook weights stand for:
 each eyeLook channel is gain x rotation in the backend's performance model, so rotation = weight / gain.
-Axes are Blender's front view (face along -Y, Z up), as in ``io.rotations``.
+Turns are written for Blender's front view (face along -Y, Z up, as in ``io.rotations``) and carried onto the
+face's own axes (``face_axes``: 3 x 3, columns the face's left, back and up in world space, from
+``head.face_frame``), so a character turned or lying down opens its jaw and looks relative to its face.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from mathutils import Euler, Matrix, Quaternion, Vector
 
 from ..errors import BlenderIOError
 from .keyframes import GENERATED_ACTION_PROPERTY, PREVIOUS_ACTION_PROPERTY, REST_PROPERTY, write_fcurve_keys
+from .shape_keys import base_positions
 
 MOVING_SHARE = 0.5  # the jaw's vertices: those the jawOpen key moves at least this share of its largest move
 MIN_JAW_ANGLE, MAX_JAW_ANGLE = np.radians(2.0), np.radians(60.0)
@@ -67,13 +70,14 @@ def _world(obj: bpy.types.Object, local: np.ndarray) -> np.ndarray:
 
 
 def _block_positions(block: bpy.types.ShapeKey) -> np.ndarray:
-    coords = np.empty(len(block.data) * 3, np.float32)
-    block.data.foreach_get("co", coords)
+    coords = np.empty(len(block.points) * 3, np.float32)
+    block.points.foreach_get("co", coords)  # ``points``: the mesh-only view, far faster than ``data``
     return coords.reshape(-1, 3).astype(np.float64)
 
 
-def jaw_hinge(head: bpy.types.Object, jaw_keys: tuple[str, ...]) -> Hinge:
-    """The jaw's hinge from the head's jawOpen key(s) (summed when the channel has several), else from its bounds."""
+def jaw_hinge(head: bpy.types.Object, jaw_keys: tuple[str, ...], face_axes: np.ndarray | None = None) -> Hinge:
+    """The jaw's hinge from the head's jawOpen key(s) (summed when the channel has several), else from its bounds
+    measured along the face's axes (``face_axes``; None: Blender's front view)."""
     key = head.data.shape_keys
     blocks = [key.key_blocks[name] for name in jaw_keys if key is not None and name in key.key_blocks]
     if blocks:
@@ -89,16 +93,19 @@ def jaw_hinge(head: bpy.types.Object, jaw_keys: tuple[str, ...]) -> Hinge:
                                           f"the jaw hinge of '{head.name}''s jawOpen key")
                 if MIN_JAW_ANGLE <= hinge.angle <= MAX_JAW_ANGLE:
                     return hinge
-    return bounds_hinge(head)
+    return bounds_hinge(head, face_axes)
 
 
-def bounds_hinge(head: bpy.types.Object) -> Hinge:
-    """A human jaw hinge placed in the head's world bounds: mid-width, a little behind mid-depth, below mid-height."""
-    corners = _world(head, np.array([tuple(c) for c in head.bound_box], np.float64))
-    low, high = corners.min(axis=0), corners.max(axis=0)
+def bounds_hinge(head: bpy.types.Object, face_axes: np.ndarray | None = None) -> Hinge:
+    """A human jaw hinge placed in the head's extent along the face's axes (``face_axes``: columns left, back, up
+    in world space; None: Blender's front view): mid-width, a little behind mid-depth, below mid-height, turning
+    about the face's left so that the chin drops."""
+    axes = np.eye(3) if face_axes is None else np.asarray(face_axes, np.float64)
+    face = _world(head, base_positions(head).astype(np.float64)) @ axes  # N x 3 along left, back, up
+    low, high = face.min(axis=0), face.max(axis=0)
     size = high - low
     pivot = np.array([(low[0] + high[0]) / 2, low[1] + 0.55 * size[1], low[2] + 0.45 * size[2]])
-    return Hinge(pivot, np.array([1.0, 0.0, 0.0]), float(FALLBACK_JAW_ANGLE),
+    return Hinge(axes @ pivot, axes[:, 0].copy(), float(FALLBACK_JAW_ANGLE),
                  f"a jaw hinge guessed from '{head.name}''s bounds (it has no usable jawOpen key)", guessed=True)
 
 

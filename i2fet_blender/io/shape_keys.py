@@ -37,6 +37,18 @@ def find_arkit_keys(obj: bpy.types.Object, canonical_name: Callable[[str], str |
     return found
 
 
+def base_positions(obj: bpy.types.Object) -> np.ndarray:
+    """Mesh-local vertex positions of the Basis shape (the mesh's rest positions when it has no keys)."""
+    mesh = obj.data
+    coords = np.empty(len(mesh.vertices) * 3, dtype=np.float32)
+    key = mesh.shape_keys
+    if key is not None and key.reference_key is not None:
+        key.reference_key.points.foreach_get("co", coords)
+    else:
+        mesh.vertices.foreach_get("co", coords)
+    return coords.reshape(-1, 3)
+
+
 def shape_key_names(obj: bpy.types.Object) -> list[str]:
     """Names of ``obj``'s shape keys in list order, the reference (Basis) key left out."""
     key = _shape_key_datablock(obj)

@@ -6,7 +6,13 @@ import bpy
 
 from ..backend import environment, tasks, warmup
 from ..generate import pipeline
+from ..generate.parts import IGNORED, TARGET, character_plan
+from ..generate.request import motion_targets
+from ..head.character import EYE_LEFT, EYE_RIGHT, JAW, KEYS
 from .properties import PRESET_PROMPTS
+
+PLAN_ICONS = {KEYS: "SHAPEKEY_DATA", JAW: "CON_ROTLIKE", EYE_LEFT: "HIDE_OFF", EYE_RIGHT: "HIDE_OFF",
+              TARGET: "BONE_DATA", IGNORED: "REMOVE"}
 
 
 class SidebarPanel:
@@ -115,6 +121,34 @@ class I2FET_PT_main(SidebarPanel, bpy.types.Panel):
         layout.operator("i2fet.add_default_head", icon="USER")
 
 
+class I2FET_PT_character(SidebarPanel, bpy.types.Panel):
+    """What the next Generate does with each mesh of the active head's character (``generate.parts.character_plan``)."""
+
+    bl_idname = "I2FET_PT_character"
+    bl_parent_id = "I2FET_PT_main"
+    bl_label = "Character Parts"
+
+    @classmethod
+    def poll(cls, context):
+        obj = context.active_object
+        return obj is not None and obj.type == "MESH"
+
+    def draw(self, context):
+        layout = self.layout
+        settings = context.scene.i2fet
+        lines, axes = character_plan(context.active_object, settings.whole_character, motion_targets(settings))
+        for line in lines:
+            column = layout.column(align=True)
+            column.label(text=line.object_name, icon=PLAN_ICONS[line.kind])
+            for text in _wrapped(line.text, 44):
+                column.label(text=f"    {text}")
+        if not settings.whole_character:
+            layout.label(text="Whole Character is off: only this mesh plays the clip", icon="INFO")
+        if axes:
+            for number, text in enumerate(_wrapped(f"Face axes: {axes}", 44)):
+                layout.label(text=text, icon="ORIENTATION_GIMBAL" if number == 0 else "BLANK1")
+
+
 class I2FET_PT_clips(SidebarPanel, bpy.types.Panel):
     bl_idname = "I2FET_PT_clips"
     bl_label = "Clips"
@@ -152,4 +186,4 @@ class I2FET_PT_export(SidebarPanel, bpy.types.Panel):
         layout.operator("i2fet.import_livelink_csv", icon="IMPORT")
 
 
-CLASSES = (I2FET_MT_prompts, I2FET_PT_main, I2FET_PT_clips, I2FET_PT_export)
+CLASSES = (I2FET_MT_prompts, I2FET_PT_main, I2FET_PT_character, I2FET_PT_clips, I2FET_PT_export)

@@ -5,7 +5,8 @@
 Builds the test character of ``tests.character_scene`` (ICT head, teeth and eyes under an armature) keyed (every
 part has the 51 ARKit keys) and keyless (teeth and eyes turned with the face), and times the pipeline's write
 step (``pipeline.write_result``: the backend's numbers are computed once, outside the timing) with the whole
-character and with the head alone, dense and sparse keys. Prints median seconds over repeats and the ratio.
+character and with the head alone, dense and sparse keys. Prints median seconds over repeats and the ratio, and
+what the Character Parts panel costs per redraw (``generate.parts.character_plan``) against the head alone's write.
 """
 
 from __future__ import annotations
@@ -51,6 +52,28 @@ def _write_seconds(keyed: bool, whole: bool, keys: str) -> float:
     return statistics.median(times)
 
 
+def _plan_seconds(keyed: bool) -> float:
+    """Median time of the Character Parts panel's list (one redraw), eyes named without a side (read from the face)."""
+    import bpy  # noqa: I001  (bpy first: it makes addon_utils importable)
+    import addon_utils
+
+    from i2fet_blender.generate.parts import character_plan
+    from ml_backend.face_model import load_face_model
+    from tests.character_scene import build_character
+
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    addon_utils.enable("i2fet_blender", default_set=True)
+    parts = build_character(load_face_model(), keyed)
+    parts["EyeLeft"].name, parts["EyeRight"].name = "Eyeball", "Eyeball.001"
+    character_plan(parts["Head"])
+    times = []
+    for _ in range(10 * REPEATS):
+        start = time.perf_counter()
+        character_plan(parts["Head"])
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
 def main() -> None:
     print(f"write step of a {FRAMES}-frame clip, median of {REPEATS} (seconds)")
     for keyed, label in ((True, "keyed parts (head, teeth, 2 eyes)"), (False, "keyless teeth and eyes turned")):
@@ -59,6 +82,9 @@ def main() -> None:
             whole = _write_seconds(keyed, True, keys)
             print(f"{label:36s} {keys:6s}: head alone {alone:.3f} s, whole character {whole:.3f} s "
                   f"(x{whole / alone:.2f})")
+        plan = _plan_seconds(keyed)
+        print(f"{label:36s} panel part list: {plan * 1000:.1f} ms per redraw "
+              f"(x{plan / _write_seconds(keyed, False, 'sparse'):.2f} the head alone's sparse write)")
 
 
 if __name__ == "__main__":

@@ -516,19 +516,14 @@ _INDEX_CACHE: dict[str, np.ndarray] = {}
 
 
 def _index_vectors(encoder, entries: tuple[VocabEntry, ...] | None = None, kind: str = "vocabulary") -> np.ndarray:
-    from ..paths import cache_dir
+    from ..text.embedding_cache import cached_embeddings
 
     entries = _short_phrasings() if entries is None else entries
     texts = [e.phrase for e in entries]
     digest = hashlib.sha1(("\n".join(texts) + encoder.name).encode()).hexdigest()[:16]
     key = f"{encoder.name}_{digest}"
     if key not in _INDEX_CACHE:
-        path = cache_dir() / f"{kind}_{key}.npy"
-        vectors = np.load(path, allow_pickle=False) if path.is_file() else None
-        if vectors is None or vectors.shape[0] != len(texts):
-            vectors = np.asarray(encoder.encode(texts), np.float32)
-            np.save(path, vectors)
-        _INDEX_CACHE[key] = vectors
+        _INDEX_CACHE[key] = cached_embeddings(kind, encoder.name, texts, encoder.encode)  # older versions pruned
     return _INDEX_CACHE[key]
 
 

@@ -7,15 +7,14 @@ becomes the step's anchor. It is deliberately simple: the yardstick the learned 
 
 from __future__ import annotations
 
-import hashlib
 from functools import cached_property
 
 import numpy as np
 
 from ..errors import BadInstructionError
 from ..knowledge import all_concepts
-from ..paths import cache_dir
 from ..plan import Anchor, Step, neutral_anchor
+from ..text.embedding_cache import cached_embeddings
 from ..text.encoders import TextEncoder, create_encoder
 from .phrases import DEFAULT_INTENSITY, clean, split_steps
 
@@ -44,14 +43,7 @@ class LexiconReader:
             for phrase in (concept.name.replace("_", " "),) + tuple(concept.synonyms):
                 texts.append(phrase)
                 owners.append(index)
-        digest = hashlib.sha1(("\n".join(texts) + self.encoder.name).encode()).hexdigest()[:16]
-        path = cache_dir() / f"lexicon_{self.encoder.name}_{digest}.npy"
-        if path.is_file():
-            vectors = np.load(path, allow_pickle=False)
-        else:
-            vectors = self.encoder.encode(texts)
-            np.save(path, vectors)
-        return texts, owners, vectors
+        return texts, owners, cached_embeddings("lexicon", self.encoder.name, texts, self.encoder.encode)
 
     def match(self, phrases: list[str]) -> list[tuple[int, float]]:
         """(concept index, cosine) of the best lexicon entry for each phrase."""

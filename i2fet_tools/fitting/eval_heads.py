@@ -25,10 +25,11 @@ from ml_backend.fitting.errors import HeadFitError
 from ml_backend.fitting.expressions import transfer_expressions
 from ml_backend.fitting.fit import REGION_BOX, fit_head
 from ml_backend.fitting.template import Template, load_template
-from ml_backend.fitting.views import look, render
 from ml_backend.naming.arkit import ARKIT_NAMES, INDEX
 
-from .heads import EvalHead, evaluation_heads
+from .heads import IDENTITY_SEEDS, EvalHead, evaluation_heads
+from .readback import OTHER_VIEWS, VIEWS, Eyes, Stage, read_pose, stage, template_eyes
+from .synthetic import identity_vertices
 
 EXPRESSIONS = {  # name -> ARKit weights
     "smile": {"mouthSmileLeft": 0.9, "mouthSmileRight": 0.9, "cheekSquintLeft": 0.4, "cheekSquintRight": 0.4},
@@ -40,7 +41,6 @@ EXPRESSIONS = {  # name -> ARKit weights
     "pucker": {"mouthPucker": 0.9, "mouthFunnel": 0.3},
     "sadness": {"browInnerUp": 0.8, "mouthFrownLeft": 0.7, "mouthFrownRight": 0.7, "mouthShrugLower": 0.4},
 }
-SIZE = 320
 FACE_CHANNELS = np.array([i for i, n in enumerate(ARKIT_NAMES) if not n.startswith("eyeLook")])
 DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
 
@@ -72,49 +72,52 @@ def weights(expression: dict[str, float]) -> np.ndarray:
     return vector
 
 
-def frontal(points: np.ndarray, triangles: np.ndarray, framed: np.ndarray) -> np.ndarray:
-    """A front render (template frame: looking along -Z, Y up) framed on ``framed`` points."""
-    view = look(np.array([0.0, 0.0, -1.0]), np.array([0.0, 1.0, 0.0]), framed, SIZE)
-    return render(points, triangles, view).image
+def expression_reads(dressed: Stage, points: np.ndarray, deltas: np.ndarray,
+                     views: tuple[tuple[float, float], ...] = VIEWS) -> tuple[np.ndarray, list[np.ndarray]]:
+    """6 x 52: each expression's mean MediaPipe scores minus the neutral's; and the front renders (neutral first).
+
+    ``points`` and ``deltas`` are in the template frame; the head is dressed and framed by ``dressed``.
+    """
+    scores, images = [], []
+    for expression in (None, *EXPRESSIONS.values()):
+        pose = points if expression is None else points + np.tensordot(weights(expression), deltas, axes=1)
+        score, image = read_pose(dressed, pose, views)
+        scores.append(score)
+        images.append(image)
+    scores = np.array(scores)
+    return scores[1:] - scores[0], images
 
 
-def read_scores(image: np.ndarray) -> np.ndarray:
-    """MediaPipe's 52 blendshape scores of the largest face (NaN when none is found)."""
-    from ml_backend.photo.detect import blendshape_vector, read_faces
-
-    result = read_faces(image)
-    if not result.face_landmarks or not result.face_blendshapes:
-        return np.full(len(ARKIT_NAMES), np.nan)
-    sizes = [np.ptp([p.x for p in face]) * np.ptp([p.y for p in face]) for face in result.face_landmarks]
-    return blendshape_vector(result.face_blendshapes[int(np.argmax(sizes))]).astype(np.float64)
+def skin_head(template: Template, vertices: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The skin of a head in the template's topology: vertex ids, their points in ``vertices`` and re-indexed triangles."""
+    ids = np.unique(template.skin_triangles)
+    remap = np.full(template.model.num_vertices, -1)
+    remap[ids] = np.arange(len(ids))
+    return ids, vertices[ids], remap[template.skin_triangles]
 
 
-def expression_images(points: np.ndarray, deltas: np.ndarray, triangles: np.ndarray, framed: np.ndarray) -> list[np.ndarray]:
-    """Neutral and the six expressions, rendered from the front (``points`` and ``deltas`` in the template frame)."""
-    images = [frontal(points, triangles, framed)]
-    for expression in EXPRESSIONS.values():
-        images.append(frontal(points + np.tensordot(weights(expression), deltas, axes=1), triangles, framed))
-    return images
+def default_read(template: Template, eyes: Eyes, views: tuple[tuple[float, float], ...] = VIEWS
+                 ) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The default ICT head's score changes and front renders (its skin and its own eyeballs)."""
+    ids, points, triangles = skin_head(template, template.neutral)
+    dressed = stage(points, triangles, template.neutral, template, eyes)
+    return expression_reads(dressed, points, template.model.deltas[:, ids].astype(np.float64), views)
 
 
-def score_changes(images: list[np.ndarray]) -> np.ndarray:
-    """6 x 52: each expression's MediaPipe scores minus the neutral's."""
-    scores = np.array([read_scores(image) for image in images])
-    return scores[1:] - scores[0]
-
-
-def face_box(points: np.ndarray) -> np.ndarray:
-    """Points of the face (template frame: from below the chin to the brows, in front of the ears): what a render frames."""
-    return (points[:, 1] > -10.5) & (points[:, 1] < 8.5) & (points[:, 2] > 3.0) & (np.abs(points[:, 0]) < 9.0)
-
-
-def default_read(template: Template) -> tuple[np.ndarray, list[np.ndarray]]:
-    """The default ICT head's score changes and images (skin, eyes and teeth)."""
-    triangles = np.concatenate([template.skin_triangles, template.inner_triangles])
-    neutral = template.neutral
-    face = neutral[np.unique(template.skin_triangles)]
-    images = expression_images(neutral, template.model.deltas.astype(np.float64), triangles, face[face_box(face)])
-    return score_changes(images), images
+def sanity(template: Template, eyes: Eyes, reference: np.ndarray) -> list[str]:
+    """What the read gives where the answer is known: the default head against itself read from other views, and
+    ICT identities (the evaluation's two, in the template's own topology) making their TRUE expressions."""
+    lines = []
+    again, _ = default_read(template, eyes, OTHER_VIEWS)
+    lines.append(f"default head vs itself (read from other views): r = {correlation(again.ravel(), reference.ravel()):.2f}")
+    deltas = template.model.deltas.astype(np.float64)
+    for i, seed in enumerate(IDENTITY_SEEDS):
+        identity = identity_vertices(template, np.random.default_rng(seed).normal(0.0, 1.5, 40))
+        ids, points, triangles = skin_head(template, identity)
+        changes, _ = expression_reads(stage(points, triangles, identity, template, eyes), points, deltas[:, ids])
+        lines.append(f"ICT identity {i + 1} in ICT's own mesh, its TRUE expressions vs the default head: "
+                     f"r = {correlation(changes.ravel(), reference.ravel()):.2f}")
+    return lines
 
 
 def correlation(a: np.ndarray, b: np.ndarray) -> float:
@@ -124,7 +127,7 @@ def correlation(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.corrcoef(a[keep], b[keep])[0, 1])
 
 
-def evaluate(head: EvalHead, template: Template, reference: np.ndarray) -> tuple[HeadRow, list[np.ndarray]]:
+def evaluate(head: EvalHead, template: Template, eyes: Eyes, reference: np.ndarray) -> tuple[HeadRow, list[np.ndarray]]:
     """Fit, transfer, check and read one head."""
     part = head.part
     started = time.perf_counter()
@@ -142,12 +145,11 @@ def evaluate(head: EvalHead, template: Template, reference: np.ndarray) -> tuple
     box = np.array(REGION_BOX)
     inside = ((points >= box[:, 0]) & (points <= box[:, 1])).all(1)
     triangles = np.asarray(part.triangles)[inside[part.triangles].all(1)]
-    framed = points[inside & face_box(points)]
-    images = expression_images(points, deltas, triangles, framed)
-    changes = score_changes(images)
+    dressed = stage(points, triangles, fit.fitted, template, eyes)
+    changes, images = expression_reads(dressed, points, deltas)
     truth_r = truth_agreement = float("nan")
     if head.truth is not None:  # the same read of the head making its true expressions: this measure's ceiling here
-        truth_changes = score_changes(expression_images(points, head.truth @ matrix[:3, :3].T, triangles, framed))
+        truth_changes, _ = expression_reads(dressed, points, head.truth @ matrix[:3, :3].T)
         truth_r = correlation(truth_changes.ravel(), reference.ravel())
         truth_agreement = correlation(changes.ravel(), truth_changes.ravel())
     checks = transfer.checks
@@ -206,17 +208,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sheets", action="store_true", help="write docs/img/anyhead_<head>.png")
     parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument("--no-sanity", action="store_true", help="skip the read's sanity rows (about a minute)")
     parser.add_argument("--only", default="", help="evaluate only heads whose name contains this")
     args = parser.parse_args(argv)
     template = load_template()
-    reference, default_images = default_read(template)
+    eyes = template_eyes(template)
+    reference, default_images = default_read(template, eyes)
     if args.sheets:
         sheet("default ICT head", default_images, DOCS_IMG / "anyhead_default.png")
     rows = []
     for head in evaluation_heads():
         if args.only and args.only.lower() not in head.name.lower():
             continue
-        row, images = evaluate(head, template, reference)
+        row, images = evaluate(head, template, eyes, reference)
         rows.append(row)
         print(f"  {row.name} ({row.origin}): {' '.join(row.notes)}", flush=True)
         if args.sheets and images:
@@ -225,6 +229,10 @@ def main(argv: list[str] | None = None) -> int:
           "(as transferred -> after the check), worst edge stretch after it, fit + transfer time, independent read "
           "(MediaPipe blendshape changes of six expressions vs the default head's)")
     print_table(rows)
+    if not args.no_sanity:
+        print("Sanity of the read (where the answer is known):")
+        for line in sanity(template, eyes, reference):
+            print("  " + line)
     if not args.no_speed:
         from .evaluate import speed
 

@@ -25,7 +25,8 @@ themselves is shipped). What each part is and how it was fitted:
 - ``drift``: the slow gaze drift between saccades (sd in degrees, coloured spectrum) and the fixational
   jitter (frame-to-frame, a tenth of a degree: tremor, and in the takes the tracker's own noise), fitted
   together to the gaze's variogram within fixations, its first lag pinned to the gaze's median speed
-  outside saccades; how much the jitter's size wanders from one second to the next, and how much the
+  outside saccades; how much the jitter's size wanders from one second to the next (the log sd whose
+  simulated spread of 2-s windows' median gaze speed within a take is the takes'), and how much the
   gaze's small motion differs from one person (take; here: character) to the next (log sds).
 - ``eye_look``: the gain from eye rotation (radians) to ARKit's eyeLook channels, and to the eyelids
   (eyeBlink), which follow the eye's pitch down (lid-gaze coupling; fitted outside blinks).
@@ -34,7 +35,10 @@ themselves is shipped). What each part is and how it was fitted:
   (``micro.room``: the takes' residuals divided by the room of their level, since a channel near
   rest barely moves), the resting tone (``rest_share``), and co-activation: per region a low-rank
   factor model of the channels' residual covariance (the channels that move together, e.g. both
-  brows, both squints, the lip corners with the cheeks).
+  brows, both squints, the lip corners with the cheeks). The upper face is still most of the time
+  and moves in quick excursions (``excursions``: rate, hold and move chosen by a grid search, see
+  ``fit_performance.UPPER_EXCURSIONS``) with a little slow wander; its sizes are fitted from the
+  residuals outside blinks (the blink layer moves it there).
 - ``head``: idle head motion (sd per axis, spectrum), the share of slow gaze the head follows, and
   gestures tied to expressions (a nod of agreement, a tilt of doubt, recoil in disgust). Only one
   take recorded head rotation, and no take is labelled, so the idle motion is fitted from that take

@@ -115,8 +115,9 @@ def _crop_face(rgb: np.ndarray, landmarks: np.ndarray, size: int) -> np.ndarray:
     return np.asarray(crop.resize((size, size), Image.LANCZOS))
 
 
-def write_sheet(name: str, rgb: np.ndarray, head, size: int = 320) -> Path:
-    """Photo | front | 45 degrees | three frames of INSTRUCTION started from the photo's expression."""
+def write_sheet(name: str, rgb: np.ndarray, head, size: int = 320, folder: Path = IMG) -> Path:
+    """Photo | front | 45 degrees | three frames of INSTRUCTION started from the photo's expression, as
+    ``folder/photo_sheet_<name>.jpg``."""
     from PIL import Image, ImageDraw
 
     from ml_backend.pipeline import generate
@@ -138,8 +139,8 @@ def write_sheet(name: str, rgb: np.ndarray, head, size: int = 320) -> Path:
         sheet.paste(Image.fromarray(tile), (i * size, 0))
         draw.text((i * size + 8, size + 6), label, fill=(0, 0, 0))
     draw.text((3 * size + 8, size + 24), f'"{INSTRUCTION}", from the photo\'s expression', fill=(60, 60, 60))
-    IMG.mkdir(parents=True, exist_ok=True)
-    out = IMG / f"photo_sheet_{name}.jpg"
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / f"photo_sheet_{name}.jpg"
     sheet.save(out, quality=88, optimize=True)
     return out
 

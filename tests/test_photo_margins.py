@@ -110,3 +110,19 @@ def test_a_pale_face_before_a_white_wall_keeps_the_wall_out():
     weight = skin_beyond_outline(image, outline, interocular=40.0)
     assert weight[100, 190] < 0.05 and weight[60, 150] < 0.05, "a white wall is not pale skin"
     assert weight[160, 100] > 0.5 and weight[90, 134] > 0.9
+
+
+def test_a_grey_photo_makes_a_head_with_the_skin_step_left_out(tmp_path):
+    """End to end: a grayscale portrait is fitted (said in the notes) and its face texture stays grey."""
+    from PIL import Image
+
+    from ml_backend.paths import assets_root
+    from ml_backend.photo.head import head_from_photo
+
+    path = tmp_path / "grey.jpg"
+    Image.open(assets_root() / "photos" / "03_london038_adult-woman_neutral.jpg").convert("L").save(path, quality=92)
+    head = head_from_photo(path, use_cache=False)
+    assert any("grayscale" in note for note in head.notes)
+    assert head.metrics["landmark_error"] < 0.03
+    face = head.texture[: 3 * head.texture.shape[0] // 4, : 3 * head.texture.shape[1] // 4].astype(int)  # the face tile
+    assert np.abs(face[..., 0] - face[..., 2]).mean() < 3, "skin colour from nowhere"

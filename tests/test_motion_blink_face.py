@@ -83,8 +83,8 @@ def test_no_blink_covers_an_apex(clear, seed, fps):
 
 
 def test_apex_frames_show_the_expression_whatever_the_seed():
-    plan = schedule([Step(Anchor("surprise", concept("surprise").weights, 0.9)), Step(Anchor("smile", concept("smile").weights, 0.8))],
-                    duration=3.0, fps=30, params=PARAMS)
+    steps = [Step(Anchor("surprise", concept("surprise").weights, 0.9)), Step(Anchor("smile", concept("smile").weights, 0.8))]
+    plan = schedule(steps, duration=3.0, fps=30, params=PARAMS)
     blinks_only = dict(micro_motion=False, asymmetry=False, gaze=False, head=False, blink_rate=60.0)
     for seed in range(12):
         lively = performance(plan, life=LifeOptions(seed=seed, **blinks_only), params=PARAMS)[0]

@@ -4,8 +4,9 @@ Layers, each switchable and each drawing from its own random stream (switching o
 others unchanged): gaze (fixations, saccades, drift; ``gaze.py``), head (idle sway, eye-head
 coordination, gestures tied to expressions; ``head.py``), micro-motion with co-activation and
 left/right asymmetry (``micro.py``), and blinks (``blinks.py``: spontaneous, with gaze shifts, with
-expression changes; the upper face and the eyes move with the lids). Every layer fades in over ``LIFE_FADE_IN`` seconds so that frame 0 is exactly
-the plan's start pose (clips chain), and keeps weights in [0, 1] by construction.
+expression changes; the upper face and the eyes move with the lids, and no blink covers an apex frame).
+Every layer fades in over ``LIFE_FADE_IN`` seconds so that frame 0 is exactly the plan's start pose
+(clips chain), and keeps weights in [0, 1] by construction.
 
 Randomness comes from the seed AND the variation key (the object, or a per-character offset):
 two characters given the same instruction and seed do not blink in sync, and the same seed and

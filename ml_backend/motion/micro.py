@@ -2,8 +2,9 @@
 
 Micro-motion follows the fitted model (``performance_model.MicroModel``): per region (upper face,
 lower face) a few shared factors (the channels that move together: both brows, both squints) plus
-each channel's own part, each coloured noise with its region's fitted spectrum (``noise.py``). The
-takes' motion grows with how far a channel is from rest (a residual sd of 0.006 below 0.02, 0.10
+each channel's own part, each coloured noise with its region's fitted spectrum (``noise.py``); on the
+upper face mostly quick excursions from a still pose instead (``excursions.py``,
+``MicroModel.excursions``), as the takes move. The takes' motion grows with how far a channel is from rest (a residual sd of 0.006 below 0.02, 0.10
 around 0.3-0.5): the model is that heteroscedastic. A channel's change is its unit-level noise times
 ``room(weight)`` (``bounded_add``), and the fit divides the takes' residuals by ``room`` of their
 level before it measures sizes and co-activation, so the generator meets the takes level by level.

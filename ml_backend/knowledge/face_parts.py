@@ -114,10 +114,10 @@ ACTIONS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     ("lips", ("stretch", "pull back", "pull wide", "grimace", "tense"), "20D", "lips stretched"),
     ("lips", ("bite", "bit", "bitten", "chew", "suck in", "roll in", "tuck"), "28C", "lip bitten"),
     ("lips", ("curl", "snarl", "lift", "raise", "up", "peel back", "bare", "bar", "show", "flash", "grit"),
-     "10D 25 20B", "upper lip raised"),
+     "10D 11C 25 20B", "upper lip raised"),
     ("lips", ("tremble", "quiver", "shake", "wobble"), "17C 15B", "trembling lip"),
     ("lips", ("jut", "stick out", "thrust"), "17D 18B", "lower lip out"),
-    ("lips", ("part", "apart"), "25 26A", "lips parted"),
+    ("lips", ("part", "apart"), "25 26B", "lips parted"),
     ("lips", ("close", "shut", "together", "relax", "rest", "neutral"), "", "lips closed"),
     # jaw (and mouth)
     ("jaw", ("clench", "grit", "lock", "tight", "tighten", "set", "tense", "harden", "work", "stiffen"), "24D 17C",
@@ -132,6 +132,17 @@ ACTIONS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     # tongue
     ("tongue", ("stick out", "out", "poke", "lick", "show", "loll", "hang"), "19E", "tongue out"),
 )
+
+# Parts with actions of their own, tried before their region's ("chin raised" is AU17, not the upper lip;
+# "inner brows up" raises the inner brows only). Keys are the nouns of REGION_NOUNS.
+NOUN_ACTIONS: Mapping[str, tuple[tuple[tuple[str, ...], str, str], ...]] = MappingProxyType({
+    "chin": ((("raise", "up", "lift", "jut", "push up", "thrust", "tense", "bunch"), "17D", "chin raised"),
+             (("tremble", "quiver", "wobble", "shake", "pucker", "dimple", "crumple"), "17C 15B", "trembling chin")),
+    "inner brow": ((("raise", "up", "lift", "rise", "high", "tilt up", "knit"), "1D", "inner brows raised"),),
+    "inner eyebrow": ((("raise", "up", "lift", "rise", "high", "tilt up", "knit"), "1D", "inner brows raised"),),
+    "outer brow": ((("raise", "up", "lift", "rise", "high"), "2D", "outer brows raised"),),
+    "outer eyebrow": ((("raise", "up", "lift", "rise", "high"), "2D", "outer brows raised"),),
+})
 
 # Gaze verbs: with a direction word or gaze target ("looks up at the sky") they make a gaze part.
 GAZE_VERBS: tuple[str, ...] = ("look", "gaze", "glance", "stare", "peer", "peek", "glare", "eye", "watch", "turn",

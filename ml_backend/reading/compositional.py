@@ -49,6 +49,7 @@ _FIGURATIVE = re.compile(r"\b(?:like|as if|as though)\b.*$", re.IGNORECASE)
 # A step about the face or the person's look ("a look that could freeze water", "the colour drains from his face").
 _FACE_FRAME = re.compile(r"\b(?:face|faces|look|looks|looked|looking|expression|eyes|gaze|stare|stares|jaw|mouth|smile|"
                          r"brow|brows|lips|heart|colou?r|cheeks|features)\b", re.IGNORECASE)
+_FACE_NOUN = re.compile(r"\b(?:face|expression|features)\b", re.IGNORECASE)  # elsewhere a figure needs two words
 ASSOCIATION_SIMILARITY = 0.66  # a figure read from the things it names counts like a fair match by meaning
 ASSOCIATION_STRENGTH = 0.8
 EXAMPLES = "a faint smile, surprise, raise the left eyebrow, her eyes widen and her mouth falls open"
@@ -168,7 +169,7 @@ class CompositionalReader:
                 words_read.understood += 1
             if not _accepted(words_read):
                 _elided(words_read, previous, notes, phrase.original.strip())
-            if self.use_meaning and not _accepted(words_read):
+            if not _accepted(words_read):
                 self._figurative(phrase.wording or phrase.original, words_read)
             accepted = _accepted(words_read)
             if not accepted:
@@ -262,21 +263,23 @@ class CompositionalReader:
         The clause opened by "like", "as if" or "as though" (or, in a step about the face, the whole step) is
         compared by meaning with the known idioms; a close match is the step's face. Otherwise the things it
         names are looked up in the association table ("wasp" is sour, "thunder" anger): the expression most
-        of them evoke is the face. Either way the whole clause is understood, with the lower confidence of a
-        match by meaning.
+        of them evoke is the face (this needs no encoder). Either way the whole clause is understood, with the
+        lower confidence of a match by meaning.
         """
         match = _FIGURATIVE.search(text)
         clause = match.group(0) if match is not None else (text if _FACE_FRAME.search(text) else "")
         if len(words(clause)) < 3:
             return
-        entry, similarity = nearest_idiom(self.encoder, clause)
+        entry, similarity = nearest_idiom(self.encoder, clause) if self.use_meaning else (None, 0.0)
         label, votes = evoked(words(clause))
         if entry is not None and similarity >= IDIOM_THRESHOLD:
-            name, weights, strength, action = f"{entry.label} (like '{entry.phrase}')", entry.weights, entry.strength, entry.action
-        elif label is not None:
+            name, weights, action = f"{entry.label} (like '{entry.phrase}')", entry.weights, entry.action
+            strength = entry.strength
+        elif label is not None and (match is not None or votes >= 2 or _FACE_NOUN.search(clause)):
             weights, action, _ = recipes()[label]
             agreeing = entry is not None and entry.label == label
-            similarity = max(similarity, ASSOCIATION_SIMILARITY + (0.05 if agreeing else 0.0) + 0.02 * min(votes - 1, 2))
+            similarity = max(similarity, ASSOCIATION_SIMILARITY + (0.05 if agreeing else 0.0)
+                             + 0.02 * min(votes - 1, 2))
             name, strength = f"{label} (evoked by the figure)", ASSOCIATION_STRENGTH
         else:
             return
@@ -473,7 +476,8 @@ _LEVEL_WORDS = frozenset(w for m, _ in MODIFIERS for w in m.split())
 
 def _named_regions(text: str) -> frozenset[tuple[str, str]]:
     """(region, side) of the parts the words name ("her eyes widen" -> lids, both; "smile" -> none)."""
-    return frozenset((r, it.side) for it in read_step_words(text).items if it.kind == "part" for r in it.regions)
+    return frozenset((r, it.side) for it in read_step_words(text).items if it.kind == "part"
+                     for r in (it.noun_regions or it.regions))
 
 
 def _reads_as_face(text: str) -> bool:

@@ -17,8 +17,8 @@ from functools import lru_cache
 import numpy as np
 
 from ..knowledge.action_units import au_vector
-from ..knowledge.face_parts import (ACTIONS, GAZE_DIRECTIONS, GAZE_VERBS, PART_LEVEL_CHANNELS, PART_SHIFT_CHANNELS,
-                                    REGION_NOUNS)
+from ..knowledge.face_parts import (ACTIONS, GAZE_DIRECTIONS, GAZE_VERBS, NOUN_ACTIONS, PART_LEVEL_CHANNELS,
+                                    PART_SHIFT_CHANNELS, REGION_NOUNS)
 from ..naming.arkit import INDEX
 from ..knowledge.vocabulary import VocabEntry, vocabulary
 from .shorthand import extract as extract_shorthand
@@ -51,17 +51,19 @@ MODIFIERS: tuple[tuple[str, float], ...] = (
     ("the slightest", HINT), ("slightest", HINT), ("very faint", HINT), ("very faintly", HINT), ("quietly", SLIGHT),
     ("lightly", SLIGHT), ("delicately", SLIGHT), ("a wee bit", SLIGHT), ("marginally", SLIGHT), ("partly", SLIGHT),
     ("partially", SLIGHT), ("vaguely", SLIGHT), ("faintish", HINT), ("reasonably", MODERATE), ("pretty", MODERATE),
-    ("rather", MODERATE), ("noticeably", MODERATE), ("terribly", VERY), ("awfully", VERY),
-    ("hugely", VERY), ("proper", VERY), ("massively", EXTREME), ("super", VERY), ("properly", VERY), ("thoroughly", EXTREME),
-    ("profoundly", EXTREME), ("powerfully", VERY),
-    ("all the way", EXTREME), ("as far as it goes", EXTREME), ("as far as they go", EXTREME),
-    ("as wide as they will go", EXTREME), ("as wide as it will go", EXTREME), ("as wide as possible", EXTREME),
-    ("as hard as possible", EXTREME), ("as hard as she can", EXTREME), ("as hard as he can", EXTREME),
-    ("to the max", EXTREME), ("beyond words", EXTREME), ("out of her mind", EXTREME), ("out of his mind", EXTREME),
-    ("uncontrollably", EXTREME), ("loudly", VERY),
+    ("rather", MODERATE), ("noticeably", MODERATE), ("terribly", VERY), ("awfully", VERY), ("hugely", VERY),
+    ("proper", VERY), ("massively", EXTREME), ("super", VERY), ("properly", VERY), ("thoroughly", EXTREME),
+    ("profoundly", EXTREME), ("powerfully", VERY), ("all the way", EXTREME), ("as far as it goes", EXTREME),
+    ("as far as they go", EXTREME), ("as far as they can go", EXTREME), ("as wide as they will go", EXTREME),
+    ("as wide as they go", EXTREME), ("as wide as they can go", EXTREME), ("as wide as it will go", EXTREME),
+    ("as wide as possible", EXTREME), ("as wide as she can", EXTREME), ("as wide as he can", EXTREME),
+    ("to slits", EXTREME), ("into slits", EXTREME), ("as hard as possible", EXTREME), ("as hard as she can", EXTREME),
+    ("as hard as he can", EXTREME), ("to the max", EXTREME), ("beyond words", EXTREME), ("out of her mind", EXTREME),
+    ("out of his mind", EXTREME), ("uncontrollably", EXTREME), ("loudly", VERY),
     ("downright", VERY), ("extraordinarily", EXTREME), ("exceedingly", EXTREME),
 )
 DEFAULT_STRENGTH = 0.75
+LEVEL_REACH = 3  # an intensity word grades an item at most this many words away; farther, it is not a face word
 SIDE_WORDS = {"left": "left", "right": "right", "lopsided": "left", "crooked": "left", "one sided": "left",
               "one side": "left", "asymmetric": "left", "asymmetrical": "left", "l": "left", "r": "right",
               "lft": "left", "rt": "right", "one": "left", "single": "left"}
@@ -293,9 +295,13 @@ def read_step_words(text: str) -> StepWords:
                     used[j] = understood[j] = True
                 break
     bare: list[tuple[int, int, tuple[str, ...], str]] = []
+    starts = [n[0] for n in nouns]
     for start, end, regions, noun in nouns:
         lo, hi = _clause_of(bounds, start)
-        part = _part(st, used, understood, start, end, regions, lo, hi)
+        part = _part(st, used, understood, start, end, regions, lo, hi, noun)
+        later = [b for b in bounds if b > hi] + [len(raw)]
+        if part is None and hi < len(raw) and low[hi] == "and" and not any(hi <= k < later[0] for k in starts):
+            part = _part(st, used, understood, start, end, regions, lo, later[0], noun)  # "eyes soft and half closed"
         if part is not None:
             items.append(part)
         else:
@@ -303,6 +309,7 @@ def read_step_words(text: str) -> StepWords:
     # 4. intensity words ("slightly", "a hint of"), then single-word vocabulary
     levels: list[tuple[int, float, str]] = []
     level_tokens: list[int] = []
+    level_end: dict[int, int] = {}
     for i in range(len(raw)):
         if used[i]:
             continue
@@ -310,6 +317,7 @@ def read_step_words(text: str) -> StepWords:
             end = _match_at(low, i, key, free)
             if end is not None:
                 levels.append((i, value, name))
+                level_end[i] = end
                 for j in range(i, end):
                     used[j] = understood[j] = True
                     level_tokens.append(j)
@@ -338,8 +346,14 @@ def read_step_words(text: str) -> StepWords:
             target.level, target.level_word, target.exact = value, name, True
         elif target is None and out.bare_level is None:
             out.bare_level = (value, name)  # "smile 20% -> 60%": a step of a level only
+    far: set[int] = set()
     for position, value, name in levels:
         target = _nearest(items, position, bounds, prefer_after=True)
+        gap = target.start - level_end[position] if target is not None and target.start >= position else (
+            position - target.end if target is not None else 0)
+        if target is not None and gap > LEVEL_REACH:
+            far.update(range(position, level_end[position]))  # "a pretty printed copy of the content"
+            continue
         if target is not None and target.level is None:
             target.level, target.level_word = value, name
     for i in range(len(raw)):
@@ -400,7 +414,7 @@ def read_step_words(text: str) -> StepWords:
     # 6. relevance: content words, understood or not (people's names are like pronouns: neither)
     names = person_names(text)
     clear = any(not it.weak for it in items)
-    idle = set() if items else set(level_tokens)  # "pretty", "rather" with no face to grade: not face words
+    idle = far if items else set(level_tokens)  # "pretty", "rather" with no face near to grade: not face words
     for i, word in enumerate(low):
         if i in idle:
             continue
@@ -494,27 +508,46 @@ def _vocabulary(st, used, understood, items, several: bool) -> None:
         i += step
 
 
-def _part(st, used, understood, start, end, regions, lo, hi) -> Item | None:
-    """The named part at tokens [start, end): its nearest action word in the same clause."""
+_WHERE = frozenset(stem(w) for w in ("down", "up", "back", "left", "right", "forward", "apart", "sideways", "aside",
+                                      "away", "upward", "downward"))
+
+
+def _part(st, used, understood, start, end, regions, lo, hi, noun: str = "") -> Item | None:
+    """The named part at tokens [start, end): its nearest action word in the same clause.
+
+    A part with actions of its own ("chin raised", "inner brows up") uses those first; an action word followed at
+    once by another of the same region ("tug down", "pull back") takes the second, which says where.
+    """
     actions = _action_index()
     best: tuple[int, int, int, str, str, str] | None = None  # distance, s, e, aus, label, region
     order = ("jaw", "lips", "corners") if "jaw" in regions and "lips" in regions else regions
     free = lambda j: not used[j]  # noqa: E731
-    for rank, region in enumerate(order):
-        for key, aus, label in actions.get(region, ()):
-            for i in range(max(lo, 0), min(hi, len(st))):
-                e = _match_at(st, i, key, free)
-                if e is None or e > hi:
-                    continue
-                distance = (start - e) if e <= start else (i - end)
-                if distance < 0:
-                    continue
-                score = distance * 10 + rank
-                if best is None or score < best[0]:
-                    best = (score, i, e, aus, label, region)
+    own = NOUN_ACTIONS.get(noun, ())
+    candidates = [(0, regions[0], key, aus, label) for words_, aus, label in own
+                  for key in (tuple(stem(w) for w in phrase.split()) for phrase in words_)]
+    candidates += [(rank + 1, region, key, aus, label) for rank, region in enumerate(order)
+                   for key, aus, label in actions.get(region, ())]
+    for rank, region, key, aus, label in candidates:
+        for i in range(max(lo, 0), min(hi, len(st))):
+            e = _match_at(st, i, key, free)
+            if e is None or e > hi:
+                continue
+            distance = (start - e) if e <= start else (i - end)
+            if distance < 0:
+                continue
+            score = distance * 10 + rank
+            if best is None or score < best[0]:
+                best = (score, i, e, aus, label, region)
     if best is None:
         return None
     _, s, e, aus, label, region = best
+    for key, aus2, label2 in actions.get(region, ()):
+        if key[0] not in _WHERE:
+            continue
+        e2 = _match_at(st, e, key, free) if e < min(hi, len(st)) else None
+        if e2 is not None and e2 <= hi and aus2 and aus2 != aus:
+            e, aus, label = e2, aus2, label2  # "the corners tug down": down says where
+            break
     for j in range(s, e):
         used[j] = understood[j] = True
     claimed = frozenset({region}) if aus else frozenset(regions)
@@ -555,15 +588,19 @@ def _colour_part(items, start, end, regions, noun, bounds) -> bool:
     from ..knowledge.face_parts import CHANNEL_REGION
 
     lo, hi = _clause_of(bounds, start)
+    named = frozenset(regions)
     for item in items:
         near = item.end == start or item.start == end or abs(item.end - start) <= 1
         if item.kind == "whole" and lo <= item.start < hi and near:
             if "lips" in regions:  # "a smile on her lips": the lips' corners carry it
                 regions = (*regions, "corners")
+            if "lids" in regions:  # "worried eyes", "angry eyes": the brows above them carry it too
+                regions = (*regions, "brows")
             mask = np.array([r in regions for r in CHANNEL_REGION], dtype=np.float32)
             items.remove(item)
             items.append(Item(f"{item.label} {noun}", item.weights * mask, item.strength, "part",
-                              min(item.start, start), max(item.end, end), regions=frozenset(regions)))
+                              min(item.start, start), max(item.end, end), regions=frozenset(regions),
+                              noun_regions=named))
             return True
     return False
 

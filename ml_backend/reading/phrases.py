@@ -36,13 +36,17 @@ _TRANSITION_VERBS = (
 _ANY_INTO = (r"(?!(?:look|stare|gaz|peer|glanc|walk|run|ran|step|bump|crash|press|squeez|pull|drawn|draw|set|fix|lock|"
              r"scrunch|screw|bunch|knot|purs|pinch|clamp|tuck|fold|roll|curl|shape|form)\w*\s)[a-z]+(?:s|ed|ing)"
              r"(?:\s+(?:over|back|up|down|away))?\s+into")
+# A bare "into" is a transition ("shock into laughter"), not after a gaze ("looks into his eyes").
+_INTO = "".join(rf"(?<!\b{verb}\s)" for verb in ("look", "looks", "looked", "stare", "stares", "stared", "gaze", "gazes",
+                                                   "gazed", "peer", "peers", "peered", "glance", "glances", "glanced"))
+_INTO += r"(?<!\blooking\s)(?<!\bstaring\s)(?<!\bgazing\s)(?<!\bpeering\s)into"
 _SPEED = r"slowly|gradually|quickly|suddenly|abruptly|rapidly|instantly|immediately|eventually"
 _CONNECTIVES = (
     rf"(?:that\s+|which\s+|and\s+)?(?:(?:{_SPEED})\s+)?(?:{_TRANSITION_VERBS})(?:\s+(?:{_SPEED}))?\s+(?:in)?to",
     rf"(?:that\s+|which\s+|and\s+)?{_ANY_INTO}",
     r"(?:but\s+|and\s+)?end(?:s|ed|ing)?\s+up(?:\s+(?:in|with|as))?", r"(?:but\s+|and\s+)?end(?:s|ed|ing)?\s+with",
     r"and then", r"then", r"becoming", r"becomes", r"become", r"became", r"followed by", r"after that", r"afterwards",
-    r"next(?!\s+to)", r"later", r"before", r"until", r"till", r"only to", r"eventually", r"at last", r"into", r"->", r"→",
+    r"next(?!\s+to)", r"later", r"before", r"until", r"till", r"only to", r"eventually", r"at last", _INTO, r"->", r"→",
     r"and finally", r"finally", r";",
 )
 # Arrows and list marks between steps: "->", "→", "=>", "-->", ">", " / ", " -- ", "—".

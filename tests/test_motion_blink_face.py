@@ -5,7 +5,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from ml_backend.errors import I2FETError
 from ml_backend.knowledge import concept
@@ -111,6 +111,7 @@ def test_excursions_are_still_most_of_the_time_and_move_quickly():
 @settings(max_examples=30, deadline=None)
 @given(samples=st.integers(0, 400), rate=st.floats(0.001, 240.0), channels=st.integers(0, 4),
        per_min=st.floats(0.0, 120.0), hold=st.floats(0.02, 10.0), move=st.floats(0.02, 2.0), seed=st.integers(0, 99))
+@example(samples=1, rate=1.0, channels=1, per_min=2.2250738585072014e-308, hold=1.0, move=1.0, seed=0)  # overflowed
 def test_excursions_are_finite_bounded_and_seeded_for_any_input(samples, rate, channels, per_min, hold, move, seed):
     one = excursion_samples(samples, rate, channels, np.random.default_rng(seed), per_min, hold, move)
     assert one.shape == (samples, channels) and np.isfinite(one).all()

@@ -21,6 +21,7 @@ import numpy as np
 
 from .easing import minimum_jerk
 
+MAX_CYCLE = 1e9  # seconds: longer than any clip
 REST_CV = 0.8  # coefficient of variation of the rests between excursions (gamma): irregular, not a metronome
 
 
@@ -38,7 +39,7 @@ def excursion_samples(samples: int, rate: float, channels: int, rng: np.random.G
     if samples <= 0 or channels <= 0 or rate_per_min <= 0 or rate <= 0:
         return out
     seconds = samples / rate
-    cycle = 60.0 / rate_per_min
+    cycle = min(60.0 / rate_per_min, MAX_CYCLE)  # a vanishing rate: no excursion in any clip, never an overflow
     rest_mean = max(cycle - hold - 2.0 * move, move)
     shape = 1.0 / REST_CV ** 2
     count = int(min(np.ceil(seconds / (rest_mean + 2.0 * move)) * 2 + 4, samples + 4))  # bounded by count

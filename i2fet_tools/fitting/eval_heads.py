@@ -9,7 +9,7 @@ head's own neutral) are correlated with the same read of the default ICT head ma
 expressions. Then the speed of a 50,000-vertex head, uncached and cached.
 
 Run: ``python build.py eval-heads`` (``--sheets`` also writes docs/img/anyhead_<head>.png: neutral
-and the six expressions per head; ``--no-speed``; ``--only NAME``).
+and the six expressions per head; ``--no-speed``; ``--no-sanity``; ``--only NAME``; ``--per-expression``).
 """
 
 from __future__ import annotations
@@ -63,6 +63,7 @@ class HeadRow:
     notes: tuple[str, ...]
     truth_r: float = float("nan")  # the read of the head's true expressions against the default head's (where known)
     truth_agreement: float = float("nan")  # our transfer's read against the true expressions' read
+    per_expression: tuple[float, ...] = ()  # each expression's 52 score changes against the default head's
 
 
 def weights(expression: dict[str, float]) -> np.ndarray:
@@ -165,7 +166,8 @@ def evaluate(head: EvalHead, template: Template, eyes: Eyes, reference: np.ndarr
                   ", ".join(f"{v} {k}" for k, v in counts.items()) or "none",
                   seconds, correlation(changes.ravel(), reference.ravel()),
                   correlation(changes[:, FACE_CHANNELS].ravel(), reference[:, FACE_CHANNELS].ravel()), head.human,
-                  fit.notes + transfer.notes, truth_r, truth_agreement)
+                  fit.notes + transfer.notes, truth_r, truth_agreement,
+                  tuple(correlation(changes[i], reference[i]) for i in range(len(EXPRESSIONS))))
     return row, images
 
 
@@ -204,12 +206,21 @@ def print_table(rows: list[HeadRow]) -> None:
                   f"{sum(v >= 0.8 for v in values)}/{len(values)} reach it")
 
 
+def print_per_expression(rows: list[HeadRow]) -> None:
+    """Each expression's read r per head: which expression a head's read loses (where to look for a transfer gap)."""
+    print(f"{'read r per expression':<22} " + " ".join(f"{name:>8}" for name in EXPRESSIONS))
+    for r in rows:
+        if r.per_expression:
+            print(f"{r.name:<22} " + " ".join(f"{value:>8.2f}" for value in r.per_expression))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sheets", action="store_true", help="write docs/img/anyhead_<head>.png")
     parser.add_argument("--no-speed", action="store_true")
     parser.add_argument("--no-sanity", action="store_true", help="skip the read's sanity rows (about a minute)")
     parser.add_argument("--only", default="", help="evaluate only heads whose name contains this")
+    parser.add_argument("--per-expression", action="store_true", help="also each expression's read r per head")
     args = parser.parse_args(argv)
     template = load_template()
     eyes = template_eyes(template)
@@ -229,6 +240,8 @@ def main(argv: list[str] | None = None) -> int:
           "(as transferred -> after the check), worst edge stretch after it, fit + transfer time, independent read "
           "(MediaPipe blendshape changes of six expressions vs the default head's)")
     print_table(rows)
+    if args.per_expression:
+        print_per_expression(rows)
     if not args.no_sanity:
         print("Sanity of the read (where the answer is known):")
         for line in sanity(template, eyes, reference):

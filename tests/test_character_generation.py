@@ -340,13 +340,16 @@ def test_a_head_target_posed_by_an_earlier_clip_keeps_its_rest(blender, face_mod
 
 
 @pytest.mark.parametrize("keyed", [True, False], ids=["keyed parts", "keyless parts"])
-def test_one_generate_detects_each_meshs_key_naming_once(blender, face_model, monkeypatch, keyed):
+def test_one_generate_detects_each_list_of_key_names_once(blender, face_model, monkeypatch, keyed):
     """Bug: the naming-scheme detection (``detect_scheme``, ~8 ms) ran twice per Generate for the head alone and
     up to three times for each keyed part (request, character check, write). Now each mesh's key map is resolved
-    once when the request is made and carried to the writer."""
+    once when the request is made and carried to the writer, and a list of key names already detected (another
+    part with the same keys, the panel's last redraw, the last Generate) is not detected again."""
     import ml_backend.naming.key_presets as presets
 
     from i2fet_blender.backend import bridge
+    from i2fet_blender.head.key_map import detected_scheme
+    from i2fet_blender.io.shape_keys import shape_key_names
 
     assert bridge.key_presets() is presets
     calls: list[tuple[str, ...]] = []
@@ -357,14 +360,18 @@ def test_one_generate_detects_each_meshs_key_naming_once(blender, face_model, mo
         return real(names)
 
     parts = build_character(face_model, keyed=keyed)
-    meshes = [obj for obj in parts.values() if obj.type == "MESH"]
+    name_lists = {tuple(shape_key_names(obj)) for obj in parts.values() if obj.type == "MESH"}
+    assert len(name_lists) == (1 if keyed else 2)  # the parts share the head's keys, or have none
     monkeypatch.setattr(presets, "detect_scheme", counted)
+    detected_scheme.cache_clear()
     _generate(blender)
-    assert len(calls) == len(meshes), len(calls)  # the head and each other mesh of the character, once
+    assert sorted(calls) == sorted(name_lists)  # each list once
     calls.clear()
     blender.context.scene.i2fet.whole_character = False
     _generate(blender)
-    assert len(calls) == 1  # the head alone
+    blender.context.scene.i2fet.whole_character = True
+    _generate(blender)
+    assert calls == []
 
 
 def test_keys_renamed_while_the_clip_is_computed_are_read_again(blender, face_model):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import bpy
@@ -79,7 +80,7 @@ def key_map_for(obj: bpy.types.Object, known: KeyMap | None = None) -> KeyMap:
         return known
     presets = bridge.key_presets()
     if table is None:
-        match = presets.detect_scheme(names)
+        match = detected_scheme(presets, resolved_from[0])
         label = match.label if match.scheme == presets.ARKIT_SCHEME else f"{match.label}, detected"
         return KeyMap(keys=dict(match.mapping), source=match.scheme, label=label, missing=match.missing,
                       resolved_from=resolved_from)
@@ -95,6 +96,13 @@ def key_map_for(obj: bpy.types.Object, known: KeyMap | None = None) -> KeyMap:
     missing = tuple(n for n in bridge.arkit().ARKIT_NAMES if n not in keys)
     return KeyMap(keys=keys, source=TABLE_SOURCE, label="Saved mapping table", missing=missing,
                   unknown=tuple(dict.fromkeys(unknown)), shared=presets.shared_keys(keys), resolved_from=resolved_from)
+
+
+@lru_cache(maxsize=64)
+def detected_scheme(presets, names: tuple[str, ...]):
+    """``presets.detect_scheme`` of these key names, remembered by the names alone (the presets are fixed data):
+    panels redraw often and a character's meshes often share one list of names. Callers copy what they keep."""
+    return presets.detect_scheme(list(names))
 
 
 def saved_table(mesh: bpy.types.Mesh) -> dict[str, str] | None:

@@ -178,11 +178,15 @@ def _unlike_background(rgb: np.ndarray, face: np.ndarray, candidates: np.ndarray
     band_rows, band_cols = max(1, round(BACKGROUND_BAND * height)), max(1, round(BACKGROUND_BAND * width))
     border = np.concatenate([rgb[:band_rows].reshape(-1, 3), rgb[: height // 2, :band_cols].reshape(-1, 3),
                              rgb[: height // 2, -band_cols:].reshape(-1, 3)])
-    pixels = _colour_features(rgb[candidates])
-    to_face, _ = cKDTree(_spread_samples(_colour_features(face))).query(pixels)
-    to_background, _ = cKDTree(_spread_samples(_colour_features(border))).query(pixels)
+    pixels = rgb[candidates].astype(np.int32)
+    colours, index = np.unique((pixels[:, 0] << 16) | (pixels[:, 1] << 8) | pixels[:, 2], return_inverse=True)
+    unique = np.stack([colours >> 16, (colours >> 8) & 255, colours & 255], 1)  # each colour tested once
+    features = _colour_features(unique)
+    to_face, _ = cKDTree(_spread_samples(_colour_features(face))).query(features)
+    to_background, _ = cKDTree(_spread_samples(_colour_features(border))).query(features)
     out = np.zeros(candidates.shape, np.float32)
-    out[candidates] = _smoothstep(0.0, 0.25, (to_background - to_face) / (to_background + to_face + 0.1))
+    score = _smoothstep(0.0, 0.25, (to_background - to_face) / (to_background + to_face + 0.1))
+    out[candidates] = score[index.reshape(-1)]
     return out
 
 

@@ -35,6 +35,7 @@ from .screenplay import directions
 from .tokens import FUNCTION_WORDS, NEGATORS, is_latin_word, person_names, stem, words
 
 MIN_RELEVANCE = 0.34  # a step with a clear face word needs at least a third of its words to be face words
+NARRATED_RELEVANCE = 0.24  # a sentence about him or her with a clear face word: at least a quarter of its words
 MIN_TEXT_RELEVANCE = 0.3  # and the whole instruction at least this share (a face word in a paragraph is not a face)
 CODE_RELEVANCE = 0.5  # text that looks like code needs at least this share of face words
 WEAK_RELEVANCE = 0.6  # a step whose only face words have other meanings ("look up", "blank") needs more
@@ -167,11 +168,12 @@ class CompositionalReader:
             for position, item in meaning.get(id(words_read), ()):
                 words_read.items.append(item)
                 words_read.understood += 1
-            if not _accepted(words_read):
-                _elided(words_read, previous, notes, phrase.original.strip())
-            if not _accepted(words_read):
+            said = phrase.original.strip()
+            if not _accepted(words_read, said):
+                _elided(words_read, previous, notes, said)
+            if not _accepted(words_read, said):
                 self._figurative(phrase.wording or phrase.original, words_read)
-            accepted = _accepted(words_read)
+            accepted = _accepted(words_read, said)
             if not accepted:
                 steps.append(self._skipped(phrase, words_read))
                 if words_read.items:
@@ -196,7 +198,8 @@ class CompositionalReader:
         content = sum(w.content for w in read)
         share = sum(w.understood for w in read) / content if content else 1.0
         code = _looks_like_code(text)
-        if not understood or share < MIN_TEXT_RELEVANCE or (code and share < CODE_RELEVANCE):
+        least = NARRATED_RELEVANCE if _NARRATED.match(text) and not code else MIN_TEXT_RELEVANCE
+        if not understood or share < least or (code and share < CODE_RELEVANCE):
             return Reading(text, tuple(steps), tuple(notes), _not_a_face(text, code), language)
         if language is not None:
             notes.append(f"Parts of '{text[:60]}' look like {language}; only the English words were read.")
@@ -325,12 +328,18 @@ def _flows_on(text: str, phrase: str) -> bool:
     return at >= 0 and bool(_FLOWS_ON.match(text, at + len(phrase.strip())))
 
 
-def _accepted(read: StepWords) -> bool:
-    """A step reads as a face when its face words are clear and make up enough of it."""
+def _accepted(read: StepWords, text: str = "") -> bool:
+    """A step reads as a face when its face words are clear and make up enough of it (a little less in a sentence
+    about him or her, whose other words tell the story: "She regarded him with thinly veiled disdain")."""
     if not read.items:
         return False
     strong = any(not it.weak for it in read.items)
+    if strong and _NARRATED.match(text):
+        return read.relevance >= NARRATED_RELEVANCE
     return read.relevance >= (MIN_RELEVANCE if strong else WEAK_RELEVANCE)
+
+
+_NARRATED = re.compile(r"^\s*(?:\(\s*beat\s*\)\s*)?(?:she|he|her|his)\b", re.IGNORECASE)
 
 
 def _elided(read: StepWords, previous: list[Item], notes: list[str], text: str) -> None:

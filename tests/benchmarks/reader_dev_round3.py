@@ -1,7 +1,8 @@
 """Share of the round-3 development instructions (tests/data/reader_dev/dev_round3.jsonl) whose every expectation
 holds, by style, for the compositional reader. Development data, not a held-out measure.
 Run: PYTHONPATH=. .venv/bin/python tests/benchmarks/reader_dev_round3.py [-v] [--file PATH.jsonl] [reader ...]
-(--file scores another development file of the same format, e.g. tests/data/reader_dev/dev_round4.jsonl).
+(--file scores another development file of the same format, e.g. tests/data/reader_dev/dev_round5.jsonl;
+--series PATH.jsonl prints the share of graded ladders that rise monotonically, e.g. dev_round5_graded.jsonl).
 """
 
 from __future__ import annotations
@@ -33,7 +34,18 @@ def main() -> None:
         args.pop(at)
         if not path.is_file():
             sys.exit(f"{path} is not a file")
+    series = None
+    if "--series" in args:
+        at = args.index("--series")
+        if at + 1 >= len(args) or not Path(args[at + 1]).is_file():
+            sys.exit("--series needs a path to a graded ladders .jsonl file")
+        series = Path(args.pop(at + 1))
+        args.pop(at)
     names = [a for a in args if not a.startswith("-")] or ["compose"]
+    if series is not None:
+        for name in names:
+            print_series(get_reader(name), name, series, verbose)
+        return
     entries = load_entries([path]) if path else round3_entries()
     for name in names:
         reader = get_reader(name)
@@ -47,6 +59,22 @@ def main() -> None:
         for style in sorted(by_style) + ["ALL"]:
             passed = [p for s, ps in by_style.items() if style in (s, "ALL") for p in ps]
             print(f"  {style:14s} {len(passed):3d} {sum(passed) / len(passed):6.2f}")
+
+
+def print_series(reader, name: str, path: Path, verbose: bool) -> None:
+    """The share of ladders (weakest to strongest phrasing) whose grading channels rise monotonically."""
+    from i2fet_tools.ifed.calibrate import read
+    from i2fet_tools.ifed.expectations import is_monotonic, load_series, series_levels
+
+    ladders = load_series(path)
+    rising = 0
+    for ladder in ladders:
+        levels = series_levels(ladder, [None if r.apexes is None else r.apexes[-1]
+                                        for r in (read(reader, t) for t in ladder.texts)])
+        rising += is_monotonic(levels)
+        if verbose and not is_monotonic(levels):
+            print(f"  [{name}] {ladder.id}: {[round(v, 2) for v in levels]}")
+    print(f"reader {name}: graded ladders monotonic {rising}/{len(ladders)} = {rising / len(ladders):.3f}")
 
 
 if __name__ == "__main__":

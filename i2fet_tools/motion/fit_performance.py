@@ -43,12 +43,9 @@ from ml_backend.motion.timing_params import TimingParams
 from ml_backend.naming.arkit import ARKIT_NAMES, INDEX
 from ml_backend.paths import assets_root
 
+from .fit_excursions import fit_excursions, summary, take_statistics
 from .stats import ANALYSIS_FPS, SACCADE_SPEED, Motion, blink_frames, find_blinks, find_saccades, gaze_degrees, move_onsets
 
-# The upper face's quick moves (``excursions.py``): excursions a minute per stream, mean hold and move seconds, and
-# the share of its sd left to slow wander. Chosen by a small grid search (rate 10-30, hold 0.8-1.5 s, move
-# 0.1-0.2 s, wander 0.2-0.5) for the lowest real-vs-generated discriminator AUC on the takes; not fitted per take.
-UPPER_EXCURSIONS = {"rate_per_min": 30.0, "hold": 1.0, "move": 0.2, "wander": 0.3}
 FACTORS = (3, 4)  # shared factors of the co-activation model per region (upper face, lower face)
 MIN_ROOM = 0.25  # residuals are divided by micro.room of their level only where it is at least this
 TONE_PERCENTILE = 10  # a channel's resting tone: the 1-s level it stays above 90% of the time (median of the takes)
@@ -288,7 +285,8 @@ def _fit_blink_face(motions: list[Motion]) -> dict:
 
 def _fit_micro(motions: list[Motion]) -> dict:
     """Per-region spectra, per-region low-rank factor models of the residual covariance at full room (the
-    residuals divided by ``micro.room`` of their 1-s level), scaled to marginal sizes; and the resting tone."""
+    residuals divided by ``micro.room`` of their 1-s level), scaled to marginal sizes; the resting tone; and the
+    upper face's excursions, fitted to the takes' quick moves by simulation (``fit_excursions.py``)."""
     fps = ANALYSIS_FPS
     skip = set(neutral_micro_channels().tolist())
     upper = set(REGION_CHANNELS["upper"].tolist())
@@ -298,8 +296,10 @@ def _fit_micro(motions: list[Motion]) -> dict:
     sums = np.zeros((len(channels), len(channels)))
     counts = np.zeros_like(sums)
     rest_sq, rest_n = np.zeros(len(channels)), np.zeros(len(channels))
-    tones = []
+    tones, quick_moves = [], []
+    upper_channels = [c for c, r in zip(channels, region) if r == 0]
     for motion in motions:
+        quick_moves += take_statistics(motion.weights, motion.valid, blink_frames(motion), upper_channels)
         values = motion.weights[:, channels]
         for r in (0, 1):
             spectra[r].append(_spectrum_fit(values[motion.valid][:, region == r], fps, with_floor=True))
@@ -334,8 +334,11 @@ def _fit_micro(motions: list[Motion]) -> dict:
     seen = (rest_n > fps * 10) & (np.diag(cov) > 0)  # channels with 10 s at rest or more
     ratios = np.sqrt(rest_sq[seen] / rest_n[seen]) / (RECTIFIED_SD * np.sqrt(np.diag(cov)[seen]))
     shares = [residual_share(alpha[r], knee[r], highpass=HOLD_HIGHPASS, floor=floor[r]) for r in (0, 1)]
-    wander = UPPER_EXCURSIONS["wander"]
-    quick = excursion_residual_share(UPPER_EXCURSIONS["rate_per_min"], UPPER_EXCURSIONS["hold"], UPPER_EXCURSIONS["move"])
+    members, upper_factors = np.flatnonzero(region == 0), np.flatnonzero(np.array(factor_region) == 0)
+    excursions = fit_excursions(summary(quick_moves), loadings[np.ix_(members, upper_factors)], own[members],
+                                alpha[0], knee[0], floor[0])  # the upper face's quick moves (fit_excursions.py)
+    wander = excursions["wander"]
+    quick = excursion_residual_share(excursions["rate_per_min"], excursions["hold"], excursions["move"])
     shares[0] = math.sqrt(wander ** 2 * shares[0] ** 2 + (1.0 - wander ** 2) * quick ** 2)  # the upper face's mix
     to_marginal = np.array([1.0 / shares[r] for r in region])
     return {"channels": [ARKIT_NAMES[i] for i in channels], "region": region.tolist(), "alpha": alpha, "knee": knee,
@@ -343,7 +346,7 @@ def _fit_micro(motions: list[Motion]) -> dict:
             "loadings": np.round(loadings * to_marginal[:, None], 6).tolist(), "factor_region": factor_region,
             "own_sd": np.round(own * to_marginal, 6).tolist(),
             "rest_share": float(np.clip(np.median(ratios), 0.0, 1.0)) if seen.any() else 0.1,
-            "tone": np.round(np.clip(np.median(tones, axis=0), 0.0, 0.5), 4).tolist(), "excursions": dict(UPPER_EXCURSIONS),
+            "tone": np.round(np.clip(np.median(tones, axis=0), 0.0, 0.5), 4).tolist(), "excursions": excursions,
             "residual_sd": np.round(np.sqrt(np.diag(cov)), 6).tolist()}
 
 

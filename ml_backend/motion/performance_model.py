@@ -36,9 +36,9 @@ themselves is shipped). What each part is and how it was fitted:
   rest barely moves), the resting tone (``rest_share``), and co-activation: per region a low-rank
   factor model of the channels' residual covariance (the channels that move together, e.g. both
   brows, both squints, the lip corners with the cheeks). The upper face is still most of the time
-  and moves in quick excursions (``excursions``: rate, hold and move chosen by a grid search, see
-  ``fit_performance.UPPER_EXCURSIONS``) with a little slow wander; its sizes are fitted from the
-  residuals outside blinks (the blink layer moves it there).
+  and moves in quick excursions (``excursions``: rate, hold, move and the share left to slow wander,
+  fitted to the takes' quick moves by simulation, ``i2fet_tools/motion/fit_excursions.py``); its sizes
+  are fitted from the residuals outside blinks (the blink layer moves it there).
 - ``head``: idle head motion (sd per axis, spectrum), the share of slow gaze the head follows, and
   gestures tied to expressions (a nod of agreement, a tilt of doubt, recoil in disgust). Only one
   take recorded head rotation, and no take is labelled, so the idle motion is fitted from that take

@@ -19,7 +19,7 @@ from ..errors import BlenderIOError, GenerationError
 from ..clips.group import members
 from ..head.character import Character, check_parts, find_character
 from ..head.checks import check_target
-from ..head.key_map import KeyMap, key_map_for
+from ..head.key_map import KeyMap
 from ..io.keyframes import read_weights_at_frame
 from ..io.rotations import RotationTarget, check_targets
 from .writer import check_drivable

@@ -100,7 +100,24 @@ def _setup(folder: Path) -> dict[str, str]:
     (folder / "x.csv").mkdir()
     (folder / "existing.json").write_text('{"the user": "data"}')
     (folder / "model").mkdir()
+    _photo_files(folder / "photos")
     return {"tmp": str(folder)}
+
+
+def _photo_files(folder: Path) -> None:
+    """Bad photos for Head from Photo and --from-photo: a text file renamed .jpg, an empty file, a tiny image,
+    a plain grey picture without a face and a JPEG cut in half."""
+    from PIL import Image
+
+    folder.mkdir()
+    (folder / "notes.jpg").write_text("the user's notes, not a photo\n")
+    (folder / "empty.jpg").write_bytes(b"")
+    Image.fromarray(np.full((8, 8, 3), 128, np.uint8)).save(folder / "tiny.png")
+    Image.fromarray(np.full((400, 400, 3), 128, np.uint8)).save(folder / "no_face.png")
+    noise = np.random.default_rng(0).integers(0, 255, (400, 400, 3), dtype=np.uint8)
+    whole = io.BytesIO()
+    Image.fromarray(noise).save(whole, "JPEG")
+    (folder / "cut.jpg").write_bytes(whole.getvalue()[: len(whole.getvalue()) // 2])
 
 
 # ----------------------------------------------------------------------------------------------------- CLI cases
@@ -173,6 +190,16 @@ CLI_CASES = [
     CliCase("unknown command", ("animate", SMILE), r"invalid choice: 'animate'"),
     CliCase("ANSI escapes in an unknown option", ("generate", SMILE, "--\x1b[2Jx"), r"\\x1b\[2Jx"),
     CliCase("build-pack --out is a folder", ("build-pack", "--out", "{tmp}/x.csv"), r"must end in \.npz"),
+    CliCase("photo: a text file renamed .jpg", ("head-from-photo", "{tmp}/photos/notes.jpg", "--out", "{tmp}/h.glb"), r"is not an image Pillow can read"),
+    CliCase("photo: an empty file", ("head-from-photo", "{tmp}/photos/empty.jpg", "--out", "{tmp}/h.glb"), r"is empty \(0 bytes\)"),
+    CliCase("photo: 8x8 pixels", ("head-from-photo", "{tmp}/photos/tiny.png", "--out", "{tmp}/h.glb"), r"only 8x8 pixels; the face detector needs at least"),
+    CliCase("photo: a JPEG cut in half", ("head-from-photo", "{tmp}/photos/cut.jpg", "--out", "{tmp}/h.glb"), r"damaged or truncated"),
+    CliCase("photo: no file there", ("head-from-photo", "{tmp}/photos/none.jpg", "--out", "{tmp}/h.glb"), r"No file at .*none.jpg"),
+    CliCase("photo: a folder", ("head-from-photo", "{tmp}/photos", "--out", "{tmp}/h.glb"), r"is a folder, not a photo"),
+    CliCase("photo: no face in it", ("head-from-photo", "{tmp}/photos/no_face.png", "--out", "{tmp}/h.glb"), r"No face was found in 'no_face.png'"),
+    CliCase("photo: --out not .glb", ("head-from-photo", "{tmp}/photos/no_face.png", "--out", "{tmp}/h.txt"), r"--out must end in \.glb"),
+    CliCase("--from-photo without a face", ("generate", SMILE, "--from-photo", "{tmp}/photos/no_face.png", "--out", "{tmp}/c.csv"), r"No face was found"),
+    CliCase("--from-photo not an image", ("generate", SMILE, "--from-photo", "{tmp}/photos/notes.jpg", "--out", "{tmp}/c.csv"), r"is not an image Pillow can read"),
 ]
 
 

@@ -9,7 +9,7 @@ from hypothesis import example, given, settings, strategies as st
 
 from ml_backend.errors import I2FETError
 from ml_backend.knowledge import concept
-from ml_backend.motion.blinks import plan_blinks
+from ml_backend.motion.blinks import MIN_GAP, Blink, add_blinks, plan_blinks
 from ml_backend.motion.excursions import away_share, excursion_residual_share, excursion_samples
 from ml_backend.motion.life import LifeOptions, life_rng, perform
 from ml_backend.motion.noise import coloured_samples
@@ -146,3 +146,43 @@ def test_the_same_seed_and_key_give_the_same_excursions_and_other_keys_others():
     smooth = replace(model, micro=replace(model.micro, excursions=None))
     assert not np.array_equal(a, perform(weights, 30.0, LifeOptions(seed=2, variation_key="A"), None, smooth)[0])
     assert life_rng(2, "A", "micro").random() == life_rng(2, "A", "micro").random()
+
+
+def _squeezed(frames: int, fps: float, until: float) -> np.ndarray:
+    weights = np.zeros((frames, 52))
+    weights[: int(until * fps), INDEX["eyeSquintLeft"]] = 0.8  # squeezed until ``until`` seconds
+    return weights
+
+
+def test_a_blink_over_a_brief_squeeze_comes_as_the_eyes_open_and_a_long_one_drops_it():
+    fps = 30.0
+    blink = [Blink(start=1.0, duration=0.2, depth=0.9)]
+    brief = _squeezed(150, fps, 1.5)
+    closure = add_blinks(brief, fps, blink)
+    assert closure[:45].max() == 0.0 and closure.max() > 0.5  # not in the squeeze, right after it
+    assert np.flatnonzero(closure > 0)[0] <= 45 + 2 and brief[45:60, LIDS].max() > 0.5
+    held = _squeezed(150, fps, 3.0)
+    assert add_blinks(held, fps, blink).max() == 0.0 and held[:, LIDS].max() == 0.0  # waited 1.5 s: dropped
+
+
+def test_a_waiting_blink_keeps_off_apexes_and_the_next_blink():
+    fps = 30.0
+    blinks = [Blink(start=1.0, duration=0.2, depth=0.9), Blink(start=2.5, duration=0.2, depth=0.9)]
+    weights = _squeezed(150, fps, 1.5)
+    closure = add_blinks(weights, fps, blinks, keep_off=np.array([1.6]), margin=1.0 / fps)
+    first = np.flatnonzero(closure > 0)[0]
+    assert first / fps > 1.6 + 1.0 / fps and closure[int(round(1.6 * fps))] == 0.0  # after the apex, not over it
+    assert first / fps <= 2.5 - MIN_GAP + 1e-9
+    squeezed_late = _squeezed(150, fps, 1.95)  # open less than 0.6 s before the next blink: no room, dropped
+    late = add_blinks(squeezed_late, fps, blinks)
+    assert late[:int(2.5 * fps)].max() == 0.0 and late[int(2.5 * fps):].max() > 0.5
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(0.0, 6.0), st.floats(0.0, 6.0), st.floats(0.1, 0.4), st.floats(0.05, 1.0))
+def test_blinks_never_land_on_closed_or_squeezed_eyes(until, start, duration, depth):
+    fps = 30.0
+    weights = _squeezed(200, fps, until)
+    squeezed = weights[:, INDEX["eyeSquintLeft"]] >= 0.5
+    closure = add_blinks(weights, fps, [Blink(start=start, duration=duration, depth=depth)])
+    assert not (closure > 0)[squeezed].any() and 0.0 <= closure.min() and closure.max() <= 1.0

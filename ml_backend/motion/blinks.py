@@ -1,5 +1,7 @@
 """Spontaneous blinks: when (a renewal process, plus blinks that come with gaze shifts and expression changes),
-how (a fitted closing/opening pulse), and never where the eyes are already closed or squeezed.
+how (a fitted closing/opening pulse), and never where the eyes are already closed or squeezed: a blink that
+would fall there comes right after instead, if the eyes open within ``MAX_DEFER`` seconds (people blink as a
+squeeze lets go; dropping them left 12 blinks a minute against the takes' 14).
 
 Planning is bounded by count, not by time: at most ``max_blinks`` are drawn whatever the frame rate
 or the rate asked, so an absurd frame rate cannot make it loop (it used to hang at 0.000001 fps).
@@ -20,6 +22,7 @@ EYES_SQUEEZED = 0.5  # eye-squint weight above which no spontaneous blink is add
 MIN_GAP = 0.6  # seconds between the starts of two blinks, at least
 DURATION_RANGE = (0.1, 0.4)  # seconds, closing and opening (a blink takes 100-400 ms)
 MAX_BLINKS_PER_MINUTE = 60.0
+MAX_DEFER = 1.5  # seconds a blink may wait for closed or squeezed eyes to open; later, it is dropped
 
 
 @dataclass(frozen=True)
@@ -97,25 +100,50 @@ def plan_blinks(seconds: float, model: BlinkModel, rng: np.random.Generator, rat
     return blinks
 
 
-def add_blinks(weights: np.ndarray, fps: float, blinks: list[Blink],
-               upper_face: tuple[tuple[int, float, float], ...] = ()) -> np.ndarray:
-    """Close the eyelids for each blink (in place), skipping blinks where the eyes are closed or squeezed; returns
-    the closure per frame (0..1) of the blinks added (the eyes roll down with it: ``life.perform``).
+def _clear_start(blocked: np.ndarray, first: int, frames: int, last: int) -> int | None:
+    """The first frame from ``first`` to ``last`` (inclusive) where ``frames`` frames in a row are not ``blocked``."""
+    last = min(last, len(blocked) - frames)
+    if last < first:
+        return None
+    counts = np.concatenate([[0], np.cumsum(blocked[first:last + frames])])
+    free = np.flatnonzero(counts[frames:] - counts[:-frames] == 0)
+    return first + int(free[0]) if len(free) else None
 
-    ``upper_face`` (``BlinkModel.upper_face``): per channel (index, power, added), what the closing lids do to
-    the upper face: the level times (1 - closure)^power (eyeWide collapses as the lids close), plus closure
-    times ``added`` scaled by the room left (brows and squints rise a little); weights stay in [0, 1]."""
+
+def add_blinks(weights: np.ndarray, fps: float, blinks: list[Blink],
+               upper_face: tuple[tuple[int, float, float], ...] = (), keep_off: np.ndarray | None = None,
+               margin: float = 0.0) -> np.ndarray:
+    """Close the eyelids for each blink (in place); returns the closure per frame (0..1) of the blinks added (the
+    eyes roll down with it: ``life.perform``).
+
+    A blink where the eyes are closed or squeezed waits until they open (at most ``MAX_DEFER`` seconds, not
+    closer than ``MIN_GAP`` to the next blink, not over a ``keep_off`` time within ``margin`` seconds: the plan's
+    apexes), or is dropped. ``upper_face`` (``BlinkModel.upper_face``): per channel (index, power, added), what
+    the closing lids do to the upper face: the level times (1 - closure)^power (eyeWide collapses as the lids
+    close), plus closure times ``added`` scaled by the room left (brows and squints rise a little); weights stay
+    in [0, 1]."""
     closures = np.zeros(len(weights))
-    for blink in blinks:
+    shut = ((weights[:, EYELID_CHANNELS].max(axis=1) >= EYES_CLOSED)
+            | (weights[:, SQUINT_CHANNELS].max(axis=1) >= EYES_SQUEEZED))
+    blocked = shut.copy()
+    reach = margin + 0.5 / fps
+    for t in np.asarray([] if keep_off is None else keep_off, np.float64):  # the frames within reach of each time
+        blocked[max(int(np.ceil((t - reach) * fps)), 0):max(int(np.floor((t + reach) * fps)) + 1, 0)] = True
+    for k, blink in enumerate(blinks):
         first = int(np.ceil(blink.start * fps))
-        end = min(len(weights), int(np.ceil((blink.start + blink.duration) * fps)))
-        if end <= first:
+        frames = min(len(weights), int(np.ceil((blink.start + blink.duration) * fps))) - first
+        if frames <= 0:
             continue
-        window = weights[first:end]
-        if window[:, EYELID_CHANNELS].max() >= EYES_CLOSED or window[:, SQUINT_CHANNELS].max() >= EYES_SQUEEZED:
-            continue
-        x = (np.arange(first, end) / fps - blink.start) / blink.duration
-        closure = (blink.depth * blink_pulse(x, blink.closing_share))[:, None]
+        start = blink.start
+        if shut[first:first + frames].any():  # wait for the eyes to open
+            following = blinks[k + 1].start - MIN_GAP if k + 1 < len(blinks) else np.inf
+            moved = _clear_start(blocked, first + 1, frames, int(np.floor(min(start + MAX_DEFER, following) * fps)))
+            if moved is None:
+                continue
+            first, start = moved, moved / fps
+        x = (np.arange(first, first + frames) / fps - start) / blink.duration
+        closure = (blink.depth * blink_pulse(np.clip(x, 0.0, 1.0), blink.closing_share))[:, None]
+        end = first + frames
         lids = weights[first:end][:, EYELID_CHANNELS]
         weights[first:end, EYELID_CHANNELS] = lids + (1.0 - lids) * closure
         closures[first:end] = closure[:, 0]

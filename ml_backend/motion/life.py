@@ -124,12 +124,11 @@ def perform(weights: np.ndarray, fps: float, options: LifeOptions, plan: Plan | 
         weights[:, moving] = bounded_add(weights[:, moving], change[:, moving], fade, model.micro.rest_share,
                                          tone[moving][None, :])
     if options.blinks:
+        apexes = np.array([s.apex for s in plan.segments]) if plan is not None else None
         blinks = plan_blinks(seconds, model.blinks, life_rng(seed, key, "blinks"), rate=options.blink_rate,
                              duration=options.blink_duration, saccades=saccades[0], changes=_expression_changes(plan),
-                             start=LIFE_FADE_IN, max_events=bound,
-                             clear=np.array([s.apex for s in plan.segments]) if plan is not None else None,
-                             margin=1.0 / fps)
-        closure = add_blinks(weights, fps, blinks, model.blinks.upper_face)
+                             start=LIFE_FADE_IN, max_events=bound, clear=apexes, margin=1.0 / fps)
+        closure = add_blinks(weights, fps, blinks, model.blinks.upper_face, keep_off=apexes, margin=1.0 / fps)
         if options.gaze and model.blinks.gaze_pitch:  # the eyes roll down while the lids close (Bell's phenomenon)
             before = look_weights(rotations, model.eye_look, count)[:, LOOK_CHANNELS]
             rotations[:, [4, 7]] += np.radians(model.blinks.gaze_pitch) * closure[:, None]

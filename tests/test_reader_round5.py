@@ -148,3 +148,10 @@ def test_the_new_paths_never_break_the_reader(reader, tokens):
     for step in reading.steps:
         assert step.target.shape == (52,) and float(step.target.min()) >= 0.0 and float(step.target.max()) <= 1.0
         assert 0.0 <= step.confidence <= 1.0
+
+
+def test_a_sentence_about_him_or_her_may_tell_more_than_the_face(reader):
+    reading = reader.analyse("She regarded him with thinly veiled disdain.")
+    assert reading.refused is None and reading.understood_steps[0].relevance < 0.34
+    assert reader.analyse("He put the file on the table and smiled at the printer queue").refused
+    assert reader.analyse("Regarded with thinly veiled disdain by the parser, the value is returned.").refused

@@ -151,3 +151,25 @@ def _closest_on_triangles(p: np.ndarray, tri: np.ndarray) -> tuple[np.ndarray, n
         best_dist = np.where(better, dist, best_dist)
     points = (best_bary[..., 0:1] * a + best_bary[..., 1:2] * b + best_bary[..., 2:3] * c)
     return points, best_bary
+
+
+def front_depths(points: np.ndarray, triangles: np.ndarray, x: float, ys: np.ndarray) -> np.ndarray:
+    """Front-most Z of the surface along rays at (``x``, each of ``ys``) looking down -Z (-inf where a ray misses).
+
+    A z-buffer for one column of rays, for measuring what lies in front of what around the eyes.
+    """
+    a, b, c = (points[triangles[:, i]] for i in range(3))
+    span = np.stack([a[:, 0], b[:, 0], c[:, 0]], 1)
+    keep = (span.min(1) <= x) & (span.max(1) >= x)
+    a, b, c = a[keep], b[keep], c[keep]
+    e0, e1 = b[:, :2] - a[:, :2], c[:, :2] - a[:, :2]
+    den = e0[:, 0] * e1[:, 1] - e1[:, 0] * e0[:, 1]
+    valid = np.abs(den) > 1e-12
+    den = np.where(valid, den, 1.0)
+    rel_x = x - a[:, 0]
+    rel_y = ys[:, None] - a[None, :, 1]  # R x T
+    u = (rel_x * e1[None, :, 1] - e1[None, :, 0] * rel_y) / den
+    v = (e0[None, :, 0] * rel_y - rel_x * e0[None, :, 1]) / den
+    inside = valid & (u >= 0) & (v >= 0) & (u + v <= 1)
+    z = a[None, :, 2] + u * (b[None, :, 2] - a[None, :, 2]) + v * (c[None, :, 2] - a[None, :, 2])
+    return np.where(inside, z, -np.inf).max(1, initial=-np.inf)

@@ -17,13 +17,17 @@ from scipy.sparse import coo_matrix, diags
 from scipy.sparse.linalg import splu
 from scipy.spatial import cKDTree
 
+from ..naming.arkit import INDEX
 from .align import Similarity
-from .mesh import TriangleSurface, vertex_normals
+from .mesh import TriangleSurface, front_depths, vertex_normals
 from .template import Template
 
 NOISE = 0.5  # expected correspondence noise (template units) relative to a unit identity-coefficient prior
 LANDMARK_WEIGHT = 25.0
 STIFFNESS = (40.0, 12.0, 4.0, 1.5)
+EYE_REACH = 1.0  # non-skin vertices this close to an eye's centre (eye widths) belong to that eye
+LID_REACH = 0.5  # a closed lid this close to the eye's front (eye widths) covers it (farther: it is the socket behind)
+MAX_EYE_SHIFT = 0.25  # an eye is moved back at most this share of its width to lie behind its closed lid
 
 
 @dataclass(frozen=True)
@@ -171,7 +175,8 @@ def fit_free_form(template: Template, start: np.ndarray, user: UserSurface, land
 
 
 def _carry_inner(template: Template, start: np.ndarray, fitted: np.ndarray) -> np.ndarray:
-    """Move the non-skin vertices by the inverse-distance average displacement of their 8 nearest skin vertices."""
+    """Move the non-skin vertices by the inverse-distance average displacement of their 8 nearest skin vertices,
+    then each eye back, as one piece, as far as it pokes out of its closed lid more than on the neutral template."""
     skin_ids = template.skin_vertices
     inner = np.setdiff1d(np.arange(template.model.num_vertices), skin_ids)
     displacement = fitted[skin_ids] - start[skin_ids]
@@ -180,4 +185,51 @@ def _carry_inner(template: Template, start: np.ndarray, fitted: np.ndarray) -> n
     weights /= weights.sum(1, keepdims=True)
     result = fitted.copy()
     result[inner] = start[inner] + (weights[..., None] * displacement[index]).sum(1)
+    for side in ("Left", "Right"):
+        parts, cornea = _eye_parts(template, start, side)
+        behind = _eye_behind_lid(template, template.neutral, cornea, side) - _eye_behind_lid(template, result, cornea, side)
+        if np.isfinite(behind) and behind > 0:
+            width = _eye_width(template, result, side)
+            result[parts, 2] -= min(behind, MAX_EYE_SHIFT * width)
     return result
+
+
+def _eye_corners(template: Template, vertices: np.ndarray, side: str) -> tuple[np.ndarray, np.ndarray]:
+    marks = template.landmark_vertices
+    return vertices[marks[f"eye_inner_{side.lower()}"]], vertices[marks[f"eye_outer_{side.lower()}"]]
+
+
+def _eye_width(template: Template, vertices: np.ndarray, side: str) -> float:
+    inner, outer = _eye_corners(template, vertices, side)
+    return float(np.linalg.norm(outer - inner))
+
+
+def _eye_parts(template: Template, vertices: np.ndarray, side: str) -> tuple[np.ndarray, np.ndarray]:
+    """The vertices of one eyeball (ball and cornea, separate pieces of the template) and their triangles."""
+    inner, outer = _eye_corners(template, vertices, side)
+    near = np.linalg.norm(vertices - (inner + outer) / 2, axis=1) < EYE_REACH * _eye_width(template, vertices, side)
+    near[template.skin_vertices] = False
+    triangles = template.inner_triangles[near[template.inner_triangles].all(1)]
+    return np.unique(triangles), triangles
+
+
+def _eye_behind_lid(template: Template, vertices: np.ndarray, cornea: np.ndarray, side: str) -> float:
+    """How far the eye's front lies behind the fully closed lid (the template's blink), least over the eye's middle.
+
+    On the neutral template the closed lid passes in front of the cornea; an identity or a free-form fit that
+    moves the lids back without the eye leaves the cornea poking through a closed lid (-inf: nothing to measure).
+    """
+    inner, outer = _eye_corners(template, vertices, side)
+    width = _eye_width(template, vertices, side)
+    closed = vertices + template.model.deltas[INDEX[f"eyeBlink{side}"]]
+    centre = (inner + outer) / 2
+    ys = centre[1] + np.linspace(-0.3, 0.3, 13) * width
+    gaps = []
+    for share in (0.3, 0.4, 0.5, 0.6, 0.7):
+        x = float(inner[0] + share * (outer[0] - inner[0]))
+        lid = front_depths(closed, template.skin_triangles, x, ys)
+        ball = front_depths(vertices, cornea, x, ys)
+        covering = np.isfinite(ball) & np.isfinite(lid) & (np.abs(lid - ball) < LID_REACH * width)
+        gaps.append(lid[covering] - ball[covering])
+    gaps = np.concatenate(gaps)
+    return float(gaps.min()) if len(gaps) else -np.inf

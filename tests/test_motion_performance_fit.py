@@ -6,7 +6,9 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from i2fet_tools.motion.fit_performance import fit_model
+from i2fet_tools.motion.fit_excursions import GRID, fit_excursions, summary, take_statistics
+from i2fet_tools.motion.fit_performance import as_motion, fit_model
+from i2fet_tools.motion.stats import blink_frames
 from ml_backend.export.livelink_csv import Take
 from ml_backend.knowledge import concept
 from ml_backend.naming.arkit import INDEX
@@ -34,8 +36,27 @@ def known():
 
 
 @pytest.fixture(scope="module")
-def fitted(known):
-    return fit_model([_take(known, seed) for seed in range(3)], timing=False)
+def takes(known):
+    return [_take(known, seed) for seed in range(3)]
+
+
+@pytest.fixture(scope="module")
+def fitted(takes):
+    return fit_model(takes, timing=False)
+
+
+def test_the_excursions_are_fitted_to_these_takes_quick_moves(takes, fitted):
+    micro = model_from_dict(fitted).micro
+    members, factors = np.flatnonzero(micro.region == 0), np.flatnonzero(micro.factor_region == 0)
+    channels = micro.channels[members].tolist()
+    stats = []
+    for take in takes:
+        motion = as_motion(take)
+        stats += take_statistics(motion.weights, motion.valid, blink_frames(motion), channels)
+    again = fit_excursions(summary(stats), micro.loadings[np.ix_(members, factors)], micro.own_sd[members],
+                           micro.alpha[0], micro.knee[0], micro.floor[0])  # sizes scaled: the statistics are not
+    assert fitted["micro"]["excursions"] == again
+    assert all(again[name] in GRID[name] for name in GRID)
 
 
 def test_the_fit_is_what_the_runtime_reads(fitted):

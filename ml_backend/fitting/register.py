@@ -27,6 +27,7 @@ LANDMARK_WEIGHT = 25.0
 STIFFNESS = (40.0, 12.0, 4.0, 1.5)
 EYE_REACH = 1.0  # non-skin vertices this close to an eye's centre (eye widths) belong to that eye
 LID_REACH = 0.5  # a closed lid this close to the eye's front (eye widths) covers it (farther: it is the socket behind)
+OPEN_DEPTH = 0.3  # an eye is open where the user's surface lies this far behind its corners (eye widths) or is missing
 MAX_EYE_SHIFT = 0.25  # an eye is moved back at most this share of its width to lie behind its closed lid
 
 
@@ -171,12 +172,13 @@ def fit_free_form(template: Template, start: np.ndarray, user: UserSurface, land
         solver = splu(system.tocsc())
         displacement = np.column_stack([solver.solve(rhs[:, d]) for d in range(3)])
         current[skin_ids] += displacement
-    return _carry_inner(template, start, current)
+    return _carry_inner(template, start, current, user)
 
 
-def _carry_inner(template: Template, start: np.ndarray, fitted: np.ndarray) -> np.ndarray:
+def _carry_inner(template: Template, start: np.ndarray, fitted: np.ndarray, user: UserSurface | None = None) -> np.ndarray:
     """Move the non-skin vertices by the inverse-distance average displacement of their 8 nearest skin vertices,
-    then each eye back, as one piece, as far as it pokes out of its closed lid more than on the neutral template."""
+    then each eye the ``user`` surface opens back, as one piece, as far as it pokes out of its closed lid more than
+    on the neutral template (an eye sculpted shut has no lid to close over it: it stays)."""
     skin_ids = template.skin_vertices
     inner = np.setdiff1d(np.arange(template.model.num_vertices), skin_ids)
     displacement = fitted[skin_ids] - start[skin_ids]
@@ -186,6 +188,8 @@ def _carry_inner(template: Template, start: np.ndarray, fitted: np.ndarray) -> n
     result = fitted.copy()
     result[inner] = start[inner] + (weights[..., None] * displacement[index]).sum(1)
     for side in ("Left", "Right"):
+        if user is None or not _eye_open(template, result, user, side):
+            continue
         parts, cornea = _eye_parts(template, start, side)
         behind = _eye_behind_lid(template, template.neutral, cornea, side) - _eye_behind_lid(template, result, cornea, side)
         if np.isfinite(behind) and behind > 0:
@@ -197,6 +201,17 @@ def _carry_inner(template: Template, start: np.ndarray, fitted: np.ndarray) -> n
 def _eye_corners(template: Template, vertices: np.ndarray, side: str) -> tuple[np.ndarray, np.ndarray]:
     marks = template.landmark_vertices
     return vertices[marks[f"eye_inner_{side.lower()}"]], vertices[marks[f"eye_outer_{side.lower()}"]]
+
+
+def _eye_open(template: Template, vertices: np.ndarray, user: UserSurface, side: str) -> bool:
+    """Whether the user's surface opens at this eye: rays through its middle pass it or reach far behind the corners."""
+    inner, outer = _eye_corners(template, vertices, side)
+    width = _eye_width(template, vertices, side)
+    centre = (inner + outer) / 2
+    near = np.abs(user.points[:, :2] - centre[:2]).max(1) < width
+    local = user.triangles[near[user.triangles].any(1)]
+    depth = front_depths(user.points, local, float(centre[0]), centre[1] + np.linspace(-0.1, 0.1, 5) * width)
+    return bool((depth < max(inner[2], outer[2]) - OPEN_DEPTH * width).any())
 
 
 def _eye_width(template: Template, vertices: np.ndarray, side: str) -> float:

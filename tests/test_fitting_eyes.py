@@ -112,3 +112,30 @@ def test_front_depths_is_the_nearest_surface_along_each_ray(seed, count):
             if u >= -1e-9 and v >= -1e-9 and u + v <= 1 + 1e-9:
                 best = max(best, a[2] + u * (b[2] - a[2]) + v * (c[2] - a[2]))
         assert got == pytest.approx(best, abs=1e-6) or (got == -np.inf and best == -np.inf)
+
+
+def test_an_eye_poking_out_of_its_closed_lid_moves_back_only_where_the_head_opens():
+    """An identity that puts the balls 0.4 cm forward of the lids (as the MakeHuman head's did): over an open socket
+    each ball moves back behind its closed lid; over a carved (flat) eye it stays."""
+    from scipy.spatial import Delaunay
+
+    from ml_backend.fitting.register import UserSurface, _carry_inner, _eye_open
+
+    template = load_template()
+    start = template.neutral.copy()
+    for side in SIDES:
+        start[_eye_parts(template, template.neutral, side)[0], 2] += 0.4
+    fitted = start.copy()
+    skin = template.skin_vertices
+    opened = UserSurface.build(fitted[skin], template.skin_local_triangles, 1.0)
+    grid = np.stack(np.meshgrid(np.linspace(-8, 8, 33), np.linspace(-2, 8, 21)), -1).reshape(-1, 2)
+    carved = UserSurface.build(np.column_stack([grid, np.full(len(grid), 9.5)]), Delaunay(grid).simplices, 1.0)
+    moved, kept = _carry_inner(template, start, fitted, opened), _carry_inner(template, start, fitted, carved)
+    plain = _carry_inner(template, start, fitted)
+    for side in SIDES:
+        parts, cornea = _eye_parts(template, start, side)
+        assert _eye_open(template, fitted, opened, side) and not _eye_open(template, fitted, carved, side)
+        neutral_gap = _eye_behind_lid(template, template.neutral, cornea, side)
+        assert _eye_behind_lid(template, plain, cornea, side) < neutral_gap - 0.1  # the ball pokes out of the lid
+        assert _eye_behind_lid(template, moved, cornea, side) == pytest.approx(neutral_gap, abs=0.02)
+        assert np.array_equal(kept[parts], plain[parts])

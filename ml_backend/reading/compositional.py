@@ -388,7 +388,8 @@ def _elided_action(read: StepWords, previous: list[Item], text: str, notes: list
         if item.kind != "part" or not (item.noun_regions or item.regions):
             continue
         region = sorted(item.noun_regions or item.regions)[0]
-        again = read_step_words(f"{_REGION_WORD[region]} {text}")
+        action = re.sub(r"\s*\b(?:them|it)\b", "", text)  # "open them wide" acts on the part itself
+        again = read_step_words(f"{_REGION_WORD[region]} {action}")
         if again.items and not again.unknown:
             read.items.extend(again.items)
             read.understood += len(read.unknown)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..errors import BadInstructionError
+from ..knowledge.face_parts import REGION_NOUNS
 from ..plan import TimeAmount, Timing
 
 MAX_CHARS = 400
@@ -79,6 +80,23 @@ _BEAT = re.compile(r"\(\s*(?:beat|pause|a beat|a moment)\s*\)|\b(?:after|followi
 _SENTENCE_END = re.compile(r"(?<=[^\d\s.])[.!?…]+(?=\s|$)|(?<=\d)[.!?…]+(?=\s+[A-Z]|$)")
 _BACK = re.compile(r"\b(?:and\s+)?(?:back(?:\s+to\s+(?:neutral|normal|rest|a neutral face|a relaxed face))?|return(?:s|ing)?\s+to\s+(?:neutral|normal|rest))\b", re.IGNORECASE)
 
+# A return to rest led by a settling verb ("relax back to neutral", "settles back", "comes back to rest").
+_SETTLE_BACK = re.compile(r"(?:and\s+)?(?:relax(?:es|ing)?|settl(?:e|es|ing)|go(?:es)?|com(?:e|es|ing)|drift(?:s|ing)?|"
+                          r"eas(?:e|es|ing)|fall(?:s|ing)?|return(?:s|ing)?)\s+(?:back|to\s+(?:neutral|normal|rest))"
+                          r"(?:\s+to\s+(?:neutral|normal|rest|a neutral face|a relaxed face))?", re.IGNORECASE)
+_AGAIN = re.compile(r"\s+(?:once\s+)?again$", re.IGNORECASE)
+# "Part: what it does" sentences ("eyes: squint. mouth: smile.") describe one face part by part, not steps.
+_PART_LABEL = re.compile(r"^\s*(?:(?:the|her|his|their)\s+)?(?:left\s+|right\s+|both\s+)?(?:"
+                         + "|".join(sorted((re.escape(n) for n in REGION_NOUNS), key=len, reverse=True))
+                         + r")s?\s*:\s*(?P<what>[^:.;!?]+?)\s*$", re.IGNORECASE)
+# An object pronoun between a verb and "into" ("drop them into a scowl"): the transition's subject, not a step.
+_VERB_IT_INTO = re.compile(r"\b(?!(?:look|stare|gaze|peer|glance)\w*\s)[a-z]+\s+(?:them|it)\s+(?=into\b)", re.IGNORECASE)
+# "neutral to smile to laugh": three or more short states chained by "to".
+_CHAIN_TO = re.compile(r"\s+to\s+(?!(?:the|his|her|their|one|a|an)\s+(?:left|right|side)\b)", re.IGNORECASE)
+_CHAIN_STOP = re.compile(r"\b(?:back|close|next|up|down|due|according|listen\w*|talk\w*|look\w*|turn\w*|tries|try|"
+                         r"trying|want\w*|going|has|have|had|need\w*|about)$", re.IGNORECASE)
+MAX_CHAIN_WORDS = 3
+
 INTENSITY_WORDS: tuple[tuple[str, float], ...] = (
     (r"a hint of|hint of|a trace of|barely|faint(?:ly)?|a tiny|tiny|very slight(?:ly)?", 0.3),
     (r"slight(?:ly)?|a little|a bit|subtle|subtly|soft(?:ly)?|mild(?:ly)?|gentle|gently|small", 0.45),
@@ -93,7 +111,8 @@ SPEED_WORDS: tuple[tuple[str, float], ...] = (
     (r"suddenly|sudden|abruptly|in a flash|instantly|all of a sudden|sharply", 2.5),
 )
 DEFAULT_INTENSITY = 0.85
-_NEUTRAL_WORDS = {"neutral", "back", "back to neutral", "and back", "rest", "relax", "relaxed", "relaxes",
+_NEUTRAL_WORDS = {"neutral", "calm", "calm again", "straight ahead", "look straight ahead", "looks straight ahead",
+                  "look ahead", "eyes front", "look forward", "go blank", "goes blank", "back", "back to neutral", "and back", "rest", "relax", "relaxed", "relaxes",
                   "release", "releases", "and release", "drop it", "drops it", "let it go", "lets it go", "let go",
                   "a neutral face", "neutral face", "normal", "calm down", "blank", "expressionless",
                   "let it drop", "lets it drop", "let it fall", "lets it fall", "let it fade", "lets it fade",
@@ -247,7 +266,9 @@ def is_timing_only(text: str) -> bool:
 def read_phrase(text: str) -> Phrase:
     """Intensity, speed and timing words of one step, and the words left for the expression."""
     timing, rest = read_timing(text.strip(" .!,"))
-    if _BACK.fullmatch(rest) or rest.lower() in _NEUTRAL_WORDS or _GONE.fullmatch(rest):
+    plain = _AGAIN.sub("", rest)
+    if (_BACK.fullmatch(plain) or _SETTLE_BACK.fullmatch(plain) or plain.lower() in _NEUTRAL_WORDS
+            or _GONE.fullmatch(plain)):
         return Phrase(text="neutral", original=text, intensity=None, speed=timing.speed, is_neutral_return=True,
                       timing=timing, wording=rest)
     wording = rest
@@ -287,11 +308,34 @@ def _join_simultaneous(pieces: list[str], simultaneous: Callable[[str, str], boo
         if not part.strip(" .!,"):
             continue
         if (parts and simultaneous is not None and delimiter.strip() == "," and not is_timing_only(part)
-                and simultaneous(parts[-1], part)):
+                and simultaneous(_without_timing(parts[-1]), _without_timing(part))):
             parts[-1] = f"{parts[-1]}, {part}"
         else:
             parts.append(part)
     return parts
+
+
+def _without_timing(part: str) -> str:
+    """A part without its timing words ("frown for a second" -> "frown"): timing never makes two parts one step."""
+    return read_timing(part)[1] or part
+
+
+def _part_by_part(text: str) -> str:
+    """"eyes: squint. mouth: smile." -> "eyes squint and mouth smile": labelled parts are one face, not steps."""
+    sentences = [s for s in re.split(r"(?<=[.;!])\s+|\s*;\s*", text.strip()) if s.strip(" .;!")]
+    labelled = [_PART_LABEL.match(s.strip(" .;!")) for s in sentences]
+    if len(sentences) < 2 or not all(labelled):
+        return text
+    return " and ".join(re.sub(r"\s*:\s*", " ", s.strip(" .;!"), count=1) for s in sentences)
+
+
+def _chained_to(body: str) -> list[str] | None:
+    """["neutral", "smile", "laugh"] for "neutral to smile to laugh" (three or more short states), else None."""
+    pieces = _CHAIN_TO.split(body.strip(" .!,"))
+    if len(pieces) < 2 or any(not p or len(p.split()) > MAX_CHAIN_WORDS or _CHAIN_STOP.search(p) or _SPLIT.search(p)
+                              for p in pieces):
+        return None
+    return pieces
 
 
 def _split_back_at_end(body: str) -> tuple[str, str | None]:
@@ -311,6 +355,8 @@ def split_steps(instruction: str, simultaneous: Callable[[str, str], bool] | Non
     says it happens at the same time as the part before ("a half smile on the left, right brow raised").
     """
     text, _ = clean(instruction)
+    text = _part_by_part(text)
+    text = _VERB_IT_INTO.sub("", text)
     text = re.sub(r"(\d),(\d)", r"\1.\2", text)  # "1,5 seconds" is a decimal, not two steps
     text = _NUMBERED.sub(" ; ", text).strip(" ;")
     text = _BEAT.sub(", hold for a beat, then ", text)
@@ -324,7 +370,11 @@ def split_steps(instruction: str, simultaneous: Callable[[str, str], bool] | Non
         parts.append(match.group(1))
         body = match.group(2)
     body, back = _split_back_at_end(body)
-    parts.extend(_join_simultaneous(_SPLIT.split(body), simultaneous))
+    chain = _chained_to(body) if match or len(_CHAIN_TO.split(body)) > 2 else None
+    if chain is not None:
+        parts.extend(chain)  # "from a smile to a frown to neutral", "neutral to smile to laugh"
+    else:
+        parts.extend(_join_simultaneous(_SPLIT.split(body), simultaneous))
     if back is not None:
         parts.append(back)
     parts = _attach_timing_parts(parts)

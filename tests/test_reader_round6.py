@@ -107,3 +107,40 @@ def test_round6_file_is_large_enough_and_valid():
     entries = load_entries([ROUND6_FILE])
     assert len(entries) >= 80
     assert sum(e.style == "sequence" for e in entries) >= 60
+
+
+@pytest.mark.parametrize("instruction, expected", [
+    ("smile - frown - neutral", ["smile", "frown", "neutral"]),
+    ("it begins as a frown and ends as a smile", ["it begins as a frown", "smile"]),
+    ("goes from a smile, through a frown, to neutral", ["smile", "frown", "neutral"]),
+    ("after a long frown, she finally smiles", ["long frown", "she", "smiles"]),
+])
+def test_more_step_marks(instruction, expected):
+    assert texts(instruction) == expected
+
+
+def test_a_well_known_dash_word_is_not_split():
+    assert len(split_steps("a half-smile")) == 1
+
+
+@pytest.mark.parametrize("instruction, count", [("after two seconds, smile", 1),
+                                                ("smile, and after two seconds, frown", 2)])
+def test_after_a_time_is_timing_not_a_step(reader, instruction, count):
+    assert "two seconds" not in texts(instruction)
+    assert len(reader.read(instruction)[0]) == count
+
+
+@pytest.mark.parametrize("instruction, flags", [
+    ("from happy to sad and back again", [False, False, True]),
+    ("shut the eyes, then relax everything", [False, True]),
+    ("look up and to the left, then back at the camera", [False, True]),
+])
+def test_more_returns_to_rest(instruction, flags):
+    assert neutral(instruction) == flags
+
+
+def test_an_action_word_acts_on_the_part_a_whole_expression_named(reader):
+    steps, _ = reader.read("the brows shoot up, then knit together, then relax")
+    assert len(steps) == 3
+    assert ch(steps[1].anchor.target, "browDownLeft") > 0.2
+    assert max(steps[2].anchor.target) <= 0.12

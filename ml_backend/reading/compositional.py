@@ -160,6 +160,7 @@ class CompositionalReader:
         meaning = self._meaning_matches(parsed) if self.use_meaning else {}
         steps: list[StepReading] = []
         previous: list[Item] = []
+        before = ""  # the words of the step before, for an action word that acts on the part they named
         for phrase, words_read in zip(phrases, parsed):
             if words_read is None:
                 steps.append(self._neutral(phrase, "neutral", 1.0))
@@ -170,7 +171,7 @@ class CompositionalReader:
                 words_read.understood += 1
             said = phrase.original.strip()
             if not _accepted(words_read, said):
-                _elided(words_read, previous, notes, said)
+                _elided(words_read, previous, notes, said, before)
             if not _accepted(words_read, said):
                 self._figurative(phrase.wording or phrase.original, words_read)
             accepted = _accepted(words_read, said)
@@ -184,6 +185,7 @@ class CompositionalReader:
                                  "it was skipped.")
                 continue
             new_steps, previous = self._compose_step(phrase, words_read, previous, notes)
+            before = said
             if len(new_steps) == 2 and new_steps[1].neutral and _flows_on(directed, phrase.original):
                 new_steps = new_steps[:1]  # "her grin falters and collapses into a scowl": the grin becomes the scowl
             steps.extend(new_steps)
@@ -342,7 +344,7 @@ def _accepted(read: StepWords, text: str = "") -> bool:
 _NARRATED = re.compile(r"^\s*(?:\(\s*beat\s*\)\s*)?(?:she|he|her|his)\b", re.IGNORECASE)
 
 
-def _elided(read: StepWords, previous: list[Item], notes: list[str], text: str) -> None:
+def _elided(read: StepWords, previous: list[Item], notes: list[str], text: str, before: str = "") -> None:
     """"raise the left brow, then the right brow": a step naming only a part does what the step before did to it;
     "irritation flickers, before he masks it": a step holding back "it" holds back the step before."""
     if read.holds_back and not read.items and previous:
@@ -365,7 +367,7 @@ def _elided(read: StepWords, previous: list[Item], notes: list[str], text: str) 
         notes.append(f"'{text}' names a side only: the step before, on the {read.bare_side}.")
         return
     if not read.items and read.unknown and not read.bare_parts and previous:
-        _elided_action(read, previous, text, notes)
+        _elided_action(read, previous, text, notes, before)
         return
     if read.items or read.unknown or not read.bare_parts:
         return
@@ -382,12 +384,14 @@ _REGION_WORD = {"brows": "brows", "lids": "eyes", "gaze": "eyes", "nose": "nose"
                 "corners": "mouth corners", "lips": "lips", "jaw": "jaw", "tongue": "tongue"}
 
 
-def _elided_action(read: StepWords, previous: list[Item], text: str, notes: list[str]) -> None:
-    """"his eyes go wide, then squeeze shut": a step of an action word only acts on the part the step before named."""
-    for item in previous:
-        if item.kind != "part" or not (item.noun_regions or item.regions):
-            continue
-        region = sorted(item.noun_regions or item.regions)[0]
+def _elided_action(read: StepWords, previous: list[Item], text: str, notes: list[str], before: str = "") -> None:
+    """"his eyes go wide, then squeeze shut": a step of an action word only acts on the part the step before named
+    (by a part item, or by a part noun inside a whole expression: "the brows shoot up, then knit together")."""
+    regions = [sorted(item.noun_regions or item.regions)[0] for item in previous
+               if item.kind == "part" and (item.noun_regions or item.regions)]
+    if not regions and previous:
+        regions = _nouns_named(before)
+    for region in regions:
         action = re.sub(r"\s*\b(?:them|it)\b", "", text)  # "open them wide" acts on the part itself
         again = read_step_words(f"{_REGION_WORD[region]} {action}")
         if again.items and not again.unknown:
@@ -396,6 +400,16 @@ def _elided_action(read: StepWords, previous: list[Item], text: str, notes: list
             read.unknown.clear()
             notes.append(f"'{text}' names an action only: it acts on the {_REGION_WORD[region]} of the step before.")
             return
+
+
+def _nouns_named(text: str) -> list[str]:
+    """The regions of the part nouns in a text ("the brows shoot up" -> ["brows"]), in the order they appear."""
+    found: list[str] = []
+    for word in words(text):
+        for region in REGION_NOUNS.get(stem(word), REGION_NOUNS.get(word.rstrip("s"), ())):
+            if region in _REGION_WORD and region not in found:
+                found.append(region)
+    return found
 
 
 _LEFTWARD = ("eyeLookOutLeft", "eyeLookInRight", "jawLeft", "mouthLeft")  # a gaze or shift toward the left

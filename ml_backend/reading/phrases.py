@@ -46,12 +46,13 @@ _CONNECTIVES = (
     rf"(?:that\s+|which\s+|and\s+)?(?:(?:{_SPEED})\s+)?(?:{_TRANSITION_VERBS})(?:\s+(?:{_SPEED}))?\s+(?:in)?to",
     rf"(?:that\s+|which\s+|and\s+)?{_ANY_INTO}",
     r"(?:but\s+|and\s+)?end(?:s|ed|ing)?\s+up(?:\s+(?:in|with|as))?", r"(?:but\s+|and\s+)?end(?:s|ed|ing)?\s+with",
+    r"(?:but\s+|and\s+)?(?:end(?:s|ed|ing)?|finish(?:es|ed|ing)?)\s+(?:as|on|in|with)",
     r"and then", r"then", r"becoming", r"becomes", r"become", r"became", r"followed by", r"after that", r"afterwards",
     r"next(?!\s+to)", r"later", r"before", r"until", r"till", r"only to", r"eventually", r"at last", _INTO, r"->", r"→",
     r"and finally", r"finally", r";",
 )
 # Arrows and list marks between steps: "->", "→", "=>", "-->", ">", " / ", " -- ", "—".
-_MARKS = r"-+>|=+>|→|⟶|⇒|➔|;|\s>\s|\s/\s|\s-{2,}\s|\s[—–]\s|—"
+_MARKS = r"-+>|=+>|→|⟶|⇒|➔|;|\s>\s|\s/\s|\s-{1,}\s|\s[—–]\s|—"
 _SPLIT = re.compile(r"(\s*(?:,\s*)?\b(?:" + "|".join(_CONNECTIVES) + r")\b\s*|\s*(?:" + _MARKS + r")\s*|\s*,\s*)",
                     re.IGNORECASE)
 # Numbered beats: "1. neutral 2. surprise", "(1) yawn (2) blink", "beat 2: jaw drops", "step three: ...".
@@ -84,6 +85,14 @@ _BACK = re.compile(r"\b(?:and\s+)?(?:back(?:\s+to\s+(?:neutral|normal|rest|a neu
 _SETTLE_BACK = re.compile(r"(?:and\s+)?(?:relax(?:es|ing)?|settl(?:e|es|ing)|go(?:es)?|com(?:e|es|ing)|drift(?:s|ing)?|"
                           r"eas(?:e|es|ing)|fall(?:s|ing)?|return(?:s|ing)?)\s+(?:back|to\s+(?:neutral|normal|rest))"
                           r"(?:\s+to\s+(?:neutral|normal|rest|a neutral face|a relaxed face))?", re.IGNORECASE)
+# A return to rest in other words: "relax everything", "relax the face", "back at the camera", "eyes front".
+_REST = re.compile(r"(?:and\s+)?(?:relax(?:es|ing)?\s+(?:everything|it\s+all|all|the\s+(?:whole\s+)?face)|"
+                   r"(?:look(?:s|ing)?\s+)?(?:back\s+)?(?:at|into|to)\s+(?:the\s+)?(?:camera|lens|cent(?:er|re)|front))",
+                   re.IGNORECASE)
+# "after a long frown, she smiles": the clause after "after" comes first.
+_AFTER_CLAUSE = re.compile(r"^\s*after\s+(?P<first>[^,;]+?),\s*(?P<then>.+)$", re.IGNORECASE)
+# "from a smile, through a frown, to neutral": the states between "from" and "to".
+_THROUGH = re.compile(r"\s*,?\s*\b(?:through|via|by\s+way\s+of)\b\s*", re.IGNORECASE)
 _AGAIN = re.compile(r"\s+(?:once\s+)?again$", re.IGNORECASE)
 # "Part: what it does" sentences ("eyes: squint. mouth: smile.") describe one face part by part, not steps.
 _PART_LABEL = re.compile(r"^\s*(?:(?:the|her|his|their)\s+)?(?:left\s+|right\s+|both\s+)?(?:"
@@ -268,7 +277,7 @@ def read_phrase(text: str) -> Phrase:
     timing, rest = read_timing(text.strip(" .!,"))
     plain = _AGAIN.sub("", rest)
     if (_BACK.fullmatch(plain) or _SETTLE_BACK.fullmatch(plain) or plain.lower() in _NEUTRAL_WORDS
-            or _GONE.fullmatch(plain)):
+            or _GONE.fullmatch(plain) or _REST.fullmatch(plain)):
         return Phrase(text="neutral", original=text, intensity=None, speed=timing.speed, is_neutral_return=True,
                       timing=timing, wording=rest)
     wording = rest
@@ -342,7 +351,7 @@ def _split_back_at_end(body: str) -> tuple[str, str | None]:
     """("smile", "and back to neutral over a second") when the body ends with a return to neutral."""
     for match in reversed(list(_BACK.finditer(body))):
         tail = body[match.end():]
-        if tail.strip(" .!,") == "" or is_timing_only(tail):
+        if _AGAIN.sub("", tail).strip(" .!,") == "" or is_timing_only(tail):
             return body[: match.start()], body[match.start():].strip(" .!,")
     return body, None
 
@@ -361,13 +370,16 @@ def split_steps(instruction: str, simultaneous: Callable[[str, str], bool] | Non
     text = _NUMBERED.sub(" ; ", text).strip(" ;")
     text = _BEAT.sub(", hold for a beat, then ", text)
     text = _SENTENCE_END.sub(" then ", text)
+    after = _AFTER_CLAUSE.match(text)
+    if after and not is_timing_only(after.group("first")) and not is_timing_only(f"for {after.group('first')}"):
+        text = f"{after.group('first')}, then {after.group('then')}"
     text = _SPEED_IN_CONNECTIVE.sub(lambda m: f" then {m.group(1)} ", text)
     text = re.sub(r"\s+", " ", text).strip()
     parts: list[str] = []
     match = _FROM_TO.match(text)
     body = text
     if match:
-        parts.append(match.group(1))
+        parts.extend(p.strip(" ,") for p in _THROUGH.split(match.group(1)) if p.strip(" ,"))
         body = match.group(2)
     body, back = _split_back_at_end(body)
     chain = _chained_to(body) if match or len(_CHAIN_TO.split(body)) > 2 else None

@@ -144,3 +144,26 @@ def test_an_action_word_acts_on_the_part_a_whole_expression_named(reader):
     assert len(steps) == 3
     assert ch(steps[1].anchor.target, "browDownLeft") > 0.2
     assert max(steps[2].anchor.target) <= 0.12
+
+
+@pytest.mark.parametrize("instruction, flags", [
+    ("she smiles; then her face goes blank", [False, True]),
+    ("He reads the verdict. His face goes slack.", [False, False]),
+    ("the eyes squint, then everything relaxes", [False, True]),
+    ("Angry at first; calm in the end.", [False, True]),
+    ("a smile in the end", [False]),
+])
+def test_order_words_and_a_slack_face(instruction, flags):
+    assert neutral(instruction) == flags
+
+
+def test_the_other_side_repeats_the_step_before_mirrored(reader):
+    steps, _ = reader.read("wink the left eye, then the other")
+    assert len(steps) == 2
+    first, second = (s.anchor.target for s in steps)
+    assert ch(first, "eyeBlinkLeft") > ch(first, "eyeBlinkRight") + 0.1
+    assert ch(second, "eyeBlinkRight") > ch(second, "eyeBlinkLeft") + 0.1
+
+
+def test_the_other_after_a_two_sided_step_is_not_invented(reader):
+    assert len(reader.read("smile, then the other")[0]) == 1

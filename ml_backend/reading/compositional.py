@@ -362,6 +362,16 @@ def _elided(read: StepWords, previous: list[Item], notes: list[str], text: str, 
         read.content += 1
         notes.append(f"'{text}' names a level only: the step before, at {words_}.")
         return
+    other = _OTHER_SIDE.fullmatch(text.strip(" .!,"))
+    sides = {it.side for it in previous}
+    if other and not read.items and previous and len(sides) == 1 and sides <= {"left", "right"}:
+        opposite = "right" if sides == {"left"} else "left"
+        read.items.extend(_to_side(it, opposite) for it in previous)
+        read.understood += len(read.unknown) + 1
+        read.content += 1
+        read.unknown.clear()
+        notes.append(f"'{text}' names the other side only: the step before, on the {opposite}.")
+        return
     if read.bare_side and not read.items and not read.unknown and not read.bare_parts and previous:
         read.items.extend(_to_side(it, read.bare_side) for it in previous)
         notes.append(f"'{text}' names a side only: the step before, on the {read.bare_side}.")
@@ -378,6 +388,11 @@ def _elided(read: StepWords, previous: list[Item], notes: list[str], text: str, 
     if read.items:
         notes.append(f"'{text}' names a part only: it does what the step before did ("
                      + ", ".join(it.describe() for it in read.items) + ").")
+
+
+# "raise one brow, then the other": a step that is the step before on the other side of the face.
+_OTHER_SIDE = re.compile(r"(?:and\s+|then\s+)*(?:the\s+other|the\s+other\s+(?:one|side|brow|eyebrow|eye|corner|cheek))",
+                         re.IGNORECASE)
 
 
 _REGION_WORD = {"brows": "brows", "lids": "eyes", "gaze": "eyes", "nose": "nose", "cheeks": "cheeks",

@@ -87,13 +87,16 @@ _SETTLE_BACK = re.compile(r"(?:and\s+)?(?:relax(?:es|ing)?|settl(?:e|es|ing)|go(
                           r"(?:\s+to\s+(?:neutral|normal|rest|a neutral face|a relaxed face))?", re.IGNORECASE)
 # A return to rest in other words: "relax everything", "relax the face", "back at the camera", "eyes front".
 _REST = re.compile(r"(?:and\s+)?(?:relax(?:es|ing)?\s+(?:everything|it\s+all|all|the\s+(?:whole\s+)?face)|"
+                   r"(?:everything|it\s+all|(?:her|his|their|my|your|the)\s+(?:whole\s+)?face)\s+"
+                   r"(?:relax(?:es|ed)?|settles|settled|goes\s+(?:blank|still)|went\s+(?:blank|still))|"
                    r"(?:look(?:s|ing)?\s+)?(?:back\s+)?(?:at|into|to)\s+(?:the\s+)?(?:camera|lens|cent(?:er|re)|front))",
                    re.IGNORECASE)
 # "after a long frown, she smiles": the clause after "after" comes first.
 _AFTER_CLAUSE = re.compile(r"^\s*after\s+(?P<first>[^,;]+?),\s*(?P<then>.+)$", re.IGNORECASE)
 # "from a smile, through a frown, to neutral": the states between "from" and "to".
 _THROUGH = re.compile(r"\s*,?\s*\b(?:through|via|by\s+way\s+of)\b\s*", re.IGNORECASE)
-_AGAIN = re.compile(r"\s+(?:once\s+)?again$", re.IGNORECASE)
+# Order words at a step's end ("calm again", "calm in the end", "neutral afterwards") say when, not what.
+_AGAIN = re.compile(r"\s+(?:(?:once\s+)?again|(?:in|at)\s+the\s+end|afterwards?|at\s+last|at\s+first)$", re.IGNORECASE)
 # "Part: what it does" sentences ("eyes: squint. mouth: smile.") describe one face part by part, not steps.
 _PART_LABEL = re.compile(r"^\s*(?:(?:the|her|his|their)\s+)?(?:left\s+|right\s+|both\s+)?(?:"
                          + "|".join(sorted((re.escape(n) for n in REGION_NOUNS), key=len, reverse=True))

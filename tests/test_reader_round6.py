@@ -167,3 +167,15 @@ def test_the_other_side_repeats_the_step_before_mirrored(reader):
 
 def test_the_other_after_a_two_sided_step_is_not_invented(reader):
     assert len(reader.read("smile, then the other")[0]) == 1
+
+
+@pytest.mark.parametrize("instruction, expected", [
+    ("a) smile b) frown c) neutral", ["smile", "frown", "neutral"]),
+    ("(a) pout (b) grin", ["pout", "grin"]),
+])
+def test_lettered_beats_are_steps(instruction, expected):
+    assert texts(instruction) == expected
+
+
+def test_a_single_letter_mark_is_not_a_list():
+    assert len(split_steps("give me a) big smile")) == 1

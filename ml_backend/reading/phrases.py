@@ -59,6 +59,8 @@ _SPLIT = re.compile(r"(\s*(?:,\s*)?\b(?:" + "|".join(_CONNECTIVES) + r")\b\s*|\s
 _NUMBERED = re.compile(
     r"(?:^|(?<=\s))(?:\(\d{1,2}\)|\d{1,2}[.)](?=\s+[^\d\s])|(?:beat|step|shot|pose|key)\s+(?:\d{1,2}|one|two|three|four|"
     r"five|six|seven|eight|nine|ten)\s*[:.)-])\s*", re.IGNORECASE)
+# Lettered beats, when there are at least two of them: "a) smile b) frown c) neutral".
+_LETTERED = re.compile(r"(?:^|(?<=\s))(?:\([a-h]\)|[a-h]\))(?=\s+\S)\s*", re.IGNORECASE)
 _FROM_TO = re.compile(
     r"^\s*(?:(?:make|let|have|get|see|watch)\s+(?:him|her|them|it|me|us|the\s+\w+)\s+)?"  # "make her go from X to Y"
     r"(?:(?:she|he|they|it|(?:her|his|their|the)\s+face)\s+)?"
@@ -371,6 +373,8 @@ def split_steps(instruction: str, simultaneous: Callable[[str, str], bool] | Non
     text = _VERB_IT_INTO.sub("", text)
     text = re.sub(r"(\d),(\d)", r"\1.\2", text)  # "1,5 seconds" is a decimal, not two steps
     text = _NUMBERED.sub(" ; ", text).strip(" ;")
+    if len(_LETTERED.findall(text)) >= 2:
+        text = _LETTERED.sub(" ; ", text).strip(" ;")
     text = _BEAT.sub(", hold for a beat, then ", text)
     text = _SENTENCE_END.sub(" then ", text)
     after = _AFTER_CLAUSE.match(text)

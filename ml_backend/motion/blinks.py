@@ -86,6 +86,8 @@ def plan_blinks(seconds: float, model: BlinkModel, rng: np.random.Generator, rat
         k = int(np.searchsorted(clear, t - margin))
         while k < len(clear) and clear[k] <= t + length + margin:  # each step moves past one apex: bounded
             t = float(clear[k]) + margin
+            while t - margin < clear[k]:  # rounding: the blink starts a full margin after the apex, never an ulp less
+                t = float(np.nextafter(t, np.inf))
             k += 1
         if blinks and t - blinks[-1].start < MIN_GAP:
             continue

@@ -94,3 +94,9 @@ def plain_compositional_reader():
     from ml_backend.reading.compositional import CompositionalReader
 
     return CompositionalReader(use_meaning=False, calibrator=lambda raw: raw)
+
+
+def faces(reader, text: str) -> list:
+    """The target weights of each step the reader makes of ``text``, in order."""
+    steps, _ = reader.read(text)
+    return [s.anchor.target for s in steps]

@@ -54,15 +54,25 @@ def fitted_head():
     return vertices, triangles, fit, transfer_expressions(fit)
 
 
+def in_template_space(vertices: np.ndarray, fit) -> tuple[np.ndarray, np.ndarray]:
+    """The head's vertices in the template's frame, and the rotation that takes its offsets there."""
+    to_template = fit.to_template[0]
+    return vertices @ to_template[:3, :3].T + to_template[:3, 3], to_template[:3, :3]
+
+
+def eye_corners(template, fit, side: str) -> tuple[np.ndarray, np.ndarray]:
+    """The fitted template's inner and outer corner of one eye."""
+    marks = template.landmark_vertices
+    return fit.fitted[marks[f"eye_inner_{side.lower()}"]], fit.fitted[marks[f"eye_outer_{side.lower()}"]]
+
+
 def test_the_holes_are_open_and_a_transferred_blink_closes_them(fitted_head):
     vertices, triangles, fit, transfer = fitted_head
     template = load_template()
-    to_template = fit.to_template[0]
-    points = vertices @ to_template[:3, :3].T + to_template[:3, 3]
-    marks = template.landmark_vertices
+    points, rotation = in_template_space(vertices, fit)
     for side in SIDES:
-        inner, outer = fit.fitted[marks[f"eye_inner_{side.lower()}"]], fit.fitted[marks[f"eye_outer_{side.lower()}"]]
-        delta = transfer.deltas[0][INDEX[f"eyeBlink{side}"]] @ to_template[:3, :3].T
+        inner, outer = eye_corners(template, fit, side)
+        delta = transfer.deltas[0][INDEX[f"eyeBlink{side}"]] @ rotation.T
         assert transfer.checks[INDEX[f"eyeBlink{side}"]].flipped_after == 0
         open_rays = opening_rays(points, triangles, inner, outer)
         closed_rays = opening_rays(points + delta, triangles, inner, outer)
@@ -75,14 +85,12 @@ def test_the_fitted_eyeball_lies_behind_the_closed_lid_of_the_template_and_of_th
     followed the socket behind it, and the read saw the pupil through the head's blink)."""
     vertices, triangles, fit, transfer = fitted_head
     template = load_template()
-    to_template = fit.to_template[0]
-    points = vertices @ to_template[:3, :3].T + to_template[:3, 3]
-    marks = template.landmark_vertices
+    points, rotation = in_template_space(vertices, fit)
     for side in SIDES:
         _, cornea = _eye_parts(template, template.neutral, side)
         assert _eye_behind_lid(template, fit.fitted, cornea, side) >= _eye_behind_lid(template, template.neutral, cornea, side) - 1e-6
-        inner, outer = fit.fitted[marks[f"eye_inner_{side.lower()}"]], fit.fitted[marks[f"eye_outer_{side.lower()}"]]
-        closed = points + transfer.deltas[0][INDEX[f"eyeBlink{side}"]] @ to_template[:3, :3].T
+        inner, outer = eye_corners(template, fit, side)
+        closed = points + transfer.deltas[0][INDEX[f"eyeBlink{side}"]] @ rotation.T
         centre, width = (inner + outer) / 2, float(np.linalg.norm(outer - inner))
         ys = centre[1] + np.linspace(-0.15, 0.15, 7) * width
         for share in (0.4, 0.5, 0.6):

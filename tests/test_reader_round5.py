@@ -15,17 +15,12 @@ from ml_backend.knowledge.vocabulary import recipes
 from ml_backend.reading.phrases import split_steps
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from reader_dev import ch, plain_compositional_reader  # noqa: E402
+from reader_dev import ch, faces, plain_compositional_reader  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def reader():
     return plain_compositional_reader()
-
-
-def faces(reader, text):
-    steps, _ = reader.read(text)
-    return [s.anchor.target for s in steps]
 
 
 # --- figures: the compared thing carries the feeling ---------------------------------------------------------

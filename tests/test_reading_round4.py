@@ -14,17 +14,12 @@ from ml_backend.reading.phrases import split_steps
 from ml_backend.reading.shorthand import extract
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from reader_dev import ch, plain_compositional_reader  # noqa: E402
+from reader_dev import ch, faces, plain_compositional_reader  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def reader():
     return plain_compositional_reader()
-
-
-def faces(reader, text):
-    steps, _ = reader.read(text)
-    return [s.anchor.target for s in steps]
 
 
 # --- FACS action units and ARKit channel names ------------------------------------------------------------

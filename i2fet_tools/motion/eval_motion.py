@@ -30,8 +30,11 @@ from ml_backend.motion.timing_params import load_timing_params
 from ml_backend.motion.trajectory import performance, transition_weights
 from ml_backend.reading.registry import get_reader
 
+from ml_backend.export.livelink_csv import Take
+
 from .fit_performance import as_motion, fit_model, read_takes, takes_folder
-from .stats import FEATURE_NAMES, STAT_NAMES, Motion, statistics, window_features
+from .reference_groups import SELECTED_ON, group_mask, group_statistics, quiet_threshold, restricted, split_groups
+from .stats import ANALYSIS_FPS, FEATURE_NAMES, STAT_NAMES, Motion, statistics, window_features
 
 SECONDS, FPS = 30.0, 60.0
 INSTRUCTIONS: tuple[str, ...] = (
@@ -58,6 +61,11 @@ def generate_clips(reader_name: str, seed: int = 0, model=None) -> list[Motion]:
                                      plan, model)
         clips.append(Motion(np.clip(weights, 0, 1), rotations, FPS, None, True, text))
     return clips
+
+
+def _real_motion(item: Take | Motion) -> Motion:
+    """A real take (or a real motion already cut to a reference group) on the analysis grid."""
+    return item.resampled(ANALYSIS_FPS) if isinstance(item, Motion) else as_motion(item)
 
 
 def _quantiles(values: list[float]) -> tuple[float, float, float]:
@@ -107,7 +115,7 @@ def discriminator_loto(takes, fold_clips: list[list[Motion]]) -> tuple[float, li
     from sklearn.metrics import roc_auc_score
 
     columns = [i for i, n in enumerate(FEATURE_NAMES) if not n.startswith("head")]
-    real = [window_features(as_motion(t))[:, columns] for t in takes]
+    real = [window_features(_real_motion(t))[:, columns] for t in takes]
     scores, labels, importances = [], [], []
     for k, clips in enumerate(fold_clips):
         generated = [window_features(c)[:, columns] for c in clips]
@@ -138,7 +146,7 @@ def discriminator(takes, clips, with_head: bool) -> tuple[float, list[tuple[str,
         [i for i, n in enumerate(FEATURE_NAMES) if not n.startswith("head")]
     rows, labels, groups = [], [], []
     for g, take in enumerate(real_takes):
-        features = window_features(as_motion(take))
+        features = window_features(_real_motion(take))
         rows.append(features)
         labels += [1] * len(features)
         groups += [g] * len(features)
@@ -161,6 +169,62 @@ def discriminator(takes, clips, with_head: bool) -> tuple[float, list[tuple[str,
     names = [FEATURE_NAMES[i] for i in columns]
     ranked = sorted(zip(names, model.feature_importances_), key=lambda p: -p[1])
     return auc, ranked[:4], int((y == 1).sum()), int((y == 0).sum())
+
+
+def group_table(takes, clips, loto: dict[str, list[float]], threshold: float
+                ) -> dict[str, list[tuple[str, float, float, float, float, float]]]:
+    """Per reference group (``reference_groups``): the statistics table with the group's takes as the real side
+    (each take cut to the group's frames, one with too little of it left out); the generated side as in
+    ``statistics_table``."""
+    generated = [statistics(c) for c in clips]
+    out = {}
+    for group, members in split_groups([as_motion(t) for t in takes], threshold).items():
+        real = [group_statistics(motion, mask) for motion, mask in members]
+        rows = []
+        for name in STAT_NAMES:
+            median, q1, q3 = _quantiles([r[name] for r in real])
+            rows.append((name, median, q1, q3, _quantiles([g[name] for g in generated])[0],
+                         _quantiles(loto.get(name, []))[0]))
+        out[f"{group} ({len(members)} takes, {sum(int(m.sum()) for _, m in members) / ANALYSIS_FPS:.0f} s)"] = rows
+    return out
+
+
+def group_discriminators(takes, clips, fold_clips: list[list[Motion]], threshold: float
+                         ) -> list[tuple[str, float, float | None, list[tuple[str, float]], int, int]]:
+    """Upper face and gaze discriminators against each reference group: (label, grouped 5-fold AUC, leave-one-take-out
+    AUC or None, what gives it away, real windows, generated windows). Real windows lie wholly inside the group;
+    generated windows are every window of the clips, and, for the quiet group, also only the clips' own quiet-mouth
+    windows (like against like)."""
+    real_all = [as_motion(t) for t in takes]
+
+    def cut(motions: Sequence[Motion], group: str) -> list[Motion]:
+        out = []
+        for motion in motions:
+            motion = motion.resampled(ANALYSIS_FPS)
+            out.append(restricted(motion, group_mask(motion, threshold, group)))
+        return out
+
+    out = []
+    for label, group, generated_group in (("quiet-mouth stretches vs every generated window", "quiet", None),
+                                          ("quiet-mouth stretches vs quiet-mouth generated windows", "quiet", "quiet"),
+                                          ("moving-mouth stretches vs every generated window", "moving", None)):
+        real = cut(real_all, group)
+        gen = cut(clips, generated_group) if generated_group else list(clips)
+        auc, features, real_n, gen_n = discriminator(real, gen, with_head=False)
+        loto = None
+        if fold_clips:
+            folds = [cut(f, generated_group) if generated_group else f for f in fold_clips]
+            loto = discriminator_loto(real, folds)[0]
+        out.append((label, auc, loto, features, real_n, gen_n))
+    return out
+
+
+def _inside_counts(rows) -> tuple[int, int, int, int]:
+    """(inside, measured, inside among statistics not selected on, measured among them) of a statistics table."""
+    measured = [(n, g, q1, q3) for n, _, q1, q3, g, _ in rows if _inside(g, q1, q3).strip() in ("yes", "no")]
+    free = [r for r in measured if r[0] not in SELECTED_ON]
+    return (sum(_inside(g, q1, q3) == "yes" for _, g, q1, q3 in measured), len(measured),
+            sum(_inside(g, q1, q3) == "yes" for _, g, q1, q3 in free), len(free))
 
 
 def cost(frames: int = 18_000, fps: float = 60.0) -> tuple[float, float]:
@@ -206,6 +270,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     inside = sum(_inside(g, q1, q3) == "yes" for _, _, q1, q3, g, _ in rows)
     print(f"{inside}/{len(rows)} statistics of the generated clips inside the real interquartile range "
           "(head statistics: one take recorded the head, so its 'IQR' is a single value)")
+    _, _, free_inside, free_count = _inside_counts(rows)
+    print(f"  of which {free_inside}/{free_count} among the statistics that do not measure the lower face or the "
+          f"expression changes (what talking drives: {', '.join(sorted(SELECTED_ON))})")
     for with_head in (False, True):
         auc, features, real_n, gen_n = discriminator(takes, clips, with_head)
         scope = "upper face, gaze and head (the one take with head rotation)" if with_head else \
@@ -216,6 +283,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         auc, features, real_n, gen_n = discriminator_loto(takes, fold_clips)
         print(f"discriminator, upper face and gaze, leave one take out (each fold's generator fitted without the "
               f"held-out take): ROC AUC {auc:.2f} on {real_n} real and {gen_n} generated 2-s windows; gives it away: "
+              + ", ".join(f"{n} ({v:.2f})" for n, v in features))
+    threshold = quiet_threshold([as_motion(t) for t in takes])
+    print(f"\nreference groups inside the takes (i2fet_tools/motion/reference_groups.py): mouth band energy below "
+          f"{threshold:.4f} (Otsu on the takes) for at least 2 s = quiet mouth; above = moving mouth (speech or "
+          "range-of-motion exercises). Generated clips as above; lower face and expression changes are what the "
+          "groups are cut on")
+    for group, group_rows in group_table(takes, clips, loto, threshold).items():
+        inside, measured, free_inside, free_count = _inside_counts(group_rows)
+        loto_inside = sum(_inside(lg, q1, q3) == "yes" for n, _, q1, q3, _, lg in group_rows if n not in SELECTED_ON)
+        print(f"{group}: {inside}/{measured} measurable statistics inside the group's IQR; {free_inside}/{free_count} "
+              f"not cut on" + (f" (leave-one-take-out {loto_inside}/{free_count})" if loto else ""))
+        for name, median, q1, q3, gen, loto_gen in group_rows:
+            print(f"  {name:44s} {median:11.3f} {q1:8.3f}-{q3:<8.3f} {gen:10.3f} {_inside(gen, q1, q3):>6s} "
+                  f"{loto_gen:10.3f} {_inside(loto_gen, q1, q3):>6s}" + ("  (cut on)" if name in SELECTED_ON else ""))
+    for label, auc, loto_auc, features, real_n, gen_n in group_discriminators(takes, clips, fold_clips, threshold):
+        print(f"discriminator, upper face and gaze, {label}: ROC AUC {auc:.2f} grouped 5-fold"
+              + (f", {loto_auc:.2f} leave one take out" if loto_auc is not None else "")
+              + f" on {real_n} real and {gen_n} generated 2-s windows; gives it away: "
               + ", ".join(f"{n} ({v:.2f})" for n, v in features))
     reports = [key_report(c.weights, fit_keys(c.weights, 0.01), c.fps) for c in clips[:6]]
     rot_reports = [key_report(c.rotations, fit_keys(c.rotations, 0.005), c.fps) for c in clips[:6]]

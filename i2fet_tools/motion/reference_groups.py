@@ -1,0 +1,133 @@
+"""Reference groups inside the real takes: stretches where the mouth is quiet against stretches where it moves.
+
+Issue 13 measures generated faces against "people holding expressions without speaking"; the takes we
+have speak (four performances) or exercise the face (two range-of-motion takes), and no clearly licensed
+silent ARKit capture was found (docs/motion.md lists the search). The closest real reference we hold is
+the takes' own **quiet-mouth stretches**: frames where the mouth barely moves at syllable rate, in runs
+of at least ``MIN_RUN_SECONDS``. They are pauses inside talking takes, not silent takes: the tracker's
+resting offsets and the performer's state are the same as around them.
+
+How a frame is classed (no setting is chosen against the discriminator or the generator):
+- ``mouth_band_energy``: the mouth channels that speech moves (``SPEECH_CHANNELS``) band-passed to
+  ``SPEECH_BAND`` (syllables come 3-6 a second), their summed power averaged over 1 s, square-rooted;
+- the threshold between quiet and moving is Otsu's on the pooled log energy of the takes' tracked frames
+  (``quiet_threshold``; 0.0058 on the seven takes);
+- the **quiet** group keeps the tracked runs below it, the **moving** group the tracked runs above it,
+  each run at least ``MIN_RUN_SECONDS`` long; a take joins a group with ``MIN_GROUP_SECONDS`` in it.
+
+Statistics of a group are the ``stats.statistics`` of each take restricted to the group's frames (its
+``valid`` mask), except the spectrum slopes, which are measured run by run (``_slopes``) so that no
+spectrum spans the joins. The lower face and the expression changes are what the selection is made on
+(``SELECTED_ON``): their values in a group say how the groups were cut, not how faces move.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from typing import Sequence
+
+import numpy as np
+from scipy.ndimage import uniform_filter1d
+from scipy.signal import butter, sosfiltfilt
+
+from ml_backend.motion.regions import REGION_CHANNELS
+from ml_backend.naming.arkit import INDEX
+
+from .stats import ANALYSIS_FPS, Motion, _spectral_slope, statistics
+
+SPEECH_BAND = (2.0, 8.0)  # Hz
+SPEECH_CHANNELS: np.ndarray = np.array([INDEX[n] for n in (
+    "jawOpen", "mouthClose", "mouthFunnel", "mouthPucker", "mouthLowerDownLeft", "mouthLowerDownRight",
+    "mouthUpperUpLeft", "mouthUpperUpRight", "mouthRollLower", "mouthRollUpper", "mouthPressLeft", "mouthPressRight")])
+MIN_RUN_SECONDS = 2.0
+MIN_GROUP_SECONDS = 10.0
+SLOPE_RUN_SECONDS = 4.0  # stats._spectral_slope needs 4 s
+GROUPS: tuple[str, ...] = ("quiet", "moving")
+SELECTED_ON: frozenset[str] = frozenset({
+    "micro-motion lower, sd", "spectrum slope lower (alpha)", "expression changes per minute",
+    "expression change duration, s", "blinks within 0.3 s of an expression change"})
+
+
+def _tracked(motion: Motion) -> np.ndarray:
+    return np.ones(len(motion.weights), bool) if motion.valid is None else motion.valid.astype(bool)
+
+
+def mouth_band_energy(motion: Motion) -> np.ndarray:
+    """Per frame: the speech channels' syllable-rate (``SPEECH_BAND``) motion, root of the 1-s mean summed power."""
+    fps = motion.fps
+    values = motion.weights[:, SPEECH_CHANNELS].astype(np.float64)
+    sos = butter(2, [SPEECH_BAND[0], min(SPEECH_BAND[1], 0.45 * fps)], btype="band", fs=fps, output="sos")
+    if len(values) <= 3 * (2 * len(sos) + 1):  # too short for a zero-phase filter: no syllable can be told
+        return np.zeros(len(values))
+    band = sosfiltfilt(sos, values, axis=0)
+    return np.sqrt(uniform_filter1d((band ** 2).sum(axis=1), max(1, int(round(fps))), mode="nearest"))
+
+
+def quiet_threshold(motions: Sequence[Motion]) -> float:
+    """Otsu's threshold on the pooled log10 mouth band energy of the motions' tracked frames (energy units)."""
+    from skimage.filters import threshold_otsu
+
+    pooled = [np.log10(mouth_band_energy(m)[_tracked(m)] + 1e-6) for m in motions]
+    pooled = np.concatenate([p for p in pooled if p.size] or [np.zeros(0)])
+    if pooled.size < 2 or np.ptp(pooled) == 0:
+        raise ValueError("quiet_threshold needs tracked frames whose mouth energy varies")
+    return float(10 ** threshold_otsu(pooled))
+
+
+def _long_runs(mask: np.ndarray, frames: int) -> np.ndarray:
+    """``mask`` with its True runs shorter than ``frames`` cleared."""
+    edges = np.flatnonzero(np.diff(np.r_[False, mask, False].astype(int)))
+    out = np.zeros(len(mask), bool)
+    for first, end in zip(edges[::2], edges[1::2]):
+        if end - first >= frames:
+            out[first:end] = True
+    return out
+
+
+def group_mask(motion: Motion, threshold: float, group: str) -> np.ndarray:
+    """Frames of ``motion`` in ``group`` ("quiet" or "moving"): tracked runs of at least ``MIN_RUN_SECONDS``."""
+    if group not in GROUPS:
+        raise ValueError(f"group must be one of {GROUPS}, not {group!r}")
+    if not (math.isfinite(threshold) and threshold > 0):
+        raise ValueError(f"threshold must be a positive number, not {threshold!r}")
+    energy = mouth_band_energy(motion)
+    side = energy < threshold if group == "quiet" else energy >= threshold
+    return _long_runs(side & _tracked(motion), int(math.ceil(MIN_RUN_SECONDS * motion.fps)))
+
+
+def restricted(motion: Motion, mask: np.ndarray) -> Motion:
+    """The motion with only ``mask``'s frames counted (its ``valid`` becomes ``mask``)."""
+    return replace(motion, valid=np.asarray(mask, bool).copy())
+
+
+def _slopes(motion: Motion) -> dict[str, float]:
+    """Spectrum slopes upper/lower measured on each valid run of at least ``SLOPE_RUN_SECONDS``, length-weighted."""
+    valid = _tracked(motion)
+    edges = np.flatnonzero(np.diff(np.r_[False, valid, False].astype(int)))
+    runs = [(a, b) for a, b in zip(edges[::2], edges[1::2]) if b - a >= SLOPE_RUN_SECONDS * motion.fps]
+    out = {}
+    for region in ("upper", "lower"):
+        values = [(_spectral_slope(motion.weights[a:b][:, REGION_CHANNELS[region]], motion.fps), b - a) for a, b in runs]
+        values = [(s, n) for s, n in values if math.isfinite(s)]
+        out[f"spectrum slope {region} (alpha)"] = (float(np.average([s for s, _ in values], weights=[n for _, n in values]))
+                                                   if values else math.nan)
+    return out
+
+
+def group_statistics(motion: Motion, mask: np.ndarray) -> dict[str, float]:
+    """``stats.statistics`` of the motion's ``mask`` frames, spectrum slopes run by run."""
+    part = restricted(motion, mask)
+    return {**statistics(part), **_slopes(part)}
+
+
+def split_groups(motions: Sequence[Motion], threshold: float) -> dict[str, list[tuple[Motion, np.ndarray]]]:
+    """For each group, the (motion on the analysis grid, its group mask) of the motions with enough of it."""
+    out: dict[str, list[tuple[Motion, np.ndarray]]] = {g: [] for g in GROUPS}
+    for motion in motions:
+        motion = motion.resampled(ANALYSIS_FPS)
+        for group in GROUPS:
+            mask = group_mask(motion, threshold, group)
+            if mask.sum() >= MIN_GROUP_SECONDS * motion.fps:
+                out[group].append((motion, mask))
+    return out

@@ -9,8 +9,8 @@ from hypothesis import given, settings, strategies as st
 
 from i2fet_tools.motion.eval_motion import group_discriminators, group_table
 from i2fet_tools.motion.reference_groups import (
-    MIN_GROUP_SECONDS, MIN_RUN_SECONDS, SPEECH_CHANNELS, group_mask, group_statistics, mouth_band_energy,
-    quiet_threshold, split_groups)
+    MIN_GROUP_SECONDS, MIN_RUN_SECONDS, SPEECH_CHANNELS, group_mask, group_statistics, lower_face_quiet_ratio,
+    mouth_band_energy, quiet_threshold, split_groups)
 from i2fet_tools.motion.stats import Motion, statistics
 from ml_backend.export.livelink_csv import Take
 from ml_backend.knowledge import concept
@@ -104,6 +104,13 @@ def test_group_statistics_of_one_whole_run_are_the_plain_statistics():
     grouped, plain = group_statistics(motion, whole), statistics(motion)
     for name, value in plain.items():
         assert (math.isnan(value) and math.isnan(grouped[name])) or grouped[name] == pytest.approx(value, rel=1e-9)
+
+
+def test_the_lower_face_quiet_ratio_is_below_one_when_talking_moves_the_mouth_and_nan_without_quiet():
+    talking = _talking(20.0, (8.0, 14.0))
+    threshold = quiet_threshold([talking])
+    assert 0.0 < lower_face_quiet_ratio(talking, threshold) < 0.8
+    assert math.isnan(lower_face_quiet_ratio(_talking(20.0, (0.0, 20.0)), threshold))
 
 
 def _lively_take(seed: int, talk: tuple[float, float]) -> Take:

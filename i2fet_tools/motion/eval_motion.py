@@ -8,7 +8,9 @@ on 2-second windows of upper face, gaze and head; grouped cross-validation so no
 both training and test; and leave one take out all the way, the generator of each fold fitted
 without its held-out take) with its ROC AUC and the features that give generated motion away; the
 sparse keys (keys per channel per second, largest deviation from the dense motion); and the cost
-of 18,000 frames. ``--figures`` also draws ``docs/img/motion_side_by_side.png`` and
+of 18,000 frames. Then the same statistics and discriminators against two reference groups cut from the
+takes (``reference_groups``: quiet-mouth stretches, the closest we hold to the issue's people holding an
+expression without speaking, and moving-mouth stretches). ``--figures`` also draws ``docs/img/motion_side_by_side.png`` and
 ``docs/img/motion_stats.png``.
 """
 

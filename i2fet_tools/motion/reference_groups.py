@@ -131,3 +131,70 @@ def split_groups(motions: Sequence[Motion], threshold: float) -> dict[str, list[
             if mask.sum() >= MIN_GROUP_SECONDS * motion.fps:
                 out[group].append((motion, mask))
     return out
+
+
+def lower_face_quiet_ratio(motion: Motion, threshold: float) -> float:
+    """How much the lower face moves in the quiet-mouth stretches, as a share of its motion over all tracked frames:
+    the 1-s residual sd divided by ``micro.room`` of its level (as ``fit_performance`` sizes micro-motion), quiet
+    frames over all. nan without enough of either. Biased low by construction: the stretches are cut on the mouth."""
+    from ml_backend.motion.micro import room
+
+    from .fit_performance import MIN_ROOM
+    from .stats import _residual
+
+    motion = motion.resampled(ANALYSIS_FPS)
+    channels = REGION_CHANNELS["lower"]
+    residual = _residual(motion.weights[:, channels], motion.fps)
+    free = room(np.clip(motion.weights[:, channels] - residual, 0.0, 1.0))
+
+    def size(mask: np.ndarray) -> float:
+        kept = (free >= MIN_ROOM) & mask[:, None]
+        return float(np.sqrt(np.mean((residual[kept] / free[kept]) ** 2))) if kept.sum() >= motion.fps else math.nan
+
+    return size(group_mask(motion, threshold, "quiet")) / size(_tracked(motion))
+
+
+def main() -> int:
+    """``python -m i2fet_tools.motion.reference_groups``: the groups of the shared takes, the lower face's quiet share
+    per take (and left out one at a time), and what the generated clips' mouths do with the shipped
+    ``micro.SILENT_LOWER_FACE`` and with that share instead (a what-if: the shipped model is not changed)."""
+    from ml_backend.motion import micro
+
+    from .eval_motion import generate_clips
+    from .fit_performance import as_motion, read_takes, takes_folder
+
+    motions = [as_motion(t) for t in read_takes(takes_folder())]
+    threshold = quiet_threshold(motions)
+    print(f"threshold {threshold:.4f} (Otsu on the takes' log mouth band energy)")
+    for motion in motions:
+        quiet, moving = (group_mask(motion, threshold, g).sum() / motion.fps for g in GROUPS)
+        print(f"  {motion.name}: quiet {quiet:.0f} s, moving {moving:.0f} s, median mouth band energy "
+              f"{np.median(mouth_band_energy(motion)[_tracked(motion)]):.4f}")
+    ratios = np.array([lower_face_quiet_ratio(m, threshold) for m in motions])
+    left_out = [float(np.nanmedian(np.delete(ratios, k))) for k in range(len(ratios))]
+    fitted = float(np.nanmedian(ratios))
+    print(f"lower face in quiet stretches / all frames: {', '.join(f'{r:.2f}' for r in ratios)}; median {fitted:.2f}; "
+          f"each take left out: {min(left_out):.2f}-{max(left_out):.2f}")
+    groups = split_groups(motions, threshold)
+    quiet_stats = [group_statistics(m, k) for m, k in groups["quiet"]]
+    names = ("micro-motion lower, sd", "expression changes per minute")
+    shipped = micro.SILENT_LOWER_FACE
+    try:
+        for label, factor in (("shipped", shipped), ("quiet share", fitted)):
+            micro.SILENT_LOWER_FACE = factor
+            clips = [c.resampled(ANALYSIS_FPS) for c in generate_clips("lexicon")]
+            quiet_share = [group_mask(c, threshold, "quiet").mean() for c in clips]
+            energy = np.median([np.median(mouth_band_energy(c)) for c in clips])
+            measured = [statistics(c) for c in clips]
+            print(f"generated, lower face x {factor:.2f} ({label}): mouth band energy median {energy:.4f}, quiet-mouth "
+                  f"share of frames mean {np.mean(quiet_share):.2f}; " + "; ".join(
+                      f"{n} {np.nanmedian([s[n] for s in measured]):.3f} (quiet IQR "
+                      f"{np.nanpercentile([s[n] for s in quiet_stats], 25):.3f}-"
+                      f"{np.nanpercentile([s[n] for s in quiet_stats], 75):.3f})" for n in names))
+    finally:
+        micro.SILENT_LOWER_FACE = shipped
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -13,11 +13,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable
 
 from ..errors import BadInstructionError
 from ..knowledge.face_parts import REGION_NOUNS
 from ..plan import TimeAmount, Timing
+from .clauses import in_order
 
 MAX_CHARS = 400
 
@@ -30,23 +32,34 @@ _TRANSITION_VERBS = (
     r"tighten(?:s|ing|ed)?|spread(?:s|ing)?|widen(?:s|ing|ed)?|erupt(?:s|ing|ed)?|explod(?:e|es|ing|ed)|"
     r"flip(?:s|ping|ped)?|switch(?:es|ing|ed)?|ripen(?:s|ing|ed)?|relax(?:es|ing|ed)?|drift(?:s|ing|ed)?|"
     r"slip(?:s|ping|ped)?|resolv(?:e|es|ing|ed)|deepen(?:s|ing|ed)?|escalat(?:e|es|ing|ed)|build(?:s|ing)?|"
-    r"evolv(?:e|es|ing|ed)|mov(?:e|es|ing|ed)|sour(?:s|ing|ed)?|curl(?:s|ing|ed)?\s+up|giv(?:e|es|ing)\s+way|gave\s+way|mak(?:e|es|ing)\s+way|made\s+way"
+    r"evolv(?:e|es|ing|ed)|mov(?:e|es|ing|ed)|cut(?:s|ting)?|snap(?:s|ping|ped)?|jump(?:s|ing|ed)?|pop(?:s|ping|ped)?|"
+    r"flick(?:s|ing|ed)?|sour(?:s|ing|ed)?|curl(?:s|ing|ed)?\s+up|giv(?:e|es|ing)\s+way|gave\s+way|mak(?:e|es|ing)\s+way|made\s+way"
 )
 # Any other verb form followed by "into" ("cracks into", "tips over into", "blooms into") is a transition too,
 # except looking and moving into things ("stares into space", "walks into the room" is not a face anyway).
-_ANY_INTO = (r"(?!(?:look|stare|gaz|peer|glanc|walk|run|ran|step|bump|crash|press|squeez|pull|drawn|draw|set|fix|lock|"
+_ANY_INTO = (r"(?!(?:look|stare|gaz|peer|glanc|walk|run|ran|step|bump|crash|press|squeez|pull|drawn|draw|set|fix|lock|well|"
              r"scrunch|screw|bunch|knot|purs|pinch|clamp|tuck|fold|roll|curl|shape|form)\w*\s)[a-z]+(?:s|ed|ing)"
-             r"(?:\s+(?:over|back|up|down|away))?\s+into")
+             r"(?:\s+(?:over|back|up|down|away))?\s+into(?!\s+(?:place|position|view|focus)\b)")
 # A bare "into" is a transition ("shock into laughter"), not after a gaze ("looks into his eyes").
 _INTO = "".join(rf"(?<!\b{verb}\s)" for verb in ("look", "looks", "looked", "stare", "stares", "stared", "gaze", "gazes",
-                                                   "gazed", "peer", "peers", "peered", "glance", "glances", "glanced"))
-_INTO += r"(?<!\blooking\s)(?<!\bstaring\s)(?<!\bgazing\s)(?<!\bpeering\s)into"
+                                                   "gazed", "peer", "peers", "peered", "glance", "glances", "glanced",
+                                                   "came", "come", "comes", "welled", "sprang", "back"))
+_INTO += r"(?<!\blooking\s)(?<!\bstaring\s)(?<!\bgazing\s)(?<!\bpeering\s)(?<!\bcoming\s)into(?!\s+(?:place|position|view|focus)\b)"
 _SPEED = r"slowly|gradually|quickly|suddenly|abruptly|rapidly|instantly|immediately|eventually"
 _CONNECTIVES = (
     rf"(?:that\s+|which\s+|and\s+)?(?:(?:{_SPEED})\s+)?(?:{_TRANSITION_VERBS})(?:\s+(?:{_SPEED}))?\s+(?:in)?to",
     rf"(?:that\s+|which\s+|and\s+)?{_ANY_INTO}",
     r"(?:but\s+|and\s+)?end(?:s|ed|ing)?\s+up(?:\s+(?:in|with|as))?", r"(?:but\s+|and\s+)?end(?:s|ed|ing)?\s+with",
     r"(?:but\s+|and\s+)?(?:end(?:s|ed|ing)?|finish(?:es|ed|ing)?)\s+(?:as|on|in|with)",
+    r"(?:but\s+|and\s+)?(?:clos(?:e|es|ing)|land(?:s|ing)?|wrap(?:s|ping)?\s+up)\s+(?:with|on)",
+    r"(?:which\s+|that\s+)?(?:is\s+|was\s+|gets\s+|got\s+|be\s+)?(?:soon\s+|quickly\s+|slowly\s+|then\s+|suddenly\s+)?"
+    r"replaced\s+by",
+    r"followed(?:\s*,[^,]{1,40},)?(?:\s+(?:closely|quickly|soon|shortly|immediately|swiftly|slowly|suddenly))?\s+by",
+    r"but\s+(?:soon|then|later|eventually|before\s+long)",
+    # ", but the grin vanished": "but" before a clause that ends the expression is a step boundary
+    r"but(?=\s+(?:[\w'’]+\s+){0,3}(?:fad|vanish|disappear|falter|slip|drain|crack|harden|sour|die[sd]?\b|gone\b|melt|"
+    r"crumbl|waver))", r"(?:and\s+)?(?:by|at|in)\s+(?:the\s+)?end(?:\s+of\s+(?:it|the\s+\w+))?",
+    r"(?:and\s+)?in\s+(?:its|her|his|their)\s+place(?:\s+(?:came|comes|was|is|appeared|appears))?",
     r"and then", r"then", r"becoming", r"becomes", r"become", r"became", r"followed by", r"after that", r"afterwards",
     r"next(?!\s+to)", r"later", r"before", r"until", r"till", r"only to", r"eventually", r"at last", _INTO, r"->", r"→",
     r"and finally", r"finally", r";",
@@ -68,8 +81,14 @@ _FROM_TO = re.compile(
     r"transition|transitions|transitioning)\s+)?from\s+(.+?)\s+to\s+(.+)$", re.IGNORECASE)
 # A step that only says the expression before it ends ("then it's gone", "and it passes"): a return to neutral.
 _GONE = re.compile(r"(?:and\s+)?(?:(?:it|that|this)(?:'s|’s|\s+is|\s+was)?\s+)?(?:(?:all\s+)?gone|over|"
-                   r"passes|passed|vanishes|vanished|disappears|disappeared|(?:fades|faded|dies|died|melts|drains)"
-                   r"(?:\s+away)?)", re.IGNORECASE)
+                   r"passes|passed|vanishes|vanished|disappears|disappeared|subsides|subsided|"
+                   r"(?:fades|faded|dies|died|melts|drains|ebbs)(?:\s+(?:away|down|off))?|"
+                   r"(?:let\s+it\s+|lets\s+it\s+)?(?:die|fade|ebb)\s+(?:away|down|off))"
+                   # "then not", "now he was not", "then doesn't", "it doesn't hold": what was there ends
+                   r"|(?:the|her|his|their|its)\s+[a-z]+\s+(?:is|was|has|had)\s+(?:been\s+)?(?:gone|over)"
+                   r"|(?:and\s+)?(?:now\s+|then\s+)?(?:(?:she|he|they|it|i|you)\s+)?(?:(?:is|was|are|were|does|did|do)"
+                   r"(?:\s+not|n[’']t)|not|doesn[’']t|don[’']t|didn[’']t|isn[’']t|wasn[’']t|no\s+longer|not\s+any\s+more)"
+                   r"(?:\s+(?:hold|last|stay|stick|any\s+more|anymore))?", re.IGNORECASE)
 _SPEED_IN_CONNECTIVE = re.compile(
     rf"\b(?:that\s+|which\s+|and\s+)?({_SPEED})\s+(?:{_TRANSITION_VERBS})\s+(?:in)?to\b", re.IGNORECASE,
 )
@@ -90,7 +109,8 @@ _SETTLE_BACK = re.compile(r"(?:and\s+)?(?:relax(?:es|ing)?|settl(?:e|es|ing)|go(
 # A return to rest in other words: "relax everything", "relax the face", "back at the camera", "eyes front".
 _REST = re.compile(r"(?:and\s+)?(?:relax(?:es|ing)?\s+(?:everything|it\s+all|all|the\s+(?:whole\s+)?face)|"
                    r"(?:everything|it\s+all|(?:her|his|their|my|your|the)\s+(?:whole\s+)?face)\s+"
-                   r"(?:relax(?:es|ed)?|settles|settled|goes\s+(?:blank|still)|went\s+(?:blank|still))|"
+                   r"(?:relax(?:es|ed)?|settles|settled|(?:goes|went|is|was|stays|stayed|remains|remained)\s+"
+                   r"(?:blank|still|expressionless|empty|neutral))|"
                    r"(?:look(?:s|ing)?\s+)?(?:back\s+)?(?:at|into|to)\s+(?:the\s+)?(?:camera|lens|cent(?:er|re)|front))",
                    re.IGNORECASE)
 # "after a long frown, she smiles": the clause after "after" comes first.
@@ -98,7 +118,15 @@ _AFTER_CLAUSE = re.compile(r"^\s*after\s+(?P<first>[^,;]+?),\s*(?P<then>.+)$", r
 # "from a smile, through a frown, to neutral": the states between "from" and "to".
 _THROUGH = re.compile(r"\s*,?\s*\b(?:through|via|by\s+way\s+of)\b\s*", re.IGNORECASE)
 # Order words at a step's end ("calm again", "calm in the end", "neutral afterwards") say when, not what.
-_AGAIN = re.compile(r"\s+(?:(?:once\s+)?again|(?:in|at)\s+the\s+end|afterwards?|at\s+last|at\s+first)$", re.IGNORECASE)
+_AGAIN = re.compile(r"\s+(?:(?:once\s+)?again|(?:in|at)\s+the\s+end|afterwards?|at\s+last|at\s+first|first|second|third|"
+                    r"last)$", re.IGNORECASE)
+# Order words and openers at a step's start ("first,", "in beginning", "open with", "start on") say when, not what.
+_LEADING_ORDER = re.compile(r"^(?:(?:and|then|so)\s+)?(?:at\s+first|first(?:ly)?|in\s+(?:the\s+)?beginning|"
+                            r"at\s+the\s+(?:start|beginning)|(?:open|start|begin|lead|kick\s+off)(?:s|ing|ed)?\s+"
+                            r"(?:with|on|off\s+with|out(?:\s+with)?)|second(?:ly)?|third(?:ly)?|last(?:ly)?)\s*,?\s+(?=\S)",
+                            re.IGNORECASE)
+# A subject before a return to rest ("he calms down", "her face goes blank" is _REST's).
+_SUBJECT = re.compile(r"^(?:(?:and|then)\s+)?(?:she|he|they|it|i)(?:'s|’s|\s+is|\s+was)?\s+", re.IGNORECASE)
 # "Part: what it does" sentences ("eyes: squint. mouth: smile.") describe one face part by part, not steps.
 _PART_LABEL = re.compile(r"^\s*(?:(?:the|her|his|their)\s+)?(?:left\s+|right\s+|both\s+)?(?:"
                          + "|".join(sorted((re.escape(n) for n in REGION_NOUNS), key=len, reverse=True))
@@ -130,7 +158,8 @@ _NEUTRAL_WORDS = {"neutral", "calm", "calm again", "straight ahead", "look strai
                   "release", "releases", "and release", "drop it", "drops it", "let it go", "lets it go", "let go",
                   "a neutral face", "neutral face", "normal", "calm down", "blank", "expressionless",
                   "let it drop", "lets it drop", "let it fall", "lets it fall", "let it fade", "lets it fade",
-                  "drop it", "let it go", "release it", "releases it"}
+                  "drop it", "let it go", "release it", "releases it", "reset", "resets", "reset to neutral",
+                  "out", "and out", "ease out", "blend out", "calms down", "calmed down"}
 
 # --- timing words -------------------------------------------------------------------------------
 _NUMBER_WORDS = {"a": 1.0, "an": 1.0, "one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0, "six": 6.0,
@@ -142,9 +171,10 @@ _UNIT_SECONDS = {"ms": 0.001, "millisecond": 0.001, "s": 1.0, "sec": 1.0, "secon
 _NUMBER = r"[-−]?\d+(?:\.\d+)?|" + "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True))
 _UNIT = r"milliseconds?|ms|seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|frames?|fr|f"
 _AMOUNT = (r"(?:about |around |roughly |exactly |just |only )?"
-           r"(?:(?P<vague>a split second|a moment|a beat|a second and a half|a while)"
+           r"(?:(?P<vague>a split second|a long moment|a moment|a long beat|a beat|a second and a half|a while)"
            rf"|(?P<num>{_NUMBER})\s*(?P<unit>{_UNIT}))\b")
-_VAGUE_SECONDS = {"a split second": 0.15, "a moment": 0.5, "a beat": 0.4, "a second and a half": 1.5, "a while": 2.0}
+_VAGUE_SECONDS = {"a split second": 0.15, "a moment": 0.5, "a long moment": 1.0, "a beat": 0.4, "a long beat": 0.8,
+                  "a second and a half": 1.5, "a while": 2.0}
 _HOLD = re.compile(
     r"\b(?:and\s+)?(?:hold(?:s|ing)?|keep(?:s|ing)?|stay(?:s|ing)?|pause(?:s|ing)?|freez(?:e|es|ing))\b"
     r"(?!\s+(?:back|in|down|it\s+together|together|(?:her|his|their|my|your|a)\s+breath|breath|on\s+to)\b)"
@@ -154,13 +184,33 @@ _HOLD = re.compile(
 _ONSET = re.compile(rf"\b(?:over|in|within|taking|across|during)\s+{_AMOUNT}", re.IGNORECASE)
 _SPAN = re.compile(rf"\b(?:for|lasting)\s+{_AMOUNT}", re.IGNORECASE)
 _REPEAT = re.compile(r"\b(?:(?P<word>once|twice|thrice)|(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten)\s+times)\b"
-                     r"|(?<=\w\s)[x×](?P<xn>\d{1,2})\b|(?<=\w\s)(?P<nx>\d{1,2})[x×](?![\w.])",  # "blink x2", "nod 2x"
+                     r"|(?:(?<=\w\s)|(?<=^)|(?<=,\s))[x×](?P<xn>\d{1,2})\b|(?<=\w\s)(?P<nx>\d{1,2})[x×](?![\w.])",  # "blink x2", "nod 2x"
                      re.IGNORECASE)
 _MOMENTARY_VERB = re.compile(r"\b(?:blink(?:s|ing)?|wink(?:s|ing)?)\b", re.IGNORECASE)
 _MOMENTARY_WORDS = re.compile(r"\b(?:briefly|momentarily|for an instant)\b|\ba flash of\b", re.IGNORECASE)
 _FILLER = re.compile(r"^(?:and|then|it|that|this|so|a|an|the|with|to|,|\.|!|\s)*$", re.IGNORECASE)
 _TRAILING_LINK = re.compile(r"(?:\s+(?:and|then|,))+\s*$", re.IGNORECASE)
 MAX_REPEAT = 10
+MAX_STEPS = 64  # steps a repeated sequence may grow to ("smile, frown, x50" stops here)
+# A bare beat or pause between two steps ("frown, beat, smile", "-- a beat --"): a hold, not a step.
+_BEAT_PART = re.compile(r"(?:and\s+)?(?:then\s+)?(?:a\s+|one\s+)?(?:long\s+|short\s+|brief\s+)?(?:beat|pause|moment)s?",
+                        re.IGNORECASE)
+# "do it all again", "and again", "repeat the whole thing", "once more": the steps so far, again.
+_REPEAT_ALL = re.compile(
+    r"(?:and\s+)?(?:then\s+)?(?:(?:do|play|run)\s+(?:it|that|this|them|the\s+whole\s+thing|everything|the\s+lot)"
+    r"(?:\s+all)?(?:\s+over)?\s+again|(?:all\s+)?over\s+again|again|once\s+more|one\s+more\s+time|same\s+again|"
+    r"repeat(?:s|ed)?(?:\s+(?:it|that|this|them|the\s+whole\s+thing|everything|it\s+all|the\s+(?:sequence|cycle|lot)))?"
+    r"(?:\s+(?P<count>twice|thrice|\d+\s+times|two\s+times|three\s+times))?)", re.IGNORECASE)
+# "switch to R side", "now the left side", "same on the right": the step before, on the side named.
+_SIDE_SWITCH = re.compile(r"(?:and\s+)?(?:then\s+)?(?:now\s+)?(?:(?:switch|swap|change)(?:es|ing|ed|s)?\s+(?:to\s+|over\s+to\s+)?|"
+                          r"(?:the\s+)?same\s+(?:on|for|with)\s+|do\s+)?(?:the\s+)?(?P<side>l|r|left|right)"
+                          r"(?:\s+(?:side|one))?(?:\s+(?:too|as\s+well))?", re.IGNORECASE)
+_SIDE_WORDS = re.compile(r"\b(?:on\s+the\s+)?(?:l|r|left|right)(?:\s+side)?\b", re.IGNORECASE)
+# Words that only restate a step's face ("the frown", "he's smiling", "make the smile"), not a new face.
+_RESTATE_MARKS = {"the", "his", "her", "their", "its", "is", "are", "was", "were", "still", "he's", "she's", "they're",
+                  "it's"}
+_RESTATE_FILLER = _RESTATE_MARKS | {"he", "she", "they", "it", "be", "being", "now", "make", "makes", "let", "lets",
+                                    "have", "has", "get", "keep", "keeps", "that", "this", "and", "then", "so", "a", "an"}
 
 
 @dataclass(frozen=True)
@@ -192,9 +242,13 @@ def clean(instruction: str) -> tuple[str, list[str]]:
     return text, notes
 
 
+@lru_cache(maxsize=None)
+def _compiled(words: tuple[tuple[str, float], ...]) -> tuple[tuple[re.Pattern, float], ...]:
+    return tuple((re.compile(r"\b(?:" + pattern + r")\b", re.IGNORECASE), value) for pattern, value in words)
+
+
 def _pick(words: tuple[tuple[str, float], ...], text: str) -> tuple[float | None, str]:
-    for pattern, value in words:
-        regex = re.compile(r"\b(?:" + pattern + r")\b", re.IGNORECASE)
+    for regex, value in _compiled(words):
         if regex.search(text):
             return value, re.sub(r"\s+", " ", regex.sub(" ", text)).strip()
     return None, text
@@ -226,6 +280,7 @@ def _repeat_count(match: re.Match) -> int:
     return int(n) if n.isdigit() else int(_NUMBER_WORDS[n])
 
 
+@lru_cache(maxsize=4096)
 def read_timing(text: str) -> tuple[Timing, str]:
     """The timing words of a step's text, and the text without them.
 
@@ -280,9 +335,11 @@ def is_timing_only(text: str) -> bool:
 def read_phrase(text: str) -> Phrase:
     """Intensity, speed and timing words of one step, and the words left for the expression."""
     timing, rest = read_timing(text.strip(" .!,"))
+    rest = _LEADING_ORDER.sub("", rest)
     plain = _AGAIN.sub("", rest)
-    if (_BACK.fullmatch(plain) or _SETTLE_BACK.fullmatch(plain) or plain.lower() in _NEUTRAL_WORDS
-            or _GONE.fullmatch(plain) or _REST.fullmatch(plain)):
+    subjectless = _SUBJECT.sub("", plain)
+    if any(_BACK.fullmatch(p) or _SETTLE_BACK.fullmatch(p) or p.lower() in _NEUTRAL_WORDS or _GONE.fullmatch(p)
+           or _REST.fullmatch(p) for p in {plain, subjectless} if p):
         return Phrase(text="neutral", original=text, intensity=None, speed=timing.speed, is_neutral_return=True,
                       timing=timing, wording=rest)
     wording = rest
@@ -311,22 +368,103 @@ def _attach_timing_parts(parts: list[str]) -> list[str]:
 
 
 def _join_simultaneous(pieces: list[str], simultaneous: Callable[[str, str], bool] | None) -> list[str]:
-    """Parts from ``_SPLIT.split`` (text, delimiter, text, ...), comma-joined parts that happen together merged."""
+    """Parts from ``_SPLIT.split`` (text, delimiter, text, ...), comma-joined parts that happen together merged.
+
+    Only parts separated by bare commas can be one step: "then, quite suddenly, she laughed" keeps its "then"
+    even though a comma comes last. A return to rest ("release", "relax") never happens together with a face.
+    """
     parts: list[str] = []
-    delimiter = ""
+    bare_comma = True
     for k, piece in enumerate(pieces):
         if k % 2:
-            delimiter = piece or ""
+            bare_comma = bare_comma and (piece or "").strip() == ","
             continue
         part = (piece or "").strip()
         if not part.strip(" .!,"):
             continue
-        if (parts and simultaneous is not None and delimiter.strip() == "," and not is_timing_only(part)
+        if (parts and simultaneous is not None and bare_comma and not is_timing_only(part) and not _refers(part)
+                and not read_phrase(part).is_neutral_return and not read_phrase(parts[-1]).is_neutral_return
                 and simultaneous(_without_timing(parts[-1]), _without_timing(part))):
             parts[-1] = f"{parts[-1]}, {part}"
         else:
             parts.append(part)
+        bare_comma = True
     return parts
+
+
+def _refers(part: str) -> bool:
+    """True for a part that refers to other steps ("and again", "a beat", "switch to R side")."""
+    plain = part.strip(" .!,;")
+    return bool(_REPEAT_ALL.fullmatch(plain) or _BEAT_PART.fullmatch(plain) or _SIDE_SWITCH.fullmatch(plain))
+
+
+def _stems(text: str) -> list[str]:
+    """Crude word stems ("smiling" -> "smil", "frowns" -> "frown") of the words that are not articles or fillers."""
+    words = re.findall(r"[a-z'’]+", text.lower())
+    return [re.sub(r"(?:ing|ed|es|s|e)$", "", w) for w in words if w not in _RESTATE_FILLER]
+
+
+def _restates(before: str, part: str) -> bool:
+    """True when ``part`` only names the face of the part before ("turn the smile into a frown, then the frown
+    into ..."; "smile. Once he's smiling, ..."): a reference to that step, not a new one."""
+    words = set(re.findall(r"[a-z'’]+", part.lower()))
+    if not words & _RESTATE_MARKS or _AGAIN.search(f" {part.strip()}") or _REPEAT.search(part):
+        return False
+    said, earlier = _stems(part), _stems(_without_timing(before))
+    return bool(said) and said == earlier[-len(said):]
+
+
+def _restated_tail(part: str) -> str:
+    """"a frown and the frown" -> "a frown": the second half of a part that names its first half again."""
+    match = re.match(r"^(?P<a>.+?)\s+(?:and|,)\s+(?:then\s+)?(?P<b>the\s+.+)$", part, re.IGNORECASE)
+    return match.group("a") if match and _restates(match.group("a"), match.group("b")) else part
+
+
+def _references(parts: list[str]) -> list[str]:
+    """Parts with references to other steps resolved: restatements dropped, beats made holds, "the R side"
+    made the step before on that side, and "do it all again" made the steps so far, again."""
+    out: list[str] = []
+    for part in parts:
+        plain = part.strip(" .!,;")
+        part = _restated_tail(part)
+        side = _SIDE_SWITCH.fullmatch(plain)
+        again = _REPEAT_ALL.fullmatch(plain)
+        faces = [p for p in out if not is_timing_only(p)] if side or again or _repeats_only(part) else []
+        if _BEAT_PART.fullmatch(plain):
+            out.append("hold for a beat")
+        elif out and _restates(out[-1], part):
+            continue
+        elif side and faces and _SIDE_WORDS.search(faces[-1]):
+            word = "left" if side.group("side").lower() in ("l", "left") else "right"
+            out.append(f"{_SIDE_WORDS.sub(' ', _without_timing(faces[-1])).strip()} on the {word} side")
+        elif again and out:
+            count = again.group("count")
+            total = _repeat_count(_REPEAT.search(count)) if count else 2
+            for _ in range(min(total, MAX_REPEAT) - 1):
+                out.extend(faces[: max(MAX_STEPS - len(out), 0)])
+        elif len(faces) >= 2 and part is parts[-1] and _repeats_only(part):
+            for _ in range(min(read_timing(part)[0].repeat, MAX_REPEAT) - 1):
+                out.extend(faces[: max(MAX_STEPS - len(out), 0)])
+        else:
+            out.append(part)
+    return out
+
+
+def _repeats_only(part: str) -> bool:
+    """True for a part that only says how many times ("x2", "twice", "3 times")."""
+    timing, rest = read_timing(part)
+    return timing.repeat > 1 and bool(_FILLER.fullmatch(rest))
+
+
+def _one_rest(phrases: list[Phrase]) -> list[Phrase]:
+    """An ending followed by a return to rest ("it fades back to neutral", "the smile dies, relax") is one step."""
+    out: list[Phrase] = []
+    for phrase in phrases:
+        if (out and phrase.is_neutral_return and out[-1].is_neutral_return
+                and _GONE.fullmatch(_SUBJECT.sub("", out[-1].wording.strip(" .!,")))):
+            continue
+        out.append(phrase)
+    return out
 
 
 def _without_timing(part: str) -> str:
@@ -375,7 +513,9 @@ def split_steps(instruction: str, simultaneous: Callable[[str, str], bool] | Non
     text = _NUMBERED.sub(" ; ", text).strip(" ;")
     if len(_LETTERED.findall(text)) >= 2:
         text = _LETTERED.sub(" ; ", text).strip(" ;")
+    text = in_order(text, is_timing=lambda words: is_timing_only(words) or is_timing_only(f"for {words}"))
     text = _BEAT.sub(", hold for a beat, then ", text)
+    text = re.sub(r"\s(?:\.{2,}|…)\s", " then ", text)  # "happy ... sad": a spaced ellipsis between steps
     text = _SENTENCE_END.sub(" then ", text)
     after = _AFTER_CLAUSE.match(text)
     if after and not is_timing_only(after.group("first")) and not is_timing_only(f"for {after.group('first')}"):
@@ -396,8 +536,8 @@ def split_steps(instruction: str, simultaneous: Callable[[str, str], bool] | Non
         parts.extend(_join_simultaneous(_SPLIT.split(body), simultaneous))
     if back is not None:
         parts.append(back)
-    parts = _attach_timing_parts(parts)
-    phrases = [read_phrase(p) for p in parts]
+    parts = _attach_timing_parts(_references(parts))
+    phrases = _one_rest([read_phrase(p) for p in parts])
     if back is not None and phrases and not phrases[-1].is_neutral_return:
         phrases[-1] = Phrase(text="neutral", original=back, intensity=None, speed=phrases[-1].speed,
                              is_neutral_return=True, timing=phrases[-1].timing, wording="back to neutral")

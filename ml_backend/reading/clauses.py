@@ -1,0 +1,133 @@
+"""Rewrite the clauses of an instruction into the order things happen, before it is cut into steps.
+
+People do not always write steps in order or with a connective between them: "before smiling, she frowns",
+"she smiles only after a long frown", "Have her smile. But first, a frown.", "a smile replaces the frown",
+"Once he's smiling, ...", "NPC reacts: disgust first", "a frown (which then fades)", "she frowns -- a deep,
+puzzled frown -- and then smiles". Each rewrite here is a general pattern of English (a subordinate clause, an
+order word, an aside between dashes or brackets, a label before a colon) turned into "first, then second" or a
+plain comma, so that ``phrases.split_steps`` sees the steps in the order they happen.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ..knowledge.face_parts import REGION_NOUNS
+
+# "Have her smile. But first, a frown." / "Smile. Before that, a frown.": the sentence after comes first.
+_BUT_FIRST = re.compile(r"^(?P<later>.+?)[.;!]\s+(?:but\s+)?(?:first(?:\s+of\s+all)?|before\s+(?:that|this|then|doing\s+"
+                        r"(?:that|so|it)))\s*[,:]?\s*(?P<first>[^.;!?]+)[.!]?$", re.IGNORECASE)
+# "before smiling, she frowns": the main clause comes first.
+_BEFORE_CLAUSE = re.compile(r"^\s*before\s+(?P<later>[^,;.]+?),\s*(?P<first>[^;.]+)$", re.IGNORECASE)
+# "she smiles after frowning", "she smiles only after a long frown": the clause after "after" comes first.
+_AFTER_TAIL = re.compile(r"^(?P<later>[^,;.!?]+?)\s+(?:only\s+|just\s+|right\s+|shortly\s+|soon\s+|not\s+until\s+)?"
+                         r"after\s+(?P<first>(?!(?:that|this|which|a\s+(?:beat|moment|pause|while|second|bit))\b)"
+                         r"[^,;.!?]+?)[.!]?$", re.IGNORECASE)
+_LOOKS_AFTER = re.compile(r"\b(?:look|looks|looked|looking|take|takes|took|taking|named|name|go|goes|went)$",
+                          re.IGNORECASE)
+# "a smile replaces the frown": the replaced face comes first.
+_REPLACES = re.compile(r"^(?P<new>[^,;.!?]+?)\s+(?:replaces|replaced|replacing|takes\s+the\s+place\s+of|"
+                       r"took\s+the\s+place\s+of)\s+(?P<old>[^,;.!?]+?)[.!]?$", re.IGNORECASE)
+# "the sneer falls away and a real smile takes its place": two steps, in the order written.
+_TAKES_PLACE = re.compile(r"\s+and\s+(?P<new>[^,;.!?]+?)\s+(?:takes|took|taking)\s+(?:its|her|his|their)\s+place\b",
+                          re.IGNORECASE)
+# "Once he's smiling, make it grow", "as soon as the shock passes, she smiles": the clause happens first.
+_ONCE = re.compile(r"(?:^|(?<=[.;!?]\s))\s*(?:once|as\s+soon\s+as)\s+(?P<first>[^,;.!?]+?),\s*", re.IGNORECASE)
+# "When the laughter died away, ...": a "when" clause is first only when it says something ended.
+_WHEN_ENDED = re.compile(r"(?:^|(?<=[.;!?]\s))\s*(?:when|after)\s+(?P<first>[^,;.!?]*?\b(?:died|dies|faded|fades|passed|"
+                         r"passes|vanished|vanishes|subsided|subsides|ended|ends|stopped|stops|was\s+gone|is\s+gone|"
+                         r"was\s+over|is\s+over)\b[^,;.!?]*?),\s*", re.IGNORECASE)
+# "angry at first but ... ", "frown first and smile second": an order word ends a step.
+_FIRST_AND = re.compile(r"\b(?P<first>at\s+first|first)\s*,?\s+(?:and|but)\s+(?!then\b)", re.IGNORECASE)
+# A leading purpose clause ("To show the change of heart, ...") says why, not what.
+_PURPOSE = re.compile(r"^\s*(?:in\s+order\s+)?to\s+(?:show|convey|sell|suggest|make\s+(?:it\s+)?clear|indicate|signal|"
+                      r"express|get\s+across|play)\b[^,;.!?]{0,60},\s*(?=\S)", re.IGNORECASE)
+# An aside between a pair of long dashes (followed by a connective or the end: "calm -- fright -- relief" is a list),
+# or in brackets: a description of the step it stands in.
+_DASH_ASIDE = re.compile(r"\s*(?:--+|[—–])\s*(?P<aside>[^—–.;!?()]{1,60}?)\s*(?:--+|[—–])\s*"
+                         r"(?=(?:and|then|but|before|until|till|only)\b|[,.;!?]|$)", re.IGNORECASE)
+_BEAT_ASIDE = re.compile(r"(?:a\s+)?(?:long\s+|short\s+)?(?:beat|pause|moment)", re.IGNORECASE)
+_BRACKETS = re.compile(r"\s*\((?P<inside>[^()]{1,80})\)\s*")
+# "NPC reacts: disgust", "VO line: smile", "in: neutral": a short label before a colon is not part of the face.
+_LABEL = re.compile(r"(?:^|(?<=[.;!?]\s))(?P<label>[A-Za-z][\w'’]*(?:\s+[\w'’]+){0,2})\s*:\s+(?=[^\d\s.%])")
+_CODE = re.compile(r"[a-z][A-Z]|\bAU\s?\d|_[LR]\b")
+# "she is crying and after she stops": non-native "after" for "then" (not "after a beat", "after that").
+_AFTER_THEN = re.compile(r"(?:\s*,\s*|\s+and\s+)after\s+(?!(?:a|an|the|that|this|which|some|being|\d+|two|three|"
+                         r"a\s+few|several)\b)(?=[a-z])", re.IGNORECASE)
+# "neutral/smile/laugh": three or more words joined by slashes are a list of steps.
+_SLASH_LIST = re.compile(r"\b[a-z][a-z' -]*(?:/[a-z][a-z' -]*){2,}\b", re.IGNORECASE)
+# "1 smile 2 frown 3 neutral": bare beat numbers, when they count up from 1.
+_BARE_NUMBER = re.compile(r"(?:^|(?<=\s))\d{1,2}\s+(?=[a-z])", re.IGNORECASE)
+_REGION_WORDS = {n.lower() for n in REGION_NOUNS} | {n.lower() + "s" for n in REGION_NOUNS}
+
+
+def in_order(text: str, is_timing: Callable[[str], bool]) -> str:
+    """The instruction with its clauses rewritten into the order things happen ("X, then Y").
+
+    ``is_timing(words)`` says whether words only say when ("after two seconds"): those stay timing, not steps.
+    """
+    text = _asides(text)
+    text = _labels(text)
+    text = _PURPOSE.sub("", text)
+    text = _BARE_NUMBER.sub(" ; ", text).strip(" ;") if _counts_up(text) else text
+    text = _SLASH_LIST.sub(lambda m: " ; ".join(m.group(0).split("/")), text)
+    text = _ONCE.sub(lambda m: f"{m.group('first')}, then ", text)
+    text = _WHEN_ENDED.sub(lambda m: m.group(0) if is_timing(m.group("first")) else f"{m.group('first')}, then ", text)
+    text = _FIRST_AND.sub(lambda m: f"{m.group('first')}, then ", text)
+    text = _AFTER_THEN.sub(", then ", text)
+    text = _TAKES_PLACE.sub(lambda m: f", then {m.group('new')}", text)
+    for pattern, first, later in ((_BUT_FIRST, "first", "later"), (_BEFORE_CLAUSE, "first", "later"),
+                                  (_REPLACES, "old", "new")):
+        match = pattern.match(text)
+        if match and not is_timing(match.group(first)) and not is_timing(match.group(later)):
+            return f"{match.group(first).strip()}, then {match.group(later).strip()}"
+    match = _AFTER_TAIL.match(text)
+    if (match and not is_timing(match.group("first")) and not is_timing(f"after {match.group('first')}")
+            and not _LOOKS_AFTER.search(match.group("later"))):
+        return f"{match.group('first').strip()}, then {match.group('later').strip()}"
+    return text
+
+
+def _asides(text: str) -> str:
+    """"a smile (which then fades)" -> "a smile which then fades"; "a frown -- deep, puzzled -- then smiles" ->
+    "a frown deep and puzzled then smiles": an aside describes the step it stands in.
+
+    Brackets at the very start stay (a screenplay parenthetical, a numbered beat); beats in brackets ("(beat)")
+    are left for the beat reader.
+    """
+    def bracket(match: re.Match) -> str:
+        inside = match.group("inside").strip()
+        if match.start() == 0 or re.fullmatch(r"\d{1,2}|[a-h]|(?:a\s+)?(?:beat|pause|moment)", inside, re.IGNORECASE):
+            return match.group(0)
+        return f" {_one_part(inside)} "
+
+    def dashes(match: re.Match) -> str:
+        aside = match.group("aside").strip()
+        return f", {aside}, " if _BEAT_ASIDE.fullmatch(aside) else f" {_one_part(aside)} "
+    return _DASH_ASIDE.sub(dashes, _BRACKETS.sub(bracket, text))
+
+
+def _one_part(aside: str) -> str:
+    """An aside's words as one description of the step it is in: "brief, polite" -> "brief and polite"."""
+    return re.sub(r"\s*,\s*(?!then\b|and\b)", " and ", aside)
+
+
+def _labels(text: str) -> str:
+    """"NPC reacts: disgust first" -> "disgust first": a short label before a colon names the line, beat or
+    character ("VO line:", "in:", "first:"), not the face, and goes.
+
+    A face part before a colon ("eyes: wide") and a shorthand code ("mouthSmile_L: 0.6") are not labels.
+    """
+    def label(match: re.Match) -> str:
+        words = match.group("label")
+        if _CODE.search(words) or set(re.findall(r"[a-z]+", words.lower())) & _REGION_WORDS:
+            return match.group(0)
+        return " ; " if match.start() else ""
+    return _LABEL.sub(label, text)
+
+
+def _counts_up(text: str) -> bool:
+    """True for "1 smile 2 frown ...": bare numbers 1, 2 (, 3 ...) each before a word, in order."""
+    numbers = [int(m.group(0)) for m in _BARE_NUMBER.finditer(text)]
+    return len(numbers) >= 2 and numbers == list(range(1, len(numbers) + 1)) and text.lstrip().startswith("1")

@@ -1,7 +1,9 @@
 """The takes' reference groups (quiet mouth vs moving mouth, i2fet_tools/motion/reference_groups.py) and
 eval-motion's per-group statistics and discriminators on a small input (seconds)."""
 
+import json
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -9,12 +11,16 @@ from hypothesis import given, settings, strategies as st
 
 from i2fet_tools.motion.eval_motion import group_discriminators, group_table
 from i2fet_tools.motion.reference_groups import (
-    MIN_GROUP_SECONDS, MIN_RUN_SECONDS, SPEECH_CHANNELS, group_mask, group_statistics, lower_face_quiet_ratio,
-    mouth_band_energy, quiet_threshold, split_groups)
+    MIN_GROUP_SECONDS, MIN_RUN_SECONDS, SPEECH_CHANNELS, UNCUT_LOWER_CHANNELS, group_mask, group_statistics,
+    lower_face_quiet_ratio, mouth_band_energy, quiet_lower_share, quiet_threshold, split_groups)
 from i2fet_tools.motion.stats import Motion, statistics
+from ml_backend.errors import I2FETError
 from ml_backend.export.livelink_csv import Take
 from ml_backend.knowledge import concept
 from ml_backend.motion.life import LifeOptions, perform
+from ml_backend.motion.micro import micro_motion
+from ml_backend.motion.performance_model import CHOSEN_QUIET_LOWER_SHARE, MODEL_PATH, model_from_dict
+from ml_backend.motion.regions import REGION_CHANNELS
 from ml_backend.motion.schedule import schedule
 from ml_backend.motion.timing_params import TimingParams
 from ml_backend.motion.trajectory import transition_weights
@@ -106,10 +112,11 @@ def test_group_statistics_of_one_whole_run_are_the_plain_statistics():
         assert (math.isnan(value) and math.isnan(grouped[name])) or grouped[name] == pytest.approx(value, rel=1e-9)
 
 
-def test_the_lower_face_quiet_ratio_is_below_one_when_talking_moves_the_mouth_and_nan_without_quiet():
-    talking = _talking(20.0, (8.0, 14.0))
+def test_the_quiet_ratio_is_low_on_the_channels_that_talk_near_one_on_the_others_and_nan_without_quiet():
+    talking = _talking(20.0, (8.0, 14.0))  # only the jaw and the lips move with the syllables
     threshold = quiet_threshold([talking])
-    assert 0.0 < lower_face_quiet_ratio(talking, threshold) < 0.8
+    assert 0.0 < lower_face_quiet_ratio(talking, threshold, SPEECH_CHANNELS) < 0.5
+    assert 0.8 < lower_face_quiet_ratio(talking, threshold) < 1.2
     assert math.isnan(lower_face_quiet_ratio(_talking(20.0, (0.0, 20.0)), threshold))
 
 
@@ -135,3 +142,51 @@ def test_eval_motion_reports_each_group_and_tells_frozen_faces_from_either():
         assert auc > 0.9 and loto is not None and loto > 0.9, label
         assert 0 < real < 3 * 12  # 2-s windows wholly inside the group: fewer than the takes' 36 windows
         assert generated > 0
+
+
+def _talking_with_smile(seed: int, lively: float) -> Motion:
+    """``_talking`` whose other lower-face channels (smile, cheeks...) jitter ``lively`` times as much while the mouth
+    speaks (co-activation with speech)."""
+    motion = _talking(30.0, (10.0, 22.0), seed)
+    rng = np.random.default_rng(100 + seed)
+    t = np.arange(len(motion.weights)) / FPS
+    size = np.where((t >= 10.0) & (t < 22.0), lively, 1.0) * 0.01
+    weights = motion.weights.copy()
+    for channel in UNCUT_LOWER_CHANNELS:
+        weights[:, channel] = 0.4 + size * rng.standard_normal(len(t))
+    return Motion(weights, motion.rotations, FPS, None, False, motion.name)
+
+
+def test_the_fitted_quiet_lower_share_measures_the_channels_speech_does_not_drive():
+    share = quiet_lower_share([_talking_with_smile(seed, 4.0) for seed in range(3)])
+    assert share is not None and 0.3 < share < 0.5  # 1 against sqrt((18 + 12 x 16) / 30) = 2.6 over all frames
+    same = quiet_lower_share([_talking_with_smile(seed, 1.0) for seed in range(3)])
+    assert same is not None and 0.85 < same <= 1.0
+    still = Motion(np.zeros((300, 52)), np.zeros((300, 9)), FPS)
+    assert quiet_lower_share([still]) is None  # nothing to tell apart: the model keeps its chosen share
+    assert not set(UNCUT_LOWER_CHANNELS.tolist()) & set(SPEECH_CHANNELS.tolist())
+
+
+def _shipped_dict() -> dict:
+    return json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("value", [-0.1, 1.5, math.nan, "half"])
+def test_a_model_with_a_wrong_quiet_lower_share_is_refused(value):
+    data = _shipped_dict()
+    data["micro"]["quiet_lower_share"] = value
+    with pytest.raises(I2FETError):
+        model_from_dict(data)
+
+
+def test_a_model_without_the_share_keeps_the_chosen_one_and_the_lower_face_scales_with_it():
+    data = _shipped_dict()
+    data["micro"].pop("quiet_lower_share", None)
+    model = model_from_dict(data)
+    assert model.micro.quiet_lower_share == CHOSEN_QUIET_LOWER_SHARE
+    lower = np.isin(np.arange(52), REGION_CHANNELS["lower"])
+    motions = {share: micro_motion(600, 60.0, replace(model.micro, quiet_lower_share=share), np.random.default_rng(3))
+               for share in (0.0, 0.3, 0.6)}
+    assert not motions[0.0][:, lower].any() and motions[0.6][:, lower].any()
+    np.testing.assert_allclose(motions[0.3][:, lower], 0.5 * motions[0.6][:, lower], atol=1e-12)
+    np.testing.assert_allclose(motions[0.0][:, ~lower], motions[0.6][:, ~lower], atol=1e-12)

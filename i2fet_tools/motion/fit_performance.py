@@ -44,6 +44,7 @@ from ml_backend.naming.arkit import ARKIT_NAMES, INDEX
 from ml_backend.paths import assets_root
 
 from .fit_excursions import fit_excursions, summary, take_statistics
+from .reference_groups import quiet_lower_share
 from .stats import ANALYSIS_FPS, SACCADE_SPEED, Motion, blink_frames, find_blinks, find_saccades, gaze_degrees, move_onsets
 
 FACTORS = (3, 4)  # shared factors of the co-activation model per region (upper face, lower face)
@@ -285,8 +286,10 @@ def _fit_blink_face(motions: list[Motion]) -> dict:
 
 def _fit_micro(motions: list[Motion]) -> dict:
     """Per-region spectra, per-region low-rank factor models of the residual covariance at full room (the
-    residuals divided by ``micro.room`` of their 1-s level), scaled to marginal sizes; the resting tone; and the
-    upper face's excursions, fitted to the takes' quick moves by simulation (``fit_excursions.py``)."""
+    residuals divided by ``micro.room`` of their 1-s level), scaled to marginal sizes; the resting tone; the
+    upper face's excursions, fitted to the takes' quick moves by simulation (``fit_excursions.py``); and the
+    lower face's share for a face that does not speak, from the takes' quiet-mouth stretches
+    (``reference_groups.quiet_lower_share``)."""
     fps = ANALYSIS_FPS
     skip = set(neutral_micro_channels().tolist())
     upper = set(REGION_CHANNELS["upper"].tolist())
@@ -341,13 +344,15 @@ def _fit_micro(motions: list[Motion]) -> dict:
     quick = excursion_residual_share(excursions["rate_per_min"], excursions["hold"], excursions["move"])
     shares[0] = math.sqrt(wander ** 2 * shares[0] ** 2 + (1.0 - wander ** 2) * quick ** 2)  # the upper face's mix
     to_marginal = np.array([1.0 / shares[r] for r in region])
+    share = quiet_lower_share(motions)  # the lower face of a face that does not speak (reference_groups.py)
+    quiet_lower = {} if share is None else {"quiet_lower_share": round(share, 4)}
     return {"channels": [ARKIT_NAMES[i] for i in channels], "region": region.tolist(), "alpha": alpha, "knee": knee,
             "floor": floor,
             "loadings": np.round(loadings * to_marginal[:, None], 6).tolist(), "factor_region": factor_region,
             "own_sd": np.round(own * to_marginal, 6).tolist(),
             "rest_share": float(np.clip(np.median(ratios), 0.0, 1.0)) if seen.any() else 0.1,
             "tone": np.round(np.clip(np.median(tones, axis=0), 0.0, 0.5), 4).tolist(), "excursions": excursions,
-            "residual_sd": np.round(np.sqrt(np.diag(cov)), 6).tolist()}
+            "residual_sd": np.round(np.sqrt(np.diag(cov)), 6).tolist(), **quiet_lower}
 
 
 def _drift_variogram(motion: Motion) -> np.ndarray:

@@ -9,8 +9,9 @@ around 0.3-0.5): the model is that heteroscedastic. A channel's change is its un
 ``room(weight)`` (``bounded_add``), and the fit divides the takes' residuals by ``room`` of their
 level before it measures sizes and co-activation, so the generator meets the takes level by level.
 At rest a channel only rises, by the fitted ``rest_share`` of its noise (a resting tone). The takes
-talk and our faces do not, so the lower face's motion is scaled by ``SILENT_LOWER_FACE`` (a choice,
-not a fit: speech is most of the lower face's motion in the takes).
+talk and our faces do not, so the lower face's motion is scaled by the model's ``quiet_lower_share``:
+how much the takes' lower face (the channels speech does not drive directly) moves in their quiet-mouth
+stretches, as a share of all their frames (``i2fet_tools/motion/reference_groups.py``).
 
 Weights stay in [0, 1] without clipping and C1 (``bounded_add``).
 """
@@ -24,7 +25,6 @@ from .noise import coloured_noise, coloured_samples, noise_rate, samples_for, to
 from .performance_model import MicroModel
 from .regions import left_right_pairs
 
-SILENT_LOWER_FACE = 0.6
 HOLD_HIGHPASS = 0.25  # Hz: change slower than this is the plan's (an expression held for seconds), not micro-motion
 FREE_ABOVE = 0.3  # weights this far from 0 and 1 move freely
 REST_SOFTNESS = 0.02  # width of the smooth positive part at rest
@@ -52,7 +52,7 @@ def micro_motion(count: int, fps: float, model: MicroModel, rng: np.random.Gener
             own = wander * own + quick * excursion_samples(samples, rate, len(members), rng, rate_per_min, hold, move)
         values += shared @ model.loadings[:, factors].T
         values[:, members] += own * model.own_sd[members][None, :]
-    values[:, model.region == 1] *= SILENT_LOWER_FACE
+    values[:, model.region == 1] *= model.quiet_lower_share
     out[:, model.channels] = to_frames(values, count, fps)
     return out
 

@@ -102,6 +102,9 @@ class DriftModel:
     person_log_sd: float = 0.0  # log sd of the size of drift and jitter from one character to the next
 
 
+CHOSEN_QUIET_LOWER_SHARE = 0.6  # a model without a fitted share keeps the share chosen before it was fitted
+
+
 @dataclass(frozen=True)
 class MicroModel:
     channels: np.ndarray  # C channel indices that carry micro-motion
@@ -116,6 +119,8 @@ class MicroModel:
     floor: tuple[float, float] = (0.0, 0.0)  # white part of each region's spectrum (power, relative)
     excursions: tuple[float, float, float, float] | None = None  # upper face: quick moves (a minute per stream,
     # hold s, move s) and the share of its sd left to slow wander; None: slow wander alone
+    quiet_lower_share: float = CHOSEN_QUIET_LOWER_SHARE  # the lower face's size for a face that does not speak,
+    # as a share of the takes' (who talk): fitted from their quiet-mouth stretches; absent: the earlier choice
 
 
 @dataclass(frozen=True)
@@ -222,7 +227,9 @@ def model_from_dict(data: dict) -> PerformanceModel:
                        loadings=loadings, own_sd=own, factor_region=factor_region,
                        rest_share=_number(m, "rest_share", 0, 1, "micro"), tone=tone,
                        floor=tuple(float(_number({"f": f}, "f", 0, 1, "micro.floor")) for f in m.get("floor", [0, 0])),
-                       excursions=_excursions(m.get("excursions")))
+                       excursions=_excursions(m.get("excursions")),
+                       quiet_lower_share=(_number(m, "quiet_lower_share", 0, 1, "micro") if "quiet_lower_share" in m
+                                          else CHOSEN_QUIET_LOWER_SHARE))
     if len(micro.alpha) != 2 or len(micro.knee) != 2 or len(micro.floor) != 2:
         raise I2FETError("micro.alpha, micro.knee and micro.floor need one value per region (upper, lower).")
     sd = h.get("sd", [])

@@ -184,7 +184,7 @@ _HOLD = re.compile(
 _ONSET = re.compile(rf"\b(?:over|in|within|taking|across|during)\s+{_AMOUNT}", re.IGNORECASE)
 _SPAN = re.compile(rf"\b(?:for|lasting)\s+{_AMOUNT}", re.IGNORECASE)
 _REPEAT = re.compile(r"\b(?:(?P<word>once|twice|thrice)|(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten)\s+times)\b"
-                     r"|(?:(?<=\w\s)|(?<=^)|(?<=,\s))[x×](?P<xn>\d{1,2})\b|(?<=\w\s)(?P<nx>\d{1,2})[x×](?![\w.])",  # "blink x2", "nod 2x"
+                     r"|(?<=\w\s)[x×](?P<xn>\d{1,2})\b|(?<=\w\s)(?P<nx>\d{1,2})[x×](?![\w.])",  # "blink x2", "nod 2x"
                      re.IGNORECASE)
 _MOMENTARY_VERB = re.compile(r"\b(?:blink(?:s|ing)?|wink(?:s|ing)?)\b", re.IGNORECASE)
 _MOMENTARY_WORDS = re.compile(r"\b(?:briefly|momentarily|for an instant)\b|\ba flash of\b", re.IGNORECASE)
@@ -205,6 +205,9 @@ _REPEAT_ALL = re.compile(
 _SIDE_SWITCH = re.compile(r"(?:and\s+)?(?:then\s+)?(?:now\s+)?(?:(?:switch|swap|change)(?:es|ing|ed|s)?\s+(?:to\s+|over\s+to\s+)?|"
                           r"(?:the\s+)?same\s+(?:on|for|with)\s+|do\s+)?(?:the\s+)?(?P<side>l|r|left|right)"
                           r"(?:\s+(?:side|one))?(?:\s+(?:too|as\s+well))?", re.IGNORECASE)
+# A count on its own after a sequence ("smile, then frown, x2"): the whole sequence that many times.
+_LONE_COUNT = re.compile(r"(?:and\s+)?(?:[x×]\s?(?P<xn>\d{1,2})|(?P<nx>\d{1,2})\s?[x×]|(?P<word>twice|thrice)|"
+                         r"(?P<n>\d{1,2}|two|three|four|five)\s+times)(?:\s+over)?", re.IGNORECASE)
 _SIDE_WORDS = re.compile(r"\b(?:on\s+the\s+)?(?:l|r|left|right)(?:\s+side)?\b", re.IGNORECASE)
 # Words that only restate a step's face ("the frown", "he's smiling", "make the smile"), not a new face.
 _RESTATE_MARKS = {"the", "his", "her", "their", "its", "is", "are", "was", "were", "still", "he's", "she's", "they're",
@@ -395,7 +398,8 @@ def _join_simultaneous(pieces: list[str], simultaneous: Callable[[str, str], boo
 def _refers(part: str) -> bool:
     """True for a part that refers to other steps ("and again", "a beat", "switch to R side")."""
     plain = part.strip(" .!,;")
-    return bool(_REPEAT_ALL.fullmatch(plain) or _BEAT_PART.fullmatch(plain) or _SIDE_SWITCH.fullmatch(plain))
+    return bool(_REPEAT_ALL.fullmatch(plain) or _BEAT_PART.fullmatch(plain) or _SIDE_SWITCH.fullmatch(plain)
+                or _LONE_COUNT.fullmatch(plain))
 
 
 def _stems(text: str) -> list[str]:
@@ -429,7 +433,8 @@ def _references(parts: list[str]) -> list[str]:
         part = _restated_tail(part)
         side = _SIDE_SWITCH.fullmatch(plain)
         again = _REPEAT_ALL.fullmatch(plain)
-        faces = [p for p in out if not is_timing_only(p)] if side or again or _repeats_only(part) else []
+        count = _LONE_COUNT.fullmatch(plain)
+        faces = [p for p in out if not is_timing_only(p)] if side or again or count else []
         if _BEAT_PART.fullmatch(plain):
             out.append("hold for a beat")
         elif out and _restates(out[-1], part):
@@ -438,22 +443,16 @@ def _references(parts: list[str]) -> list[str]:
             word = "left" if side.group("side").lower() in ("l", "left") else "right"
             out.append(f"{_SIDE_WORDS.sub(' ', _without_timing(faces[-1])).strip()} on the {word} side")
         elif again and out:
-            count = again.group("count")
-            total = _repeat_count(_REPEAT.search(count)) if count else 2
+            times = again.group("count")
+            total = _repeat_count(_REPEAT.search(times)) if times else 2
             for _ in range(min(total, MAX_REPEAT) - 1):
                 out.extend(faces[: max(MAX_STEPS - len(out), 0)])
-        elif len(faces) >= 2 and part is parts[-1] and _repeats_only(part):
-            for _ in range(min(read_timing(part)[0].repeat, MAX_REPEAT) - 1):
+        elif count and len(faces) >= 2 and part is parts[-1]:
+            for _ in range(min(_repeat_count(count), MAX_REPEAT) - 1):
                 out.extend(faces[: max(MAX_STEPS - len(out), 0)])
         else:
             out.append(part)
     return out
-
-
-def _repeats_only(part: str) -> bool:
-    """True for a part that only says how many times ("x2", "twice", "3 times")."""
-    timing, rest = read_timing(part)
-    return timing.repeat > 1 and bool(_FILLER.fullmatch(rest))
 
 
 def _one_rest(phrases: list[Phrase]) -> list[Phrase]:

@@ -1,7 +1,7 @@
 """Reference groups inside the real takes: stretches where the mouth is quiet against stretches where it moves.
 
 Issue 13 measures generated faces against "people holding expressions without speaking"; the takes we
-have speak (four performances) or exercise the face (two range-of-motion takes), and no clearly licensed
+have speak (five performances) or exercise the face (two range-of-motion takes), and no clearly licensed
 silent ARKit capture was found (docs/motion.md lists the search). The closest real reference we hold is
 the takes' own **quiet-mouth stretches**: frames where the mouth barely moves at syllable rate, in runs
 of at least ``MIN_RUN_SECONDS``. They are pauses inside talking takes, not silent takes: the tracker's
@@ -11,7 +11,7 @@ How a frame is classed (no setting is chosen against the discriminator or the ge
 - ``mouth_band_energy``: the mouth channels that speech moves (``SPEECH_CHANNELS``) band-passed to
   ``SPEECH_BAND`` (syllables come 3-6 a second), their summed power averaged over 1 s, square-rooted;
 - the threshold between quiet and moving is Otsu's on the pooled log energy of the takes' tracked frames
-  (``quiet_threshold``; 0.0058 on the seven takes);
+  (``quiet_threshold``; 0.0068 on the seven takes);
 - the **quiet** group keeps the tracked runs below it, the **moving** group the tracked runs above it,
   each run at least ``MIN_RUN_SECONDS`` long; a take joins a group with ``MIN_GROUP_SECONDS`` in it.
 

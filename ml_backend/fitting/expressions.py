@@ -17,15 +17,12 @@ from scipy.spatial import cKDTree
 
 from ..naming.arkit import ARKIT_NAMES
 from .fit import HeadFit, cache_path
-from .mesh import component_labels
 from .quality import ShapeCheck, check_shapes
+from .rims import shut_features
 from .template import Template, load_template
 from .transfer import fill_unreliable, template_expression_deltas, transfer_deltas
 
 TRANSFER_VERSION = 2  # bump when the transfer or its check changes (cached results are keyed by it)
-EYE_DEPTH = 0.2  # an eye is open when the mesh lines the eyeball this far behind the eye corners (a lid pocket);
-MOUTH_DEPTH = 0.05  # a mouth when it reaches the teeth and gums behind the lips (interocular distances)
-OPENING_RADIUS = 0.3  # an eye or mouth opening is sought this close to the feature's centre (interocular distances)
 
 
 @dataclass(frozen=True)
@@ -95,35 +92,10 @@ def missing_openings(template: Template, fit: HeadFit) -> tuple[str, ...]:
     (an eyeball, teeth) near it, or surface lining the template's eyeball or mouth socket there (a lid
     pocket, a mouth bag). A sculpted-shut eye or a fused mouth has only the front surface.
     """
-    triangles = fit.triangles[0]
     rest = np.asarray(fit.rest[0], np.float64)
     matrix = fit.to_template[0]
-    points = rest @ matrix[:3, :3].T + matrix[:3, 3]
-    count = len(points)
-    edges = np.sort(np.concatenate([triangles[:, [0, 1]], triangles[:, [1, 2]], triangles[:, [2, 0]]]), 1)
-    keys, uses = np.unique(edges[:, 0] * np.int64(count) + edges[:, 1], return_counts=True)
-    rim = np.zeros(count, bool)
-    rim[keys[uses == 1] // count] = True
-    rim[keys[uses == 1] % count] = True
-    labels = component_labels(count, triangles)
-    rim |= labels != np.argmax(np.bincount(labels))
-    marks = template.landmark_points(fit.fitted)
-    index = {n: i for i, n in enumerate(("eye_outer_right", "eye_inner_right", "eye_inner_left", "eye_outer_left", "nose_tip",
-                                         "mouth_corner_right", "mouth_corner_left", "chin"))}
-    centres = {"right eye": (marks[index["eye_outer_right"]] + marks[index["eye_inner_right"]]) / 2,
-               "left eye": (marks[index["eye_outer_left"]] + marks[index["eye_inner_left"]]) / 2,
-               "mouth": (marks[index["mouth_corner_left"]] + marks[index["mouth_corner_right"]]) / 2}
-    unit = template.interocular
-    inner = fit.fitted[np.unique(template.inner_triangles)]
-    tree = cKDTree(points)
-    shut = []
-    for name, centre in centres.items():
-        near = np.linalg.norm(points[rim] - centre, axis=1).min(initial=np.inf) < OPENING_RADIUS * unit
-        depth = (EYE_DEPTH if name.endswith("eye") else MOUTH_DEPTH) * unit
-        probes = inner[(np.linalg.norm(inner - centre, axis=1) < 0.4 * unit) & (inner[:, 2] < centre[2] - depth)]
-        lined = len(probes) and sum(len(h) > 0 for h in tree.query_ball_point(probes, 0.06 * unit)) >= 5
-        if not (near or lined):
-            shut.append(name)
+    labels = {"eye_right": "right eye", "eye_left": "left eye", "mouth": "mouth"}
+    shut = [labels[f] for f in shut_features(template, fit.fitted, rest @ matrix[:3, :3].T + matrix[:3, 3], fit.triangles[0])]
     notes = []
     eyes = [n for n in shut if n.endswith("eye")]
     if eyes:

@@ -24,6 +24,7 @@ from .errors import HeadFitError, LandmarkError, NotAHeadError
 from .landmarks import as_array, check_landmarks
 from .mesh import TriangleSurface, component_labels, vertex_normals
 from .register import UserSurface, fit_free_form, fit_identity
+from .rims import Opening, find_openings
 from .template import LANDMARK_NAMES, Template, load_template
 from .transfer import Binding, bind
 
@@ -35,7 +36,7 @@ MAX_IDENTITY_NORM = 20.0  # norm of the 40 identity coefficients (heads seen: 9-
 BODY_ELONGATION = 2.6  # longest extent / shortest extent above which the mesh is treated as a body
 HEAD_SHARE = 0.14  # share of a body's height taken as the head region
 INNER_DISTANCE = 0.12  # median distance of a piece to the template's eyes/teeth/mouth to bind it there (interocular distances)
-CACHE_VERSION = "5"
+CACHE_VERSION = "6"
 REGION_BOX = ((-15.0, 15.0), (-14.0, 19.5), (-11.5, 16.0))  # template-frame box (x, y, z) of the head region: ICT skin widened, crown added
 BINDING_FIELDS = ("triangle", "barycentric", "offset", "weight", "agreement")
 
@@ -382,7 +383,9 @@ def fit_head(head: HeadPart, extras: Sequence[HeadPart] = (), landmarks: dict[st
     identity_head = template.neutral + np.tensordot(coeffs, template.shape_modes, axes=1)
     if user_landmarks is None and confidence == 0.0:  # your landmarks or the detector vouch for a stylized head
         _check_features(template, identity_head, coeffs, user)
-    fitted = fit_free_form(template, identity_head, user, user_landmarks)
+    openings, rim_notes = _openings(template, identity_head, user, user_landmarks)
+    fitted = fit_free_form(template, identity_head, user, user_landmarks, openings=openings)
+    notes = notes + rim_notes
 
     matrices, bindings = [], []
     head_matrix = _affine(head, transform)
@@ -402,6 +405,28 @@ def fit_head(head: HeadPart, extras: Sequence[HeadPart] = (), landmarks: dict[st
         _save(_cache_path(key), fit)
         fit = replace(fit, key=key)
     return fit
+
+
+FEATURE_LABELS = {"eye_right": "right eye", "eye_left": "left eye", "mouth": "mouth"}
+
+
+def _openings(template: Template, identity_head: np.ndarray, user: UserSurface,
+              user_landmarks: np.ndarray | None) -> tuple[tuple[Opening, ...], tuple[str, ...]]:
+    """The eye and mouth openings the fit matches rim to rim, and notes naming the features it cannot match.
+
+    Corners come from your landmarks where given, else from the identity fit (which lies on the head's surface).
+    """
+    marks = user_landmarks if user_landmarks is not None else template.landmark_points(identity_head)
+    openings, shut, unseen = find_openings(template, identity_head, user.points, user.triangles,
+                                           dict(zip(LANDMARK_NAMES, marks)))
+    notes = []
+    if shut:
+        notes.append(f"No opening at the {' and '.join(FEATURE_LABELS[f] for f in shut)} (closed in the mesh): "
+                     "fitted by the surface alone there, without matching its lid or lip margins.")
+    if unseen:
+        notes.append(f"The rim of the {' and '.join(FEATURE_LABELS[f] for f in unseen)} was not found from the front: "
+                     "fitted by the surface alone there.")
+    return tuple(openings), tuple(notes)
 
 
 def _check_features(template: Template, identity_head: np.ndarray, coeffs: np.ndarray, user: UserSurface) -> None:

@@ -20,10 +20,12 @@ from scipy.spatial import cKDTree
 from ..naming.arkit import INDEX
 from .align import Similarity
 from .mesh import TriangleSurface, front_depths, vertex_normals
+from .rims import Opening, match_rim
 from .template import Template
 
 NOISE = 0.5  # expected correspondence noise (template units) relative to a unit identity-coefficient prior
 LANDMARK_WEIGHT = 25.0
+RIM_WEIGHT = 30.0  # pull of each template rim vertex onto the head's rim (a data pair weighs 1)
 STIFFNESS = (40.0, 12.0, 4.0, 1.5)
 EYE_REACH = 1.0  # non-skin vertices this close to an eye's centre (eye widths) belong to that eye
 LID_REACH = 0.5  # a closed lid this close to the eye's front (eye widths) covers it (farther: it is the socket behind)
@@ -140,9 +142,12 @@ def _rotation_from_vector(omega: np.ndarray) -> np.ndarray:
 
 
 def fit_free_form(template: Template, start: np.ndarray, user: UserSurface, landmarks: np.ndarray | None,
-                  stiffness: tuple[float, ...] = STIFFNESS, rng: np.random.Generator | None = None) -> np.ndarray:
+                  stiffness: tuple[float, ...] = STIFFNESS, rng: np.random.Generator | None = None,
+                  openings: tuple[Opening, ...] = ()) -> np.ndarray:
     """Smoothly displace the skin of ``start`` (V, 3) onto the user surface; returns all V vertices.
 
+    ``openings`` (eyes, mouth open on both) pull the template's rim vertices onto the head's rims, matched
+    by their angle around each opening, so the lid and lip margins land on the head's.
     Non-skin vertices (mouth socket, teeth, eyes) follow the displacement of their nearest skin vertices.
     """
     rng = rng or np.random.default_rng(1)
@@ -170,7 +175,17 @@ def fit_free_form(template: Template, start: np.ndarray, user: UserSurface, land
             system = system + coo_matrix((np.full(len(lm_local), LANDMARK_WEIGHT), (lm_local, lm_local)), shape=(num, num))
             rhs[lm_local] += LANDMARK_WEIGHT * (landmarks - current[landmark_ids])
         solver = splu(system.tocsc())
-        displacement = np.column_stack([solver.solve(rhs[:, d]) for d in range(3)])
+        if openings:  # rims pull in the front view (x, y) only: depth stays the surface's
+            rim_ids = np.concatenate([o.template_ids for o in openings])
+            targets = np.concatenate([match_rim(current[o.template_ids], o.rim) for o in openings])
+            rim_local = local[rim_ids]
+            rim_system = system + coo_matrix((np.full(len(rim_local), RIM_WEIGHT), (rim_local, rim_local)), shape=(num, num))
+            rim_rhs = rhs.copy()
+            np.add.at(rim_rhs, rim_local, RIM_WEIGHT * (targets - current[rim_ids]))
+            rim_solver = splu(rim_system.tocsc())
+            displacement = np.column_stack([rim_solver.solve(rim_rhs[:, 0]), rim_solver.solve(rim_rhs[:, 1]), solver.solve(rhs[:, 2])])
+        else:
+            displacement = np.column_stack([solver.solve(rhs[:, d]) for d in range(3)])
         current[skin_ids] += displacement
     return _carry_inner(template, start, current, user)
 

@@ -230,3 +230,19 @@ def test_round7_file_is_large_enough_and_valid():
     assert len(entries) >= 120
     assert all(len(e.steps) >= 2 for e in entries)
     assert len({e.style for e in entries}) >= 5
+
+
+def test_a_step_with_a_verb_and_no_subject_acts_on_the_part_named_before(reader):
+    steps = reader.read("her face lights up, then falls")[0]
+    assert len(steps) == 2 and ch(steps[0].anchor.target, "mouthSmileLeft") >= 0.2
+    assert ch(steps[1].anchor.target, "mouthSmileLeft") <= 0.12
+
+
+def test_a_clause_after_once_happens_first(reader):
+    assert smiles(reader, "She smiles once the shock passes.") == [False, True]
+    assert len(split_steps("she smiles once")) == 1
+
+
+@pytest.mark.parametrize("instruction", ["a grin, fading after a second", "a smile, then dying away"])
+def test_an_ending_with_a_delay_is_a_return_to_rest(instruction):
+    assert [p.is_neutral_return for p in split_steps(instruction)] == [False, True]

@@ -34,6 +34,9 @@ _TAKES_PLACE = re.compile(r"\s+and\s+(?P<new>[^,;.!?]+?)\s+(?:takes|took|taking)
                           re.IGNORECASE)
 # "Once he's smiling, make it grow", "as soon as the shock passes, she smiles": the clause happens first.
 _ONCE = re.compile(r"(?:^|(?<=[.;!?]\s))\s*(?:once|as\s+soon\s+as)\s+(?P<first>[^,;.!?]+?),\s*", re.IGNORECASE)
+# "She smiles once the shock passes": the clause after "once" happens first (not "once more", "smiles once").
+_ONCE_TAIL = re.compile(r"^(?P<later>[^,;.!?]+?)\s+(?:once|as\s+soon\s+as|the\s+moment)\s+(?P<first>(?:the|her|his|their|"
+                        r"its|she|he|they|it|this|that)\b[^,;.!?]+?)[.!]?$", re.IGNORECASE)
 # "When the laughter died away, ...": a "when" clause is first only when it says something ended.
 _WHEN_ENDED = re.compile(r"(?:^|(?<=[.;!?]\s))\s*(?:when|after)\s+(?P<first>[^,;.!?]*?\b(?:died|dies|faded|fades|passed|"
                          r"passes|vanished|vanishes|subsided|subsides|ended|ends|stopped|stops|was\s+gone|is\s+gone|"
@@ -78,7 +81,7 @@ def in_order(text: str, is_timing: Callable[[str], bool]) -> str:
     text = _AFTER_THEN.sub(", then ", text)
     text = _TAKES_PLACE.sub(lambda m: f", then {m.group('new')}", text)
     for pattern, first, later in ((_BUT_FIRST, "first", "later"), (_BEFORE_CLAUSE, "first", "later"),
-                                  (_REPLACES, "old", "new")):
+                                  (_REPLACES, "old", "new"), (_ONCE_TAIL, "first", "later")):
         match = pattern.match(text)
         if match and not is_timing(match.group(first)) and not is_timing(match.group(later)):
             return f"{match.group(first).strip()}, then {match.group(later).strip()}"

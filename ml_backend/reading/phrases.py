@@ -82,7 +82,8 @@ _FROM_TO = re.compile(
 # A step that only says the expression before it ends ("then it's gone", "and it passes"): a return to neutral.
 _GONE = re.compile(r"(?:and\s+)?(?:(?:it|that|this)(?:'s|’s|\s+is|\s+was)?\s+)?(?:(?:all\s+)?gone|over|"
                    r"passes|passed|vanishes|vanished|disappears|disappeared|subsides|subsided|"
-                   r"(?:fades|faded|dies|died|melts|drains|ebbs)(?:\s+(?:away|down|off))?|"
+                   r"(?:fades|faded|fading|dies|died|dying|melts|melting|drains|draining|ebbs|ebbing|vanishing|disappearing)"
+                   r"(?:\s+(?:away|down|off))?|"
                    r"(?:let\s+it\s+|lets\s+it\s+)?(?:die|fade|ebb)\s+(?:away|down|off))"
                    # "then not", "now he was not", "then doesn't", "it doesn't hold": what was there ends
                    r"|(?:the|her|his|their|its)\s+[a-z]+\s+(?:is|was|has|had)\s+(?:been\s+)?(?:gone|over)"
@@ -118,8 +119,8 @@ _AFTER_CLAUSE = re.compile(r"^\s*after\s+(?P<first>[^,;]+?),\s*(?P<then>.+)$", r
 # "from a smile, through a frown, to neutral": the states between "from" and "to".
 _THROUGH = re.compile(r"\s*,?\s*\b(?:through|via|by\s+way\s+of)\b\s*", re.IGNORECASE)
 # Order words at a step's end ("calm again", "calm in the end", "neutral afterwards") say when, not what.
-_AGAIN = re.compile(r"\s+(?:(?:once\s+)?again|(?:in|at)\s+the\s+end|afterwards?|at\s+last|at\s+first|first|second|third|"
-                    r"last)$", re.IGNORECASE)
+_AGAIN = re.compile(r"\s+(?:(?:once\s+)?again|(?:in|at)\s+the\s+end|afterwards?|at\s+last|at\s+first|"
+                    r"(?<!\ba\s)(?<!\bone\s)(?<!\bthe\s)(?:first|second|third|last))$", re.IGNORECASE)
 # Order words and openers at a step's start ("first,", "in beginning", "open with", "start on") say when, not what.
 _LEADING_ORDER = re.compile(r"^(?:(?:and|then|so)\s+)?(?:at\s+first|first(?:ly)?|in\s+(?:the\s+)?beginning|"
                             r"at\s+the\s+(?:start|beginning)|(?:open|start|begin|lead|kick\s+off)(?:s|ing|ed)?\s+"
@@ -182,6 +183,7 @@ _HOLD = re.compile(
     r"(?:\s+(?:it|that|this|there|still|the (?:pose|expression|face|look)))?"
     rf"(?:\s+(?:for\s+)?{_AMOUNT})?", re.IGNORECASE)
 _ONSET = re.compile(rf"\b(?:over|in|within|taking|across|during)\s+{_AMOUNT}", re.IGNORECASE)
+_DELAY = re.compile(rf"\s*\b(?:after|within)\s+{_AMOUNT}", re.IGNORECASE)  # "fading after a second"
 _SPAN = re.compile(rf"\b(?:for|lasting)\s+{_AMOUNT}", re.IGNORECASE)
 _REPEAT = re.compile(r"\b(?:(?P<word>once|twice|thrice)|(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten)\s+times)\b"
                      r"|(?<=\w\s)[x×](?P<xn>\d{1,2})\b|(?<=\w\s)(?P<nx>\d{1,2})[x×](?![\w.])",  # "blink x2", "nod 2x"
@@ -208,6 +210,12 @@ _SIDE_SWITCH = re.compile(r"(?:and\s+)?(?:then\s+)?(?:now\s+)?(?:(?:switch|swap|
 # A count on its own after a sequence ("smile, then frown, x2"): the whole sequence that many times.
 _LONE_COUNT = re.compile(r"(?:and\s+)?(?:[x×]\s?(?P<xn>\d{1,2})|(?P<nx>\d{1,2})\s?[x×]|(?P<word>twice|thrice)|"
                          r"(?P<n>\d{1,2}|two|three|four|five)\s+times)(?:\s+over)?", re.IGNORECASE)
+# "her face lights up, then falls": a step with a verb and no subject acts on the part named the step before.
+_NAMED_SUBJECT = re.compile(r"^(?:(?:and|then)\s+)?(?P<subject>(?:her|his|their|its|the)\s+(?:face|expression|eyes|brows|"
+                            r"eyebrows|mouth|lips|jaw|smile|grin|frown|scowl|cheeks|nose|features|gaze))\b", re.IGNORECASE)
+_BARE_VERB = re.compile(r"^(?:and\s+)?(?:then\s+)?(?!(?:her|his|their|its|the|this|that|eyes|brows|lips|cheeks|tears|"
+                        r"smiles|grins|frowns|laughs)\b)[a-z]+s(?:\s+(?:up|down|away|again|apart|shut|open|wide|together))?$",
+                        re.IGNORECASE)
 _SIDE_WORDS = re.compile(r"\b(?:on\s+the\s+)?(?:l|r|left|right)(?:\s+side)?\b", re.IGNORECASE)
 # Words that only restate a step's face ("the frown", "he's smiling", "make the smile"), not a new face.
 _RESTATE_MARKS = {"the", "his", "her", "their", "its", "is", "are", "was", "were", "still", "he's", "she's", "they're",
@@ -339,7 +347,7 @@ def read_phrase(text: str) -> Phrase:
     """Intensity, speed and timing words of one step, and the words left for the expression."""
     timing, rest = read_timing(text.strip(" .!,"))
     rest = _LEADING_ORDER.sub("", rest)
-    plain = _AGAIN.sub("", rest)
+    plain = _AGAIN.sub("", _DELAY.sub("", rest))
     subjectless = _SUBJECT.sub("", plain)
     if any(_BACK.fullmatch(p) or _SETTLE_BACK.fullmatch(p) or p.lower() in _NEUTRAL_WORDS or _GONE.fullmatch(p)
            or _REST.fullmatch(p) for p in {plain, subjectless} if p):
@@ -439,6 +447,8 @@ def _references(parts: list[str]) -> list[str]:
             out.append("hold for a beat")
         elif out and _restates(out[-1], part):
             continue
+        elif out and _BARE_VERB.match(plain) and _NAMED_SUBJECT.match(out[-1]) and not read_phrase(plain).is_neutral_return:
+            out.append(f"{_NAMED_SUBJECT.match(out[-1]).group('subject')} {plain}")
         elif side and faces and _SIDE_WORDS.search(faces[-1]):
             word = "left" if side.group("side").lower() in ("l", "left") else "right"
             out.append(f"{_SIDE_WORDS.sub(' ', _without_timing(faces[-1])).strip()} on the {word} side")

@@ -3,9 +3,9 @@
 The head gets the clip action (``writer.write_clip``: the one the clip list shows); every other mesh with
 ARKit keys gets the same weights through its own key map; keyless lower teeth and eyeballs are turned with
 the jaw and the gaze relative to the face's own axes (``io.followers``, ``head.face_frame``); the panel's head
-and eye targets get their rotations. Every action carries the clip's group id (``clips.group``). If any part
-fails, everything this write made is removed again and each part plays what it played before: a generation is
-written whole or not at all. ``character_plan`` says beforehand, for the panel, what a generation will do with
+and eye targets get their rotations about the same axes (``io.rotations``). Every action carries the clip's group
+id (``clips.group``). If any part fails, everything this write made is removed again and each part plays what it
+played before: a generation is written whole or not at all. ``character_plan`` says beforehand, for the panel, what a generation will do with
 each part.
 """
 
@@ -85,8 +85,10 @@ def write_character(head: bpy.types.Object, character: Character | None, weights
             written.append(_write_follower(obj, part.role, head, head_map(), frame(), weights, info, motion,
                                            result.notes))
             result.moved.append(obj.name)
-        for action in write_rotations(motion, rotations, info.frame_start, result.action.name):
-            written.append(action)
+        turned = write_rotations(motion, rotations, info.frame_start, result.action.name, head, lambda: frame().matrix)
+        if turned:
+            _note_assumed_axes(result.notes, frame())
+        written += turned
         for action in written:
             mark(action, group, action.get("i2fet_part", ""))
     except (GenerationError, BlenderIOError, RuntimeError, ValueError) as error:
@@ -152,8 +154,7 @@ def _write_follower(obj: bpy.types.Object, role: str, head: bpy.types.Object, he
     guessed from the head's bounds, and axes that could only be assumed, go into ``notes``."""
     arkit = bridge.arkit()
     bpy.context.view_layer.update()  # world matrices as they are now
-    if frame.source == FRONT_VIEW:
-        _note(notes, f"the face's axes are {frame.describe()}: place landmarks on the head if it faces another way")
+    _note_assumed_axes(notes, frame)
     if role == JAW:
         hinge = jaw_hinge(head, head_map.keys.get("jawOpen", ()), frame.matrix)
         if hinge.guessed:
@@ -171,8 +172,10 @@ def _write_follower(obj: bpy.types.Object, role: str, head: bpy.types.Object, he
     return action
 
 
-def _note(notes: list[str], note: str) -> None:
-    if note not in notes:
+def _note_assumed_axes(notes: list[str], frame: FaceFrame) -> None:
+    """Say once when the face's axes could only be assumed (the head has neither landmarks nor usable keys)."""
+    note = f"the face's axes are {frame.describe()}: place landmarks on the head if it faces another way"
+    if frame.source == FRONT_VIEW and note not in notes:
         notes.append(note)
 
 

@@ -10,6 +10,7 @@ alike).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import bpy
@@ -21,7 +22,7 @@ from ..errors import BlenderIOError, GenerationError
 from ..head.checks import FACE_MODEL_TAG, ICT_TAG_VALUE, is_ict_head
 from ..head.key_map import KeyMap, key_map_for
 from ..io.keyframes import write_weight_animation
-from ..io.rotations import RotationTarget, check_targets, write_rotation_animation
+from ..io.rotations import RotationTarget, check_targets, place_targets, write_rotation_animation
 from ..io.shape_keys import create_shape_keys
 
 
@@ -177,10 +178,15 @@ def check_rotation_targets(motion: dict) -> None:
         raise GenerationError(str(error)) from error
 
 
-def write_rotations(motion: dict, rotations: np.ndarray | None, frame_start: int, name: str) -> list[bpy.types.Action]:
+def write_rotations(motion: dict, rotations: np.ndarray | None, frame_start: int, name: str,
+                    head: bpy.types.Object | None = None,
+                    face_axes: Callable[[], np.ndarray] | None = None) -> list[bpy.types.Action]:
     """Key the clip's head rotation on ``motion["head"]`` and its eye rotations on ``motion["eyes"]`` (left, right)
-    as new actions (sparse Bézier keys when ``motion["keys"]`` is "sparse", else every frame; see ``io.rotations``)."""
-    if rotations is None:
+    as new actions (sparse Bézier keys when ``motion["keys"]`` is "sparse", else every frame; see ``io.rotations``),
+    turned about the face's own axes: ``face_axes()`` gives them for ``head`` as it stands (``head.face_frame``; read
+    only when there is a target; None: Blender's front view). Every target is read before any is written."""
+    targets = _targets(motion)
+    if rotations is None or not targets:
         return []
     keys_for = None
     if motion.get("keys", "dense") == "sparse":
@@ -190,12 +196,13 @@ def write_rotations(motion: dict, rotations: np.ndarray | None, frame_start: int
         def keys_for(values):
             return fit_keys(values, tolerance)
     written = []
-    for target, columns in _targets(motion):
-        try:
-            action = write_rotation_animation(target, rotations[:, columns], frame_start,
-                                              f"{name} {target.describe()}", keys_for)
+    try:
+        placed = place_targets([target for target, _ in targets], None if face_axes is None else face_axes(), head)
+        for placement, (target, columns) in zip(placed, targets):
+            action = write_rotation_animation(placement, rotations[:, columns], frame_start,
+                                              f"{name} {target.describe()}", keys_for, written)
             action["i2fet_part"] = f"rotation:{target.describe()}"
             written.append(action)
-        except BlenderIOError as error:
-            raise GenerationError(str(error)) from error
+    except BlenderIOError as error:  # the caller removes what was written (``parts.write_character``)
+        raise GenerationError(str(error)) from error
     return written

@@ -20,6 +20,7 @@ import numpy as np
 
 from ..naming.arkit import INDEX, NUM_CHANNELS
 from .action_units import au_vector
+from .face_changes import face_change_rows
 from .face_parts import region_of
 
 RECIPES = """
@@ -154,8 +155,8 @@ serene | 0.6 | serene, serenely, tranquil, placid, zen, at peace, composed, coll
 calm | 0.6 | calm, calmly, relaxed, relax, relaxes, relaxing, easy going, easygoing, unbothered, nonchalant, chill, laid back, laid-back, cool, unfazed, untroubled, steady, level headed
 dreamy | 0.7 | dreamy, dreamily, daydreaming, daydream, lost in thought, far away look, faraway, faraway look, spaced out, absent minded, absentminded, distant, mooning, in a daze, dazed, reverie, enchanted, entranced, spellbound, mesmerized, mesmerised, transfixed, hypnotized
 wistful | 0.75 | wistful, wistfully, nostalgic, nostalgia, longing, yearning, reminiscing, bittersweet, melancholic, melancholy, sentimental, homesick, pining, remembering, rueful smile, sad smile
-sad | 0.75 | sad, sadly, sadness, unhappy, sorrowful, downcast, miserable, mournful, blue, gloomy, glum, down in the dumps, dejected, despondent, downhearted, down hearted, disheartened, dispirited, forlorn, woeful, woebegone, morose, heavy hearted, heavyhearted, heartbroken, broken hearted, brokenhearted, heartsick, low, depressed, depression, upset, hurt feelings, despairing, despair, desolate, hopeless, crushed, devastated, sorrow, unhappily, down, moping, mopey, mopes, sullen, somber, sombre, doleful, lugubrious, plaintive, pained, anguished, tearful, teary, misty eyed, misty-eyed, choked up, lump in her throat, lump in his throat, on the verge of tears, close to tears, near tears, eyes well up, eyes welling, welling up, about to cry, fighting tears, fighting back tears
-grief | 0.9 | grief, grieving, grief stricken, grief-stricken, bereaved, inconsolable, distraught, wretched, agonized, agonised, anguish, heartbreak, mourning, wailing, wail, wails, lamenting, shattered, broken
+sad | 0.75 | sad, sadly, sadness, unhappy, sorrowful, downcast, miserable, mournful, blue, gloomy, glum, down in the dumps, dejected, despondent, downhearted, down hearted, disheartened, dispirited, forlorn, woeful, woebegone, morose, heavy hearted, heavyhearted, low, depressed, depression, upset, hurt feelings, hopeless, crushed, sorrow, unhappily, down, moping, mopey, mopes, sullen, somber, sombre, doleful, lugubrious, plaintive, pained, anguished, tearful, teary, misty eyed, misty-eyed, choked up, lump in her throat, lump in his throat, on the verge of tears, close to tears, near tears, eyes well up, eyes welling, welling up, about to cry, fighting tears, fighting back tears
+grief | 0.9 | grief, heartbroken, broken hearted, brokenhearted, heartsick, devastated, despairing, despair, desolate, grieving, grief stricken, grief-stricken, bereaved, inconsolable, distraught, wretched, agonized, agonised, anguish, heartbreak, mourning, wailing, wail, wails, lamenting, shattered, broken
 cry | 0.9 | cry, crying, cries, cried, tears, in tears, weep, weeping, weeps, wept, bawl, bawling, blubber, blubbering, tears streaming, tears stream, burst into tears, bursts into tears, breaks down, break down, breaking down, breaks down in tears
 sob | 0.95 | sob, sobbing, sobs, sobbed, uncontrollable sobbing, ugly crying, ugly cry, wracked with sobs
 dismay | 0.8 | crestfallen, dismayed, dismay, deflated, let down, downcast eyes, face falls, her face falls, his face falls, face fell, face drops, face dropped, heart sinks, heart sank, chapfallen, disconcerted, taken aback sadly
@@ -350,6 +351,7 @@ yell | 0.95 | yelled, yelling, yells, shout, shouts, shouting, shouted, bellow, 
 sneeze | 0.9 | sneezy
 wistful | 0.75 | tremulous smile, uncertain smile, hesitant smile, weak smile, watery smile, faltering smile, brave smile, brave little smile, shaky smile, wobbly smile
 neutral | 0.0 | perfectly still, face still, still face, keeps a still face, not a flicker, not a flicker of emotion, no emotion, without emotion, no expression, without expression, shows nothing, betrays nothing, betraying nothing, gives away nothing, mask of calm, impassive mask, blank mask
+sad | 0.8 | face as long as, long in the face, face a mile long
 stare | 0.7 | goes still, went still, very still, motionless, unmoving, fixed on, eyes fixed, eyes fixed on, transfixed stare
 """
 
@@ -433,8 +435,9 @@ def vocabulary() -> tuple[VocabEntry, ...]:
     table = recipes()
     seen: set[str] = set()
     entries: list[VocabEntry] = []
-    for line in TABLE.strip().splitlines():
-        name, strength, phrases = (part.strip() for part in line.split("|"))
+    rows = [tuple(part.strip() for part in line.split("|")) for line in TABLE.strip().splitlines()]
+    rows += [(name, str(strength), ", ".join(phrases)) for name, strength, phrases in face_change_rows()]
+    for name, strength, phrases in rows:
         weights, action, claims = table[name]
         for phrase in (p.strip() for p in phrases.split(",")):
             if not phrase:

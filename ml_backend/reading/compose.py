@@ -96,13 +96,13 @@ def item_target(item: Item) -> np.ndarray:
 
 def _claim(item: Item, target: np.ndarray) -> np.ndarray:
     """Channels a named part takes over: its moved regions (those of its noun, when it has one) and the regions
-    it names, on its side."""
+    it names, on both sides: "he raised an eyebrow, unconvinced" keeps the other brow down rather than letting the
+    whole expression raise it (two one-sided parts, "L brow up, R brow down", each keep their own side)."""
     moved = {REGIONS[r] for r in _REGION[target > ACTIVE]}
     if item.noun_regions:  # "crinkled eyes" claims the eyes, not the mouth corners its smile touches
         moved &= set(item.noun_regions) | set(item.regions)
     regions = moved | set(item.regions)
-    mask = np.isin(np.array(CHANNEL_REGION), sorted(regions)) if regions else np.zeros(NUM_CHANNELS, bool)
-    return mask & _side_mask(item.side)
+    return np.isin(np.array(CHANNEL_REGION), sorted(regions)) if regions else np.zeros(NUM_CHANNELS, bool)
 
 
 def _settle(group: list[tuple[Item, np.ndarray]], notes: list[str]) -> None:

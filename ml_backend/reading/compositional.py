@@ -49,8 +49,10 @@ IDIOM_THRESHOLD = 0.72  # cosine for a comparison ("like ...", "as if ...") matc
 _FIGURATIVE = re.compile(r"\b(?:like|as if|as though)\b.*$", re.IGNORECASE)
 # A step about the face or the person's look ("a look that could freeze water", "the colour drains from his face").
 _FACE_FRAME = re.compile(r"\b(?:face|faces|look|looks|looked|looking|expression|eyes|gaze|stare|stares|jaw|mouth|smile|"
-                         r"brow|brows|lips|heart|colou?r|cheeks|features)\b", re.IGNORECASE)
-_FACE_NOUN = re.compile(r"\b(?:face|expression|features)\b", re.IGNORECASE)  # elsewhere a figure needs two words
+                         r"brow|brows|lips|heart|colou?r|cheeks|features|countenance|visage)\b", re.IGNORECASE)
+_FACE_NOUN = re.compile(r"\b(?:face|expression|features|countenance|visage)\b"
+                        r"|\b(?:look|stare|glare|glance|gaze)\s+(?:that|which)\s+(?:could|would|might)\b",
+                        re.IGNORECASE)  # elsewhere a figure needs two words; "a look that could curdle milk" is one
 ASSOCIATION_SIMILARITY = 0.66  # a figure read from the things it names counts like a fair match by meaning
 ASSOCIATION_STRENGTH = 0.8
 EXAMPLES = "a faint smile, surprise, raise the left eyebrow, her eyes widen and her mouth falls open"
@@ -462,6 +464,10 @@ def _same(a: Item, b: Item) -> bool:
 _SUBJECT = re.compile(r"^\s*(?:she|he|they|i|we|you|her|his|their|my|your|the\s+\w+['’]s)\b", re.IGNORECASE)
 _REQUEST = re.compile(r"^\s*(?:please\s+)?(?:make|give|have|let|show|get|could|can|would|i\s+want|i\s+need|"
                       r"i['’]?d\s+like)\b", re.IGNORECASE)
+_SUBJECT_PRONOUN = re.compile(r"^\s*(?:she|he|they|i|we)\b", re.IGNORECASE)
+_PARTICIPLE = re.compile(r"^\s*[a-z]+(?:ing|ed)\b(?:\s+\w+)?\s*$", re.IGNORECASE)  # "startled", "still smiling"
+_SUBPART = re.compile(r"^\s*(?:the\s+|her\s+|his\s+)?(?:upper|lower|top|bottom|inner|outer)\s+(?:eye)?(?:lid|lip|brow)",
+                      re.IGNORECASE)
 _NEGATION_START = re.compile(r"^\s*(?:no|not|never|without|nor|neither)\b", re.IGNORECASE)
 _PHRASE_START = re.compile(r"^\s*(?:without|with|while|whilst)\b", re.IGNORECASE)
 _CORRECTION = re.compile(r"^\s*(?:just|only|merely|simply|but|rather|instead)\b", re.IGNORECASE)
@@ -485,6 +491,11 @@ def _simultaneous(before: str, part: str) -> bool:
         return True  # "not angry, just tired"; "no smile, no frown"
     if _PHRASE_START.match(before) and not _PHRASE_START.match(part):
         return True  # "without blinking, she glares"
+    if _SUBJECT_PRONOUN.match(part) and not _SUBJECT.match(before) and not _REQUEST.match(before) and (
+            negated or _PARTICIPLE.match(before)):
+        return True  # "no longer smiling, he stared coldly"; "startled, she looks up": a phrase about its subject
+    if _SUBPART.match(part):
+        return True  # "upper lids up, lower lids tense": two parts of one region, at the same time
     dangling = _DANGLING.search(before.strip())
     if dangling and dangling.group(1).lower() not in HEAD_NOUNS and set(words(part)[:4]) & HEAD_NOUNS:
         return True  # "a tired, lopsided smile", "a nervous, toothy smile please": adjectives of one noun

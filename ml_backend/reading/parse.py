@@ -61,6 +61,12 @@ MODIFIERS: tuple[tuple[str, float], ...] = (
     ("as hard as he can", EXTREME), ("to the max", EXTREME), ("beyond words", EXTREME), ("out of her mind", EXTREME),
     ("out of his mind", EXTREME), ("uncontrollably", EXTREME), ("loudly", VERY),
     ("downright", VERY), ("extraordinarily", EXTREME), ("exceedingly", EXTREME),
+    ("wan", SLIGHT), ("wanly", SLIGHT), ("weakly", SLIGHT), ("feeble", SLIGHT), ("feebly", SLIGHT),
+    ("a tinge of", HINT), ("tinge of", HINT), ("a twinge of", HINT), ("twinge of", HINT), ("a shadow of", HINT),
+    ("shadow of", HINT), ("a wisp of", HINT), ("a fraction", HINT), ("a notch", SLIGHT),
+    ("as they will go", EXTREME), ("as they can go", EXTREME), ("as it will go", EXTREME), ("as it can go", EXTREME),
+    ("to hairline", EXTREME), ("into hairline", EXTREME), ("up into hairline", EXTREME), ("in hairline", EXTREME),
+    ("to the max", EXTREME), ("max", EXTREME), ("maxed", EXTREME), ("maxed out", EXTREME),
 )
 DEFAULT_STRENGTH = 0.75
 LEVEL_REACH = 3  # an intensity word grades an item at most this many words away; farther, it is not a face word
@@ -70,7 +76,9 @@ SIDE_WORDS = {"left": "left", "right": "right", "lopsided": "left", "crooked": "
 # Side words that only count right before a part ("one raised eyebrow", "L brow"): elsewhere they mean other things.
 FORWARD_SIDES = frozenset({"one", "single", "l", "r", "lft", "rt"})
 LETTER_SIDES = frozenset({"l", "r", "lft", "rt"})  # animator shorthand: before its part, or right after its item
-DETERMINERS = frozenset("a an the her his their my your its our this that some one's".split())
+DETERMINERS = frozenset("a an the her his their my your its our this that some any one's".split())
+WHOLLY_AFTER = frozenset("down up back out open in through".split())  # "right" before these means all the way
+DEFERRING = frozenset({"almost", "nearly"})  # "almost to his hairline": the level word after it counts
 SUPPRESSORS: tuple[str, ...] = (
     "try hard not to", "try not to", "try very hard not to", "struggle not to", "fight not to", "fight back",
     "suppress", "stifle", "hold back", "hold in", "bite back", "choke back", "swallow", "hide", "mask",
@@ -231,9 +239,19 @@ _PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*(?:%|percent\b|per cent\b)"
                       r"|(?<![\w.])(0?\.\d+|1\.0+)(?![\w.%])", re.IGNORECASE)  # "jaw 50%", "jaw 0.3"
 
 
+_PART_COLON = re.compile(r"([A-Za-z]+)\s*:")  # "brows: inner up", "mouth: O shape" (animator notes)
+
+
+def _names_part(word: str) -> bool:
+    """True when one word names a part of the face ("brows", "lids", "mouth")."""
+    key = (stem(word),)
+    return any(nouns == key for nouns, _, _ in _region_index())
+
+
 def read_step_words(text: str) -> StepWords:
     """The face items of one step's words, and how much of it was understood."""
     text, codes = extract_shorthand(text)
+    text = _PART_COLON.sub(lambda m: m.group(1) + (" " if _names_part(m.group(1)) else ":"), text)
     raw: list[str] = []
     breaks: list[int] = []  # token positions after a comma, semicolon or colon
     percents: list[tuple[int, float, str]] = []  # ("jaw open 50%") token position, level, words
@@ -313,6 +331,12 @@ def read_step_words(text: str) -> StepWords:
     for i in range(len(raw)):
         if used[i]:
             continue
+        if low[i] == "right" and i + 1 < len(low) and low[i + 1] in WHOLLY_AFTER and i > 0:
+            levels.append((i, EXTREME, "right"))  # "corners pulled right down": all the way down
+            level_end[i] = i + 1
+            used[i] = understood[i] = True
+            level_tokens.append(i)
+            continue
         for key, value, name in _modifier_index():
             end = _match_at(low, i, key, free)
             if end is not None:
@@ -322,18 +346,27 @@ def read_step_words(text: str) -> StepWords:
                     used[j] = understood[j] = True
                     level_tokens.append(j)
                 break
+    starts_at = {i for i, _, _ in levels}
+    levels = [lv for lv in levels if not (lv[2] in DEFERRING and level_end[lv[0]] in starts_at)]
+    # 4a. gaze verbs with a direction ("peers down", "looks up at the sky"); a bare "eyes" with a direction is a
+    # gaze ("eyes on the floor"), read before single words so that "floor" is where the eyes go, not "floored"
+    bare_eyes = {start for start, _, _, noun in bare if noun == "eye"}
+    _gaze(st, used, understood, items, bare_eyes)
     _vocabulary(st, used, understood, items, several=False)
     # 5. a part with no action word takes the emotion word next to it, in that part only ("angry eyes")
     for start, end, regions, noun in bare:
+        if any(it.start <= start < it.end for it in items):
+            continue  # "eyes on the floor": the eyes became a gaze
         if _shorthand_part(items, low, used, understood, start, end, noun, [p for p, _, _ in percents]):
             continue
         if not _colour_part(items, start, end, regions, noun, bounds):
             side = SIDE_WORDS.get(low[start - 1], "both") if start else "both"
             out.bare_parts.append((frozenset(regions), side))
-    # 6. gaze verbs with a direction ("peers down", "looks up at the sky")
-    _gaze(st, used, understood, items)
 
     items.sort(key=lambda it: it.start)
+    _feeling_of_part(low, items)
+    _single_brow(low, st, nouns, items)
+    _negated_by_phrase(low, items)
     for a, b in zip(items, items[1:]):
         between = low[a.end:b.start]
         if (a.kind == b.kind == "whole" and len(between) <= 1 and all(w in ("and", "but", "yet") for w in between)
@@ -366,7 +399,7 @@ def read_step_words(text: str) -> StepWords:
             following = [it for it in items if it.kind == "part"
                          and ((it.start == end and end not in breaks) or it.start <= i < it.end)]
             if key[0] in LETTER_SIDES and not following:
-                following = [it for it in items if it.end == i]
+                following = [it for it in items if it.end == i or (it.end == i - 1 and low[i - 1] == "on")]
             if key[0] in FORWARD_SIDES and not following:
                 if not items and key[0] in LETTER_SIDES:
                     out.bare_side = side  # "eyes L then R": a step of a side only
@@ -605,9 +638,10 @@ def _colour_part(items, start, end, regions, noun, bounds) -> bool:
     return False
 
 
-def _gaze(st, used, understood, items) -> None:
+def _gaze(st, used, understood, items, free_nouns: frozenset[int] | set[int] = frozenset()) -> None:
+    """Gaze items: a gaze verb (or a bare "eyes", positions ``free_nouns``) with a direction word after it."""
     for i, s in enumerate(st):
-        if s not in _GAZE_VERBS or used[i]:
+        if s not in _GAZE_VERBS or (used[i] and i not in free_nouns):
             continue
         for j in range(i + 1, min(len(st), i + 7)):
             if _direction(st, j, i) and not used[j]:
@@ -678,3 +712,54 @@ def names_a_part(text: str) -> bool:
     """True when the words name a part of the face and no whole expression ("right brow raised")."""
     read = read_step_words(text)
     return bool(read.items) and all(it.kind == "part" for it in read.items)
+
+
+FEELING_LINKS = frozenset({"in", "with"})  # "brows knit in worry", "eyes wide with fear"
+
+
+def _feeling_of_part(low: list[str], items: list[Item]) -> None:
+    """"brows knit in worry", "eyes wide with fear": the feeling named right after a part's action shapes that part
+    too (its channels in the part's regions join the action's); the feeling keeps the rest of the face."""
+    for part in [it for it in items if it.kind == "part" and not it.similarity]:
+        if part.end >= len(low) or low[part.end] not in FEELING_LINKS:
+            continue
+        feeling = next((it for it in items if it.kind == "whole" and it.start == part.end + 1), None)
+        if feeling is None:
+            continue
+        from ..knowledge.face_parts import CHANNEL_REGION
+
+        regions = set(part.regions) | set(part.noun_regions)
+        mask = np.array([r in regions for r in CHANNEL_REGION], dtype=np.float32)
+        part.weights = np.maximum(np.asarray(part.weights, np.float32), np.asarray(feeling.weights) * mask)
+        part.label = f"{part.label} ({low[part.end]} {feeling.label})"
+
+
+SINGLE_BROW_VERBS = frozenset({"rais", "arch", "cock", "lift", "quirk", "hike"})
+
+
+def _single_brow(low: list[str], st: list[str], nouns, items: list[Item]) -> None:
+    """"he raised an eyebrow", "arched a brow": one brow named in the singular with "a"/"an" is one side (the left;
+    the words leave it open). "a furrowed brow" stays both: "brow" alone is often the forehead."""
+    for first, end, _, _ in nouns:
+        start = next((j for j in range(first, end) if low[j] not in DETERMINERS), first)  # "an eyebrow": the noun
+        word = low[start]
+        before = low[max(start - 2, 0):start]
+        if word == "eyebrow" and ("an" in before or "a" in before):
+            pass
+        elif word == "brow" and start >= 2 and low[start - 1] == "a" and st[start - 2] in SINGLE_BROW_VERBS:
+            pass
+        else:
+            continue
+        for item in items:
+            if item.kind == "part" and item.start <= start < item.end and item.side == "both":
+                item.side = "left"
+
+
+def _negated_by_phrase(low: list[str], items: list[Item]) -> None:
+    """"not a flicker of surprise", "no trace of fear": a negating neutral phrase negates the feeling it names."""
+    for item in items:
+        if item.label != "neutral" or low[item.start] not in ("not", "no", "without", "never"):
+            continue
+        after = next((it for it in items if it.start >= item.end), None)
+        if after is not None and all(w == "of" or w in DETERMINERS for w in low[item.end:after.start]):
+            after.negated = True

@@ -26,6 +26,8 @@ _IRREGULAR = {
     "bless": "bless", "less": "less", "please": "please", "longing": "longing", "biting": "bit", "bites": "bit",
     "forces": "forc", "forcing": "forc", "sadder": "sad", "saddest": "sad", "happier": "happi",
     "happiest": "happi", "angrier": "angri", "angriest": "angri", "madder": "mad", "calmer": "calm", "wasp": "wasp", "woke": "wake", "began": "begin", "begun": "begin",
+    "made": "make", "fought": "fight", "held": "hold", "hid": "hide", "hidden": "hide", "kept": "keep",
+    "froze": "freez", "shot": "shoot", "wider": "widen", "widest": "widen", "narrower": "narrow",
 }
 _VOWELS = set("aeiou")
 
@@ -109,6 +111,7 @@ FUNCTION_WORDS = frozenset("""
 a an the this that these those some any each every his her hers him he she they them their theirs it its
 i me my mine you your yours we our us one ones someone somebody character person man woman boy girl guy lady
 face faces expression expressions look looks looked looking appearance mood emotion feeling feelings
+countenance visage
 be have do can could will would shall should may might must let make makes made making give gives gave
 show shows showed showing get gets got getting put puts want wants please now just only still even also
 is am are was were been being has had does did done go goes went gone going come comes came

@@ -1,0 +1,36 @@
+"""How novelists say a whole face changes: a face noun and a verb ("his countenance fell", "her expression
+darkened", "his face turned to stone"), as vocabulary rows.
+
+Prose rarely names the muscles; it says the face *falls*, *darkens*, *softens*, *pales* or *crumples*. Each row
+here is ``recipe | strength | verbs``; every verb is combined with every face noun into a vocabulary phrasing
+("face" + "darken" = "face darken", matched by stems, so "her face darkened", "his expression darkens" and
+"the features darkening" all meet it). Recipes are those of ``vocabulary.RECIPES``. The verbs are our own
+reading of common English usage (writing-craft lists of facial cues; public-domain fiction), not measurements.
+"""
+
+from __future__ import annotations
+
+FACE_NOUNS: tuple[str, ...] = ("face", "expression", "countenance", "features", "visage")
+
+CHANGES = """
+dismay | 0.8 | fall, drop, sink, sag, lengthen, grow long, go long, fall a little
+scowl | 0.8 | darken, cloud, cloud over, sour, turn sour, turn thunderous, go dark, grow dark, turn black, blacken, turn ugly, twist into a scowl, contract
+stern | 0.75 | harden, stiffen, set, tighten, close, close off, shut down, turn to stone, turn stony, go stony, turn hard, go hard, grow hard, go cold, turn cold, grow cold, grow stern, ice over, freeze over, turn to ice
+tender | 0.7 | soften, melt, warm, gentle, grow soft, go soft, turn soft
+happy | 0.8 | brighten, light up, lit up, glow, shine, clear, sunny
+shock | 0.95 | pale, blanch, whiten, go white, turn white, go pale, turn pale, grow pale, go ashen, turn ashen, turn grey, go grey, turn gray, go gray, drain, drain of colour, drain of color, lose its colour, lose its color
+cry | 0.85 | crumple, crumble, collapse, cave in, break, fall apart, dissolve, work, twist with grief
+embarrassed | 0.8 | flush, redden, colour, color, burn, go red, turn red, go pink, turn pink, go scarlet, turn scarlet, go crimson, turn crimson
+disgust | 0.85 | twist in disgust, wrinkle in disgust, curdle, screw up, scrunch up
+blank | 0.6 | go blank, blank, empty, go still, freeze, go dead
+"""
+
+
+def face_change_rows() -> list[tuple[str, float, list[str]]]:
+    """(recipe, strength, phrasings) for every face noun with every verb of ``CHANGES``."""
+    rows = []
+    for line in CHANGES.strip().splitlines():
+        recipe, strength, verbs = (part.strip() for part in line.split("|"))
+        phrasings = [f"{noun} {verb.strip()}" for verb in verbs.split(",") for noun in FACE_NOUNS]
+        rows.append((recipe, float(strength), phrasings))
+    return rows

@@ -20,7 +20,7 @@ from scipy.spatial import cKDTree
 from ..naming.arkit import INDEX
 from .align import Similarity
 from .mesh import TriangleSurface, front_depths, vertex_normals
-from .rims import Opening, match_rim
+from .rims import FEATURES, Opening, rim_shift
 from .template import Template
 
 NOISE = 0.5  # expected correspondence noise (template units) relative to a unit identity-coefficient prior
@@ -175,19 +175,31 @@ def fit_free_form(template: Template, start: np.ndarray, user: UserSurface, land
             system = system + coo_matrix((np.full(len(lm_local), LANDMARK_WEIGHT), (lm_local, lm_local)), shape=(num, num))
             rhs[lm_local] += LANDMARK_WEIGHT * (landmarks - current[landmark_ids])
         solver = splu(system.tocsc())
-        if openings:  # rims pull in the front view (x, y) only: depth stays the surface's
-            rim_ids = np.concatenate([o.template_ids for o in openings])
-            targets = np.concatenate([match_rim(current[o.template_ids], o.rim) for o in openings])
+        moves = _rim_moves(template, current, openings)
+        if moves:  # rims pull in the front view (x, y) only: depth stays the surface's
+            rim_ids = np.concatenate([ids for ids, _ in moves])
             rim_local = local[rim_ids]
             rim_system = system + coo_matrix((np.full(len(rim_local), RIM_WEIGHT), (rim_local, rim_local)), shape=(num, num))
             rim_rhs = rhs.copy()
-            np.add.at(rim_rhs, rim_local, RIM_WEIGHT * (targets - current[rim_ids]))
+            rim_rhs[:, :2] += coo_matrix((np.full(len(rim_local), RIM_WEIGHT), (rim_local, np.arange(len(rim_local)))),
+                                         shape=(num, len(rim_local))) @ np.concatenate([move for _, move in moves])
             rim_solver = splu(rim_system.tocsc())
             displacement = np.column_stack([rim_solver.solve(rim_rhs[:, 0]), rim_solver.solve(rim_rhs[:, 1]), solver.solve(rhs[:, 2])])
         else:
             displacement = np.column_stack([solver.solve(rhs[:, d]) for d in range(3)])
         current[skin_ids] += displacement
     return _carry_inner(template, start, current, user)
+
+
+def _rim_moves(template: Template, current: np.ndarray, openings: tuple[Opening, ...]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per opening, the template rim vertex ids and their front-view moves (R, 2) onto the head's rim."""
+    moves = []
+    for opening in openings:
+        first, second = (current[template.landmark_vertices[name]] for name in FEATURES[opening.feature])
+        move = rim_shift(current, template.skin_triangles, (first, second), current[opening.template_ids], opening.rim)
+        if move is not None:
+            moves.append((opening.template_ids, move))
+    return moves
 
 
 def _carry_inner(template: Template, start: np.ndarray, fitted: np.ndarray, user: UserSurface | None = None) -> np.ndarray:

@@ -101,6 +101,22 @@ def match_rim(template_points: np.ndarray, rim: Rim) -> np.ndarray:
     return rim.points[np.argmin(gap, axis=1)]
 
 
+def rim_shift(template_points: np.ndarray, skin_triangles: np.ndarray, corners: tuple[np.ndarray, np.ndarray],
+              vertex_points: np.ndarray, rim: Rim) -> np.ndarray | None:
+    """Front-view moves (R, 2) that take the template's rim vertices ``vertex_points`` (R, 3) onto the head's rim.
+
+    Both rims are sampled alike (the template's on its surface ``template_points`` between its ``corners``), matched
+    by angle, and each vertex moves as its nearest template sample: equal openings give no move, whatever the sampling.
+    None where the template's opening has closed.
+    """
+    ours = find_rim(template_points, skin_triangles, corners)
+    if ours is None:
+        return None
+    shift = match_rim(ours.points, rim)[:, :2] - ours.points[:, :2]
+    _, nearest = cKDTree(ours.points[:, :2]).query(vertex_points[:, :2])
+    return shift[nearest]
+
+
 @dataclass(frozen=True)
 class Opening:
     """A feature open on both the template and the head: the template's rim vertex ids and the head's rim."""

@@ -246,3 +246,18 @@ def test_a_clause_after_once_happens_first(reader):
 @pytest.mark.parametrize("instruction", ["a grin, fading after a second", "a smile, then dying away"])
 def test_an_ending_with_a_delay_is_a_return_to_rest(instruction):
     assert [p.is_neutral_return for p in split_steps(instruction)] == [False, True]
+
+
+def test_without_warning_is_a_speed_not_a_negation(reader):
+    assert smiles(reader, "she frowns—then, without warning, laughs") == [False, True]
+    assert split_steps("he smiles without warning")[0].speed > 2
+
+
+@pytest.mark.parametrize("instruction", ["He starts to laugh, only to stop himself.", "she almost smiles... but doesn't"])
+def test_a_held_back_or_denied_face_ends_in_rest(reader, instruction):
+    assert rests(reader, instruction) == [False, True]
+
+
+def test_an_unspaced_ellipsis_separates_steps():
+    assert texts("smile…frown…smile") == ["smile", "frown", "smile"]
+    assert texts("smile...frown") == ["smile", "frown"]

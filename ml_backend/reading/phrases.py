@@ -87,7 +87,10 @@ _GONE = re.compile(r"(?:and\s+)?(?:(?:it|that|this)(?:'s|’s|\s+is|\s+was)?\s+)
                    r"(?:let\s+it\s+|lets\s+it\s+)?(?:die|fade|ebb)\s+(?:away|down|off))"
                    # "then not", "now he was not", "then doesn't", "it doesn't hold": what was there ends
                    r"|(?:the|her|his|their|its)\s+[a-z]+\s+(?:is|was|has|had)\s+(?:been\s+)?(?:gone|over)"
-                   r"|(?:and\s+)?(?:now\s+|then\s+)?(?:(?:she|he|they|it|i|you)\s+)?(?:(?:is|was|are|were|does|did|do)"
+                   # "only to stop himself": the face is held back, gone
+                   r"|(?:and\s+)?(?:then\s+)?(?:stops?|stopped)\s+"
+                   r"(?:himself|herself|themselves|itself|myself|yourself)"
+                   r"|(?:and\s+|but\s+)?(?:now\s+|then\s+)?(?:(?:she|he|they|it|i|you)\s+)?(?:(?:is|was|are|were|does|did|do)"
                    r"(?:\s+not|n[’']t)|not|doesn[’']t|don[’']t|didn[’']t|isn[’']t|wasn[’']t|no\s+longer|not\s+any\s+more)"
                    r"(?:\s+(?:hold|last|stay|stick|any\s+more|anymore))?", re.IGNORECASE)
 _SPEED_IN_CONNECTIVE = re.compile(
@@ -151,7 +154,8 @@ SPEED_WORDS: tuple[tuple[str, float], ...] = (
     (r"very slowly|extremely slowly|very gradually", 0.35),
     (r"slowly|slow|gradually|gently|lazily|little by little", 0.55),
     (r"quickly|quick|fast|rapidly|briskly", 1.7),
-    (r"suddenly|sudden|abruptly|in a flash|instantly|all of a sudden|sharply", 2.5),
+    (r"suddenly|sudden|abruptly|in a flash|instantly|all of a sudden|sharply|without (?:any )?warning|out of nowhere|"
+     r"all at once|in an instant", 2.5),
 )
 DEFAULT_INTENSITY = 0.85
 _NEUTRAL_WORDS = {"neutral", "calm", "calm again", "straight ahead", "look straight ahead", "looks straight ahead",
@@ -524,7 +528,7 @@ def split_steps(instruction: str, simultaneous: Callable[[str, str], bool] | Non
         text = _LETTERED.sub(" ; ", text).strip(" ;")
     text = in_order(text, is_timing=lambda words: is_timing_only(words) or is_timing_only(f"for {words}"))
     text = _BEAT.sub(", hold for a beat, then ", text)
-    text = re.sub(r"\s(?:\.{2,}|…)\s", " then ", text)  # "happy ... sad": a spaced ellipsis between steps
+    text = re.sub(r"\s(?:\.{2,}|…)\s|(?<=[a-z])(?:\.{2,}|…)(?=[a-z])", " then ", text)  # "happy ... sad", "smile…frown"
     text = _SENTENCE_END.sub(" then ", text)
     after = _AFTER_CLAUSE.match(text)
     if after and not is_timing_only(after.group("first")) and not is_timing_only(f"for {after.group('first')}"):

@@ -26,8 +26,23 @@ EXIT_INTERRUPTED = 130
 
 
 def _say(text: str, stream=None) -> None:
-    """Print user-facing text with control characters escaped."""
-    print(printable(text, keep_newlines=True), file=stream or sys.stdout, flush=True)
+    """Print user-facing text with control characters escaped.
+
+    When the reader of the output has gone (``... | head -1``), the rest of the text is dropped and the
+    work goes on: the clip is still written to ``--out``, and no traceback is printed.
+    """
+    stream = stream or sys.stdout
+    try:
+        print(printable(text, keep_newlines=True), file=stream, flush=True)
+    except BrokenPipeError:
+        _discard_output(stream)
+
+
+def _discard_output(stream) -> None:
+    """Point a stream whose pipe was closed at the null device, so later prints and the exit flush are silent."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, stream.fileno())
+    os.close(null)
 
 
 def _checked_generate_args(args: argparse.Namespace) -> dict:
@@ -88,7 +103,7 @@ def _generate(args: argparse.Namespace) -> int:
         else:
             write_clip_json(out, clip.plan.to_dict(), clip.weights, clip.fps)
         _say(f"wrote {clip.num_frames} frames to {out}")
-    print(f"generated in {elapsed * 1000:.0f} ms")
+    _say(f"generated in {elapsed * 1000:.0f} ms")
     return 0
 
 

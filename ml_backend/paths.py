@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .errors import AssetsMissingError
+from .errors import AssetsMissingError, OutputPathError
+from .printable import printable
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ICT_UPSTREAM = "https://github.com/ICT-VGL/ICT-FaceKit (folder FaceXModel, MIT license)"
@@ -38,6 +39,20 @@ def ict_folder(root: Path | None = None) -> Path:
 
 def cache_dir() -> Path:
     """A writable folder for built packs and fitted parameters."""
-    path = Path(os.environ.get("I2FET_CACHE", Path.home() / ".cache" / "i2fet")).expanduser()
-    path.mkdir(parents=True, exist_ok=True)
+    configured = os.environ.get("I2FET_CACHE", "").strip()
+    path = Path(configured or Path.home() / ".cache" / "i2fet").expanduser()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        where = "I2FET_CACHE" if configured else "the default cache folder"
+        raise OutputPathError(f"The cache folder {printable(str(path))} ({where}) cannot be used: "
+                              f"{_reason(path, error)}. Set I2FET_CACHE to a folder you can write to.") from error
     return path
+
+
+def _reason(path: Path, error: OSError) -> str:
+    """Why a folder could not be made, in words: a file in the way is named as such."""
+    for part in (path, *path.parents):
+        if part.exists() and not part.is_dir():
+            return f"{printable(str(part))} is a file, not a folder"
+    return error.strerror or str(error)

@@ -129,6 +129,7 @@ class CliCase:
     expect: str  # regular expression the error output must match
     checkpoint: str = ""  # make a damaged checkpoint copy: flipped, truncated, empty, unhashed, metadata-edited
     env_checkpoint: str = ""  # the same, chosen through $I2FET_CHECKPOINT
+    env_cache: str = ""  # $I2FET_CACHE, "{tmp}" filled in
 
 
 LONG_NAME = "n" * 300 + ".csv"
@@ -184,6 +185,7 @@ CLI_CASES = [
     CliCase("--checkpoint without a recorded hash", ("generate", SMILE, "--reader", "ifed", "--checkpoint", "{tmp}/model/unhashed.safetensors"), r"records no SHA-256 .* i2fet_tools.ifed.rehash", checkpoint="unhashed"),
     CliCase("--checkpoint with edited metadata", ("generate", SMILE, "--reader", "ifed", "--checkpoint", "{tmp}/model/metadata-edited.safetensors"), r"is damaged", checkpoint="metadata-edited"),
     CliCase("$I2FET_CHECKPOINT damaged", ("generate", SMILE, "--reader", "ifed", "--out", "{tmp}/c.json"), r"flipped.safetensors is damaged", env_checkpoint="flipped"),
+    CliCase("$I2FET_CACHE through a file (FileExistsError)", ("generate", SMILE, "--out", "{tmp}/c.csv"), r"cache folder .*a_file.txt/cache \(I2FET_CACHE\) cannot be used: .*a_file.txt is a file, not a folder", env_cache="{tmp}/a_file.txt/cache"),
     CliCase("several problems at once", ("generate", "", "--fps", "0", "--seed", "-3"), r"(?s)instruction is empty.*\nerror: The frame rate.*\nerror: The seed"),
     CliCase("unknown option", ("generate", SMILE, "--colour", "red"), r"unrecognized arguments: --colour red"),
     CliCase("unknown reader", ("generate", SMILE, "--reader", "gpt"), r"invalid choice: 'gpt'"),
@@ -212,6 +214,8 @@ def test_cli_refuses_before_work(case: CliCase, tmp_path, monkeypatch):
         monkeypatch.setenv("I2FET_CHECKPOINT", str(tmp_path / "model" / f"{case.env_checkpoint}.safetensors"))
     else:
         monkeypatch.delenv("I2FET_CHECKPOINT", raising=False)
+    if case.env_cache:
+        monkeypatch.setenv("I2FET_CACHE", case.env_cache.format(**places))
     argv = [a.format(**places) if "{tmp}" in a else a for a in case.argv]
     before = folder_state(tmp_path)
     out, err = io.StringIO(), io.StringIO()
@@ -281,12 +285,35 @@ def _load_checkpoint(folder: Path, how: str):
     return load_checkpoint(_checkpoint_copy(folder, how))
 
 
+def _cache_in(folder: Path):
+    from ml_backend.paths import cache_dir
+
+    os.environ["I2FET_CACHE"] = str(folder)
+    try:
+        return cache_dir()
+    finally:
+        del os.environ["I2FET_CACHE"]
+
+
 def _read_take(folder: Path, content: bytes):
     from ml_backend.export.livelink_csv import read_livelink_csv
 
     path = folder / "take_in.csv"
     path.write_bytes(content)
     return read_livelink_csv(path)
+
+
+def _take_bytes(timecodes: list[str], decimal_commas: bool = False) -> bytes:
+    """A Live Link take holding one row of small weights per timecode (the writer's header)."""
+    from ml_backend.export.livelink_csv import HEADER
+
+    cells = ["0.25"] * (len(HEADER) - 2)
+    rows = [",".join(HEADER)] + [",".join([code, "61"] + cells) for code in timecodes]
+    text = "\n".join(rows) + "\n"
+    return (text.replace("0.25", "0,25") if decimal_commas else text).encode()
+
+
+TEN_HOUR_JUMP = ["00:00:00:00.000", "00:00:00:01.000", "00:00:00:02.000", "10:00:00:00.000"]
 
 
 @dataclass(frozen=True)
@@ -332,6 +359,12 @@ API_CASES = [
     ApiCase("CSV of the wrong width", lambda d: _write_csv(d, np.zeros((3, 51))), I2FETError, r"frames x 52", "write_livelink_csv(3 x 51)"),
     ApiCase("a write that fails halfway", _failing_write, OutputPathError, r"No space left", "atomic_write raising mid-file"),
     ApiCase("Live Link take that is empty", lambda d: _read_take(d, b""), I2FETError, r"is empty: not a Live Link Face take", "empty .csv"),
+    ApiCase("Live Link take whose timecodes jump 10 hours (built 864,001 frames, 1 GB)", lambda d: _read_take(d, _take_bytes(TEN_HOUR_JUMP)), I2FETError, r"timecodes jump 36,000 s between lines 4 and 5", "4 rows, the last 10 h later"),
+    ApiCase("Live Link timecode hour 99999999999 (IndexError)", lambda d: _read_take(d, _take_bytes(["99999999999:00:00:00.000", "00:00:00:01.000"])), I2FETError, r"line 2: the timecode .* is not HH:MM:SS:FF \(hours 0-23\)", "timecode 99999999999:00:00:00"),
+    ApiCase("Live Link timecode with a negative hour", lambda d: _read_take(d, _take_bytes(["-1:00:00:00.000", "00:00:00:01.000"])), I2FETError, r"line 2: the timecode '-1:00:00:00.000' is not", "timecode -1:00:00:00"),
+    ApiCase("Live Link take with decimal commas (values read into the wrong columns)", lambda d: _read_take(d, _take_bytes(TEN_HOUR_JUMP[:3], decimal_commas=True)), I2FETError, r"line 2: 124 cells under a header of 63, .*decimal commas", "0,25 instead of 0.25"),
+    ApiCase("Live Link take saved as UTF-16", lambda d: _read_take(d, _take_bytes(TEN_HOUR_JUMP[:3]).decode().encode("utf-16")), I2FETError, r"is not UTF-8 text .*save it as UTF-8 CSV", "UTF-16 bytes"),
+    ApiCase("$I2FET_CACHE names a file (FileExistsError)", lambda d: _cache_in(d / "a_file.txt"), OutputPathError, r"a_file.txt is a file, not a folder. Set I2FET_CACHE", "I2FET_CACHE=TMP/a_file.txt"),
     ApiCase("Live Link take that is a PNG", lambda d: _read_take(d, b"\x89PNG\r\n\x1a\n" + bytes(range(256))), I2FETError, r"not a Live Link Face take|Cannot read the take", "PNG bytes as .csv"),
 ]
 
@@ -419,6 +452,12 @@ def _import_csv(path: str):
     return lambda bpy: bpy.ops.i2fet.import_livelink_csv(filepath=path)
 
 
+def _import_bytes(folder: Path, name: str, content: bytes):
+    path = folder / name
+    path.write_bytes(content)
+    return _import_csv(str(path))
+
+
 def _library_mesh(bpy, folder: Path, name: str):
     """A keyed sphere written to a .blend library in ``folder``, removed here and linked back (the user's asset)."""
     from tests.addon_helpers import keyed_head
@@ -502,6 +541,10 @@ def _operator_cases(tmp: Path) -> list[OperatorCase]:
         OperatorCase("Live Link import of a folder", "i2fet.import_livelink_csv", _import_csv(str(tmp / "x.csv")), r"is a folder, not a file"),
         OperatorCase("Live Link import at 0.001 fps (a 30,000-fold resample)", "i2fet.import_livelink_csv", lambda b: b.ops.i2fet.import_livelink_csv(filepath=str(_small_take(tmp)), take_fps=0.001), r"frame rate .* from 1 to 1000"),
         OperatorCase("Live Link import at 1 fps into a 1000-fps scene", "i2fet.import_livelink_csv", _import_into_fast_scene(tmp), r"more than the 100,000 a clip may have|longer than"),
+        OperatorCase("Live Link export to '//take.csv' in an unsaved file (wrote /take.csv)", "i2fet.export_livelink_csv", _export_csv("//take.csv"), r"relative to the \.blend file, which is not saved yet", True),
+        OperatorCase("FBX export to '//head.fbx' in an unsaved file (wrote /head.fbx)", "i2fet.export_fbx", _export_scene("export_fbx", "//head.fbx"), r"relative to the \.blend file, which is not saved yet"),
+        OperatorCase("Live Link import of a take whose timecodes jump 10 hours", "i2fet.import_livelink_csv", _import_bytes(tmp, "jump.csv", _take_bytes(TEN_HOUR_JUMP)), r"timecodes jump 36,000 s"),
+        OperatorCase("Live Link import of a timecode at hour 99999999999 (IndexError)", "i2fet.import_livelink_csv", _import_bytes(tmp, "hours.csv", _take_bytes(["99999999999:00:00:00.000", "00:00:00:01.000"])), r"is not HH:MM:SS:FF"),
         OperatorCase("Live Link import of a PNG named .csv", "i2fet.import_livelink_csv", _import_csv(str(png)), r"not a Live Link Face take|Cannot read the take"),
         OperatorCase("a head linked from a library", "i2fet.generate", lambda b: b.ops.i2fet.generate(), r"'LinkedHead' is linked from another file", setup=_linked_active),
         OperatorCase("a character part linked from a library", "i2fet.generate", lambda b: b.ops.i2fet.generate(), r"'LinkedTeeth' \(part of the character\) is linked from another file", setup=_linked_part),
@@ -530,6 +573,10 @@ OPERATOR_INPUTS = {  # what each operator case gives, for the table
     "a character part linked from a library": "keyed mesh linked from TMP/LinkedTeeth.blend in the head's collection",
     "a keyless eye that rotates by axis angle": "eyeball 'Eye_L' under the head's armature, rotation mode AXIS_ANGLE",
     "fit a head linked from a library": "active object linked from TMP/LinkedHead.blend",
+    "Live Link export to '//take.csv' in an unsaved file (wrote /take.csv)": "filepath=//take.csv, file never saved",
+    "FBX export to '//head.fbx' in an unsaved file (wrote /head.fbx)": "filepath=//head.fbx, file never saved",
+    "Live Link import of a take whose timecodes jump 10 hours": "4 rows, the last 10 h after the others",
+    "Live Link import of a timecode at hour 99999999999 (IndexError)": "timecode 99999999999:00:00:00.000",
 }
 OPERATOR_NAMES = [c.name for c in _operator_cases(Path(__import__("tempfile").mkdtemp(prefix="i2fet-cases-")))]
 

@@ -17,6 +17,7 @@ from ..clips.store import ClipInfo, blender_name, clip_object, clip_weights
 from ..errors import GenerationError
 from ..generate.writer import GenerationResult, write_clip
 from ..head.checks import check_target
+from .file_paths import resolved
 
 
 def resample(weights: np.ndarray, fps_from: float, fps_to: float) -> np.ndarray:
@@ -36,6 +37,7 @@ def import_take(obj: bpy.types.Object, path: str, frame_start: int, fps: float,
 
     ``take_fps`` is the rate the take was recorded at (None: read from its timecodes).
     """
+    path = resolved(path)
     with bridge.translated():
         check = bridge.validation()
         check.input_file(path, (".csv",), "Live Link take")
@@ -57,6 +59,7 @@ def import_take(obj: bpy.types.Object, path: str, frame_start: int, fps: float,
 
 def export_clip_csv(action: bpy.types.Action, path: str, fps: float) -> Path:
     """Write a clip's weights (sampled at its integer frames) as a Live Link Face take (atomically)."""
+    path = resolved(path)
     with bridge.translated():
         bridge.validation().output_path(path, (".csv",), "Live Link take")
     obj = clip_object(action)

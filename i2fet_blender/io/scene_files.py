@@ -23,6 +23,7 @@ import bpy
 
 from ..backend import bridge
 from ..errors import BlenderIOError
+from .file_paths import resolved
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ def export_scene_file(fmt: SceneFormat, filepath: str, objects: Sequence[bpy.typ
     The exported frames are ``frame_range`` when given, else the span of the objects' shape-key
     actions (the scene's range when none is animated).
     """
+    filepath = resolved(filepath)
     check_export(filepath, objects, fmt.suffixes)
     ensure_addon(fmt.addon, fmt.label)
     with selected_for_export(objects, frame_range):
@@ -81,6 +83,7 @@ def export_scene_file(fmt: SceneFormat, filepath: str, objects: Sequence[bpy.typ
 
 def import_scene_file(fmt: SceneFormat, filepath: str) -> list[bpy.types.Object]:
     """Import a file in ``fmt`` and return the objects it added."""
+    filepath = resolved(filepath)
     if not os.path.isfile(filepath):
         raise BlenderIOError(f"There is no {fmt.label} file at '{filepath}'.")
     ensure_addon(fmt.addon, fmt.label)

@@ -23,6 +23,7 @@ import numpy as np
 
 from ..naming.arkit import ARKIT_NAMES, NUM_CHANNELS, livelink_column
 from ..errors import I2FETError
+from ..printable import printable
 from .atomic import atomic_write
 
 ROTATION_COLUMNS = ("HeadYaw", "HeadPitch", "HeadRoll", "LeftEyeYaw", "LeftEyePitch", "LeftEyeRoll",
@@ -35,6 +36,8 @@ BLENDSHAPE_COUNT = NUM_CHANNELS + len(ROTATION_COLUMNS)  # 61, as Live Link Face
 COMMON_RATES = (24, 25, 30, 48, 50, 60, 120)
 MAX_ROTATION = math.pi  # radians; larger values are not a head or an eye
 MIN_ROWS = 2
+MAX_TIMECODE_FRAME = 1000  # a frame number within one second, at most the highest frame rate
+MIN_GAP_REFUSED_SECONDS = 60.0  # a longer stretch without rows than the take holds is not tracking lost
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,7 @@ def _timecode_frames(text: str) -> tuple[int, float]:
         raise ValueError(text)
     hours, minutes, seconds = (int(p) for p in parts[:3])
     frame = float(parts[3])
-    if not (0 <= minutes < 60 and 0 <= seconds < 61 and frame >= 0 and math.isfinite(frame)):
+    if not (0 <= hours < 24 and 0 <= minutes < 60 and 0 <= seconds < 61 and 0 <= frame < MAX_TIMECODE_FRAME):
         raise ValueError(text)
     return hours * 3600 + minutes * 60 + seconds, frame
 
@@ -129,7 +132,28 @@ def _grid_positions(stamps: list[tuple[int, float]], notes: list[str]) -> tuple[
         notes.append(f"Rows come every {step:g} timecode frames of a {timecode_rate}-fps timecode: "
                      f"the take was sampled at {rate:g} fps.")
     positions = np.round((ticks - ticks[0]) * rate / timecode_rate).astype(np.int64)
-    return positions, float(rate)
+    if np.any(steps < 0):
+        notes.append(f"{int(np.sum(steps < 0))} row(s) came before the row above them in timecode order: the "
+                     "rows were put in timecode order.")
+    return positions - positions.min(), float(rate)
+
+
+def _check_gaps(name: str, positions: np.ndarray, rate: float, lines: np.ndarray) -> None:
+    """Refuse a take whose timecodes leave more time without rows than the take holds (and over a minute).
+
+    Such a jump (a timecode typed by hand, two takes pasted together) is not tracking lost, and filling
+    it in would build a grid of millions of frames; checked before any grid is made.
+    """
+    order = np.sort(positions)
+    missing = int(order[-1] + 1 - len(np.unique(order)))
+    if missing <= max(len(order), MIN_GAP_REFUSED_SECONDS * rate):
+        return
+    jumps = np.diff(order)
+    at = int(np.argmax(jumps))
+    before, after = lines[np.argsort(positions, kind="stable")][[at, at + 1]]
+    raise I2FETError(f"{name}'s timecodes jump {jumps[at] / rate:,.0f} s between lines {before} and {after}: "
+                     f"{missing:,} frames without rows, more than the {len(order):,} it holds. Cut the take at the "
+                     "jump, or give the take's frame rate to read its rows one a frame.")
 
 
 def read_livelink_take(path: Path, fps: float | None = None) -> Take:
@@ -143,7 +167,10 @@ def read_livelink_take(path: Path, fps: float | None = None) -> Take:
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             rows = list(csv.reader(handle))
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
+    except UnicodeDecodeError as error:
+        raise I2FETError(f"{path.name} is not UTF-8 text (byte {error.start} cannot be read): not a Live Link Face "
+                         "take, or saved in another encoding (save it as UTF-8 CSV).") from error
+    except (OSError, csv.Error) as error:
         raise I2FETError(f"Cannot read the take {path}: {error}") from error
     if not rows:
         raise I2FETError(f"{path.name} is empty: not a Live Link Face take.")
@@ -171,11 +198,16 @@ def read_livelink_take(path: Path, fps: float | None = None) -> Take:
         if len(row) < needed:
             lost += 1  # "timecode,0": tracking lost
             continue
+        if len(row) > len(header):
+            raise I2FETError(f"{path.name}, line {line}: {len(row)} cells under a header of {len(header)}, so the "
+                             "values would land in the wrong columns (decimal commas? save the take with decimal "
+                             "points).")
         if tc_col is not None and fps is None:
             try:
                 stamps.append(_timecode_frames(row[tc_col]))
             except ValueError:
-                raise I2FETError(f"{path.name}, line {line}: the timecode '{row[tc_col]}' is not HH:MM:SS:FF.") from None
+                raise I2FETError(f"{path.name}, line {line}: the timecode '{printable(row[tc_col][:40])}' is not "
+                                 "HH:MM:SS:FF (hours 0-23).") from None
         kept.append((line, row))
     if lost:
         notes.append(f"{lost} row(s) where tracking was lost (cut short, like 'timecode,0') were left out.")
@@ -197,6 +229,7 @@ def read_livelink_take(path: Path, fps: float | None = None) -> Take:
         positions, rate = np.arange(len(kept)), float(fps)
     elif tc_col is not None:
         positions, rate = _grid_positions(stamps, notes)
+        _check_gaps(path.name, positions, rate, np.array([line for line, _ in kept]))
     else:
         notes.append("No Timecode column: rows were taken one a frame at 60 fps.")
         positions, rate = np.arange(len(kept)), 60.0

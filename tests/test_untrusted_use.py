@@ -1,0 +1,91 @@
+"""Regressions found by using the product as a new user would (issue 15): each test failed on the old code.
+
+A closed output pipe (``generate ... | head -1``) lost the clip and printed a traceback; a Live Link take
+whose timecodes go back was an IndexError; ``~`` and Blender's ``//`` paths were checked in one place and
+written in another (a folder named ``~`` in the working directory, ``/take.csv`` at the disk's root); an
+empty ``$I2FET_CACHE`` put the cache in the working directory.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from ml_backend.export.livelink_csv import HEADER, read_livelink_take
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_a_closed_output_pipe_still_writes_the_clip_without_a_traceback(tmp_path):
+    out = tmp_path / "clip.csv"
+    command = [sys.executable, "-m", "ml_backend", "generate", "a big smile then a frown", "--frames", "12",
+               "--out", str(out)]
+    child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    child.stdout.close()  # the reader has gone before the first line, like `| head -0`
+    _, err = child.communicate(timeout=120)
+    assert child.returncode == 0, err.decode()
+    assert b"Traceback" not in err and b"BrokenPipe" not in err
+    assert len(out.read_text().splitlines()) == 13
+
+
+def _take(path: Path, codes: list[str]) -> Path:
+    rows = [",".join(HEADER)]
+    for index, code in enumerate(codes):
+        rows.append(",".join([code, "61", f"{index / 10:.2f}"] + ["0"] * (len(HEADER) - 3)))
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def test_rows_out_of_timecode_order_are_put_in_order(tmp_path):
+    codes = [f"00:00:05:{f:02d}.000" for f in range(5)] + ["00:00:00:00.000"]
+    take = read_livelink_take(_take(tmp_path / "back.csv", codes))
+    blink = take.weights[:, 0]  # EyeBlinkLeft: 0.0-0.4 on the rows at 5 s, 0.5 on the row at 0 s
+    assert blink[0] == np.float32(0.5) and blink[-1] == np.float32(0.4)
+    assert take.valid[0] and take.valid[-5:].all() and not take.valid[1:-5].any()
+    assert any("timecode order" in note for note in take.notes)
+
+
+def test_an_empty_cache_variable_means_the_default_folder(tmp_path, monkeypatch):
+    from ml_backend.paths import cache_dir
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("I2FET_CACHE", " ")
+    monkeypatch.chdir(tmp_path)
+    assert cache_dir() == tmp_path / ".cache" / "i2fet"
+
+
+def _head_with_clip(bpy):
+    from tests.addon_helpers import keyed_head
+
+    keyed_head()
+    settings = bpy.context.scene.i2fet
+    settings.duration_unit, settings.frames, settings.use_current_frame = "FRAMES", 12, False
+    settings.prompt = "a big smile"
+    assert bpy.ops.i2fet.generate() == {"FINISHED"}
+
+
+def test_a_home_relative_export_goes_to_the_home_folder(blender, tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()
+    monkeypatch.chdir(tmp_path)
+    _head_with_clip(blender)
+    assert blender.ops.i2fet.export_livelink_csv(filepath="~/take.csv") == {"FINISHED"}
+    assert (tmp_path / "home" / "take.csv").is_file()
+    assert not (tmp_path / "~").exists()
+
+
+def test_blend_relative_paths_are_beside_the_saved_file(blender, tmp_path):
+    _head_with_clip(blender)
+    blender.ops.wm.save_as_mainfile(filepath=str(tmp_path / "scene.blend"))
+    assert blender.ops.i2fet.export_livelink_csv(filepath="//takes/take.csv") == {"FINISHED"}
+    assert (tmp_path / "takes" / "take.csv").is_file()
+    assert blender.ops.i2fet.export_fbx(filepath="//head.fbx") == {"FINISHED"}
+    assert (tmp_path / "head.fbx").is_file()
+    before = len(blender.data.actions)
+    assert blender.ops.i2fet.import_livelink_csv(filepath="//takes/take.csv") == {"FINISHED"}
+    assert len(blender.data.actions) == before + 1
+    assert not Path("/take.csv").exists() and not Path("/head.fbx").exists()

@@ -440,6 +440,11 @@ def _import_into_fast_scene(folder: Path):
     return call
 
 
+def _at_last_frames(bpy, folder: Path) -> None:
+    """The scene's current frame a few frames before Blender's last one."""
+    bpy.context.scene.frame_end, bpy.context.scene.frame_current = 1_048_574, 1_048_570
+
+
 def _export_csv(path: str):
     return lambda bpy: bpy.ops.i2fet.export_livelink_csv(filepath=path)
 
@@ -545,6 +550,8 @@ def _operator_cases(tmp: Path) -> list[OperatorCase]:
         OperatorCase("FBX export to '//head.fbx' in an unsaved file (wrote /head.fbx)", "i2fet.export_fbx", _export_scene("export_fbx", "//head.fbx"), r"relative to the \.blend file, which is not saved yet"),
         OperatorCase("Live Link import of a take whose timecodes jump 10 hours", "i2fet.import_livelink_csv", _import_bytes(tmp, "jump.csv", _take_bytes(TEN_HOUR_JUMP)), r"timecodes jump 36,000 s"),
         OperatorCase("Live Link import of a timecode at hour 99999999999 (IndexError)", "i2fet.import_livelink_csv", _import_bytes(tmp, "hours.csv", _take_bytes(["99999999999:00:00:00.000", "00:00:00:01.000"])), r"is not HH:MM:SS:FF"),
+        OperatorCase("rename a clip to a name holding terminal escapes", "i2fet.rename_clip", lambda b: b.ops.i2fet.rename_clip(clip=_clip_name(b), name="a\x1b[31mb"), r"cannot hold control characters or terminal escape codes: 'a\\x1b\[31mb'", True),
+        OperatorCase("Live Link import at Blender's last frame (keys past the timeline)", "i2fet.import_livelink_csv", _import_csv(str(_small_take(tmp))), r"outside Blender's timeline", setup=_at_last_frames),
         OperatorCase("Live Link import of a PNG named .csv", "i2fet.import_livelink_csv", _import_csv(str(png)), r"not a Live Link Face take|Cannot read the take"),
         OperatorCase("a head linked from a library", "i2fet.generate", lambda b: b.ops.i2fet.generate(), r"'LinkedHead' is linked from another file", setup=_linked_active),
         OperatorCase("a character part linked from a library", "i2fet.generate", lambda b: b.ops.i2fet.generate(), r"'LinkedTeeth' \(part of the character\) is linked from another file", setup=_linked_part),
@@ -575,6 +582,8 @@ OPERATOR_INPUTS = {  # what each operator case gives, for the table
     "fit a head linked from a library": "active object linked from TMP/LinkedHead.blend",
     "Live Link export to '//take.csv' in an unsaved file (wrote /take.csv)": "filepath=//take.csv, file never saved",
     "FBX export to '//head.fbx' in an unsaved file (wrote /head.fbx)": "filepath=//head.fbx, file never saved",
+    "rename a clip to a name holding terminal escapes": "name='a\\x1b[31mb'",
+    "Live Link import at Blender's last frame (keys past the timeline)": "current frame 1048570, 200-row take",
     "Live Link import of a take whose timecodes jump 10 hours": "4 rows, the last 10 h after the others",
     "Live Link import of a timecode at hour 99999999999 (IndexError)": "timecode 99999999999:00:00:00.000",
 }

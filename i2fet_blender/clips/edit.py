@@ -37,6 +37,9 @@ def rename_clip(action: bpy.types.Action, name: str) -> str:
     require_clip(action)
     if not name.strip():
         raise GenerationError("A clip needs a name.")
+    shown = bridge.backend_module("printable").printable(name.strip())
+    if shown != name.strip():
+        raise GenerationError(f"A clip name cannot hold control characters or terminal escape codes: '{shown}'.")
     action.name = name.strip()
     return action.name
 
@@ -112,6 +115,13 @@ def scale_intensity(action: bpy.types.Action, factor: float) -> None:
     action[INTENSITY] = float(action.get(INTENSITY, 1.0)) * factor
 
 
+def check_timeline(frame_start: int, frames: int) -> None:
+    """Refuse a clip that would reach past either end of Blender's timeline (keys there cannot be played)."""
+    if frame_start < -MAX_FRAME or frame_start + frames - 1 > MAX_FRAME:
+        raise GenerationError(f"Frames {frame_start} to {frame_start + frames - 1} are outside Blender's timeline "
+                              f"(frames -{MAX_FRAME:,} to {MAX_FRAME:,}).")
+
+
 def retime_clip(action: bpy.types.Action, frame_start: int, frames: int) -> None:
     """Stretch or squeeze the clip to ``frames`` frames starting at ``frame_start``.
 
@@ -123,9 +133,7 @@ def retime_clip(action: bpy.types.Action, frame_start: int, frames: int) -> None
         raise GenerationError("A retimed clip needs at least 2 frames.")
     with bridge.translated():
         frames = bridge.validation().frames(frames)  # at most 100,000, as a generated clip
-    if frame_start < -MAX_FRAME or frame_start + frames - 1 > MAX_FRAME:
-        raise GenerationError(f"Frames {frame_start} to {frame_start + frames - 1} are outside Blender's timeline "
-                              f"(frames -{MAX_FRAME:,} to {MAX_FRAME:,}).")
+    check_timeline(frame_start, frames)
     actions = whole_clip(action)
     if strips_of(actions):
         raise GenerationError("This clip is on the NLA: scale its strip in the NLA editor instead.")

@@ -13,6 +13,7 @@ import bpy
 import numpy as np
 
 from ..backend import bridge
+from ..clips.edit import check_timeline
 from ..clips.store import ClipInfo, blender_name, clip_object, clip_weights
 from ..errors import GenerationError
 from ..generate.writer import GenerationResult, write_clip
@@ -50,6 +51,7 @@ def import_take(obj: bpy.types.Object, path: str, frame_start: int, fps: float,
     with bridge.translated():  # the resampled clip is made in memory: refuse a length no clip may have first
         check.duration(check.frames(max(1, round(len(weights) * fps / take_fps))), fps)
     weights = resample(weights, take_fps, fps)
+    check_timeline(frame_start, len(weights))
     model, model_error = bridge.face_model_or_error()
     name = blender_name(f"Take {Path(path).stem}")
     info = ClipInfo(prompt=f"Live Link take {Path(path).name}", seed=0, intensity=1.0, frames=len(weights),

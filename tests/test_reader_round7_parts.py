@@ -221,3 +221,72 @@ def test_stronger_intensity_words_never_give_a_weaker_part(part, hint, slight, v
         levels.append(max(ch(t, channel) for t in found))
     assert levels[0] <= levels[1] + 0.02 <= levels[2] + 0.04, (phrase, hint, slight, very, levels)
     assert EXTREME >= VERY
+
+
+# --- second pass: word collisions, similes, failed suppression, more face verbs ---------------------------
+@pytest.mark.parametrize("text, wrong", [
+    ("like he'd been told his dog died", "dogged"),
+    ("like a kid who dropped his ice cream", "kidding"),
+])
+def test_a_noun_is_not_the_participle_its_stem_shares(reader, text, wrong):
+    steps, _ = reader.read(text)
+    assert len(steps) == 1 and wrong not in steps[0].anchor.label
+    assert ch(steps[0].anchor.target, "browInnerUp") >= RISE
+
+
+@pytest.mark.parametrize("text, rises", [
+    ("as cold as ice", "browDown"),
+    ("mad as a wet hen", "browDown"),
+    ("grim as a gravedigger", "browDown"),
+])
+def test_a_simile_of_a_face_word_is_read_as_that_face(reader, text, rises):
+    assert ch(one(reader, text), rises) >= RISE
+
+
+def test_a_weak_word_before_as_with_nothing_evocative_is_still_not_a_face(reader):
+    with pytest.raises(BadInstructionError):
+        reader.read("returns a blank value as a string when the field is empty")
+
+
+@pytest.mark.parametrize("text, shows", [
+    ("unable to hide his delight", "mouthSmile"),
+    ("a smile she can't quite suppress", "mouthSmile"),
+    ("barely containing her rage", "browDown"),
+])
+def test_a_holding_back_that_fails_shows_the_feeling(reader, text, shows):
+    assert ch(one(reader, text), shows) >= 0.5
+
+
+def test_forcing_oneself_not_to_scream_is_a_held_back_scream(reader):
+    target = one(reader, "she forces herself not to scream")
+    assert ch(target, "mouthPress") >= RISE and ch(target, "jawOpen") <= LOW
+
+
+def test_not_quite_a_smile_is_a_small_smile_not_none(reader):
+    assert 0.15 <= ch(one(reader, "not quite a smile"), "mouthSmile") <= 0.5
+
+
+def test_a_correction_with_more_is_the_same_step(reader):
+    target = one(reader, "not frowning exactly, more puzzled")
+    assert ch(target, "browOuterUp") >= RISE or ch(target, "browDown") >= RISE
+
+
+@pytest.mark.parametrize("text, rises", [
+    ("his brow darkened", "browDown"),
+    ("her gaze hardened", "browDown"),
+    ("his features contorted", "mouthStretch"),
+    ("he pulled a face", "noseSneer"),
+    ("her forehead wrinkled", "browDown"),
+])
+def test_more_whole_face_verbs(reader, text, rises):
+    assert ch(one(reader, text), rises) >= RISE
+
+
+def test_a_gaze_that_falls_looks_down_rather_than_a_fallen_face(reader):
+    target = one(reader, "his gaze fell to the floor")
+    assert ch(target, "eyeLookDownLeft") >= RISE and ch(target, "browInnerUp") <= LOW
+
+
+def test_a_slack_mouth_hangs_a_little_open_not_agape(reader):
+    target = one(reader, "lids heavy, brows relaxed, mouth slack")
+    assert 0.1 <= ch(target, "jawOpen") <= 0.4

@@ -6,6 +6,8 @@ here is ``recipe | strength | verbs``; every verb is combined with every face no
 ("face" + "darken" = "face darken", matched by stems, so "her face darkened", "his expression darkens" and
 "the features darkening" all meet it). Recipes are those of ``vocabulary.RECIPES``. The verbs are our own
 reading of common English usage (writing-craft lists of facial cues; public-domain fiction), not measurements.
+A row may end with ``| nouns`` naming more nouns for its verbs only ("his brow darkened", "her gaze hardened":
+a brow or a gaze darkens and hardens, but "her gaze fell" is a look down, not a fallen face).
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ FACE_NOUNS: tuple[str, ...] = ("face", "expression", "countenance", "features", 
 
 CHANGES = """
 dismay | 0.8 | fall, drop, sink, sag, lengthen, grow long, go long, fall a little
-scowl | 0.8 | darken, cloud, cloud over, sour, turn sour, turn thunderous, go dark, grow dark, turn black, blacken, turn ugly, twist into a scowl, contract
-stern | 0.75 | harden, stiffen, set, tighten, close, close off, shut down, turn to stone, turn stony, go stony, turn hard, go hard, grow hard, go cold, turn cold, grow cold, grow stern, ice over, freeze over, turn to ice
+scowl | 0.8 | darken, cloud, cloud over, sour, turn sour, turn thunderous, go dark, grow dark, turn black, blacken, turn ugly, twist into a scowl, contract | brow, forehead
+stern | 0.75 | harden, stiffen, set, tighten, close, close off, shut down, turn to stone, turn stony, go stony, turn hard, go hard, grow hard, go cold, turn cold, grow cold, grow stern, ice over, freeze over, turn to ice | gaze, stare
+grimace | 0.8 | contort, distort, twist, pinch, pull a face, screw up in pain
 tender | 0.7 | soften, melt, warm, gentle, grow soft, go soft, turn soft
 happy | 0.8 | brighten, light up, lit up, glow, shine, clear, sunny
 shock | 0.95 | pale, blanch, whiten, go white, turn white, go pale, turn pale, grow pale, go ashen, turn ashen, turn grey, go grey, turn gray, go gray, drain, drain of colour, drain of color, lose its colour, lose its color
@@ -30,7 +33,8 @@ def face_change_rows() -> list[tuple[str, float, list[str]]]:
     """(recipe, strength, phrasings) for every face noun with every verb of ``CHANGES``."""
     rows = []
     for line in CHANGES.strip().splitlines():
-        recipe, strength, verbs = (part.strip() for part in line.split("|"))
-        phrasings = [f"{noun} {verb.strip()}" for verb in verbs.split(",") for noun in FACE_NOUNS]
+        recipe, strength, verbs, *more = (part.strip() for part in line.split("|"))
+        nouns = FACE_NOUNS + tuple(n.strip() for n in (more[0].split(",") if more else ()))
+        phrasings = [f"{noun} {verb.strip()}" for verb in verbs.split(",") for noun in nouns]
         rows.append((recipe, float(strength), phrasings))
     return rows

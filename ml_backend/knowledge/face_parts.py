@@ -59,7 +59,7 @@ ACTIONS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     # brows
     ("brows", ("inner raise", "inner up", "inner lift", "raised in the middle", "tilt up", "up in middl"), "1D", "inner brows raised"),
     ("brows", ("outer raise", "outer up", "outer lift"), "2D", "outer brows raised"),
-    ("brows", ("knit", "furrow", "lower", "down", "frown", "draw together", "drawn together", "pinch", "scrunch", "crease",
+    ("brows", ("knit", "furrow", "lower", "down", "frown", "draw together", "drawn together", "pinch", "scrunch", "crease", "wrinkle",
                "bunch", "together", "heavy", "low", "lowered", "drop", "sink", "beetled", "scowl", "angrily", "angry"),
      "4D", "brows lowered"),
     ("brows", ("worried", "anxious", "concern", "sad", "plead", "pained", "upturn", "sorrow", "troubled", "pleading"),
@@ -128,8 +128,9 @@ ACTIONS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     ("jaw", ("jut", "thrust", "forward", "fwd", "push forward", "stick out"), "29D", "jaw forward"),
     ("jaw", ("left",), "L30D", "jaw to the left"),
     ("jaw", ("right",), "R30D", "jaw to the right"),
+    ("jaw", ("slack", "slacken", "loose", "lax", "go slack"), "26C", "jaw slack"),
     ("jaw", ("gape", "agape", "wide open", "open wide", "hang open", "fall open", "drop open", "fall", "drop",
-              "hang", "slack", "gap", "yawn", "stretch", "wide", "fling open"), "26E 27C", "mouth falls open"),
+              "hang", "gap", "yawn", "stretch", "wide", "fling open"), "26E 27C", "mouth falls open"),
     ("jaw", ("open", "ajar", "unhinged"), "26E 27B", "mouth open"),
     ("jaw", ("close", "shut", "relax", "rest"), "", "mouth closed"),
     # tongue

@@ -352,6 +352,7 @@ sneeze | 0.9 | sneezy
 wistful | 0.75 | tremulous smile, uncertain smile, hesitant smile, weak smile, watery smile, faltering smile, brave smile, brave little smile, shaky smile, wobbly smile
 neutral | 0.0 | perfectly still, face still, still face, keeps a still face, not a flicker, not a flicker of emotion, no emotion, without emotion, no expression, without expression, shows nothing, betrays nothing, betraying nothing, gives away nothing, mask of calm, impassive mask, blank mask
 sad | 0.8 | face as long as, long in the face, face a mile long
+sour | 0.7 | pull a face, pulls a face, pulled a face, pulling a face, make a face, makes a face, made a face, making a face
 stare | 0.7 | goes still, went still, very still, motionless, unmoving, fixed on, eyes fixed, eyes fixed on, transfixed stare
 """
 

@@ -470,7 +470,7 @@ _SUBPART = re.compile(r"^\s*(?:the\s+|her\s+|his\s+)?(?:upper|lower|top|bottom|i
                       re.IGNORECASE)
 _NEGATION_START = re.compile(r"^\s*(?:no|not|never|without|nor|neither)\b", re.IGNORECASE)
 _PHRASE_START = re.compile(r"^\s*(?:without|with|while|whilst)\b", re.IGNORECASE)
-_CORRECTION = re.compile(r"^\s*(?:just|only|merely|simply|but|rather|instead)\b", re.IGNORECASE)
+_CORRECTION = re.compile(r"^\s*(?:just|only|merely|simply|but|rather|instead|more|mostly|less)\b", re.IGNORECASE)
 _DANGLING = re.compile(r"\b(?:a|an|the|her|his|their|my|your)\s+([a-z'’-]+)$", re.IGNORECASE)
 HEAD_NOUNS = frozenset("smile grin frown look expression face smirk stare glance gaze scowl grimace pout laugh "
                        "glare sneer mouth eyes brows eyebrows".split())

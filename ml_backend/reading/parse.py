@@ -61,7 +61,7 @@ MODIFIERS: tuple[tuple[str, float], ...] = (
     ("as hard as he can", EXTREME), ("to the max", EXTREME), ("beyond words", EXTREME), ("out of her mind", EXTREME),
     ("out of his mind", EXTREME), ("uncontrollably", EXTREME), ("loudly", VERY),
     ("downright", VERY), ("extraordinarily", EXTREME), ("exceedingly", EXTREME),
-    ("wan", SLIGHT), ("wanly", SLIGHT), ("weakly", SLIGHT), ("feeble", SLIGHT), ("feebly", SLIGHT),
+    ("not quite", SLIGHT), ("not quite a", SLIGHT), ("wan", SLIGHT), ("wanly", SLIGHT), ("weakly", SLIGHT), ("feeble", SLIGHT), ("feebly", SLIGHT),
     ("a tinge of", HINT), ("tinge of", HINT), ("a twinge of", HINT), ("twinge of", HINT), ("a shadow of", HINT),
     ("shadow of", HINT), ("a wisp of", HINT), ("a fraction", HINT), ("a notch", SLIGHT),
     ("as they will go", EXTREME), ("as they can go", EXTREME), ("as it will go", EXTREME), ("as it can go", EXTREME),
@@ -85,6 +85,8 @@ SUPPRESSORS: tuple[str, ...] = (
     "conceal", "keep back", "rein in", "keep in", "force down", "fight the urge to", "resist the urge to",
     "fight off", "resist", "bottle up", "swallow back", "push down", "keep a lid on", "smother", "muffle",
     "cover", "cover up", "disguise", "hold it in", "keep it in", "put away", "hidden", "quickly hidden",
+    "force herself not to", "force himself not to", "will herself not to", "will himself not to",
+    "contain", "keep a lid on", "keep down", "gulp back", "blink back", "fight down", "tamp down", "quash", "quell",
 )
 # Nouns of an expression: a whole-expression word right before one is its adjective ("a tired, lopsided smile").
 HEAD_NOUNS = frozenset("smile grin smirk frown laugh look expression face scowl glare pout stare sneer grimace "
@@ -284,9 +286,11 @@ def read_step_words(text: str) -> StepWords:
         for key in _suppressor_index():
             end = _match_at(st, i, key, free)
             if end is not None:
-                suppress_at.append(end)
-                for j in range(i, end):
-                    used[j] = understood[j] = True
+                failed = _failed_suppression(low, used, i)
+                if failed is None:
+                    suppress_at.append(end)
+                for j in range(i if failed is None else failed, end):
+                    used[j] = understood[j] = True  # "unable to hide his delight": the delight shows
                 break
     items: list[Item] = []
     # 2. animator shorthand ("AU12", "mouthSmileLeft 0.6"): exact named parts
@@ -298,7 +302,7 @@ def read_step_words(text: str) -> StepWords:
                               side=code.side))
             used[i] = understood[i] = True
     # 2b. vocabulary phrases of several words ("eyes like saucers", "green with envy")
-    _vocabulary(st, used, understood, items, several=True)
+    _vocabulary(st, used, understood, items, several=True, low=raw)
     # 3. named parts: each region noun takes the nearest action word of its clause ("her eyes widen")
     bounds = sorted(set(_clause_bounds(low)) | set(breaks))
     nouns: list[tuple[int, int, tuple[str, ...], str]] = []
@@ -352,7 +356,7 @@ def read_step_words(text: str) -> StepWords:
     # gaze ("eyes on the floor"), read before single words so that "floor" is where the eyes go, not "floored"
     bare_eyes = {start for start, _, _, noun in bare if noun == "eye"}
     _gaze(st, used, understood, items, bare_eyes)
-    _vocabulary(st, used, understood, items, several=False)
+    _vocabulary(st, used, understood, items, several=False, low=raw)
     # 5. a part with no action word takes the emotion word next to it, in that part only ("angry eyes")
     for start, end, regions, noun in bare:
         if any(it.start <= start < it.end for it in items):
@@ -475,7 +479,11 @@ COMPARISON_TAIL = 3  # words of the compared thing in "as thin as a razor" (afte
 
 def _comparison(low: list[str], understood: list[bool], items: list[Item]) -> None:
     """"a smile as thin as a razor", "eyes as round as saucers": a simile that qualifies a face word just before it
-    is understood with it (the adjective and the compared thing), not counted as words the reader missed."""
+    is understood with it (the adjective and the compared thing), not counted as words the reader missed.
+    "as cold as ice", "mad as a wet hen": a simile whose adjective is the face word itself says it is meant as a
+    face (a weak word is no longer weak) and strongly; "as" alone ("sour as vinegar") counts for a clear face word,
+    or for a weak one when the compared thing evokes a feeling ("cold as ice")."""
+    _simile_of_word(low, understood, items)
     for i in range(1, len(low) - 2):
         if low[i] != "as" or low[i + 2] != "as" or not any(it.end <= i and i - it.end <= 1 for it in items):
             continue
@@ -515,7 +523,31 @@ def _clause_of(bounds: list[int], position: int) -> tuple[int, int]:
     return lo, (later[0] if later else 10**9)
 
 
-def _vocabulary(st, used, understood, items, several: bool) -> None:
+FAILING = frozenset({"not", "never", "unable", "fail", "fails", "failed", "failing", "barely", "hardly", "scarcely",
+                     "cannot"})  # "barely containing her rage", "a smile she can't quite suppress": it shows
+SUPPRESSION_LOOKBACK = 3
+
+
+def _failed_suppression(low: list[str], used: list[bool], at: int) -> int | None:
+    """Where a word that makes the holding back fail starts, within a few words before the suppressing verb at
+    ``at`` ("unable to hide", "can't quite suppress", "barely containing"); None when the holding back holds."""
+    for j in range(at - 1, max(at - 1 - SUPPRESSION_LOOKBACK, -1), -1):
+        if used[j]:
+            return None
+        if low[j] in FAILING:
+            return j
+    return None
+
+
+def _participle_of_noun(entry: VocabEntry, word: str, key: tuple[str, ...]) -> bool:
+    """True when a one-word "-ed"/"-ing" phrasing met a word that is its bare stem ("dog" is not "dogged", "kid" not
+    "kidding", "floor" not "floored"): the stemmer joins them, the meanings differ."""
+    phrase = entry.phrase
+    return (len(key) == 1 and " " not in phrase and phrase.endswith(("ed", "ing", "edly", "ingly"))
+            and not word.endswith(("ed", "ing")) and word == key[0])
+
+
+def _vocabulary(st, used, understood, items, several: bool, low: list[str] | None = None) -> None:
     """Vocabulary phrases, longest first: of two words or more (``several``), or of one word."""
     index = _vocab_index()
     free = lambda j: not used[j]  # noqa: E731
@@ -526,7 +558,7 @@ def _vocabulary(st, used, understood, items, several: bool) -> None:
             continue
         step = 1
         for key, entry in index.get(st[i], ()):
-            if (len(key) >= 2) != several:
+            if (len(key) >= 2) != several or (low is not None and _participle_of_noun(entry, low[i], key)):
                 continue
             end = _match_at(st, i, key, free)
             if end is not None:
@@ -763,3 +795,33 @@ def _negated_by_phrase(low: list[str], items: list[Item]) -> None:
         after = next((it for it in items if it.start >= item.end), None)
         if after is not None and all(w == "of" or w in DETERMINERS for w in low[item.end:after.start]):
             after.negated = True
+
+
+NOT_A_SIMILE = frozenset({"if", "though", "well", "much", "soon", "long", "far", "she", "he", "they", "it", "i", "we",
+                          "you", "to", "for", "in", "of", "usual", "ever", "always", "before"})  # "happy as she left"
+
+
+def _simile_of_word(low: list[str], understood: list[bool], items: list[Item]) -> None:
+    """"(as) cold as ice", "mad as a wet hen": the face word compared with a thing (see ``_comparison``)."""
+    from ..knowledge.associations import evoked
+
+    for item in items:
+        at = item.end
+        if item.kind != "whole" or item.end - item.start != 1 or at + 1 >= len(low) or low[at] != "as":
+            continue
+        doubled = item.start >= 1 and low[item.start - 1] == "as"
+        if low[at + 1] in NOT_A_SIMILE:
+            continue
+        j, taken = at + 1, 0
+        while j < len(low) and taken < COMPARISON_TAIL and low[j] not in CONJUNCTIONS:
+            taken += low[j] not in DETERMINERS
+            j += 1
+        tail = low[at + 1:j]
+        if item.weak and not doubled and evoked(tail)[0] is None:
+            continue  # "a blank value as a string": not a simile
+        for k in range(item.start - (1 if doubled else 0), j):
+            understood[k] = True
+        if doubled or evoked(tail)[0] is not None:
+            item.weak = False
+            if item.level is None:
+                item.level, item.level_word = VERY, "very"

@@ -127,10 +127,17 @@ def frames(value: Any) -> int:
 
     count = _whole(value, error)
     if count < 1:
-        raise BadTimingError(f"A clip needs at least one frame (got {count}).")
+        raise BadTimingError(f"A clip needs at least one frame (got {_count(count)}).")
     if count > MAX_FRAMES:
-        raise BadTimingError(f"{count:,} frames is more than the {MAX_FRAMES:,} a clip may have; generate it in parts.")
+        raise BadTimingError(f"{_count(count)} frames is more than the {MAX_FRAMES:,} a clip may have; generate it in parts.")
     return count
+
+
+def _count(number: int) -> str:
+    """A whole number for a message: with thousands separators, or its number of digits when it is absurdly long."""
+    if abs(number) < 10**15:
+        return f"{number:,}"
+    return f"a {'negative ' if number < 0 else ''}{len(str(abs(number)))}-digit number"
 
 
 def fps(value: Any) -> float:

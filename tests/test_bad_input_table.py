@@ -159,6 +159,8 @@ CLI_CASES = [
     CliCase("--frames negative", ("generate", SMILE, "--frames", "-5"), r"at least one frame \(got -5\)"),
     CliCase("--frames not whole", ("generate", SMILE, "--frames", "1.5"), r"number of frames must be a whole number, got '1.5'"),
     CliCase("--frames 1e9", ("generate", SMILE, "--frames", "1e9"), r"1,000,000,000 frames is more than the 100,000"),
+    CliCase("--frames with 401 digits (a 530-character message)", ("generate", SMILE, "--frames", "1" + "0" * 400), r"^error: a 401-digit number frames is more than the 100,000 a clip may have; generate it in parts\.\n$"),
+    CliCase("--frames negative with 401 digits", ("generate", SMILE, "--frames", "-1" + "0" * 400), r"^error: A clip needs at least one frame \(got a negative 401-digit number\)\.\n$"),
     CliCase("--frames not a number", ("generate", SMILE, "--frames", "ten"), r"number of frames must be a whole number, got 'ten'"),
     CliCase("--seconds 0", ("generate", SMILE, "--seconds", "0"), r"duration must be a number of seconds above 0.*'0'"),
     CliCase("--seconds negative", ("generate", SMILE, "--seconds", "-2"), r"duration must be .*'-2'"),

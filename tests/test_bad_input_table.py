@@ -247,10 +247,10 @@ def _generate(**kwargs):
     return generate(**kwargs)
 
 
-def _write_json(folder: Path, weights, name="existing.json"):
+def _write_json(folder: Path, weights, name="existing.json", fps=30.0):
     from ml_backend.export.clip_json import write_clip_json
 
-    return write_clip_json(folder / name, {"instruction": "x"}, weights, 30.0)
+    return write_clip_json(folder / name, {"instruction": "x"}, weights, fps)
 
 
 def _write_csv(folder: Path, weights, name="take.csv"):
@@ -358,6 +358,11 @@ API_CASES = [
     ApiCase("JSON of weights with NaN", lambda d: _write_json(d, np.full((3, 52), np.nan)), I2FETError, r"not numbers .* nothing was written", "write_clip_json(NaN weights)"),
     ApiCase("JSON of a plan with Infinity", lambda d: __import__("ml_backend.export.clip_json", fromlist=["x"]).write_clip_json(d / "existing.json", {"intensity": float("inf")}, np.zeros((2, 52)), 30.0), I2FETError, r"plan.intensity", "plan intensity=inf"),
     ApiCase("CSV of weights with NaN", lambda d: _write_csv(d, np.full((3, 52), np.nan)), I2FETError, r"finite frames x 52 weights; nothing was written", "write_livelink_csv(NaN weights)"),
+    ApiCase("CSV at fps nan (ValueError while writing)", lambda d: __import__("ml_backend.export.livelink_csv", fromlist=["x"]).write_livelink_csv(d / "take.csv", np.zeros((3, 52)), float("nan")), BadTimingError, r"frame rate .* from 1 to 1000, got 'nan'", "write_livelink_csv(fps=nan)"),
+    ApiCase("CSV at fps -5 (wrote a take)", lambda d: __import__("ml_backend.export.livelink_csv", fromlist=["x"]).write_livelink_csv(d / "take.csv", np.zeros((3, 52)), -5), BadTimingError, r"frame rate .* from 1 to 1000, got '-5'", "write_livelink_csv(fps=-5)"),
+    ApiCase("CSV with NaN rotations (wrote 'nan' cells)", lambda d: __import__("ml_backend.export.livelink_csv", fromlist=["x"]).write_livelink_csv(d / "take.csv", np.zeros((3, 52)), 30.0, rotations=np.full((3, 9), np.nan)), I2FETError, r"rotations hold values that are not numbers .* nothing was written", "write_livelink_csv(rotations=NaN)"),
+    ApiCase("JSON at fps -1 (wrote \"fps\": -1.0)", lambda d: _write_json(d, np.zeros((3, 52)), fps=-1), BadTimingError, r"frame rate .* from 1 to 1000, got '-1'", "write_clip_json(fps=-1)"),
+    ApiCase("JSON at fps 'x' (ValueError)", lambda d: _write_json(d, np.zeros((3, 52)), fps="x"), BadTimingError, r"frame rate .*, got 'x'", "write_clip_json(fps='x')"),
     ApiCase("CSV of the wrong width", lambda d: _write_csv(d, np.zeros((3, 51))), I2FETError, r"frames x 52", "write_livelink_csv(3 x 51)"),
     ApiCase("a write that fails halfway", _failing_write, OutputPathError, r"No space left", "atomic_write raising mid-file"),
     ApiCase("Live Link take that is empty", lambda d: _read_take(d, b""), I2FETError, r"is empty: not a Live Link Face take", "empty .csv"),

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import validation
 from ..errors import I2FETError
 from ..naming.arkit import ARKIT_NAMES, NUM_CHANNELS
 from .atomic import write_text
@@ -35,8 +36,7 @@ def clip_payload(plan_dict: dict, weights: np.ndarray, fps: float) -> dict:
         raise I2FETError(f"A clip has {NUM_CHANNELS} weights per frame, got an array of shape {weights.shape}.")
     if not np.all(np.isfinite(weights)):
         raise I2FETError("The clip holds weights that are not numbers (NaN or infinite); nothing was written.")
-    if not math.isfinite(float(fps)):
-        raise I2FETError(f"The clip's frame rate is not a number ({fps}); nothing was written.")
+    fps = validation.fps(fps)
     where = _non_finite(plan_dict)
     if where is not None:
         raise I2FETError(f"The plan holds a value that is not a number at {where}; nothing was written.")

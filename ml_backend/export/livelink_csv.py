@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from ..naming.arkit import ARKIT_NAMES, NUM_CHANNELS, livelink_column
+from .. import validation
 from ..errors import I2FETError
 from ..printable import printable
 from .atomic import atomic_write
@@ -81,6 +82,10 @@ def write_livelink_csv(path: Path, weights: np.ndarray, fps: float, rotations: n
     path = Path(path)
     if weights.ndim != 2 or weights.shape[1] != NUM_CHANNELS or not np.all(np.isfinite(weights)):
         raise I2FETError(f"A Live Link take needs finite frames x {NUM_CHANNELS} weights; nothing was written.")
+    if not np.all(np.isfinite(rotations)):
+        raise I2FETError("The head and eye rotations hold values that are not numbers (NaN or infinite); nothing "
+                         "was written.")
+    fps = validation.fps(fps)  # the timecodes count frames of this rate
     with atomic_write(path, "w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(HEADER)

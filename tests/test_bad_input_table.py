@@ -447,6 +447,18 @@ def _import_into_fast_scene(folder: Path):
     return call
 
 
+def _hide_head(bpy, folder: Path) -> None:
+    bpy.context.view_layer.objects.active.hide_set(True)
+
+
+def _disable_head(bpy, folder: Path) -> None:
+    bpy.context.view_layer.objects.active.hide_viewport = True
+
+
+def _lock_head(bpy, folder: Path) -> None:
+    bpy.context.view_layer.objects.active.hide_select = True
+
+
 def _at_last_frames(bpy, folder: Path) -> None:
     """The scene's current frame a few frames before Blender's last one."""
     bpy.context.scene.frame_end, bpy.context.scene.frame_current = 1_048_574, 1_048_570
@@ -559,6 +571,9 @@ def _operator_cases(tmp: Path) -> list[OperatorCase]:
         OperatorCase("Live Link import of a timecode at hour 99999999999 (IndexError)", "i2fet.import_livelink_csv", _import_bytes(tmp, "hours.csv", _take_bytes(["99999999999:00:00:00.000", "00:00:00:01.000"])), r"is not HH:MM:SS:FF"),
         OperatorCase("rename a clip to a name holding terminal escapes", "i2fet.rename_clip", lambda b: b.ops.i2fet.rename_clip(clip=_clip_name(b), name="a\x1b[31mb"), r"cannot hold control characters or terminal escape codes: 'a\\x1b\[31mb'", True),
         OperatorCase("Live Link import at Blender's last frame (keys past the timeline)", "i2fet.import_livelink_csv", _import_csv(str(_small_take(tmp))), r"outside Blender's timeline", setup=_at_last_frames),
+        OperatorCase("FBX export of a hidden head (wrote an empty FBX)", "i2fet.export_fbx", _export_scene("export_fbx", str(tmp / "head.fbx")), r"'Head' is hidden, so the exporter would leave it out", True, _hide_head),
+        OperatorCase("glTF export of a head disabled in viewports (wrote an empty .glb)", "i2fet.export_gltf", _export_scene("export_gltf", str(tmp / "head.glb")), r"'Head' is hidden", True, _disable_head),
+        OperatorCase("FBX export of an unselectable head (wrote an empty FBX)", "i2fet.export_fbx", _export_scene("export_fbx", str(tmp / "head.fbx")), r"'Head' cannot be selected", True, _lock_head),
         OperatorCase("Live Link import of a PNG named .csv", "i2fet.import_livelink_csv", _import_csv(str(png)), r"not a Live Link Face take|Cannot read the take"),
         OperatorCase("a head linked from a library", "i2fet.generate", lambda b: b.ops.i2fet.generate(), r"'LinkedHead' is linked from another file", setup=_linked_active),
         OperatorCase("a character part linked from a library", "i2fet.generate", lambda b: b.ops.i2fet.generate(), r"'LinkedTeeth' \(part of the character\) is linked from another file", setup=_linked_part),
@@ -589,6 +604,9 @@ OPERATOR_INPUTS = {  # what each operator case gives, for the table
     "fit a head linked from a library": "active object linked from TMP/LinkedHead.blend",
     "Live Link export to '//take.csv' in an unsaved file (wrote /take.csv)": "filepath=//take.csv, file never saved",
     "FBX export to '//head.fbx' in an unsaved file (wrote /head.fbx)": "filepath=//head.fbx, file never saved",
+    "FBX export of a hidden head (wrote an empty FBX)": "head hidden (H), filepath=TMP/head.fbx",
+    "glTF export of a head disabled in viewports (wrote an empty .glb)": "head hide_viewport, filepath=TMP/head.glb",
+    "FBX export of an unselectable head (wrote an empty FBX)": "head hide_select, filepath=TMP/head.fbx",
     "rename a clip to a name holding terminal escapes": "name='a\\x1b[31mb'",
     "Live Link import at Blender's last frame (keys past the timeline)": "current frame 1048570, 200-row take",
     "Live Link import of a take whose timecodes jump 10 hours": "4 rows, the last 10 h after the others",

@@ -126,12 +126,25 @@ def check_export(filepath: str, objects: Sequence[bpy.types.Object], suffixes: t
     for obj in objects:
         if view_layer.objects.get(obj.name) != obj:
             raise BlenderIOError(f"'{obj.name}' is not in the current view layer, so it cannot be exported.")
+        _check_selectable(obj, view_layer, len(objects) > 1)
     directory = os.path.dirname(os.path.abspath(filepath))
     if not os.path.isdir(directory):
         raise BlenderIOError(f"The folder '{directory}' does not exist.")
     if suffixes:
         with bridge.translated(BlenderIOError):
             bridge.validation().output_path(filepath, suffixes, "export file")
+
+
+def _check_selectable(obj: bpy.types.Object, view_layer: bpy.types.ViewLayer, character: bool) -> None:
+    """Blender's exporters write only selected objects, and a hidden or unselectable one cannot be selected:
+    it would be left out of the file without a word (an empty file for a lone head), so it is refused first."""
+    whole = " (or turn Whole Character off to export the head alone)" if character else ""
+    if not obj.visible_get(view_layer=view_layer):
+        raise BlenderIOError(f"'{obj.name}' is hidden, so the exporter would leave it out of the file: unhide it "
+                             f"(Alt+H, or its eye and monitor icons and its collection's in the Outliner){whole}.")
+    if obj.hide_select:
+        raise BlenderIOError(f"'{obj.name}' cannot be selected (its arrow icon in the Outliner is off), so the "
+                             f"exporter would leave it out of the file: make it selectable{whole}.")
 
 
 def ensure_addon(module: str, label: str) -> None:

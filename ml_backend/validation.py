@@ -271,6 +271,9 @@ def output_path(value: Any, suffixes: Sequence[str], what: str = "output file") 
     if path.is_dir():
         raise OutputPathError(f"{_shown_path(path)} is a folder, not a file: give a file name ending in {allowed}.")
     existing = _first_existing(path)
+    if existing.is_symlink() and not existing.exists():
+        raise OutputPathError(f"Cannot write {_shown_path(path)}: {_shown_path(existing)} is a link to "
+                              f"{_shown_path(os.readlink(existing))}, which does not exist (or links to itself).")
     if existing == path:
         if not path.is_file():
             raise OutputPathError(f"{_shown_path(path)} exists and is not a regular file: choose another name.")

@@ -53,7 +53,10 @@ def folder_state(folder: Path) -> dict[str, str]:
     state = {}
     for path in sorted(folder.rglob("*")):
         key = str(path.relative_to(folder))
-        state[key] = "dir" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
+        if path.is_symlink():
+            state[key] = f"link to {os.readlink(path)}"
+        else:
+            state[key] = "dir" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
     return state
 
 
@@ -100,6 +103,9 @@ def _setup(folder: Path) -> dict[str, str]:
     (folder / "x.csv").mkdir()
     (folder / "existing.json").write_text('{"the user": "data"}')
     (folder / "model").mkdir()
+    (folder / "gone").symlink_to(folder / "nowhere")
+    (folder / "gone.csv").symlink_to(folder / "nowhere.csv")
+    (folder / "loop").symlink_to("loop")
     _photo_files(folder / "photos")
     return {"tmp": str(folder)}
 
@@ -137,6 +143,9 @@ CLI_CASES = [
     CliCase("--out under /proc", ("generate", SMILE, "--out", "/proc/i2fet/clip.csv"), r"Cannot write .*/proc.*does not accept new files"),
     CliCase("--out through a file", ("generate", SMILE, "--out", "{tmp}/a_file.txt/clip.csv"), r"a_file.txt' is a file, not a folder"),
     CliCase("--out is an existing folder named x.csv", ("generate", SMILE, "--out", "{tmp}/x.csv"), r"is a folder, not a file"),
+    CliCase("--out through a broken link ('is a file')", ("generate", SMILE, "--out", "{tmp}/gone/clip.csv"), r"/gone' is a link to '[^']*/nowhere', which does not exist"),
+    CliCase("--out through a link to itself ('is a file')", ("generate", SMILE, "--out", "{tmp}/loop/clip.csv"), r"/loop' is a link to 'loop', which does not exist \(or links to itself\)"),
+    CliCase("--out is a broken link", ("generate", SMILE, "--out", "{tmp}/gone.csv"), r"/gone.csv' is a link to '[^']*/nowhere.csv', which does not exist"),
     CliCase("--out with another extension", ("generate", SMILE, "--out", "{tmp}/clip.txt"), r"must end in \.csv or \.json"),
     CliCase("--out with a 300-character name", ("generate", SMILE, "--out", "{tmp}/" + LONG_NAME), r"longer than the 255 bytes"),
     CliCase("--out empty", ("generate", SMILE, "--out", ""), r"needs a path ending in \.csv or \.json"),

@@ -6,14 +6,14 @@ the jaw and the gaze relative to the face's own axes (``io.followers``, ``head.f
 and eye targets get their rotations about the same axes (``io.rotations``). Every action carries the clip's group
 id (``clips.group``). If any part fails, everything this write made is removed again and each part plays what it
 played before: a generation is written whole or not at all. ``character_plan`` says beforehand, for the panel, what a generation will do with
-each part.
+each part (``shown_plan``: the same, remembered between redraws while nothing it reads has changed).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import bpy
 import numpy as np
@@ -22,9 +22,20 @@ from ..backend import bridge
 from ..clips.group import mark, new_group_id
 from ..clips.store import ClipInfo, blender_name
 from ..errors import BlenderIOError, GenerationError
-from ..head.character import EYE_LEFT, EYE_RIGHT, JAW, KEYS, Character, Part, check_parts, find_character
+from ..head.character import (
+    EYE_LEFT,
+    EYE_RIGHT,
+    JAW,
+    KEYS,
+    Character,
+    Part,
+    candidate_meshes,
+    check_parts,
+    find_character,
+)
 from ..head.face_frame import FRONT_VIEW, FaceFrame, face_frame
-from ..head.key_map import KeyMap, key_map_for
+from ..head.fit import read_landmarks
+from ..head.key_map import KeyMap, key_map_for, saved_table
 from ..io.followers import (
     axis_angle_matrices,
     euler_matrices,
@@ -243,3 +254,63 @@ def character_plan(head: bpy.types.Object, whole_character: bool = True, motion:
     lines += [PlanLine(name, IGNORED, f"left alone: {why}") for name, why in character.ignored]
     axes = frame().describe() if character.followers else ""
     return tuple(lines), axes
+
+
+_geometry_edits = 0  # depsgraph updates that changed some geometry (shape keys, meshes): see ``note_geometry_edits``
+
+
+@bpy.app.handlers.persistent
+def note_geometry_edits(scene: bpy.types.Scene | None = None, depsgraph: bpy.types.Depsgraph | None = None) -> None:
+    """``depsgraph_update_post`` handler: count an update that changed a mesh or its shape keys (a key sculpted, a
+    mesh edited), which the remembered plans cannot see in their key (``shown_plan``). Objects moving, an armature
+    posed or a frame played are not edits of that kind."""
+    global _geometry_edits
+    if depsgraph is None or any(update.is_updated_geometry and isinstance(update.id, (bpy.types.Mesh, bpy.types.Key))
+                                for update in depsgraph.updates):
+        _geometry_edits += 1
+
+
+def shown_plan(head: bpy.types.Object, whole_character: bool = True, motion: dict | None = None
+               ) -> tuple[tuple[PlanLine, ...], str]:
+    """``character_plan`` for the panel, which redraws often: remembered while nothing it reads has changed.
+
+    The key is read cheaply on every call (``plan_key``: the character's meshes, their key names, mapping tables and
+    places relative to the head, the head's landmarks, the panel's targets), so a new or removed part, key or target
+    is seen at once; a geometry edit (a shape key sculpted) is seen through the depsgraph (``note_geometry_edits``).
+    No clock is involved."""
+    return _remembered_plan(plan_key(head, whole_character, motion or {}))
+
+
+def _mesh_key(obj: bpy.types.Object, head_inverse: np.ndarray) -> tuple:
+    """What the plan reads of one mesh: its id and name, its key names, its mapping table and its place relative to
+    the head (rounded: a character moving as a whole keeps its plan). What a key is relative to, and what it moves,
+    are geometry (``note_geometry_edits``)."""
+    key = obj.data.shape_keys if obj.type == "MESH" else None
+    blocks = () if key is None else tuple(key.key_blocks.keys())
+    table = saved_table(obj.data) if obj.type == "MESH" else None
+    place = np.round(head_inverse @ np.array(obj.matrix_world, np.float64), 6)
+    return (obj.session_uid, obj.name, blocks, None if table is None else tuple(sorted(table.items())),
+            tuple(place.ravel().tolist()))
+
+
+def plan_key(head: bpy.types.Object, whole_character: bool, motion: dict) -> tuple:
+    """Everything ``character_plan`` depends on, as a hashable key, read without looking at any vertex."""
+    world = np.array(head.matrix_world, np.float64)
+    inverse = np.linalg.pinv(world)
+    targets = (motion.get("head"), *tuple(motion.get("eyes") or ()))
+    key = (bool(whole_character), targets, _geometry_edits, bool(np.linalg.det(world[:3, :3]) < 0),
+           _mesh_key(head, inverse))
+    if not whole_character:
+        return key
+    landmarks = read_landmarks(head) or {}
+    return key + (tuple(sorted((name, tuple(np.asarray(p).tolist())) for name, p in landmarks.items())),
+                  tuple(_mesh_key(obj, inverse) for obj in candidate_meshes(head)))
+
+
+@lru_cache(maxsize=8)
+def _remembered_plan(key: tuple) -> tuple[tuple[PlanLine, ...], str]:
+    """The plan for ``key`` (``plan_key``), computed on the head it names."""
+    whole_character, targets, _, _, (head_uid, *_) = key[:5]
+    head = object_by_uid(head_uid)
+    motion = {"head": targets[0], "eyes": tuple(targets[1:])}
+    return character_plan(head, whole_character, motion)

@@ -6,7 +6,7 @@ import bpy
 
 from ..backend import environment, tasks, warmup
 from ..generate import pipeline
-from ..generate.parts import IGNORED, TARGET, character_plan
+from ..generate.parts import IGNORED, TARGET, note_geometry_edits, shown_plan
 from ..generate.request import motion_targets
 from ..head.character import EYE_LEFT, EYE_RIGHT, JAW, KEYS
 from .properties import PRESET_PROMPTS
@@ -122,7 +122,8 @@ class I2FET_PT_main(SidebarPanel, bpy.types.Panel):
 
 
 class I2FET_PT_character(SidebarPanel, bpy.types.Panel):
-    """What the next Generate does with each mesh of the active head's character (``generate.parts.character_plan``)."""
+    """What the next Generate does with each mesh of the active head's character (``generate.parts.character_plan``,
+    remembered between redraws by ``shown_plan``)."""
 
     bl_idname = "I2FET_PT_character"
     bl_parent_id = "I2FET_PT_main"
@@ -136,7 +137,7 @@ class I2FET_PT_character(SidebarPanel, bpy.types.Panel):
     def draw(self, context):
         layout = self.layout
         settings = context.scene.i2fet
-        lines, axes = character_plan(context.active_object, settings.whole_character, motion_targets(settings))
+        lines, axes = shown_plan(context.active_object, settings.whole_character, motion_targets(settings))
         for line in lines:
             column = layout.column(align=True)
             column.label(text=line.object_name, icon=PLAN_ICONS[line.kind])
@@ -187,3 +188,14 @@ class I2FET_PT_export(SidebarPanel, bpy.types.Panel):
 
 
 CLASSES = (I2FET_MT_prompts, I2FET_PT_main, I2FET_PT_character, I2FET_PT_clips, I2FET_PT_export)
+
+
+def register() -> None:
+    """Geometry edits reach the Character Parts panel's remembered plan through the depsgraph."""
+    if note_geometry_edits not in bpy.app.handlers.depsgraph_update_post:
+        bpy.app.handlers.depsgraph_update_post.append(note_geometry_edits)
+
+
+def unregister() -> None:
+    if note_geometry_edits in bpy.app.handlers.depsgraph_update_post:
+        bpy.app.handlers.depsgraph_update_post.remove(note_geometry_edits)

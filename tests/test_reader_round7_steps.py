@@ -261,3 +261,25 @@ def test_a_held_back_or_denied_face_ends_in_rest(reader, instruction):
 def test_an_unspaced_ellipsis_separates_steps():
     assert texts("smile…frown…smile") == ["smile", "frown", "smile"]
     assert texts("smile...frown") == ["smile", "frown"]
+
+
+@pytest.mark.parametrize("instruction", ["smile (hold 2 sec) frown", "smile (2s) frown"])
+def test_timing_in_brackets_between_two_faces_ends_the_first(instruction):
+    phrases = split_steps(instruction)
+    assert [p.text for p in phrases] == ["smile", "frown"]
+    assert phrases[0].timing.hold is not None or phrases[0].timing.span is not None
+
+
+def test_beats_are_a_unit_of_time():
+    phrases = split_steps("smile and hold for two beats, then frown")
+    assert [p.text for p in phrases] == ["smile", "frown"] and phrases[0].timing.hold.value == pytest.approx(0.8)
+
+
+@pytest.mark.parametrize("instruction", ["he grins, then the grin drops", "smile on, smile off", "a smile in, a smile out"])
+def test_an_expression_named_before_going_away_is_a_return_to_rest(reader, instruction):
+    assert rests(reader, instruction) == [False, True]
+
+
+@pytest.mark.parametrize("instruction, count", [("she smiles, then her jaw drops", 2), ("look left, look away", 2)])
+def test_a_part_dropping_or_looking_away_is_still_a_face(reader, instruction, count):
+    assert not any(rests(reader, instruction)) and len(rests(reader, instruction)) == count

@@ -70,7 +70,7 @@ def in_order(text: str, is_timing: Callable[[str], bool]) -> str:
 
     ``is_timing(words)`` says whether words only say when ("after two seconds"): those stay timing, not steps.
     """
-    text = _asides(text)
+    text = _asides(text, is_timing)
     text = _labels(text)
     text = _PURPOSE.sub("", text)
     text = _BARE_NUMBER.sub(" ; ", text).strip(" ;") if _counts_up(text) else text
@@ -92,17 +92,19 @@ def in_order(text: str, is_timing: Callable[[str], bool]) -> str:
     return text
 
 
-def _asides(text: str) -> str:
+def _asides(text: str, is_timing: Callable[[str], bool]) -> str:
     """"a smile (which then fades)" -> "a smile which then fades"; "a frown -- deep, puzzled -- then smiles" ->
     "a frown deep and puzzled then smiles": an aside describes the step it stands in.
 
     Brackets at the very start stay (a screenplay parenthetical, a numbered beat); beats in brackets ("(beat)")
-    are left for the beat reader.
+    are left for the beat reader. Timing in brackets between two steps ("smile (2s) frown") ends its step.
     """
     def bracket(match: re.Match) -> str:
         inside = match.group("inside").strip()
         if match.start() == 0 or re.fullmatch(r"\d{1,2}|[a-h]|(?:a\s+)?(?:beat|pause|moment)", inside, re.IGNORECASE):
             return match.group(0)
+        if is_timing(inside) and match.end() < len(text) and text[match.end():].strip(" ,.;!?"):
+            return f" for {inside}, " if re.match(r"[\d.]", inside) else f" {inside}, "  # "(2s)" is how long
         return f" {_one_part(inside)} "
 
     def dashes(match: re.Match) -> str:

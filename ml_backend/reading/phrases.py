@@ -171,10 +171,10 @@ _NUMBER_WORDS = {"a": 1.0, "an": 1.0, "one": 1.0, "two": 2.0, "three": 3.0, "fou
                  "seven": 7.0, "eight": 8.0, "nine": 9.0, "ten": 10.0, "eleven": 11.0, "twelve": 12.0,
                  "fifteen": 15.0, "twenty": 20.0, "thirty": 30.0, "half a": 0.5, "half an": 0.5,
                  "a couple of": 2.0, "a couple": 2.0, "a few": 3.0, "several": 4.0}
-_UNIT_SECONDS = {"ms": 0.001, "millisecond": 0.001, "s": 1.0, "sec": 1.0, "second": 1.0,
+_UNIT_SECONDS = {"ms": 0.001, "millisecond": 0.001, "s": 1.0, "sec": 1.0, "second": 1.0, "beat": 0.4,
                  "min": 60.0, "minute": 60.0, "h": 3600.0, "hr": 3600.0, "hour": 3600.0}
 _NUMBER = r"[-−]?\d+(?:\.\d+)?|" + "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True))
-_UNIT = r"milliseconds?|ms|seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|frames?|fr|f"
+_UNIT = r"milliseconds?|ms|seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|frames?|fr|f|beats?"
 _AMOUNT = (r"(?:about |around |roughly |exactly |just |only )?"
            r"(?:(?P<vague>a split second|a long moment|a moment|a long beat|a beat|a second and a half|a while)"
            rf"|(?P<num>{_NUMBER})\s*(?P<unit>{_UNIT}))\b")
@@ -220,6 +220,12 @@ _NAMED_SUBJECT = re.compile(r"^(?:(?:and|then)\s+)?(?P<subject>(?:her|his|their|
 _BARE_VERB = re.compile(r"^(?:and\s+)?(?:then\s+)?(?!(?:her|his|their|its|the|this|that|eyes|brows|lips|cheeks|tears|"
                         r"smiles|grins|frowns|laughs)\b)[a-z]+s(?:\s+(?:up|down|away|again|apart|shut|open|wide|together))?$",
                         re.IGNORECASE)
+# "then the grin drops", "smile off": an expression named before goes away (not "her jaw drops", a face).
+_EXPRESSION_ENDS = re.compile(
+    r"(?:(?:the|her|his|their|that|this|a)\s+)?(?P<what>smile|grin|smirk|frown|scowl|sneer|laugh|laughter|pout|glare|"
+    r"(?!(?:look|glance|stare|gaze|peer|turn|head|eye|brow|lid|jaw|mouth|lip|tongue|cheek|nose)\w*\b)[a-z]+)\s+(?:(?:drops|dropped|falls|fell|slips|slipped|goes|went|disappears|disappeared|vanishes|vanished|"
+    r"evaporates|evaporated)(?:\s+(?:away|off))?|off|out|away|gone)", re.IGNORECASE)
+_EXPRESSION_NOUNS = {"smile", "grin", "smirk", "frown", "scowl", "sneer", "laugh", "laughter", "pout", "glare"}
 _SIDE_WORDS = re.compile(r"\b(?:on\s+the\s+)?(?:l|r|left|right)(?:\s+side)?\b", re.IGNORECASE)
 # Words that only restate a step's face ("the frown", "he's smiling", "make the smile"), not a new face.
 _RESTATE_MARKS = {"the", "his", "her", "their", "its", "is", "are", "was", "were", "still", "he's", "she's", "they're",
@@ -414,6 +420,17 @@ def _refers(part: str) -> bool:
                 or _LONE_COUNT.fullmatch(plain))
 
 
+def _ends_the_face_before(out: list[str], plain: str) -> bool:
+    """True for "the grin drops" (an expression noun going away) or "smile off" (the face of an earlier step, off)."""
+    match = _EXPRESSION_ENDS.search(plain)
+    if not match or read_timing(_EXPRESSION_ENDS.sub(" ", plain))[1].strip(" ,.!"):
+        return False
+    what = match.group("what").lower()
+    simple = match.group(0).split()[-1].lower() in ("off", "out", "away", "gone")
+    earlier = {stem for p in out for stem in _stems(p)}
+    return (what in _EXPRESSION_NOUNS and not simple) or _stems(what)[:1] == [] or _stems(what)[0] in earlier
+
+
 def _stems(text: str) -> list[str]:
     """Crude word stems ("smiling" -> "smil", "frowns" -> "frown") of the words that are not articles or fillers."""
     words = re.findall(r"[a-z'’]+", text.lower())
@@ -451,6 +468,8 @@ def _references(parts: list[str]) -> list[str]:
             out.append("hold for a beat")
         elif out and _restates(out[-1], part):
             continue
+        elif out and _ends_the_face_before(out, plain):
+            out.append(_EXPRESSION_ENDS.sub("it fades", plain))
         elif out and _BARE_VERB.match(plain) and _NAMED_SUBJECT.match(out[-1]) and not read_phrase(plain).is_neutral_return:
             out.append(f"{_NAMED_SUBJECT.match(out[-1]).group('subject')} {plain}")
         elif side and faces and _SIDE_WORDS.search(faces[-1]):

@@ -101,6 +101,7 @@ def _setup(folder: Path) -> dict[str, str]:
     """Files and folders the cases point at, made fresh in each case's folder."""
     (folder / "a_file.txt").write_text("the user's notes\n")
     (folder / "x.csv").mkdir()
+    (folder / "x.json").mkdir()
     (folder / "existing.json").write_text('{"the user": "data"}')
     (folder / "model").mkdir()
     (folder / "gone").symlink_to(folder / "nowhere")
@@ -583,6 +584,10 @@ def _operator_cases(tmp: Path) -> list[OperatorCase]:
         OperatorCase("FBX export of a hidden head (wrote an empty FBX)", "i2fet.export_fbx", _export_scene("export_fbx", str(tmp / "head.fbx")), r"'Head' is hidden, so the exporter would leave it out", True, _hide_head),
         OperatorCase("glTF export of a head disabled in viewports (wrote an empty .glb)", "i2fet.export_gltf", _export_scene("export_gltf", str(tmp / "head.glb")), r"'Head' is hidden", True, _disable_head),
         OperatorCase("FBX export of an unselectable head (wrote an empty FBX)", "i2fet.export_fbx", _export_scene("export_fbx", str(tmp / "head.fbx")), r"'Head' cannot be selected", True, _lock_head),
+        OperatorCase("save the key mapping to a folder named x.json", "i2fet.key_map_save", lambda b: b.ops.i2fet.key_map_save(filepath=str(tmp / "x.json")), r"x.json' is a folder, not a file"),
+        OperatorCase("save the key mapping to '//map.json' in an unsaved file (wrote /map.json)", "i2fet.key_map_save", lambda b: b.ops.i2fet.key_map_save(filepath="//map.json"), r"relative to the \.blend file, which is not saved yet"),
+        OperatorCase("save the key mapping as map.txt", "i2fet.key_map_save", lambda b: b.ops.i2fet.key_map_save(filepath=str(tmp / "map.txt")), r"must end in \.json"),
+        OperatorCase("load a key mapping that does not exist", "i2fet.key_map_load", lambda b: b.ops.i2fet.key_map_load(filepath=str(tmp / "none.json")), r"mapping table .*none.json' does not exist"),
         OperatorCase("Live Link import of a PNG named .csv", "i2fet.import_livelink_csv", _import_csv(str(png)), r"not a Live Link Face take|Cannot read the take"),
         OperatorCase("a head linked from a library", "i2fet.generate", lambda b: b.ops.i2fet.generate(), r"'LinkedHead' is linked from another file", setup=_linked_active),
         OperatorCase("a character part linked from a library", "i2fet.generate", lambda b: b.ops.i2fet.generate(), r"'LinkedTeeth' \(part of the character\) is linked from another file", setup=_linked_part),
@@ -616,6 +621,10 @@ OPERATOR_INPUTS = {  # what each operator case gives, for the table
     "FBX export of a hidden head (wrote an empty FBX)": "head hidden (H), filepath=TMP/head.fbx",
     "glTF export of a head disabled in viewports (wrote an empty .glb)": "head hide_viewport, filepath=TMP/head.glb",
     "FBX export of an unselectable head (wrote an empty FBX)": "head hide_select, filepath=TMP/head.fbx",
+    "save the key mapping to a folder named x.json": "filepath=TMP/x.json (a folder)",
+    "save the key mapping to '//map.json' in an unsaved file (wrote /map.json)": "filepath=//map.json, file never saved",
+    "save the key mapping as map.txt": "filepath=TMP/map.txt",
+    "load a key mapping that does not exist": "filepath=TMP/none.json",
     "rename a clip to a name holding terminal escapes": "name='a\\x1b[31mb'",
     "Live Link import at Blender's last frame (keys past the timeline)": "current frame 1048570, 200-row take",
     "Live Link import of a take whose timecodes jump 10 hours": "4 rows, the last 10 h after the others",

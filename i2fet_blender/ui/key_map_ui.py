@@ -6,6 +6,7 @@ import bpy
 from bpy.props import CollectionProperty, EnumProperty, IntProperty, StringProperty
 from bpy_extras.io_utils import ExportHelper, ImportHelper
 
+from ..backend import bridge
 from ..head.key_map import (
     AUTO_SCHEME,
     assign_active_key,
@@ -18,6 +19,7 @@ from ..head.key_map import (
     save_table,
     scheme_choices,
 )
+from ..io.file_paths import resolved
 from .panels import SidebarPanel
 from .report import Reporting
 
@@ -100,7 +102,10 @@ class I2FET_OT_key_map_save(_OnActiveMesh, Reporting, bpy.types.Operator, Export
     filter_glob: StringProperty(default="*.json", options={"HIDDEN"})
 
     def run(self, context):
-        return f"Saved the shape-key mapping to {save_table(context.active_object, self.filepath)}"
+        path = resolved(self.filepath)
+        with bridge.translated():
+            bridge.validation().output_path(path, (".json",), "mapping table")
+        return f"Saved the shape-key mapping to {save_table(context.active_object, path)}"
 
 
 class I2FET_OT_key_map_load(_OnActiveMesh, Reporting, bpy.types.Operator, ImportHelper):
@@ -113,7 +118,10 @@ class I2FET_OT_key_map_load(_OnActiveMesh, Reporting, bpy.types.Operator, Import
     filter_glob: StringProperty(default="*.json", options={"HIDDEN"})
 
     def run(self, context):
-        channels, unknown = load_table(context.active_object, self.filepath)
+        path = resolved(self.filepath)
+        with bridge.translated():
+            bridge.validation().input_file(path, (".json",), "mapping table")
+        channels, unknown = load_table(context.active_object, path)
         if unknown:
             return "WARNING", f"Loaded {channels} channels; this mesh has no keys named {', '.join(unknown)}"
         return f"Loaded {channels} channels"

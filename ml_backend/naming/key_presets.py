@@ -25,6 +25,7 @@ from pathlib import Path
 
 from .arkit import ARKIT_NAMES, canonical_name
 from ..errors import I2FETError
+from ..export.atomic import write_text
 
 Mapping = dict[str, tuple[str, ...]]  # ARKit name -> the key names that show it
 Entry = str | tuple[str, ...] | list[str | tuple[str, ...]] | None
@@ -348,11 +349,7 @@ def save_mapping(path: Path, mapping: Mapping) -> Path:
         raise KeyMappingError(f"Not ARKit names: {', '.join(unknown)}.")
     path = Path(path)
     table = {arkit: list(mapping.get(arkit, ())) for arkit in ARKIT_NAMES}
-    try:
-        path.write_text(json.dumps(table, indent=1), encoding="utf-8")
-    except OSError as error:
-        raise KeyMappingError(f"Could not write the mapping table to {path} ({error}).") from error
-    return path
+    return write_text(path, json.dumps(table, indent=1))  # atomic: a failed write leaves the old table
 
 
 def load_mapping(path: Path) -> Mapping:

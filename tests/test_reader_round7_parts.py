@@ -290,3 +290,30 @@ def test_a_gaze_that_falls_looks_down_rather_than_a_fallen_face(reader):
 def test_a_slack_mouth_hangs_a_little_open_not_agape(reader):
     target = one(reader, "lids heavy, brows relaxed, mouth slack")
     assert 0.1 <= ch(target, "jawOpen") <= 0.4
+
+
+# --- third pass: parts that only hold a region at rest, expression nouns, sides named after an expression -----
+def test_a_named_action_that_holds_the_eyes_at_rest_does_not_name_them(reader):
+    target = one(reader, "a tight smile, eyes watchful")
+    assert ch(target, "mouthSmile") >= RISE and ch(target, "eyeSquint") >= RISE
+
+
+def test_an_expression_noun_before_a_part_is_the_faces_not_the_parts_action(reader):
+    target = one(reader, "a soft smile that reaches his eyes")
+    assert ch(target, "mouthSmile") >= RISE
+
+
+def test_a_sided_part_named_after_an_expression_sides_it(reader):
+    target = one(reader, "smiling with one corner of her mouth")
+    assert abs(ch(target, "mouthSmileLeft") - ch(target, "mouthSmileRight")) >= 0.1
+
+
+def test_a_longer_action_of_a_later_region_beats_a_shorter_one(reader):
+    target = one(reader, "the right side of her mouth curled up")
+    assert ch(target, "mouthSmileRight") >= RISE and ch(target, "mouthSmileLeft") <= LOW
+    assert ch(target, "mouthUpperUp") <= LOW
+
+
+def test_a_twitching_eyelid_on_one_side(reader):
+    target = one(reader, "his left eye twitched")
+    assert ch(target, "eyeSquintLeft") >= RISE and ch(target, "eyeSquintRight") <= LOW

@@ -83,6 +83,8 @@ ACTIONS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     ("lids", ("sad", "teary", "tear", "water", "well up", "glisten", "moist", "wet", "misty", "red"),
      "1C 41B 64A", "sad eyes"),
     ("lids", ("blink",), "45", "blink"),
+    ("lids", ("twitch", "flutter", "tic", "spasm"), "7B 43B", "twitching lid"),
+    ("lids", ("watchful", "wary", "guarded", "alert", "vigilant", "watching"), "5A 7C", "watchful eyes"),
     ("lids", ("cross", "crossed", "converge"), "L62D R61D", "eyes crossed"),
     ("lids", ("wink",), "L46", "wink"),
     ("lids", ("open", "relax", "rest"), "", "eyes open"),
@@ -108,6 +110,7 @@ ACTIONS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     ("corners", ("turn up", "up", "lift", "curl up", "curve up", "upturn", "tug", "twitch", "raise", "quirk", "smile"),
      "12C", "mouth corners up"),
     ("corners", ("dimple",), "14D", "dimples"),
+    ("corners", ("to one side", "to the side", "sideways", "lopsided", "skew"), "L12B L14C", "mouth twisted"),
     ("corners", ("stretch", "pull back", "pull wide", "tense"), "20D", "mouth stretched"),
     # lips
     ("lips", ("thin line", "hard line", "flat line", "straight line", "grim line", "press together", "press", "tight", "tighten", "compress", "clamp", "pinch", "seal", "firm",

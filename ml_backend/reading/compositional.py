@@ -508,7 +508,7 @@ def _simultaneous(before: str, part: str) -> bool:
     bare_part = {r for regions, _ in read.bare_parts for r in regions}
     if bare_part and named_before and not bare_part & {r for r, _ in named_before}:
         return True  # "jaw slack, eyes unfocused": another part of the face, described at the same time
-    if any(r == q and {s, t} != {"left", "right"} for r, s in named_before for q, t in named_part):
+    if any(r == q and {s, t} != {"left", "right"} for r, s in _moving_named_regions(before) for q, t in named_part):
         return False  # the same region twice ("look left, look right"), unless on the two sides of the face
     if _SUBJECT.match(before) or _REQUEST.match(before) or (tokens and tokens[0] in person_names(before)):
         return True
@@ -528,6 +528,21 @@ def _named_regions(text: str) -> frozenset[tuple[str, str]]:
     """(region, side) of the parts the words name ("her eyes widen" -> lids, both; "smile" -> none)."""
     return frozenset((r, it.side) for it in read_step_words(text).items if it.kind == "part"
                      for r in (it.noun_regions or it.regions))
+
+
+def _moving_named_regions(text: str) -> frozenset[tuple[str, str]]:
+    """Like ``_named_regions``, less the regions a named action only holds at rest."""
+    return frozenset((r, it.side) for it in read_step_words(text).items if it.kind == "part"
+                     for r in (it.noun_regions or frozenset(it.regions) & _moved_regions(it)))
+
+
+def _moved_regions(item: Item) -> frozenset[str]:
+    """The regions an item moves ("a tight smile" moves the mouth and only holds the eyes at rest, so it does not name
+    the eyes: "a tight smile, eyes watchful" is one step)."""
+    from ..knowledge.face_parts import CHANNEL_REGION
+
+    moved = np.flatnonzero(np.asarray(item.weights) > 0.02)
+    return frozenset(CHANNEL_REGION[i] for i in moved)
 
 
 def _reads_as_face(text: str) -> bool:

@@ -69,6 +69,7 @@ MODIFIERS: tuple[tuple[str, float], ...] = (
     ("to the max", EXTREME), ("max", EXTREME), ("maxed", EXTREME), ("maxed out", EXTREME),
 )
 DEFAULT_STRENGTH = 0.75
+_LEVEL_STEMS = frozenset(stem(w) for m, _ in MODIFIERS for w in m.split())
 LEVEL_REACH = 3  # an intensity word grades an item at most this many words away; farther, it is not a face word
 SIDE_WORDS = {"left": "left", "right": "right", "lopsided": "left", "crooked": "left", "one sided": "left",
               "one side": "left", "asymmetric": "left", "asymmetrical": "left", "l": "left", "r": "right",
@@ -363,8 +364,14 @@ def read_step_words(text: str) -> StepWords:
             continue  # "eyes on the floor": the eyes became a gaze
         if _shorthand_part(items, low, used, understood, start, end, noun, [p for p, _, _ in percents]):
             continue
-        if not _colour_part(items, start, end, regions, noun, bounds):
-            side = SIDE_WORDS.get(low[start - 1], "both") if start else "both"
+        side = SIDE_WORDS.get(low[start - 1], "both") if start else "both"
+        shown = [it for it in items if it.kind == "whole" and it.end <= start and start - it.end <= SHOWN_ON_REACH]
+        if _colour_part(items, start, end, regions, noun, bounds):
+            if side != "both" and items[-1].side == "both":
+                items[-1].side = side
+        elif side != "both" and shown and shown[-1].side == "both":
+            shown[-1].side = side  # "smiling with one corner of her mouth": where the expression shows
+        else:
             out.bare_parts.append((frozenset(regions), side))
 
     items.sort(key=lambda it: it.start)
@@ -577,6 +584,24 @@ _WHERE = frozenset(stem(w) for w in ("down", "up", "back", "left", "right", "for
                                       "away", "upward", "downward"))
 
 
+SHOWN_ON_REACH = 3  # "smiling with one corner": a sided part noun this close after an expression sides it
+LONGER_ACTION = 4  # at one distance, an action of more words wins over a shorter one of a region tried first
+_HEAD_STEMS = frozenset(stem(w) for w in HEAD_NOUNS)
+
+
+def _names_an_expression(st: list[str], i: int, key: tuple[str, ...]) -> bool:
+    """True when an action word before a part is the noun of an expression ("a soft smile that reaches his eyes":
+    the smile is the face's, not what the eyes do)."""
+    if key[0] not in _HEAD_STEMS:
+        return False
+    while i < len(st) and st[i] in DETERMINERS:
+        i += 1  # the match may start at a skipped determiner ("a smile")
+    j = i - 1
+    while j >= 0 and st[j] in _LEVEL_STEMS and st[j] not in DETERMINERS:
+        j -= 1
+    return j >= 0 and st[j] in DETERMINERS
+
+
 def _part(st, used, understood, start, end, regions, lo, hi, noun: str = "") -> Item | None:
     """The named part at tokens [start, end): its nearest action word in the same clause.
 
@@ -598,9 +623,9 @@ def _part(st, used, understood, start, end, regions, lo, hi, noun: str = "") -> 
             if e is None or e > hi:
                 continue
             distance = (start - e) if e <= start else (i - end)
-            if distance < 0:
+            if distance < 0 or (e <= start and _names_an_expression(st, i, key)):
                 continue
-            score = distance * 10 + rank
+            score = distance * 10 + rank - LONGER_ACTION * (len(key) - 1)  # "curled up": corners up, not a lip curl
             if best is None or score < best[0]:
                 best = (score, i, e, aus, label, region)
     if best is None:

@@ -232,13 +232,14 @@ angle_triples = st.tuples(*(st.floats(-np.pi, np.pi) for _ in range(3)))
 
 @settings(max_examples=60, deadline=None)
 @given(parent=angle_triples, parent_mirrored=st.booleans(), face=angle_triples, face_mirrored=st.booleans(),
-       rest=angle_triples, order=st.sampled_from(ORDERS),
-       steps=st.lists(st.tuples(*(st.floats(-0.05, 0.05) for _ in range(3))), min_size=1, max_size=30))
+       rest=st.tuples(*(st.floats(-0.9, 0.9) for _ in range(3))), order=st.sampled_from(ORDERS),
+       steps=st.lists(st.tuples(*(st.floats(-0.05, 0.05) for _ in range(3))), min_size=1, max_size=6))
 def test_the_written_euler_values_put_the_target_where_the_face_turn_says(parent, parent_mirrored, face, face_mirrored,
                                                                          rest, order, steps):
     """Pure math, any target (turned or mirrored parent, any Euler order) and any face (turned or mirrored): the Euler
     values written, read back as Blender reads them, turn the target in world space by the face's turn, and no
-    value jumps between frames (a clip of small steps gives small steps, even across +-pi)."""
+    value jumps between frames (a clip of small steps gives small steps, even across +-pi; the rest is kept away
+    from the Euler order's gimbal lock, where any Euler angles must swing)."""
     from mathutils import Euler
 
     from i2fet_blender.io.rotations import Placement, RotationTarget, euler_values

@@ -5,8 +5,9 @@ ARKit keys gets the same weights through its own key map; keyless lower teeth an
 the jaw and the gaze relative to the face's own axes (``io.followers``, ``head.face_frame``); the panel's head
 and eye targets get their rotations about the same axes (``io.rotations``). Every action carries the clip's group
 id (``clips.group``). If any part fails, everything this write made is removed again and each part plays what it
-played before: a generation is written whole or not at all. ``character_plan`` says beforehand, for the panel, what a generation will do with
-each part (``shown_plan``: the same, remembered between redraws while nothing it reads has changed).
+played before: a generation is written whole or not at all. ``character_plan`` says beforehand, for the panel,
+what a generation will do with each part (``shown_plan``: the same, remembered between redraws while nothing it
+reads has changed).
 """
 
 from __future__ import annotations

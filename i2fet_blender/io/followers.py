@@ -119,7 +119,8 @@ def axis_angle_matrices(axis: np.ndarray, angles: np.ndarray) -> np.ndarray:
 
 def euler_matrices(yaw_pitch_roll: np.ndarray) -> np.ndarray:
     """frames x 3 x 3 world rotations for (yaw, pitch, roll) radians: pitch about +X, then roll about -Y, then yaw
-    about -Z (the Euler XYZ values ``io.rotations`` adds for an object target)."""
+    about -Z: Blender's front view (face along -Y, Z up), which ``io.rotations`` and the eyes here carry onto the
+    face's own axes."""
     yaw, pitch, roll = (np.asarray(yaw_pitch_roll, np.float64)[:, i] for i in range(3))
     rx = axis_angle_matrices(np.array([1.0, 0.0, 0.0]), pitch)
     ry = axis_angle_matrices(np.array([0.0, 1.0, 0.0]), -roll)

@@ -14,7 +14,10 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
+from ml_backend.errors import I2FETError
 from ml_backend.export.livelink_csv import HEADER, read_livelink_take
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,3 +92,39 @@ def test_blend_relative_paths_are_beside_the_saved_file(blender, tmp_path):
     assert blender.ops.i2fet.import_livelink_csv(filepath="//takes/take.csv") == {"FINISHED"}
     assert len(blender.data.actions) == before + 1
     assert not Path("/take.csv").exists() and not Path("/head.fbx").exists()
+
+
+_CELL = st.one_of(st.floats(allow_nan=True, allow_infinity=True).map(repr), st.sampled_from(["", " ", "x", "1e999", "-0"]),
+                  st.integers(-5, 5).map(str))
+_VALID_CODE = st.builds(lambda s, f: f"00:00:{s:02d}:{f:02d}.000", st.integers(0, 59), st.integers(0, 59))
+_NUMBER = st.floats(0, 1).map(lambda v: f"{v:.4f}")
+_CODE = st.one_of(
+    _VALID_CODE, _VALID_CODE,
+    st.builds(lambda h, m, s, f, ms: f"{h:02d}:{m:02d}:{s:02d}:{f:02d}.{ms:03d}", st.integers(-2, 30), st.integers(-1, 61),
+              st.integers(-1, 62), st.integers(-1, 1200), st.integers(0, 999)),
+    st.text(max_size=12))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(_CODE, st.one_of(st.lists(_CELL, max_size=4), st.lists(_CELL, min_size=58, max_size=63),
+                                                     *[st.lists(_NUMBER, min_size=62, max_size=62)] * 3)),
+                     max_size=8),
+       drop=st.lists(st.integers(0, len(HEADER) - 1), max_size=10), fps=st.one_of(st.none(), st.floats(-5, 2000)))
+def test_any_take_reads_or_is_refused_with_a_message(tmp_path, rows, drop, fps):
+    """Random timecodes, cells, row lengths, missing columns and override rates: a Take of finite arrays of
+    a bounded size, or an I2FETError; never another exception."""
+    def kept(cells: list[str]) -> list[str]:  # a dropped column leaves the header and every row
+        return [cell for i, cell in enumerate(cells) if i not in set(drop)]
+
+    path = tmp_path / "random.csv"
+    path.write_text("\n".join([",".join(kept(list(HEADER)))] + [",".join(kept([code, *cells])) for code, cells in rows]) + "\n")
+    try:
+        take = read_livelink_take(path, fps)
+    except I2FETError:
+        event("refused")
+        return
+    event("read")
+    assert take.weights.shape[1] == 52 and len(take.weights) == len(take.rotations) == len(take.valid)
+    assert len(take.weights) <= max(2 * len(rows), 60 * take.fps + len(rows))
+    assert np.isfinite(take.weights).all() and np.isfinite(take.rotations).all()
+    assert 0 < take.fps <= 1000 and np.isfinite(take.fps)

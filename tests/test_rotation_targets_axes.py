@@ -254,3 +254,40 @@ def test_the_written_euler_values_put_the_target_where_the_face_turn_says(parent
         wanted = axes @ face_turn(angles) @ np.linalg.inv(axes) @ parent_matrix @ rest_matrix
         np.testing.assert_allclose(world, wanted, atol=1e-6)
     assert np.abs(np.diff(np.vstack([rest, values]), axis=0)).max() < 1.0
+
+
+@pytest.mark.parametrize("fmt", ["fbx", "glb"])
+def test_a_lying_character_s_head_turn_survives_export_and_reimport(blender, face_model, tmp_path, fmt):
+    """The panel's head target (the rig a lying character hangs from), written by the Generate button, is carried by
+    FBX and glTF: the re-imported head is where Blender shows the original at every checked frame."""
+    from scipy.spatial import cKDTree
+
+    from i2fet_blender.io.scene_files import import_fbx, import_gltf
+    from tests.character_scene import world_vertices
+
+    parts = build_character(face_model, keyed=False)
+    parts["Rig"].rotation_euler = np.radians(LYING)
+    settings = blender.context.scene.i2fet
+    settings.prompt, settings.duration_unit, settings.frames = NOD, "FRAMES", 30
+    settings.use_current_frame, settings.frame_start, settings.head_target = False, 1, parts["Rig"]
+    blender.context.view_layer.objects.active = parts["Head"]
+    assert blender.ops.i2fet.generate() == {"FINISHED"}
+    scene, frames = blender.context.scene, (1, 10, 18, 26)
+    shown = {}
+    for frame in frames:
+        scene.frame_set(frame)
+        shown[frame] = world_vertices(parts["Head"])
+    assert max(np.abs(v - shown[1]).max() for v in shown.values()) > 1e-3  # the head turns in the clip
+    path = tmp_path / f"character.{fmt}"
+    operator = blender.ops.i2fet.export_fbx if fmt == "fbx" else blender.ops.i2fet.export_gltf
+    assert operator(filepath=str(path)) == {"FINISHED"}
+    blender.ops.wm.read_factory_settings(use_empty=True)
+    imported = import_fbx(str(path)) if fmt == "fbx" else import_gltf(str(path))
+    head = next(obj for obj in imported if obj.type == "MESH" and obj.name.split(".")[0] == "Head")
+    for frame in frames:
+        scene = blender.context.scene
+        scene.frame_set(frame)
+        again = world_vertices(head)
+        error = max(float(cKDTree(again).query(shown[frame])[0].max()),
+                    float(cKDTree(shown[frame]).query(again)[0].max()))
+        assert error < 2e-4, (fmt, frame, error)

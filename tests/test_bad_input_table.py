@@ -469,6 +469,10 @@ def _lock_head(bpy, folder: Path) -> None:
     bpy.context.view_layer.objects.active.hide_select = True
 
 
+def _user_bin(bpy, folder: Path) -> None:
+    (folder / "head.bin").write_bytes(b"the user's buffer")
+
+
 def _at_last_frames(bpy, folder: Path) -> None:
     """The scene's current frame a few frames before Blender's last one."""
     bpy.context.scene.frame_end, bpy.context.scene.frame_current = 1_048_574, 1_048_570
@@ -588,6 +592,7 @@ def _operator_cases(tmp: Path) -> list[OperatorCase]:
         OperatorCase("save the key mapping to '//map.json' in an unsaved file (wrote /map.json)", "i2fet.key_map_save", lambda b: b.ops.i2fet.key_map_save(filepath="//map.json"), r"relative to the \.blend file, which is not saved yet"),
         OperatorCase("save the key mapping as map.txt", "i2fet.key_map_save", lambda b: b.ops.i2fet.key_map_save(filepath=str(tmp / "map.txt")), r"must end in \.json"),
         OperatorCase("load a key mapping that does not exist", "i2fet.key_map_load", lambda b: b.ops.i2fet.key_map_load(filepath=str(tmp / "none.json")), r"mapping table .*none.json' does not exist"),
+        OperatorCase("glTF export as head.gltf beside the user's head.bin (overwrote it)", "i2fet.export_gltf", _export_scene("export_gltf", str(tmp / "head.gltf")), r"'head.bin' is already in that folder", True, _user_bin),
         OperatorCase("Live Link import of a PNG named .csv", "i2fet.import_livelink_csv", _import_csv(str(png)), r"not a Live Link Face take|Cannot read the take"),
         OperatorCase("a head linked from a library", "i2fet.generate", lambda b: b.ops.i2fet.generate(), r"'LinkedHead' is linked from another file", setup=_linked_active),
         OperatorCase("a character part linked from a library", "i2fet.generate", lambda b: b.ops.i2fet.generate(), r"'LinkedTeeth' \(part of the character\) is linked from another file", setup=_linked_part),
@@ -625,6 +630,7 @@ OPERATOR_INPUTS = {  # what each operator case gives, for the table
     "save the key mapping to '//map.json' in an unsaved file (wrote /map.json)": "filepath=//map.json, file never saved",
     "save the key mapping as map.txt": "filepath=TMP/map.txt",
     "load a key mapping that does not exist": "filepath=TMP/none.json",
+    "glTF export as head.gltf beside the user's head.bin (overwrote it)": "filepath=TMP/head.gltf, TMP/head.bin the user's",
     "rename a clip to a name holding terminal escapes": "name='a\\x1b[31mb'",
     "Live Link import at Blender's last frame (keys past the timeline)": "current frame 1048570, 200-row take",
     "Live Link import of a take whose timecodes jump 10 hours": "4 rows, the last 10 h after the others",

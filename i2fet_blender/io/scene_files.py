@@ -133,6 +133,18 @@ def check_export(filepath: str, objects: Sequence[bpy.types.Object], suffixes: t
     if suffixes:
         with bridge.translated(BlenderIOError):
             bridge.validation().output_path(filepath, suffixes, "export file")
+    _check_gltf_buffer(filepath)
+
+
+def _check_gltf_buffer(filepath: str) -> None:
+    """A .gltf export also writes ``<name>.bin`` beside it: refuse when that file is there without the .gltf
+    (then it is not an earlier export of ours, and the exporter would overwrite it)."""
+    if not filepath.lower().endswith(".gltf"):
+        return
+    buffer = os.path.splitext(filepath)[0] + ".bin"
+    if os.path.lexists(buffer) and not os.path.exists(filepath):
+        raise BlenderIOError(f"'{os.path.basename(buffer)}' is already in that folder, and a .gltf export writes its "
+                             "data to a .bin of the same name: choose another name, or export .glb (one file).")
 
 
 def _check_selectable(obj: bpy.types.Object, view_layer: bpy.types.ViewLayer, character: bool) -> None:

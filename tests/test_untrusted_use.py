@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -128,3 +129,14 @@ def test_any_take_reads_or_is_refused_with_a_message(tmp_path, rows, drop, fps):
     assert len(take.weights) <= max(2 * len(rows), 60 * take.fps + len(rows))
     assert np.isfinite(take.weights).all() and np.isfinite(take.rotations).all()
     assert 0 < take.fps <= 1000 and np.isfinite(take.fps)
+
+
+def test_trailing_commas_are_not_taken_for_decimal_commas(tmp_path):
+    codes = [f"00:00:01:{f:02d}.000" for f in range(0, 40, 2)]
+    path = _take(tmp_path / "take.csv", codes)
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join([lines[0]] + [line + ",," for line in lines[1:]]) + "\n")
+    assert read_livelink_take(path).weights.shape == (20, 52)
+    path.write_text("\n".join([lines[0]] + [line + ",0" for line in lines[1:]]) + "\n")
+    with pytest.raises(I2FETError, match="64 cells under a header of 63"):
+        read_livelink_take(path)

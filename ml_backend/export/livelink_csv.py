@@ -203,7 +203,7 @@ def read_livelink_take(path: Path, fps: float | None = None) -> Take:
         if len(row) < needed:
             lost += 1  # "timecode,0": tracking lost
             continue
-        if len(row) > len(header):
+        if len(row) > len(header) and any(cell.strip() for cell in row[len(header):]):  # not trailing commas
             raise I2FETError(f"{path.name}, line {line}: {len(row)} cells under a header of {len(header)}, so the "
                              "values would land in the wrong columns (decimal commas? save the take with decimal "
                              "points).")

@@ -234,6 +234,9 @@ def read_livelink_take(path: Path, fps: float | None = None) -> Take:
         positions, rate = np.arange(len(kept)), float(fps)
     elif tc_col is not None:
         positions, rate = _grid_positions(stamps, notes)
+        if not validation.MIN_FPS <= rate <= validation.MAX_FPS:
+            raise I2FETError(f"{path.name}'s timecodes give its rows a rate of {rate:.3g} a second, outside "
+                             f"{validation.MIN_FPS:g} to {validation.MAX_FPS:g} fps: give the take's frame rate.")
         _check_gaps(path.name, positions, rate, np.array([line for line, _ in kept]))
     else:
         notes.append("No Timecode column: rows were taken one a frame at 60 fps.")

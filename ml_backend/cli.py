@@ -17,7 +17,7 @@ from pathlib import Path
 from . import validation
 from .errors import BadInputError, BadTimingError, I2FETError
 from .photo.cli_commands import add_from_photo_argument, add_photo_commands, start_weights_from_args
-from .printable import printable
+from .printable import say
 from .reading.registry import CHECKPOINT_ENV, DEFAULT_READER, READERS
 
 OUT_SUFFIXES = (".csv", ".json")
@@ -26,23 +26,8 @@ EXIT_INTERRUPTED = 130
 
 
 def _say(text: str, stream=None) -> None:
-    """Print user-facing text with control characters escaped.
-
-    When the reader of the output has gone (``... | head -1``), the rest of the text is dropped and the
-    work goes on: the clip is still written to ``--out``, and no traceback is printed.
-    """
-    stream = stream or sys.stdout
-    try:
-        print(printable(text, keep_newlines=True), file=stream, flush=True)
-    except BrokenPipeError:
-        _discard_output(stream)
-
-
-def _discard_output(stream) -> None:
-    """Point a stream whose pipe was closed at the null device, so later prints and the exit flush are silent."""
-    null = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(null, stream.fileno())
-    os.close(null)
+    """Print user-facing text escaped; a closed output pipe drops the text, not the work (``printable.say``)."""
+    say(text, stream)
 
 
 def _checked_generate_args(args: argparse.Namespace) -> dict:

@@ -7,6 +7,8 @@ add-on print or report about user text goes through :func:`printable` first.
 
 from __future__ import annotations
 
+import os
+import sys
 import unicodedata
 
 _ESCAPED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
@@ -35,3 +37,23 @@ def printable(text: str, keep_newlines: bool = False) -> str:
         else:
             out.append(char)
     return "".join(out)
+
+
+def say(text: str, stream=None) -> None:
+    """Print user-facing text with control characters escaped (newlines kept).
+
+    When the reader of the output has gone (``... | head -1``), the rest of the text is dropped and the
+    work goes on (an output file is still written), without a traceback.
+    """
+    stream = stream or sys.stdout
+    try:
+        print(printable(text, keep_newlines=True), file=stream, flush=True)
+    except BrokenPipeError:
+        _discard_output(stream)
+
+
+def _discard_output(stream) -> None:
+    """Point a stream whose pipe was closed at the null device, so later prints and the exit flush are silent."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, stream.fileno())
+    os.close(null)

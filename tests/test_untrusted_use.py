@@ -140,3 +140,20 @@ def test_trailing_commas_are_not_taken_for_decimal_commas(tmp_path):
     path.write_text("\n".join([lines[0]] + [line + ",0" for line in lines[1:]]) + "\n")
     with pytest.raises(I2FETError, match="64 cells under a header of 63"):
         read_livelink_take(path)
+
+
+def test_head_from_photo_prints_a_path_with_escape_codes_escaped(tmp_path):
+    import contextlib
+    import io
+    import shutil
+
+    from ml_backend import cli
+    from ml_backend.paths import assets_root
+
+    photo = tmp_path / "\x1b[31mred\x1b[0m.jpg"
+    shutil.copy(assets_root() / "photos" / "01_london024_adult-man_neutral.jpg", photo)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        status = cli.main(["head-from-photo", str(photo), "--out", str(photo.with_suffix(".glb"))])
+    assert status == 0 and photo.with_suffix(".glb").is_file()
+    assert "\x1b" not in out.getvalue() and "\\x1b[31mred\\x1b[0m.glb" in out.getvalue()

@@ -14,6 +14,7 @@ import numpy as np
 
 from ..errors import I2FETError
 from ..naming.arkit import ARKIT_NAMES
+from ..printable import say
 
 
 def _describe(weights: np.ndarray, count: int = 5) -> str:
@@ -51,17 +52,17 @@ def _head_from_photo(args: argparse.Namespace) -> int:
     head = head_from_photo(photo, use_cache=not args.no_cache)
     elapsed = time.perf_counter() - started
     for note in head.notes:
-        print(f"note: {note}")
+        say(f"note: {note}")
     metrics = head.metrics
-    print(f"face: {metrics['image_size'][0]}x{metrics['image_size'][1]} photo, head turned {metrics['yaw']:+.0f} deg "
+    say(f"face: {metrics['image_size'][0]}x{metrics['image_size'][1]} photo, head turned {metrics['yaw']:+.0f} deg "
           f"(yaw), {metrics['pitch']:+.0f} deg (pitch)")
-    print(f"camera: focal length {metrics['focal_px']:.0f} px ({metrics['focal_35mm']:.0f} mm, 35 mm equivalent)")
-    print(f"fit: landmark error {metrics['landmark_error']:.4f} of the eye distance "
+    say(f"camera: focal length {metrics['focal_px']:.0f} px ({metrics['focal_35mm']:.0f} mm, 35 mm equivalent)")
+    say(f"fit: landmark error {metrics['landmark_error']:.4f} of the eye distance "
           f"({metrics['landmark_error_modes_only']:.4f} before the free-form correction)")
-    print(f"expression: {_describe(head.weights)}")
+    say(f"expression: {_describe(head.weights)}")
     write_glb(out, head, name=f"{photo.stem} head")
     source = "from the cache" if head.from_cache else f"detect {metrics['seconds_detect']:.2f} s, fit {metrics['seconds_fit']:.2f} s, texture {metrics['seconds_texture']:.2f} s"
-    print(f"wrote {out} in {elapsed:.2f} s ({source})")
+    say(f"wrote {out} in {elapsed:.2f} s ({source})")
     return 0
 
 
@@ -95,6 +96,6 @@ def start_weights_from_args(args: argparse.Namespace) -> np.ndarray | None:
     _use_landmarker(args)
     head = head_from_photo(args.from_photo)
     for note in head.notes:
-        print(f"note: {note}")
-    print(f"starting from the photo's expression: {_describe(head.weights)}")
+        say(f"note: {note}")
+    say(f"starting from the photo's expression: {_describe(head.weights)}")
     return head.weights

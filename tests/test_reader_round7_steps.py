@@ -283,3 +283,20 @@ def test_an_expression_named_before_going_away_is_a_return_to_rest(reader, instr
 @pytest.mark.parametrize("instruction, count", [("she smiles, then her jaw drops", 2), ("look left, look away", 2)])
 def test_a_part_dropping_or_looking_away_is_still_a_face(reader, instruction, count):
     assert not any(rests(reader, instruction)) and len(rests(reader, instruction)) == count
+
+
+@pytest.mark.parametrize("instruction", ["neutral, eyes closed", "blank, eyes unfocused"])
+def test_a_rest_word_first_with_a_part_after_is_one_face(instruction):
+    from ml_backend.reading.compositional import _simultaneous
+
+    assert len(split_steps(instruction, simultaneous=_simultaneous)) == 1
+
+
+@pytest.mark.parametrize("instruction, expected", [("her frown dissolves into giggles", ["her frown", "giggles"]),
+                                                   ("a smile like sunshine after rain", ["smile like sunshine after rain"])])
+def test_an_expression_after_a_transition_and_a_figure_stay_as_written(instruction, expected):
+    assert texts(instruction) == expected
+
+
+def test_a_face_word_before_a_colon_is_read():
+    assert split_steps("wince: eyes tight, upper lip up")[0].text.startswith("wince")

@@ -23,7 +23,9 @@ _BEFORE_CLAUSE = re.compile(r"^\s*before\s+(?P<later>[^,;.]+?),\s*(?P<first>[^;.
 # "she smiles after frowning", "she smiles only after a long frown": the clause after "after" comes first.
 _AFTER_TAIL = re.compile(r"^(?P<later>[^,;.!?]+?)\s+(?:only\s+|just\s+|right\s+|shortly\s+|soon\s+|not\s+until\s+)?"
                          r"after\s+(?P<first>(?!(?:that|this|which|a\s+(?:beat|moment|pause|while|second|bit))\b)"
-                         r"[^,;.!?]+?)[.!]?$", re.IGNORECASE)
+                         r"(?:a|an|the|her|his|their|some|[a-z]+ing)\b[^,;.!?]*?)[.!]?$", re.IGNORECASE)
+# A figure ("a smile like sunshine after rain") is one picture, not steps.
+_FIGURE = re.compile(r"\b(?:like|as\s+if|as\s+though)\b", re.IGNORECASE)
 _LOOKS_AFTER = re.compile(r"\b(?:look|looks|looked|looking|take|takes|took|taking|named|name|go|goes|went)$",
                           re.IGNORECASE)
 # "a smile replaces the frown": the replaced face comes first.
@@ -52,7 +54,12 @@ _DASH_ASIDE = re.compile(r"\s*(?:--+|[—–])\s*(?P<aside>[^—–.;!?()]{1,60}
                          r"(?=(?:and|then|but|before|until|till|only)\b|[,.;!?]|$)", re.IGNORECASE)
 _BEAT_ASIDE = re.compile(r"(?:a\s+)?(?:long\s+|short\s+)?(?:beat|pause|moment)", re.IGNORECASE)
 _BRACKETS = re.compile(r"\s*\((?P<inside>[^()]{1,80})\)\s*")
-# "NPC reacts: disgust", "VO line: smile", "in: neutral": a short label before a colon is not part of the face.
+# "NPC reacts: disgust", "VO line: smile", "in: neutral": a short label before a colon names a line, a beat or a
+# character, not the face: it has a number, a name in capitals, or a word of an animator's or a script's layout.
+_LAYOUT_WORDS = {"line", "lines", "take", "beat", "shot", "vo", "npc", "react", "reacts", "reaction", "emote", "bark",
+                 "anim", "idle", "in", "mid", "middle", "out", "pre", "post", "start", "end", "first", "second", "third",
+                 "then", "next", "finally", "last", "note", "notes", "direction", "directions", "cue", "pose", "key",
+                 "frame", "frames", "clip", "cut", "loop", "intro", "outro", "before", "after", "during", "on"}
 _LABEL = re.compile(r"(?:^|(?<=[.;!?]\s))(?P<label>[A-Za-z][\w'’]*(?:\s+[\w'’]+){0,2})\s*:\s+(?=[^\d\s.%])")
 _CODE = re.compile(r"[a-z][A-Z]|\bAU\s?\d|_[LR]\b")
 # "she is crying and after she stops": non-native "after" for "then" (not "after a beat", "after that").
@@ -87,7 +94,7 @@ def in_order(text: str, is_timing: Callable[[str], bool]) -> str:
             return f"{match.group(first).strip()}, then {match.group(later).strip()}"
     match = _AFTER_TAIL.match(text)
     if (match and not is_timing(match.group("first")) and not is_timing(f"after {match.group('first')}")
-            and not _LOOKS_AFTER.search(match.group("later"))):
+            and not _LOOKS_AFTER.search(match.group("later")) and not _FIGURE.search(text)):
         return f"{match.group('first').strip()}, then {match.group('later').strip()}"
     return text
 
@@ -126,7 +133,10 @@ def _labels(text: str) -> str:
     """
     def label(match: re.Match) -> str:
         words = match.group("label")
-        if _CODE.search(words) or set(re.findall(r"[a-z]+", words.lower())) & _REGION_WORDS:
+        tokens = set(re.findall(r"[a-z]+", words.lower()))
+        layout = (re.search(r"\d", words) or tokens & _LAYOUT_WORDS
+                  or any(len(w) > 1 and w.isupper() for w in words.split()))
+        if _CODE.search(words) or tokens & _REGION_WORDS or not layout:
             return match.group(0)
         return " ; " if match.start() else ""
     return _LABEL.sub(label, text)

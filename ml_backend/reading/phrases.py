@@ -208,17 +208,19 @@ _REPEAT_ALL = re.compile(
     r"repeat(?:s|ed)?(?:\s+(?:it|that|this|them|the\s+whole\s+thing|everything|it\s+all|the\s+(?:sequence|cycle|lot)))?"
     r"(?:\s+(?P<count>twice|thrice|\d+\s+times|two\s+times|three\s+times))?)", re.IGNORECASE)
 # "switch to R side", "now the left side", "same on the right": the step before, on the side named.
-_SIDE_SWITCH = re.compile(r"(?:and\s+)?(?:then\s+)?(?:now\s+)?(?:(?:switch|swap|change)(?:es|ing|ed|s)?\s+(?:to\s+|over\s+to\s+)?|"
-                          r"(?:the\s+)?same\s+(?:on|for|with)\s+|do\s+)?(?:the\s+)?(?P<side>l|r|left|right)"
-                          r"(?:\s+(?:side|one))?(?:\s+(?:too|as\s+well))?", re.IGNORECASE)
+_SIDE_SWITCH = re.compile(r"(?:and\s+)?(?:then\s+)?(?:now\s+)?(?:(?:(?:switch|swap|change)(?:es|ing|ed|s)?\s+(?:to\s+|over\s+to\s+)?|"
+                          r"(?:the\s+)?same\s+(?:on|for|with)\s+|do\s+)(?:the\s+)?(?P<side>l|r|left|right)"
+                          r"(?:\s+(?:side|one))?|(?:the\s+)?(?P<letter>l|r|left|right)\s+(?:side|one))"
+                          r"(?:\s+(?:too|as\s+well))?", re.IGNORECASE)
 # A count on its own after a sequence ("smile, then frown, x2"): the whole sequence that many times.
 _LONE_COUNT = re.compile(r"(?:and\s+)?(?:[x×]\s?(?P<xn>\d{1,2})|(?P<nx>\d{1,2})\s?[x×]|(?P<word>twice|thrice)|"
                          r"(?P<n>\d{1,2}|two|three|four|five)\s+times)(?:\s+over)?", re.IGNORECASE)
 # "her face lights up, then falls": a step with a verb and no subject acts on the part named the step before.
 _NAMED_SUBJECT = re.compile(r"^(?:(?:and|then)\s+)?(?P<subject>(?:her|his|their|its|the)\s+(?:face|expression|eyes|brows|"
-                            r"eyebrows|mouth|lips|jaw|smile|grin|frown|scowl|cheeks|nose|features|gaze))\b", re.IGNORECASE)
+                            r"eyebrows|mouth|lips|jaw|cheeks|nose|features|gaze))\b", re.IGNORECASE)
 _BARE_VERB = re.compile(r"^(?:and\s+)?(?:then\s+)?(?!(?:her|his|their|its|the|this|that|eyes|brows|lips|cheeks|tears|"
-                        r"smiles|grins|frowns|laughs)\b)[a-z]+s(?:\s+(?:up|down|away|again|apart|shut|open|wide|together))?$",
+                        r"smiles|grins|frowns|laughs|giggles|sobs|sighs|sneers|scowls|winces|yawns|gasps|groans|screams|cries|"
+                        r"tears|chuckles|snickers|pouts|smirks|glares|beams)\b)[a-z]+s(?:\s+(?:up|down|away|again|apart|shut|open|wide|together))?$",
                         re.IGNORECASE)
 # "then the grin drops", "smile off": an expression named before goes away (not "her jaw drops", a face).
 _EXPRESSION_ENDS = re.compile(
@@ -392,7 +394,7 @@ def _join_simultaneous(pieces: list[str], simultaneous: Callable[[str, str], boo
     """Parts from ``_SPLIT.split`` (text, delimiter, text, ...), comma-joined parts that happen together merged.
 
     Only parts separated by bare commas can be one step: "then, quite suddenly, she laughed" keeps its "then"
-    even though a comma comes last. A return to rest ("release", "relax") never happens together with a face.
+    even though a comma comes last. A return to rest after a face ("puff, release") is a step of its own.
     """
     parts: list[str] = []
     bare_comma = True
@@ -404,13 +406,20 @@ def _join_simultaneous(pieces: list[str], simultaneous: Callable[[str, str], boo
         if not part.strip(" .!,"):
             continue
         if (parts and simultaneous is not None and bare_comma and not is_timing_only(part) and not _refers(part)
-                and not read_phrase(part).is_neutral_return and not read_phrase(parts[-1]).is_neutral_return
-                and simultaneous(_without_timing(parts[-1]), _without_timing(part))):
+                and not _rest_between(parts, part) and simultaneous(_without_timing(parts[-1]), _without_timing(part))):
             parts[-1] = f"{parts[-1]}, {part}"
         else:
             parts.append(part)
         bare_comma = True
     return parts
+
+
+def _rest_between(parts: list[str], part: str) -> bool:
+    """True when a return to rest separates faces: "puff, release" or "puff, release, puff again" (but "calm, a
+    faint smile" and "neutral, eyes closed" at the start describe one face)."""
+    if read_phrase(part).is_neutral_return:
+        return True
+    return len(parts) > 1 and read_phrase(parts[-1]).is_neutral_return
 
 
 def _refers(part: str) -> bool:
@@ -473,7 +482,7 @@ def _references(parts: list[str]) -> list[str]:
         elif out and _BARE_VERB.match(plain) and _NAMED_SUBJECT.match(out[-1]) and not read_phrase(plain).is_neutral_return:
             out.append(f"{_NAMED_SUBJECT.match(out[-1]).group('subject')} {plain}")
         elif side and faces and _SIDE_WORDS.search(faces[-1]):
-            word = "left" if side.group("side").lower() in ("l", "left") else "right"
+            word = "left" if (side.group("side") or side.group("letter")).lower() in ("l", "left") else "right"
             out.append(f"{_SIDE_WORDS.sub(' ', _without_timing(faces[-1])).strip()} on the {word} side")
         elif again and out:
             times = again.group("count")

@@ -31,6 +31,8 @@ EYE_REACH = 1.0  # non-skin vertices this close to an eye's centre (eye widths) 
 LID_REACH = 0.5  # a closed lid this close to the eye's front (eye widths) covers it (farther: it is the socket behind)
 OPEN_DEPTH = 0.3  # an eye is open where the user's surface lies this far behind its corners (eye widths) or is missing
 MAX_EYE_SHIFT = 0.25  # an eye is moved back at most this share of its width to lie behind its closed lid
+LID_CLEARANCE = 0.02  # ... and this much further than on the neutral template (eye widths): the head's own lid,
+# whose margins the rim term now matches, closes a little behind the template's
 
 
 @dataclass(frozen=True)
@@ -218,9 +220,10 @@ def _carry_inner(template: Template, start: np.ndarray, fitted: np.ndarray, user
         if user is None or not _eye_open(template, result, user, side):
             continue
         parts, cornea = _eye_parts(template, start, side)
-        behind = _eye_behind_lid(template, template.neutral, cornea, side) - _eye_behind_lid(template, result, cornea, side)
+        width = _eye_width(template, result, side)
+        behind = (_eye_behind_lid(template, template.neutral, cornea, side) + LID_CLEARANCE * width
+                  - _eye_behind_lid(template, result, cornea, side))
         if np.isfinite(behind) and behind > 0:
-            width = _eye_width(template, result, side)
             result[parts, 2] -= min(behind, MAX_EYE_SHIFT * width)
     return result
 

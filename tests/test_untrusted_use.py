@@ -157,3 +157,20 @@ def test_head_from_photo_prints_a_path_with_escape_codes_escaped(tmp_path):
         status = cli.main(["head-from-photo", str(photo), "--out", str(photo.with_suffix(".glb"))])
     assert status == 0 and photo.with_suffix(".glb").is_file()
     assert "\x1b" not in out.getvalue() and "\\x1b[31mred\\x1b[0m.glb" in out.getvalue()
+
+
+def test_fbx_and_glb_exports_replace_a_file_whole_or_leave_it(blender, tmp_path):
+    from i2fet_blender.errors import BlenderIOError
+    from i2fet_blender.io.scene_files import export_fbx, export_gltf
+
+    _head_with_clip(blender)
+    head = blender.context.view_layer.objects.active
+    for name, export in (("head.fbx", export_fbx), ("head.glb", export_gltf)):
+        target = tmp_path / name
+        target.write_bytes(b"an earlier export")
+        with pytest.raises(BlenderIOError, match="ends before it starts"):
+            export(str(target), [head], frame_range=(10, 1))
+        assert target.read_bytes() == b"an earlier export"
+        export(str(target), [head])
+        assert target.stat().st_size > 1000 and target.read_bytes()[:4] in (b"Kayd", b"glTF")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["head.fbx", "head.glb"]

@@ -15,6 +15,7 @@ shape keys' active action sampled at every frame; .glb, or separate files for a 
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -71,14 +72,42 @@ def export_scene_file(fmt: SceneFormat, filepath: str, objects: Sequence[bpy.typ
     filepath = resolved(filepath)
     check_export(filepath, objects, fmt.suffixes)
     ensure_addon(fmt.addon, fmt.label)
-    with selected_for_export(objects, frame_range):
+    with written_whole(filepath) as target, selected_for_export(objects, frame_range):
         try:
-            result = fmt.export_op()(filepath=filepath, check_existing=False, use_selection=True,
+            result = fmt.export_op()(filepath=target, check_existing=False, use_selection=True,
                                      **fmt.export_settings(filepath))
         except RuntimeError as error:  # Blender's exporter reported an error
             raise BlenderIOError(f"{fmt.label} export failed: {error}") from error
-    if "FINISHED" not in result:
-        raise BlenderIOError(f"The {fmt.label} exporter could not write '{filepath}'.")
+        if "FINISHED" not in result:
+            raise BlenderIOError(f"The {fmt.label} exporter could not write '{filepath}'.")
+
+
+@contextmanager
+def written_whole(filepath: str) -> Iterator[str]:
+    """The path the exporter should write: for one-file formats (.fbx, .glb) a temporary file beside
+    ``filepath`` that replaces it in one rename once the export finished, so an existing file is either
+    replaced whole or left as it was. A .gltf names its .bin and textures after itself, so it is written
+    in place."""
+    if filepath.lower().endswith(".gltf"):
+        yield filepath
+        return
+    folder, name = os.path.split(filepath)
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=os.path.splitext(name)[1])
+    os.close(handle)
+    try:
+        yield temporary
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, filepath)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def _umask() -> int:
+    """The process umask (read by setting it and putting it back)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def import_scene_file(fmt: SceneFormat, filepath: str) -> list[bpy.types.Object]:

@@ -58,9 +58,13 @@ def test_every_face_change_row_names_a_recipe_and_reaches_the_vocabulary():
     phrases = {e.phrase for e in vocabulary()}
     for recipe, strength, phrasings in face_change_rows():
         assert recipe in known and 0.0 < strength <= 1.0
-        assert all(p in phrases for p in phrasings)
+        assert all(p in phrases or p.split(" ", 1)[1] in phrases for p in phrasings)
     assert len(face_change_rows()) == len(CHANGES.strip().splitlines())
     assert "countenance" in FACE_NOUNS
+
+
+def test_a_face_verb_the_vocabulary_knows_keeps_its_own_strength(reader):
+    assert ch(one(reader, "her face lit up like the sun"), "mouthSmile") >= 0.8
 
 
 def test_made_is_make_not_mad(reader):
@@ -317,3 +321,19 @@ def test_a_longer_action_of_a_later_region_beats_a_shorter_one(reader):
 def test_a_twitching_eyelid_on_one_side(reader):
     target = one(reader, "his left eye twitched")
     assert ch(target, "eyeSquintLeft") >= RISE and ch(target, "eyeSquintRight") <= LOW
+
+
+def test_a_request_to_make_the_face_happy_is_not_pulling_a_face(reader):
+    target = faces(reader, "make face happy and after that make sad face")[0]
+    assert ch(target, "mouthSmile") >= RISE and ch(target, "mouthPucker") <= LOW
+
+
+def test_a_bare_verb_still_reads_its_participle_when_no_determiner_makes_it_a_noun(reader):
+    assert ch(faces(reader, "pucker, hold, release")[0], "mouthPucker") >= RISE
+    doubt = faces(reader, "joy, which turns to doubt, which turns to fear")
+    assert len(doubt) == 3 and ch(doubt[1], "browOuterUp") >= RISE
+
+
+def test_a_one_sided_action_keeps_the_other_sides_mouth_of_a_whole_expression(reader):
+    target = one(reader, "L wink + smirk")
+    assert ch(target, "eyeBlinkLeft") >= RISE and ch(target, "mouthSmileRight") >= RISE

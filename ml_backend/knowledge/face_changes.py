@@ -6,7 +6,8 @@ here is ``recipe | strength | verbs``; every verb is combined with every face no
 ("face" + "darken" = "face darken", matched by stems, so "her face darkened", "his expression darkens" and
 "the features darkening" all meet it). Recipes are those of ``vocabulary.RECIPES``. The verbs are our own
 reading of common English usage (writing-craft lists of facial cues; public-domain fiction), not measurements.
-A row may end with ``| nouns`` naming more nouns for its verbs only ("his brow darkened", "her gaze hardened":
+A verb that is a vocabulary phrasing on its own ("lit up", "beaming") is left to that phrasing, which already
+says how strong it is. A row may end with ``| nouns`` naming more nouns for its verbs only ("his brow darkened", "her gaze hardened":
 a brow or a gaze darkens and hardens, but "her gaze fell" is a look down, not a fallen face).
 """
 
@@ -18,11 +19,12 @@ CHANGES = """
 dismay | 0.8 | fall, drop, sink, sag, lengthen, grow long, go long, fall a little
 scowl | 0.8 | darken, cloud, cloud over, sour, turn sour, turn thunderous, go dark, grow dark, turn black, blacken, turn ugly, twist into a scowl, contract | brow, forehead
 stern | 0.75 | harden, stiffen, set, tighten, close, close off, shut down, turn to stone, turn stony, go stony, turn hard, go hard, grow hard, go cold, turn cold, grow cold, grow stern, ice over, freeze over, turn to ice | gaze, stare
-grimace | 0.8 | contort, distort, twist, pinch, pull a face, screw up in pain
+grimace | 0.8 | contort, distort, screw up in pain
 tender | 0.7 | soften, melt, warm, gentle, grow soft, go soft, turn soft
-happy | 0.8 | brighten, light up, lit up, glow, shine, clear, sunny
+happy | 0.8 | brighten, glow, shine, sunny
+relief | 0.75 | clear, ease, unclench, relax into relief
 shock | 0.95 | pale, blanch, whiten, go white, turn white, go pale, turn pale, grow pale, go ashen, turn ashen, turn grey, go grey, turn gray, go gray, drain, drain of colour, drain of color, lose its colour, lose its color
-cry | 0.85 | crumple, crumble, collapse, cave in, break, fall apart, dissolve, work, twist with grief
+cry | 0.85 | crumple, crumble, collapse, cave in, fall apart, twist with grief
 embarrassed | 0.8 | flush, redden, colour, color, burn, go red, turn red, go pink, turn pink, go scarlet, turn scarlet, go crimson, turn crimson
 disgust | 0.85 | twist in disgust, wrinkle in disgust, curdle, screw up, scrunch up
 blank | 0.6 | go blank, blank, empty, go still, freeze, go dead

@@ -352,7 +352,7 @@ sneeze | 0.9 | sneezy
 wistful | 0.75 | tremulous smile, uncertain smile, hesitant smile, weak smile, watery smile, faltering smile, brave smile, brave little smile, shaky smile, wobbly smile
 neutral | 0.0 | perfectly still, face still, still face, keeps a still face, not a flicker, not a flicker of emotion, no emotion, without emotion, no expression, without expression, shows nothing, betrays nothing, betraying nothing, gives away nothing, mask of calm, impassive mask, blank mask
 sad | 0.8 | face as long as, long in the face, face a mile long
-sour | 0.7 | pull a face, pulls a face, pulled a face, pulling a face, make a face, makes a face, made a face, making a face
+sour | 0.7 | pull a face, pulls a face, pulled a face, pulling a face
 stare | 0.7 | goes still, went still, very still, motionless, unmoving, fixed on, eyes fixed, eyes fixed on, transfixed stare
 """
 
@@ -437,7 +437,9 @@ def vocabulary() -> tuple[VocabEntry, ...]:
     seen: set[str] = set()
     entries: list[VocabEntry] = []
     rows = [tuple(part.strip() for part in line.split("|")) for line in TABLE.strip().splitlines()]
-    rows += [(name, str(strength), ", ".join(phrases)) for name, strength, phrases in face_change_rows()]
+    own = {p.strip().lstrip("?") for _, _, phrases in rows for p in phrases.split(",")}
+    rows += [(name, str(strength), ", ".join(p for p in phrases if p.split(" ", 1)[1] not in own))
+             for name, strength, phrases in face_change_rows()]  # "face lit up": "lit up" already says it
     for name, strength, phrases in rows:
         weights, action, claims = table[name]
         for phrase in (p.strip() for p in phrases.split(",")):

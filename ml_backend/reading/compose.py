@@ -22,6 +22,7 @@ _REGION = np.array([REGIONS.index(r) for r in CHANNEL_REGION])
 _LEFT = np.array([n.endswith("Left") for n in ARKIT_NAMES])
 _RIGHT = np.array([n.endswith("Right") for n in ARKIT_NAMES])
 _MIDLINE = ~(_LEFT | _RIGHT)
+_BROWS = np.array([r == "brows" for r in CHANNEL_REGION])
 ACTIVE = 0.02  # a channel above this is moved by an item
 CONFLICT = 0.15  # both sides of an opposing pair above this is a contradiction
 # Channel stems that pull a region opposite ways (corners up / down, lids wide / shut, ...).
@@ -96,13 +97,14 @@ def item_target(item: Item) -> np.ndarray:
 
 def _claim(item: Item, target: np.ndarray) -> np.ndarray:
     """Channels a named part takes over: its moved regions (those of its noun, when it has one) and the regions
-    it names, on both sides: "he raised an eyebrow, unconvinced" keeps the other brow down rather than letting the
-    whole expression raise it (two one-sided parts, "L brow up, R brow down", each keep their own side)."""
+    it names, on its side; a one-sided brow takes both brows ("he raised an eyebrow, unconvinced" keeps the other
+    brow down rather than letting the whole expression raise it; "L brow up, R brow down" each keep their own)."""
     moved = {REGIONS[r] for r in _REGION[target > ACTIVE]}
     if item.noun_regions:  # "crinkled eyes" claims the eyes, not the mouth corners its smile touches
         moved &= set(item.noun_regions) | set(item.regions)
     regions = moved | set(item.regions)
-    return np.isin(np.array(CHANNEL_REGION), sorted(regions)) if regions else np.zeros(NUM_CHANNELS, bool)
+    mask = np.isin(np.array(CHANNEL_REGION), sorted(regions)) if regions else np.zeros(NUM_CHANNELS, bool)
+    return mask & (_side_mask(item.side) | _BROWS)
 
 
 def _settle(group: list[tuple[Item, np.ndarray]], notes: list[str]) -> None:

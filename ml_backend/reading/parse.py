@@ -546,12 +546,13 @@ def _failed_suppression(low: list[str], used: list[bool], at: int) -> int | None
     return None
 
 
-def _participle_of_noun(entry: VocabEntry, word: str, key: tuple[str, ...]) -> bool:
-    """True when a one-word "-ed"/"-ing" phrasing met a word that is its bare stem ("dog" is not "dogged", "kid" not
-    "kidding", "floor" not "floored"): the stemmer joins them, the meanings differ."""
+def _participle_of_noun(entry: VocabEntry, word: str, key: tuple[str, ...], after_determiner: bool) -> bool:
+    """True when a one-word "-ed"/"-ing" phrasing met a noun that is its bare stem ("his dog" is not "dogged", "a kid"
+    not "kidding", "the floor" not "floored"): the stemmer joins them, the meanings differ. A bare stem that is not
+    after a determiner may be the verb itself ("then doubt", "pucker")."""
     phrase = entry.phrase
     return (len(key) == 1 and " " not in phrase and phrase.endswith(("ed", "ing", "edly", "ingly"))
-            and not word.endswith(("ed", "ing")) and word == key[0])
+            and not word.endswith(("ed", "ing")) and word == key[0] and after_determiner)
 
 
 def _vocabulary(st, used, understood, items, several: bool, low: list[str] | None = None) -> None:
@@ -565,7 +566,7 @@ def _vocabulary(st, used, understood, items, several: bool, low: list[str] | Non
             continue
         step = 1
         for key, entry in index.get(st[i], ()):
-            if (len(key) >= 2) != several or (low is not None and _participle_of_noun(entry, low[i], key)):
+            if (len(key) >= 2) != several or (low is not None and _participle_of_noun(entry, low[i], key, i > 0 and low[i - 1] in DETERMINERS)):
                 continue
             end = _match_at(st, i, key, free)
             if end is not None:

@@ -19,6 +19,7 @@ from .errors import BadInputError, BadTimingError, I2FETError
 from .photo.cli_commands import add_from_photo_argument, add_photo_commands, start_weights_from_args
 from .printable import say
 from .reading.registry import CHECKPOINT_ENV, DEFAULT_READER, READERS
+from .runtime import thread_setting_problem
 
 OUT_SUFFIXES = (".csv", ".json")
 EXIT_BAD_INPUT = 2
@@ -55,6 +56,9 @@ def _checked_generate_args(args: argparse.Namespace) -> dict:
     elif args.reader == "ifed" and os.environ.get(CHECKPOINT_ENV):
         checkpoint = checks(validation.input_file, os.environ[CHECKPOINT_ENV], (".safetensors",),
                             f"checkpoint (${CHECKPOINT_ENV})")
+    threads = thread_setting_problem()
+    if threads is not None:
+        checks.problems.append(BadInputError(threads))
     checks.done()
     validation.duration(frames, fps)
     return dict(instruction=instruction, frames=frames, fps=fps, intensity=intensity, seed=seed, out=out,

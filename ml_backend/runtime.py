@@ -31,10 +31,31 @@ def thread_count() -> int:
     some of which ``int`` refuses, and a thread count is not written that way.
     """
     value = os.environ.get(ENV_THREADS, "").strip()
-    if value.isascii() and value.isdigit() and int(value) >= 1:
+    if _whole_number(value):
         count = int(value)
         return min(count, os.cpu_count() or count)
     return DEFAULT_THREADS
+
+
+def _whole_number(text: str) -> bool:
+    return text.isascii() and text.isdigit() and int(text) >= 1
+
+
+def thread_setting_problem() -> str | None:
+    """Why ``$I2FET_THREADS`` cannot be used (it is set but is not a whole number >= 1), or None.
+
+    ``thread_count`` falls back to the default for such a value; the CLI names the problem before any
+    work instead of ignoring the user's setting silently.
+    """
+    value = os.environ.get(ENV_THREADS)
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if _whole_number(text):
+        return None
+    shown = text if len(text) <= 20 else text[:20] + "..."
+    return (f"${ENV_THREADS} must be a whole number of threads, 1 or more (written in digits 0-9), got "
+            f"{shown!r}: set it to 1 (the default) or unset it.")
 
 
 def configure_threads() -> int:

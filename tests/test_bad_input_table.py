@@ -137,6 +137,7 @@ class CliCase:
     checkpoint: str = ""  # make a damaged checkpoint copy: flipped, truncated, empty, unhashed, metadata-edited
     env_checkpoint: str = ""  # the same, chosen through $I2FET_CHECKPOINT
     env_cache: str = ""  # $I2FET_CACHE, "{tmp}" filled in
+    env_threads: str = ""  # $I2FET_THREADS (silently ignored when it was not a usable count)
 
 
 LONG_NAME = "n" * 300 + ".csv"
@@ -197,6 +198,8 @@ CLI_CASES = [
     CliCase("--checkpoint without a recorded hash", ("generate", SMILE, "--reader", "ifed", "--checkpoint", "{tmp}/model/unhashed.safetensors"), r"records no SHA-256 .* i2fet_tools.ifed.rehash", checkpoint="unhashed"),
     CliCase("--checkpoint with edited metadata", ("generate", SMILE, "--reader", "ifed", "--checkpoint", "{tmp}/model/metadata-edited.safetensors"), r"is damaged", checkpoint="metadata-edited"),
     CliCase("$I2FET_CHECKPOINT damaged", ("generate", SMILE, "--reader", "ifed", "--out", "{tmp}/c.json"), r"flipped.safetensors is damaged", env_checkpoint="flipped"),
+    CliCase("$I2FET_THREADS is not a number (was silently ignored)", ("generate", SMILE, "--out", "{tmp}/c.csv"), r"\$I2FET_THREADS must be a whole number of threads, 1 or more .*got 'abc'", env_threads="abc"),
+    CliCase("$I2FET_THREADS is negative (was silently ignored)", ("generate", SMILE, "--out", "{tmp}/c.csv"), r"\$I2FET_THREADS must be a whole number of threads, 1 or more .*got '-3'", env_threads="-3"),
     CliCase("$I2FET_CACHE through a file (FileExistsError)", ("generate", SMILE, "--out", "{tmp}/c.csv"), r"cache folder .*a_file.txt/cache \(I2FET_CACHE\) cannot be used: .*a_file.txt is a file, not a folder", env_cache="{tmp}/a_file.txt/cache"),
     CliCase("several problems at once", ("generate", "", "--fps", "0", "--seed", "-3"), r"(?s)instruction is empty.*\nerror: The frame rate.*\nerror: The seed"),
     CliCase("unknown option", ("generate", SMILE, "--colour", "red"), r"unrecognized arguments: --colour red"),
@@ -228,6 +231,10 @@ def test_cli_refuses_before_work(case: CliCase, tmp_path, monkeypatch):
         monkeypatch.delenv("I2FET_CHECKPOINT", raising=False)
     if case.env_cache:
         monkeypatch.setenv("I2FET_CACHE", case.env_cache.format(**places))
+    if case.env_threads:
+        monkeypatch.setenv("I2FET_THREADS", case.env_threads)
+    else:
+        monkeypatch.delenv("I2FET_THREADS", raising=False)
     argv = [a.format(**places) if "{tmp}" in a else a for a in case.argv]
     before = folder_state(tmp_path)
     out, err = io.StringIO(), io.StringIO()
@@ -236,7 +243,10 @@ def test_cli_refuses_before_work(case: CliCase, tmp_path, monkeypatch):
     message = err.getvalue()
     shown = [a.replace(str(tmp_path), "TMP") for a in argv]
     shown = [a[:40] + "…" if len(a) > 60 else a for a in shown]
-    entry = _record(case.name, "CLI", " ".join(repr(a) if " " in a or not a.isprintable() or not a else a for a in shown),
+    given = " ".join(repr(a) if " " in a or not a.isprintable() or not a else a for a in shown)
+    if case.env_threads:
+        given = f"I2FET_THREADS={case.env_threads} {given}"
+    entry = _record(case.name, "CLI", given,
                     message.strip().replace(str(tmp_path), "TMP"))
     assert status == 2, (status, message)
     assert re.search(case.expect, message), message
@@ -480,6 +490,12 @@ def _at_last_frames(bpy, folder: Path) -> None:
     bpy.context.scene.frame_end, bpy.context.scene.frame_current = 1_048_574, 1_048_570
 
 
+def _generate_at_last_frames(bpy, folder: Path) -> None:
+    """Generate from the current frame, which sits a few frames before Blender's last one."""
+    _at_last_frames(bpy, folder)
+    bpy.context.scene.i2fet.use_current_frame = True
+
+
 def _export_csv(path: str):
     return lambda bpy: bpy.ops.i2fet.export_livelink_csv(filepath=path)
 
@@ -586,6 +602,7 @@ def _operator_cases(tmp: Path) -> list[OperatorCase]:
         OperatorCase("Live Link import of a take whose timecodes jump 10 hours", "i2fet.import_livelink_csv", _import_bytes(tmp, "jump.csv", _take_bytes(TEN_HOUR_JUMP)), r"timecodes jump 36,000 s"),
         OperatorCase("Live Link import of a timecode at hour 99999999999 (IndexError)", "i2fet.import_livelink_csv", _import_bytes(tmp, "hours.csv", _take_bytes(["99999999999:00:00:00.000", "00:00:00:01.000"])), r"is not HH:MM:SS:FF"),
         OperatorCase("rename a clip to a name holding terminal escapes", "i2fet.rename_clip", lambda b: b.ops.i2fet.rename_clip(clip=_clip_name(b), name="a\x1b[31mb"), r"cannot hold control characters or terminal escape codes: 'a\\x1b\[31mb'", True),
+        OperatorCase("Generate at Blender's last frame (keys past the timeline)", "i2fet.generate", lambda b: b.ops.i2fet.generate(), r"outside Blender's timeline", setup=_generate_at_last_frames),
         OperatorCase("Live Link import at Blender's last frame (keys past the timeline)", "i2fet.import_livelink_csv", _import_csv(str(_small_take(tmp))), r"outside Blender's timeline", setup=_at_last_frames),
         OperatorCase("FBX export of a hidden head (wrote an empty FBX)", "i2fet.export_fbx", _export_scene("export_fbx", str(tmp / "head.fbx")), r"'Head' is hidden, so the exporter would leave it out", True, _hide_head),
         OperatorCase("glTF export of a head disabled in viewports (wrote an empty .glb)", "i2fet.export_gltf", _export_scene("export_gltf", str(tmp / "head.glb")), r"'Head' is hidden", True, _disable_head),
@@ -634,6 +651,7 @@ OPERATOR_INPUTS = {  # what each operator case gives, for the table
     "load a key mapping that does not exist": "filepath=TMP/none.json",
     "glTF export as head.gltf beside the user's head.bin (overwrote it)": "filepath=TMP/head.gltf, TMP/head.bin the user's",
     "rename a clip to a name holding terminal escapes": "name='a\\x1b[31mb'",
+    "Generate at Blender's last frame (keys past the timeline)": "current frame 1048570, 20 frames from the current frame",
     "Live Link import at Blender's last frame (keys past the timeline)": "current frame 1048570, 200-row take",
     "Live Link import of a take whose timecodes jump 10 hours": "4 rows, the last 10 h after the others",
     "Live Link import of a timecode at hour 99999999999 (IndexError)": "timecode 99999999999:00:00:00.000",

@@ -14,6 +14,7 @@ import numpy as np
 
 from ..backend import bridge
 from ..backend.environment import backend_options
+from ..clips.edit import check_timeline
 from ..clips.store import clip_info, clip_object
 from ..errors import BlenderIOError, GenerationError
 from ..clips.group import members
@@ -124,6 +125,7 @@ def _checked_request(obj: bpy.types.Object, prompt: str, frames: int, frame_star
         start_weights = checks(check.start_weights, start_weights)
         checks.done()
         check.duration(frames, fps)
+    check_timeline(int(frame_start), int(frames))  # keys past Blender's last frame cannot be played
     head_map = check_drivable(obj)  # each mesh's key map is resolved here once and carried to the writer
     character = character_for(obj, whole_character, head_map)
     key_maps = dict(character.key_maps) if character is not None else {obj.session_uid: head_map}

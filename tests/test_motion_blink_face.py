@@ -9,7 +9,7 @@ from hypothesis import example, given, settings, strategies as st
 
 from ml_backend.errors import I2FETError
 from ml_backend.knowledge import concept
-from ml_backend.motion.blinks import MIN_GAP, Blink, add_blinks, plan_blinks
+from ml_backend.motion.blinks import MIN_GAP, Blink, add_blinks, blink_pulse, plan_blinks
 from ml_backend.motion.excursions import away_share, excursion_residual_share, excursion_samples
 from ml_backend.motion.life import LifeOptions, life_rng, perform
 from ml_backend.motion.noise import coloured_samples
@@ -187,3 +187,11 @@ def test_blinks_never_land_on_closed_or_squeezed_eyes(until, start, duration, de
     squeezed = weights[:, INDEX["eyeSquintLeft"]] >= 0.5
     closure = add_blinks(weights, fps, [Blink(start=start, duration=duration, depth=depth)])
     assert not (closure > 0)[squeezed].any() and 0.0 <= closure.min() and closure.max() <= 1.0
+
+
+def test_the_blink_pulse_stays_within_0_and_1_at_every_instant():
+    """Hypothesis found a closure of -1.1e-15 near the pulse's end: closing minus opening, both rounded near 1."""
+    x = np.linspace(0.0, 1.0, 200_001)
+    for share in (0.3, 0.45, 0.5, 0.6):
+        pulse = blink_pulse(x, share)
+        assert pulse.min() >= 0.0 and pulse.max() <= 1.0

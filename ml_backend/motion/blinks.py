@@ -37,7 +37,7 @@ def blink_pulse(x: np.ndarray, closing_share: float = 0.45) -> np.ndarray:
     """Eyelid closure 0 -> 1 -> 0 over x in [0, 1], closing in ``closing_share`` of the time, C1."""
     closing = minimum_jerk(x / closing_share)
     opening = minimum_jerk((x - closing_share) / (1.0 - closing_share))
-    return closing - opening
+    return np.clip(closing - opening, 0.0, 1.0)  # the difference of two ~1 values rounds to -1e-15 near x = 1
 
 
 def plan_blinks(seconds: float, model: BlinkModel, rng: np.random.Generator, rate: float | None = None,

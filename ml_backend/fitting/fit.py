@@ -36,7 +36,7 @@ MAX_IDENTITY_NORM = 20.0  # norm of the 40 identity coefficients (heads seen: 9-
 BODY_ELONGATION = 2.6  # longest extent / shortest extent above which the mesh is treated as a body
 HEAD_SHARE = 0.14  # share of a body's height taken as the head region
 INNER_DISTANCE = 0.12  # median distance of a piece to the template's eyes/teeth/mouth to bind it there (interocular distances)
-CACHE_VERSION = "6"
+CACHE_VERSION = "7"
 REGION_BOX = ((-15.0, 15.0), (-14.0, 19.5), (-11.5, 16.0))  # template-frame box (x, y, z) of the head region: ICT skin widened, crown added
 BINDING_FIELDS = ("triangle", "barycentric", "offset", "weight", "agreement")
 

@@ -26,6 +26,7 @@ from .template import Template
 NOISE = 0.5  # expected correspondence noise (template units) relative to a unit identity-coefficient prior
 LANDMARK_WEIGHT = 25.0
 RIM_WEIGHT = 30.0  # pull of each template rim vertex onto the head's rim (a data pair weighs 1)
+RIM_GATE = 0.02  # rims whose mean front-view gap is under this share of the eye's width are left to the surface
 STIFFNESS = (40.0, 12.0, 4.0, 1.5)
 EYE_REACH = 1.0  # non-skin vertices this close to an eye's centre (eye widths) belong to that eye
 LID_REACH = 0.5  # a closed lid this close to the eye's front (eye widths) covers it (farther: it is the socket behind)
@@ -199,7 +200,8 @@ def _rim_moves(template: Template, current: np.ndarray, openings: tuple[Opening,
     for opening in openings:
         first, second = (current[template.landmark_vertices[name]] for name in FEATURES[opening.feature])
         move = rim_shift(current, template.skin_triangles, (first, second), current[opening.template_ids], opening.rim)
-        if move is not None:
+        width = float(np.linalg.norm((second - first)[:2]))
+        if move is not None and np.linalg.norm(move, axis=1).mean() >= RIM_GATE * width:
             moves.append((opening.template_ids, move))
     return moves
 

@@ -6,7 +6,9 @@ any shape as transferred, after the check, and the worst edge stretch after it),
 + transfer, and an independent read: the head makes six expressions, each is rendered from the
 front and read back by MediaPipe's blendshape classifier; the 6 x 52 score changes (against the
 head's own neutral) are correlated with the same read of the default ICT head making the same
-expressions. Then the speed of a 50,000-vertex head, uncached and cached.
+expressions. A whole character (the head with separate keyless eyes, teeth and tongue) goes through the add-on
+itself: Fit Head, its parts found, the six expressions written as one clip on all of it, each pose read as
+Blender shows it (``character``). Then the speed of a 50,000-vertex head, uncached and cached.
 
 Run: ``python build.py eval-heads`` (``--sheets`` also writes docs/img/anyhead_<head>.png: neutral
 and the six expressions per head; ``--no-speed``; ``--no-sanity``; ``--only NAME``; ``--per-expression``).
@@ -28,7 +30,7 @@ from ml_backend.fitting.template import Template, load_template
 from ml_backend.naming.arkit import ARKIT_NAMES, INDEX
 
 from .heads import IDENTITY_SEEDS, EvalHead, evaluation_heads
-from .readback import OTHER_VIEWS, VIEWS, Eyes, Stage, read_pose, stage, template_eyes
+from .readback import OTHER_VIEWS, TEETH, TONGUE, VIEWS, Eyes, Stage, character_stage, read_pose, stage, template_eyes
 from .synthetic import identity_vertices
 
 EXPRESSIONS = {  # name -> ARKit weights
@@ -128,18 +130,78 @@ def correlation(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.corrcoef(a[keep], b[keep])[0, 1])
 
 
+def character_reads(head: EvalHead, template: Template) -> tuple:
+    """A whole character through the add-on (``character``): Fit Head, its parts found, the six expressions written
+    as one clip on all of it; each pose read as Blender shows it, dressed with the character's own eyes and teeth.
+    (fit, transfer, seconds, 6 x 52 score changes, front renders, notes)."""
+    from ml_backend.naming.arkit import INDEX as CHANNEL
+
+    from i2fet_blender.head.character import EYE_LEFT, EYE_RIGHT, JAW
+
+    from .character import build_character, fit_character, pose_character, roles, start_blender, world_to_template
+
+    from i2fet_blender.errors import HeadFitFailed
+
+    start_blender()
+    scene = build_character(head)
+    try:
+        fit, transfer, seconds = fit_character(scene)
+    except HeadFitFailed as error:
+        raise HeadFitError(str(error)) from error
+    found = roles(scene)
+    poses = pose_character(scene, np.array([weights({}), *map(weights, EXPRESSIONS.values())]))
+    to_template = world_to_template(scene, fit)
+
+    def framed(points: np.ndarray) -> np.ndarray:
+        return points @ to_template[:3, :3].T + to_template[:3, 3]
+
+    eye_names = [n for n in scene.parts if found.get(n) in (EYE_LEFT, EYE_RIGHT)]
+    other_names = [n for n in scene.parts if n not in eye_names]
+    mesh = {p.name: p for p in head.parts}
+    rest = poses[0]
+    points = framed(rest[scene.head.name])
+    box = np.array(REGION_BOX)
+    inside = ((points >= box[:, 0]) & (points <= box[:, 1])).all(1)
+    triangles = np.asarray(head.part.triangles)[inside[head.part.triangles].all(1)]
+    dressed = character_stage(
+        points, triangles, fit.fitted, template,
+        [(framed(rest[n]), mesh[n].triangles, 0 if found[n] == EYE_LEFT else 1) for n in eye_names],
+        [(framed(rest[n]), mesh[n].triangles, TONGUE if "tongue" in n else TEETH) for n in other_names])
+    scores, images = [], []
+    for pose in poses:
+        posed = tuple(np.concatenate([np.zeros((0, 3))] + [framed(pose[n]) for n in names])
+                      for names in (eye_names, other_names))
+        score, image = read_pose(dressed, framed(pose[scene.head.name]), VIEWS, posed)
+        scores.append(score)
+        images.append(image)
+    scores = np.array(scores)
+    surprise = 1 + list(EXPRESSIONS).index("surprise")
+    jaw_parts = [n for n in scene.parts if found.get(n) == JAW]
+    drop = {n: float(np.linalg.norm(framed(poses[surprise][n]) - framed(rest[n]), axis=1).mean()) for n in jaw_parts}
+    listed = ", ".join(f"{n} {found.get(n, 'stays')}" for n in scene.parts)
+    notes = (f"parts (the add-on's roles): {listed}; "
+             f"at surprise (jawOpen {EXPRESSIONS['surprise']['jawOpen']}) the jaw parts move "
+             + ", ".join(f"{n} {v:.2f} cm" for n, v in drop.items()) + f" (channel {CHANNEL['jawOpen']})",)
+    return fit, transfer, seconds, scores[1:] - scores[0], images, notes
+
+
 def evaluate(head: EvalHead, template: Template, eyes: Eyes, reference: np.ndarray) -> tuple[HeadRow, list[np.ndarray]]:
-    """Fit, transfer, check and read one head."""
+    """Fit, transfer, check and read one head (a whole character through the add-on: ``character_reads``)."""
     part = head.part
     started = time.perf_counter()
+    extra_notes: tuple[str, ...] = ()
     try:
-        fit = fit_head(part, use_cache=False)
+        if head.parts:
+            fit, transfer, seconds, changes, images, extra_notes = character_reads(head, template)
+        else:
+            fit = fit_head(part, use_cache=False)
     except HeadFitError as error:
         row = HeadRow(head.name, head.origin, len(part.vertices), "refused", float("nan"), 0, 0, float("nan"), "-",
                       time.perf_counter() - started, float("nan"), float("nan"), head.human, (str(error),))
         return row, []
-    transfer = transfer_expressions(fit, template)
-    seconds = time.perf_counter() - started
+    if not head.parts:
+        transfer = transfer_expressions(fit, template)
+        seconds = time.perf_counter() - started
     matrix = fit.to_template[0]
     points = np.asarray(part.vertices, np.float64) @ matrix[:3, :3].T + matrix[:3, 3]
     deltas = transfer.deltas[0].astype(np.float64) @ matrix[:3, :3].T
@@ -147,7 +209,8 @@ def evaluate(head: EvalHead, template: Template, eyes: Eyes, reference: np.ndarr
     inside = ((points >= box[:, 0]) & (points <= box[:, 1])).all(1)
     triangles = np.asarray(part.triangles)[inside[part.triangles].all(1)]
     dressed = stage(points, triangles, fit.fitted, template, eyes)
-    changes, images = expression_reads(dressed, points, deltas)
+    if not head.parts:
+        changes, images = expression_reads(dressed, points, deltas)
     truth_r = truth_agreement = float("nan")
     if head.truth is not None:  # the same read of the head making its true expressions: this measure's ceiling here
         truth_changes, _ = expression_reads(dressed, points, head.truth @ matrix[:3, :3].T)
@@ -166,7 +229,7 @@ def evaluate(head: EvalHead, template: Template, eyes: Eyes, reference: np.ndarr
                   ", ".join(f"{v} {k}" for k, v in counts.items()) or "none",
                   seconds, correlation(changes.ravel(), reference.ravel()),
                   correlation(changes[:, FACE_CHANNELS].ravel(), reference[:, FACE_CHANNELS].ravel()), head.human,
-                  fit.notes + transfer.notes, truth_r, truth_agreement,
+                  fit.notes + transfer.notes + extra_notes, truth_r, truth_agreement,
                   tuple(correlation(changes[i], reference[i]) for i in range(len(EXPRESSIONS))))
     return row, images
 

@@ -4,7 +4,8 @@ Every head says where it comes from. Real: two ICT identities (remeshed, see ``s
 MakeHuman base mesh (a whole body), MediaPipe's canonical face, the Demosthenes bust (a photoscan).
 Built here, each from a real one by code in this file: a low-poly game head (the MakeHuman head,
 decimated by vertex clustering), a stylised head (the MakeHuman head with big eyes, a large
-cranium and a small jaw), a head in millimetres lying on its back, and the bust upside down.
+cranium and a small jaw), a head in millimetres lying on its back, the bust upside down, and a whole
+character: the MakeHuman head with its own eyeballs, teeth and tongue as separate meshes without keys.
 All are placed as Blender would show them (Z up) unless the point is another placement.
 """
 
@@ -28,12 +29,22 @@ IDENTITY_SEEDS = (3, 8)  # the two ICT identities' coefficients: normal(0, 1.5) 
 
 
 @dataclass(frozen=True)
+class NamedMesh:
+    """One separate mesh of a character, named as Blender's OBJ importer names it (its OBJ group)."""
+
+    name: str
+    vertices: np.ndarray
+    triangles: np.ndarray
+
+
+@dataclass(frozen=True)
 class EvalHead:
     name: str
     origin: str  # where it comes from, for the table
     part: HeadPart
     human: bool  # a human-proportioned face (the independent read's r >= 0.8 target applies)
     truth: np.ndarray | None = None  # K x N x 3 true expression offsets (mesh-local), where known (ICT identities)
+    parts: tuple[NamedMesh, ...] = ()  # separate keyless meshes of a whole character (same frame as the head)
 
 
 def _matrix(rotation: np.ndarray, scale: float) -> np.ndarray:
@@ -54,6 +65,20 @@ def makehuman_head() -> tuple[np.ndarray, np.ndarray]:
     body = makehuman_body()
     height = body.vertices[:, 1]
     return compact(body.vertices, body.triangles, height > height.max() - HEAD_SHARE * np.ptp(height))
+
+
+CHARACTER_PARTS = ("helper-l-eye", "helper-r-eye", "helper-upper-teeth", "helper-lower-teeth", "helper-tongue")
+
+
+def makehuman_parts() -> tuple[NamedMesh, ...]:
+    """The MakeHuman base mesh's own eyeballs, teeth rows and tongue (its helper groups), each a separate mesh in
+    the body's units and frame, named by its group as Blender's OBJ importer (split by group) names them."""
+    path = assets_root() / "makehuman" / "base.obj.xz"
+    parts = []
+    for group in CHARACTER_PARTS:
+        mesh = read_obj(path, groups=(group,))
+        parts.append(NamedMesh(group, mesh.vertices, mesh.triangles))
+    return tuple(parts)
 
 
 def cluster_decimate(vertices: np.ndarray, triangles: np.ndarray, cell: float) -> tuple[np.ndarray, np.ndarray]:
@@ -123,4 +148,15 @@ def evaluation_heads() -> list[EvalHead]:
     upside_down = Rotation.from_euler("x", -90, degrees=True).as_matrix()
     heads.append(EvalHead("Bust upside down", "built: the Demosthenes bust turned upside down",
                           HeadPart(bust.vertices, bust.triangles, _matrix(upside_down, 1.0), name="bust_upside_down"), True))
+    heads.append(character_head(head_vertices, head_triangles))
     return heads
+
+
+def character_head(head_vertices: np.ndarray | None = None, head_triangles: np.ndarray | None = None) -> EvalHead:
+    """A whole character: the MakeHuman head with its own eyeballs, teeth rows and tongue as separate keyless meshes,
+    all Y-up data turned upright by an unapplied rotation and scale (as imported)."""
+    if head_vertices is None or head_triangles is None:
+        head_vertices, head_triangles = makehuman_head()
+    return EvalHead("Character, separate parts", "built: MakeHuman head + its own eyes, teeth, tongue as keyless "
+                    "meshes (CC0)", HeadPart(head_vertices, head_triangles, _matrix(Y_UP_TO_Z_UP, 0.1),
+                                             name="character"), True, parts=makehuman_parts())

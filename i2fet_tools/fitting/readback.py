@@ -11,6 +11,8 @@ same way for its read, neutral and expressions alike:
 - the template's eyeballs (white sclera, dark iris), placed where the fit puts them (the default
   head: its own), and not moved by any expression: lids close over them or they do not; an eye
   sculpted shut (the surface lies over the eyeball's front, as on a statue) gets none;
+- a whole character's own separate parts instead (``character_stage``): its eyeballs, coloured as above, and its
+  teeth and tongue, each where Blender shows it in that pose (they turn with the jaw and the gaze);
 - a camera framing the fitted template's face (the same template vertices for every head), so
   every face fills the picture the same way whatever the mesh around it.
 
@@ -20,7 +22,7 @@ one render's read jitters, the mean over nearby views is what the face shows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.spatial.transform import Rotation
@@ -37,6 +39,8 @@ SCLERA = np.array([232.0, 228.0, 222.0])
 IRIS = np.array([52.0, 36.0, 28.0])
 BACKGROUND = np.array([96.0, 104.0, 112.0])
 PUPIL = np.array([12.0, 10.0, 10.0])
+TEETH = np.array([236.0, 232.0, 218.0])
+TONGUE = np.array([172.0, 84.0, 86.0])
 IRIS_RADIUS = 0.42  # of the eyeball's radius, seen along its axis (an 11.7 mm iris on a 24 mm eye)
 PUPIL_RADIUS = 0.16
 SHUT_DEPTH = 1.5  # template units (cm): surface this close behind an eyeball's front: carved shut (open: socket ~3 behind)
@@ -111,6 +115,9 @@ class Stage:
     eyes: Eyes
     framed: np.ndarray  # points (template frame) the camera frames
     features: np.ndarray  # points (template frame) spanning eyes, nose and mouth: where cavities are shaded
+    part_points: np.ndarray = field(default_factory=lambda: np.zeros((0, 3)))  # a character's teeth, tongue (rest)
+    part_triangles: np.ndarray = field(default_factory=lambda: np.zeros((0, 3), np.int64))  # into part_points
+    part_colours: np.ndarray = field(default_factory=lambda: np.zeros((0, 3)))  # one colour per part triangle
 
 
 def stage(points: np.ndarray, triangles: np.ndarray, fitted: np.ndarray, template: Template, eyes: Eyes) -> Stage:
@@ -124,9 +131,37 @@ def stage(points: np.ndarray, triangles: np.ndarray, fitted: np.ndarray, templat
     rest = template.neutral[face_vertices(template)]
     features = face[(rest[:, 1] > FEATURES[0]) & (rest[:, 1] < FEATURES[1]) & (np.abs(rest[:, 0]) < FEATURES[2])]
     balls = fitted[eyes.ids]
-    open_eyes = [side for side in (0, 1) if not carved_shut(points, triangles, balls[eyes.side == side])]
+    open_eyes = [side for side in (0, 1)
+                 if (eyes.side == side).any() and not carved_shut(points, triangles, balls[eyes.side == side])]
     shown = open_eyes_only(eyes, open_eyes)
     return Stage(np.asarray(triangles), outward, fitted[shown.ids], shown, face, features)
+
+
+def character_stage(points: np.ndarray, triangles: np.ndarray, fitted: np.ndarray, template: Template,
+                    eyeballs: list[tuple[np.ndarray, np.ndarray, int]],
+                    others: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> Stage:
+    """Dress a head with its character's own parts: ``eyeballs`` (points, triangles, side 0 left / 1 right) and
+    ``others`` (points, triangles, colour: teeth, tongue), all at rest in the template frame; framed as ``stage``."""
+    base = stage(points, triangles, fitted, template, Eyes(np.zeros(0, np.int64), np.zeros((0, 3), np.int64),
+                                                             np.zeros(0, np.int64)))
+    eye_points, eye_triangles, sides = _concatenate([(p, t) for p, t, _ in eyeballs])
+    side = np.concatenate([np.full(len(p), s, np.int64) for p, _, s in eyeballs]) if eyeballs else sides
+    part_points, part_triangles, owner = _concatenate([(p, t) for p, t, _ in others])
+    colours = np.array([others[i][2] for i in owner]) if len(owner) else np.zeros((0, 3))
+    eyes = Eyes(np.arange(len(eye_points)), eye_triangles, side)
+    return Stage(base.triangles, base.outward, eye_points, eyes, base.framed, base.features, part_points,
+                 part_triangles, colours)
+
+
+def _concatenate(meshes: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Meshes as one: points, triangles (renumbered) and each triangle's mesh index."""
+    points, triangles, owner, count = [np.zeros((0, 3))], [np.zeros((0, 3), np.int64)], [np.zeros(0, np.int64)], 0
+    for i, (p, t) in enumerate(meshes):
+        points.append(np.asarray(p, np.float64))
+        triangles.append(np.asarray(t, np.int64) + count)
+        owner.append(np.full(len(t), i, np.int64))
+        count += len(p)
+    return np.concatenate(points), np.concatenate(triangles), np.concatenate(owner)
 
 
 def carved_shut(points: np.ndarray, triangles: np.ndarray, ball: np.ndarray) -> bool:
@@ -162,14 +197,19 @@ def camera(stage_: Stage, yaw: float, pitch: float):
     return look(turn @ np.array([0.0, 0.0, -1.0]), turn @ np.array([0.0, 1.0, 0.0]), stage_.framed, SIZE)
 
 
-def render(stage_: Stage, points: np.ndarray, view, light: np.ndarray, ambient: float) -> np.ndarray:
-    """One picture of the dressed head with its surface at ``points`` (template frame)."""
+def render(stage_: Stage, points: np.ndarray, view, light: np.ndarray, ambient: float,
+           posed: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """One picture of the dressed head with its surface at ``points`` (template frame); ``posed``: a character's
+    eyeballs and other parts as they stand in this pose (None: at rest)."""
     from ml_backend.photo.raster import rasterize
 
     eyes = stage_.eyes
+    eye_points, part_points = posed if posed is not None else (stage_.eye_points, stage_.part_points)
     count = len(points)
-    vertices = np.concatenate([points, stage_.eye_points])
-    triangles = np.concatenate([stage_.triangles, eyes.triangles + count])
+    parts_from = len(stage_.triangles) + len(eyes.triangles)
+    vertices = np.concatenate([points, eye_points, part_points])
+    triangles = np.concatenate([stage_.triangles, eyes.triangles + count,
+                                stage_.part_triangles + count + len(eye_points)])
     pixels, depth = view.project(vertices)
     visible = (depth[triangles] > 0).all(1)
     shown = np.flatnonzero(visible)
@@ -179,7 +219,8 @@ def render(stage_: Stage, points: np.ndarray, view, light: np.ndarray, ambient: 
     head = tri < len(stage_.triangles)
     toward = -view.forward
     normals = np.concatenate([stage_.outward * vertex_normals(points, stage_.triangles),
-                              vertex_normals(stage_.eye_points, eyes.triangles)])
+                              vertex_normals(eye_points, eyes.triangles),
+                              vertex_normals(part_points, stage_.part_triangles)])
     normal = np.einsum("pk,pkd->pd", frags.barycentric[mask], normals[triangles[tri]])
     normal /= np.maximum(np.linalg.norm(normal, axis=1, keepdims=True), 1e-12)
     behind = head & (normal @ toward < 0)  # the inside of the head (smooth normals: a stray flipped triangle is not)
@@ -190,10 +231,12 @@ def render(stage_: Stage, points: np.ndarray, view, light: np.ndarray, ambient: 
     fill /= np.linalg.norm(fill)
     shade = ambient + (1 - ambient) * (0.8 * np.clip(normal @ direction, 0, 1) + 0.2 * np.clip(normal @ fill, 0, 1))
     colour = np.tile(SKIN, (len(tri), 1))
-    eye = ~head
+    part = tri >= parts_from
+    eye = ~head & ~part
     if eye.any():
         surface = np.einsum("pk,pkd->pd", frags.barycentric[mask][eye], vertices[triangles[tri[eye]]])
-        colour[eye] = eye_colours(eyes, stage_.eye_points, surface, eyes.side[triangles[tri[eye], 0] - count])
+        colour[eye] = eye_colours(eyes, eye_points, surface, eyes.side[triangles[tri[eye], 0] - count])
+    colour[part] = stage_.part_colours[tri[part] - parts_from]
     colour[behind] = INTERIOR
     shade[behind] = 0.6 + 0.4 * shade[behind]
     hollow = cavity(frags.depth, mask, stage_, view)[mask] * head  # the mouth's inside, deep in its opening
@@ -235,14 +278,15 @@ def read_scores(image: np.ndarray) -> np.ndarray:
     return blendshape_vector(result.face_blendshapes[int(np.argmax(sizes))]).astype(np.float64)
 
 
-def read_pose(stage_: Stage, points: np.ndarray, views: tuple[tuple[float, float], ...] = VIEWS
-              ) -> tuple[np.ndarray, np.ndarray]:
-    """The mean 52 scores over ``views`` and every light (NaN where no render was read) and the first render."""
+def read_pose(stage_: Stage, points: np.ndarray, views: tuple[tuple[float, float], ...] = VIEWS,
+              posed: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The mean 52 scores over ``views`` and every light (NaN where no render was read) and the first render;
+    ``posed``: a character's eyeballs and other parts in this pose (see ``render``)."""
     scores, first = [], None
     for yaw, pitch in views:
         view = camera(stage_, yaw, pitch)
         for light, ambient in LIGHTS:
-            image = render(stage_, points, view, light, ambient)
+            image = render(stage_, points, view, light, ambient, posed)
             first = image if first is None else first
             scores.append(read_scores(image))
     scores = np.array(scores)

@@ -148,5 +148,9 @@ def test_the_new_paths_never_break_the_reader(reader, tokens):
 def test_a_sentence_about_him_or_her_may_tell_more_than_the_face(reader):
     reading = reader.analyse("She regarded him with thinly veiled disdain.")
     assert reading.refused is None and reading.understood_steps[0].relevance < 0.34
-    assert reader.analyse("He put the file on the table and smiled at the printer queue").refused
+    # Round 8: real novels say "Kitty smiled here too, at the ball, when she glanced at it in the glass"; a past-tense
+    # face verb of a person is a face however long the story around it (with the low confidence of few face words).
+    smiled = reader.analyse("He put the file on the table and smiled at the printer queue")
+    assert smiled.refused is None and smiled.understood_steps[0].confidence < 0.5
+    assert reader.analyse("He put the file on the table and looked at the printer queue").refused
     assert reader.analyse("Regarded with thinly veiled disdain by the parser, the value is returned.").refused

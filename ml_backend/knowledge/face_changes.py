@@ -9,23 +9,27 @@ reading of common English usage (writing-craft lists of facial cues; public-doma
 A verb that is a vocabulary phrasing on its own ("lit up", "beaming") is left to that phrasing, which already
 says how strong it is. A row may end with ``| nouns`` naming more nouns for its verbs only ("his brow darkened", "her gaze hardened":
 a brow or a gaze darkens and hardens, but "her gaze fell" is a look down, not a fallen face).
+Prose also states the changed face with a copula ("her face was white and set", "Mary's face was clouded"):
+each phrasing is also met with "was", "is", "were" or "are" between the noun and the verb, and the states
+("white", "pale", "flushed", "clouded") are verbs of their rows.
 """
 
 from __future__ import annotations
 
 FACE_NOUNS: tuple[str, ...] = ("face", "expression", "countenance", "features", "visage")
+COPULAS: tuple[str, ...] = ("", " was", " is", " were", " are")  # "her face was white": the state, said of the face
 
 CHANGES = """
 dismay | 0.8 | fall, drop, sink, sag, lengthen, grow long, go long, fall a little
-scowl | 0.8 | darken, cloud, cloud over, sour, turn sour, turn thunderous, go dark, grow dark, turn black, blacken, turn ugly, twist into a scowl, contract | brow, forehead
-stern | 0.75 | harden, stiffen, set, tighten, close, close off, shut down, turn to stone, turn stony, go stony, turn hard, go hard, grow hard, go cold, turn cold, grow cold, grow stern, ice over, freeze over, turn to ice | gaze, stare
+scowl | 0.8 | darken, dark, cloud, clouded, cloud over, sour, turn sour, turn thunderous, go dark, grow dark, turn black, blacken, turn ugly, twist into a scowl, contract | brow, forehead
+stern | 0.75 | harden, hard, stiffen, set, stern, grave, tighten, close, close off, shut down, turn to stone, turn stony, go stony, turn hard, go hard, grow hard, go cold, turn cold, grow cold, grow stern, ice over, freeze over, turn to ice | gaze, stare
 grimace | 0.8 | contort, distort, screw up in pain
 tender | 0.7 | soften, melt, warm, gentle, grow soft, go soft, turn soft
 happy | 0.8 | brighten, glow, shine, sunny
 relief | 0.75 | clear, ease, unclench, relax into relief
-shock | 0.95 | pale, blanch, whiten, go white, turn white, go pale, turn pale, grow pale, go ashen, turn ashen, turn grey, go grey, turn gray, go gray, drain, drain of colour, drain of color, lose its colour, lose its color
+shock | 0.95 | pale, deadly pale, ghastly pale, white, ashen, bloodless, blanch, whiten, go white, turn white, go pale, turn pale, grow pale, go ashen, turn ashen, turn grey, go grey, turn gray, go gray, drain, drain of colour, drain of color, lose its colour, lose its color
 cry | 0.85 | crumple, crumble, collapse, cave in, fall apart, twist with grief
-embarrassed | 0.8 | flush, redden, colour, color, burn, go red, turn red, go pink, turn pink, go scarlet, turn scarlet, go crimson, turn crimson
+embarrassed | 0.8 | flush, flushed, red, crimson, scarlet, redden, colour, color, burn, go red, turn red, go pink, turn pink, go scarlet, turn scarlet, go crimson, turn crimson
 disgust | 0.85 | twist in disgust, wrinkle in disgust, curdle, screw up, scrunch up
 blank | 0.6 | go blank, blank, empty, go still, freeze, go dead
 """
@@ -37,6 +41,7 @@ def face_change_rows() -> list[tuple[str, float, list[str]]]:
     for line in CHANGES.strip().splitlines():
         recipe, strength, verbs, *more = (part.strip() for part in line.split("|"))
         nouns = FACE_NOUNS + tuple(n.strip() for n in (more[0].split(",") if more else ()))
-        phrasings = [f"{noun} {verb.strip()}" for verb in verbs.split(",") for noun in nouns]
+        phrasings = [f"{noun}{copula} {verb.strip()}" for verb in verbs.split(",") for noun in nouns
+                     for copula in COPULAS]
         rows.append((recipe, float(strength), phrasings))
     return rows

@@ -36,6 +36,7 @@ from .tokens import FUNCTION_WORDS, NEGATORS, is_latin_word, person_names, stem,
 
 MIN_RELEVANCE = 0.34  # a step with a clear face word needs at least a third of its words to be face words
 NARRATED_RELEVANCE = 0.24  # a sentence about him or her with a clear face word: at least a quarter of its words
+PROSE_RELEVANCE = 0.1  # story prose whose predicate is the face ("Kitty smiled at the recollection of ..."): a tenth
 MIN_TEXT_RELEVANCE = 0.3  # and the whole instruction at least this share (a face word in a paragraph is not a face)
 CODE_RELEVANCE = 0.5  # text that looks like code needs at least this share of face words
 WEAK_RELEVANCE = 0.6  # a step whose only face words have other meanings ("look up", "blank") needs more
@@ -203,6 +204,8 @@ class CompositionalReader:
         share = sum(w.understood for w in read) / content if content else 1.0
         code = _looks_like_code(text)
         least = NARRATED_RELEVANCE if _NARRATED.match(text) and not code else MIN_TEXT_RELEVANCE
+        if _face_predicate(text) and any(s.understood and s.from_words for s in steps):
+            least = PROSE_RELEVANCE
         if not understood or share < least or (code and share < CODE_RELEVANCE):
             return Reading(text, tuple(steps), tuple(notes), _not_a_face(text, code), language)
         if language is not None:
@@ -338,12 +341,28 @@ def _accepted(read: StepWords, text: str = "") -> bool:
     if not read.items:
         return False
     strong = any(not it.weak for it in read.items)
+    if _face_predicate(text):
+        return read.relevance >= (PROSE_RELEVANCE if strong else MIN_RELEVANCE)
     if strong and _NARRATED.match(text):
         return read.relevance >= NARRATED_RELEVANCE
     return read.relevance >= (MIN_RELEVANCE if strong else WEAK_RELEVANCE)
 
 
 _NARRATED = re.compile(r"^\s*(?:\(\s*beat\s*\)\s*)?(?:she|he|her|his)\b", re.IGNORECASE)
+# Story prose whose predicate is the face: a person's face part ("his lips", "Anna's face", "her eyes") or a face
+# verb in the past tense ("Kitty smiled", "the prince frowned"). Its other words tell the story around the face, so
+# a tenth of face words is enough; documentation and code almost never say either.
+_POSSESSED_PART = re.compile(r"\b(?:his|her|their|my|your|\w+['’]s)\s+(?:[a-z‐-]+\s+){0,2}?(?:face|faces|eyes|eye|"
+                             r"lips|lip|mouth|brows?|eyebrows?|cheeks?|jaw|countenance|features|forehead|nostrils|chin|"
+                             r"smile|eyelids|lids)\b", re.IGNORECASE)
+_PAST_FACE_VERB = re.compile(r"\b(?:smiled|frowned|scowled|grinned|sneered|smirked|laughed|blushed|flushed|winced|"
+                             r"grimaced|pouted|glared|beamed|simpered|crimsoned|reddened|paled|blanched|gaped|"
+                             r"stared|wept|sobbed)\b", re.IGNORECASE)
+
+
+def _face_predicate(text: str) -> bool:
+    """True for a sentence of story prose about a face (see ``_POSSESSED_PART``); never for code."""
+    return bool(_POSSESSED_PART.search(text) or _PAST_FACE_VERB.search(text)) and not _looks_like_code(text)
 
 
 def _elided(read: StepWords, previous: list[Item], notes: list[str], text: str, before: str = "") -> None:

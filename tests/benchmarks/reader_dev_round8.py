@@ -1,0 +1,59 @@
+"""Refusal and full-expectation rates of a reader on real face prose harvested from public-domain novels
+(tests/data/reader_dev/dev_round8_real.jsonl; provenance in README_round8.md). Development data, not a held-out
+measure. Entries marked ``face_only`` only say that the sentence describes a face: they count for refusal alone.
+Run: PYTHONPATH=. .venv/bin/python tests/benchmarks/reader_dev_round8.py [-v] [--file PATH.jsonl] [reader ...]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+DEFAULT = ROOT / "tests" / "data" / "reader_dev" / "dev_round8_real.jsonl"
+
+
+def main() -> None:
+    from i2fet_tools.ifed.calibrate import read
+    from i2fet_tools.ifed.expectations import check_entry, parse_entry
+    from ml_backend.reading.registry import get_reader
+
+    args = sys.argv[1:]
+    verbose = "-v" in args
+    path = DEFAULT
+    if "--file" in args:
+        at = args.index("--file")
+        if at + 1 >= len(args) or not Path(args[at + 1]).is_file():
+            sys.exit("--file needs a path to a .jsonl development file")
+        path = Path(args.pop(at + 1))
+        args.pop(at)
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for name in [a for a in args if not a.startswith("-")] or ["compose"]:
+        reader = get_reader(name)
+        refused = full = graded = 0
+        for number, record in enumerate(records, 1):
+            reading = read(reader, record["text"])
+            if reading.apexes is None:
+                refused += 1
+                if verbose:
+                    print(f"  [{name}] refused {record['id']} {record['text']!r}")
+                continue
+            if record.get("face_only"):
+                continue
+            graded += 1
+            problems = check_entry(parse_entry(record, f"{path.name}:{number}"), reading.apexes)
+            full += not problems
+            if verbose and problems:
+                print(f"  [{name}] {record['id']} {record['text']!r}: {'; '.join(problems)}")
+        expected = sum(not r.get("face_only") for r in records)
+        print(f"reader {name}: {len(records)} face sentences, refused {refused} = {refused / len(records):.3f}; "
+              f"every expectation held {full}/{expected} = {full / max(expected, 1):.3f}")
+
+
+if __name__ == "__main__":
+    main()

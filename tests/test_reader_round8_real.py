@@ -1,0 +1,93 @@
+"""Reader round 8 (issue 10): real face prose that nobody on the project wrote.
+
+The round-8 development data (tests/data/reader_dev/dev_round8_real.jsonl: 352 sentences from public-domain novels,
+provenance in README_round8.md) showed the reader refusing 12% of real face sentences: novels tell a story around
+the face ("Kitty smiled here too, at the ball, when she glanced at it in the glass"), start with a name rather than
+"he" or "she", and state a changed face with a copula ("Her face was white and set"). Each test is one of those
+mechanisms; the non-face side is checked against the harvested non-face strings the eval uses.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from i2fet_tools.ifed.expectations import parse_entry
+from ml_backend.reading.compositional import _face_predicate
+from reader_dev import ch, faces, plain_compositional_reader
+
+RISE, LOW = 0.2, 0.12
+DATA = Path(__file__).parent / "data" / "reader_dev" / "dev_round8_real.jsonl"
+
+
+@pytest.fixture(scope="module")
+def reader():
+    return plain_compositional_reader()
+
+
+@pytest.mark.parametrize("text, channel", [
+    ("Kitty smiled here too, at the ball, when she glanced at it in the glass.", "mouthSmile"),
+    ("Elizabeth smiled at the recollection of all that she had heard of its inhabitants.", "mouthSmile"),
+    ("He frowned, and getting up, went over to the book-case and took out a volume at hazard.", "browDown"),
+    ("Cord, too, scowled, and followed Vronsky almost at a trot.", "browDown"),
+])
+def test_story_prose_around_a_face_verb_is_a_face(reader, text, channel):
+    reading = reader.analyse(text)
+    assert reading.refused is None, reading.notes
+    assert max(ch(face, channel) for face in faces(reader, text)) >= RISE
+    assert min(s.raw_confidence for s in reading.understood_steps) < 0.5 or len(reading.steps) > 1  # few face words: honestly unsure
+
+
+@pytest.mark.parametrize("text, channel", [
+    ("Her face was white and set.", "browInnerUp"),
+    ("Mary's face was clouded directly.", "browDown"),
+    ("Rogojin's face was white, as usual.", "browInnerUp"),
+    ("His face was flushed.", None),
+])
+def test_a_face_stated_with_a_copula_reads_as_its_change(reader, text, channel):
+    reading = reader.analyse(text)
+    assert reading.refused is None, reading.notes
+    if channel:
+        assert ch(faces(reader, text)[0], channel) >= RISE
+
+
+@pytest.mark.parametrize("text", [
+    "the face of the cube is white",
+    "Returns the face normals of the mesh.",
+    "He put the file on the table and looked at the printer queue",
+    "Her account was closed and the balance transferred.",
+])
+def test_text_that_only_shares_words_with_face_prose_stays_refused(reader, text):
+    assert reader.analyse(text).refused
+
+
+def test_the_prose_gate_never_opens_on_the_harvested_non_face_strings():
+    from i2fet_tools.ifed.nonface import harvest
+
+    strings = harvest()
+    assert len(strings) >= 1000
+    assert [t for _, t in strings if _face_predicate(t)] == []
+
+
+def test_the_real_prose_set_is_sourced_and_valid():
+    records = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(records) >= 300
+    assert len({r["id"] for r in records}) == len(records)
+    for number, record in enumerate(records, 1):
+        assert record["source"].startswith("https://www.gutenberg.org/ebooks/")
+        if not record.get("face_only"):
+            parse_entry(record, f"{DATA.name}:{number}")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["Kitty", "smiled", "her", "face", "was", "white", "and", "set", "his", "lips",
+                                 "the", "book-case", "frowned", ",", ";", "def", "()", "’s", "clouded", "not",
+                                 "\u200d", "é"]), max_size=16))
+def test_prose_paths_never_break_the_reader(reader, tokens):
+    reading = reader.analyse(" ".join(tokens) or "x")
+    for step in reading.steps:
+        assert step.target.shape == (52,) and 0.0 <= float(step.target.min()) and float(step.target.max()) <= 1.0
+        assert 0.0 <= step.confidence <= 1.0

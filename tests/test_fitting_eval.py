@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from i2fet_tools.fitting.eval_heads import EXPRESSIONS, correlation, weights
-from i2fet_tools.fitting.heads import cluster_decimate, evaluation_heads, makehuman_head, stylise
+from i2fet_tools.fitting.heads import (cluster_decimate, decimate_offsets, decimation, evaluation_heads, makehuman_head,
+                                       stylise)
 from ml_backend.fitting.mesh import component_labels
 from ml_backend.naming.arkit import INDEX
 
@@ -40,3 +41,18 @@ def test_expressions_and_correlation():
     a = np.arange(30.0)
     assert abs(correlation(a, 2 * a + 1) - 1.0) < 1e-12
     assert np.isnan(correlation(a, np.full(30, np.nan)))
+
+
+def test_the_decimation_carries_anything_on_the_vertices_down_as_it_carried_the_mesh():
+    """The ceilings carry the MakeHuman head's expressions onto the low-poly head through ``decimation``: carried
+    positions must give the decimated head itself, and an offset moving one region moves only its clusters."""
+    vertices, triangles = makehuman_head()
+    low, low_triangles, members = decimation(vertices, triangles, 0.16)
+    np.testing.assert_array_equal(low_triangles, cluster_decimate(vertices, triangles, 0.16)[1])
+    np.testing.assert_allclose(decimate_offsets(vertices[None], members, len(low))[0], low, atol=1e-12)
+    offsets = np.zeros((1, len(vertices), 3))
+    chosen = vertices[:, 0] > 0.3
+    offsets[0, chosen, 2] = 1.0
+    carried = decimate_offsets(offsets, members, len(low))[0, :, 2]
+    touched = np.unique(members[chosen & (members >= 0)])
+    assert np.all(carried[np.setdiff1d(np.arange(len(low)), touched)] == 0) and np.all(carried[touched] > 0)

@@ -11,7 +11,7 @@ itself: Fit Head, its parts found, the six expressions written as one clip on al
 Blender shows it (``character``). Then the speed of a 50,000-vertex head, uncached and cached.
 
 Run: ``python build.py eval-heads`` (``--sheets`` also writes docs/img/anyhead_<head>.png: neutral
-and the six expressions per head; ``--no-speed``; ``--no-sanity``; ``--only NAME``; ``--per-expression``).
+and the six expressions per head; ``--no-speed``; ``--no-sanity``; ``--only NAME``; ``--per-expression``; ``--ceilings``).
 """
 
 from __future__ import annotations
@@ -185,6 +185,16 @@ def character_reads(head: EvalHead, template: Template) -> tuple:
     return fit, transfer, seconds, scores[1:] - scores[0], images, notes
 
 
+def dress(part, fit, template: Template, eyes: Eyes) -> tuple[np.ndarray, Stage]:
+    """A fitted head's points in the template frame and its stage for the read (its triangles in the head region)."""
+    matrix = fit.to_template[0]
+    points = np.asarray(part.vertices, np.float64) @ matrix[:3, :3].T + matrix[:3, 3]
+    box = np.array(REGION_BOX)
+    inside = ((points >= box[:, 0]) & (points <= box[:, 1])).all(1)
+    triangles = np.asarray(part.triangles)[inside[part.triangles].all(1)]
+    return points, stage(points, triangles, fit.fitted, template, eyes)
+
+
 def evaluate(head: EvalHead, template: Template, eyes: Eyes, reference: np.ndarray) -> tuple[HeadRow, list[np.ndarray]]:
     """Fit, transfer, check and read one head (a whole character through the add-on: ``character_reads``)."""
     part = head.part
@@ -202,13 +212,9 @@ def evaluate(head: EvalHead, template: Template, eyes: Eyes, reference: np.ndarr
     if not head.parts:
         transfer = transfer_expressions(fit, template)
         seconds = time.perf_counter() - started
+    points, dressed = dress(part, fit, template, eyes)
     matrix = fit.to_template[0]
-    points = np.asarray(part.vertices, np.float64) @ matrix[:3, :3].T + matrix[:3, 3]
     deltas = transfer.deltas[0].astype(np.float64) @ matrix[:3, :3].T
-    box = np.array(REGION_BOX)
-    inside = ((points >= box[:, 0]) & (points <= box[:, 1])).all(1)
-    triangles = np.asarray(part.triangles)[inside[part.triangles].all(1)]
-    dressed = stage(points, triangles, fit.fitted, template, eyes)
     if not head.parts:
         changes, images = expression_reads(dressed, points, deltas)
     truth_r = truth_agreement = float("nan")
@@ -284,6 +290,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-sanity", action="store_true", help="skip the read's sanity rows (about a minute)")
     parser.add_argument("--only", default="", help="evaluate only heads whose name contains this")
     parser.add_argument("--per-expression", action="store_true", help="also each expression's read r per head")
+    parser.add_argument("--ceilings", action="store_true", help="also what the read allows on the built heads "
+                        "(the MakeHuman head's own expressions carried onto them; about 2 minutes)")
     args = parser.parse_args(argv)
     template = load_template()
     eyes = template_eyes(template)
@@ -305,6 +313,13 @@ def main(argv: list[str] | None = None) -> int:
     print_table(rows)
     if args.per_expression:
         print_per_expression(rows)
+    if args.ceilings:
+        from .ceilings import ceiling_lines
+
+        print("Ceilings of the built heads (the MakeHuman head's transferred expressions carried onto each, read on "
+              "the same stage as the fit's own):")
+        for line in ceiling_lines(template, eyes, reference):
+            print("  " + line)
     if not args.no_sanity:
         print("Sanity of the read (where the answer is known):")
         for line in sanity(template, eyes, reference):

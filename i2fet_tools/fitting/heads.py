@@ -25,6 +25,7 @@ from .synthetic import remeshed_identity
 
 Y_UP_TO_Z_UP = Rotation.from_euler("x", 90, degrees=True).as_matrix()  # how Blender imports a Y-up OBJ
 HEAD_SHARE = 0.14  # the top share of the MakeHuman body's height that holds its head
+LOW_POLY_CELL = 0.16  # decimetres: the low-poly game head's decimation grid
 IDENTITY_SEEDS = (3, 8)  # the two ICT identities' coefficients: normal(0, 1.5) draws from these seeds
 
 
@@ -83,6 +84,13 @@ def makehuman_parts() -> tuple[NamedMesh, ...]:
 
 def cluster_decimate(vertices: np.ndarray, triangles: np.ndarray, cell: float) -> tuple[np.ndarray, np.ndarray]:
     """Vertex-clustering decimation: one vertex (the mean) per grid cell, collapsed triangles dropped."""
+    low_vertices, low_triangles, _ = decimation(vertices, triangles, cell)
+    return low_vertices, low_triangles
+
+
+def decimation(vertices: np.ndarray, triangles: np.ndarray, cell: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``cluster_decimate`` and which decimated vertex each input vertex went into (-1: its cluster was dropped), so
+    anything on the input's vertices (an expression) can be carried down the same way: the mean over each cluster."""
     keys = np.floor(vertices / cell).astype(np.int64)
     _, cluster = np.unique(keys, axis=0, return_inverse=True)
     cluster = cluster.reshape(-1)
@@ -94,7 +102,19 @@ def cluster_decimate(vertices: np.ndarray, triangles: np.ndarray, cell: float) -
     distinct = (new[:, 0] != new[:, 1]) & (new[:, 1] != new[:, 2]) & (new[:, 0] != new[:, 2])
     new = new[distinct]
     _, first = np.unique(np.sort(new, axis=1), axis=0, return_index=True)
-    return compact(centres, new[np.sort(first)], np.ones(count, bool))
+    kept = new[np.sort(first)]
+    used, inverse = np.unique(kept, return_inverse=True)
+    renumber = np.full(count, -1)
+    renumber[used] = np.arange(len(used))
+    return centres[used], inverse.reshape(-1, 3), renumber[cluster]
+
+
+def decimate_offsets(offsets: np.ndarray, members: np.ndarray, count: int) -> np.ndarray:
+    """K x N x 3 offsets on the input's vertices -> K x count x 3 on the decimated ones (each cluster's mean)."""
+    kept = members >= 0
+    sums = np.zeros((offsets.shape[0], count, 3))
+    np.add.at(sums, (slice(None), members[kept]), offsets[:, kept])
+    return sums / np.maximum(np.bincount(members[kept], minlength=count), 1)[None, :, None]
 
 
 def stylise(vertices: np.ndarray) -> np.ndarray:
@@ -138,7 +158,7 @@ def evaluation_heads() -> list[EvalHead]:
     heads.append(EvalHead("Demosthenes bust", "photoscanned marble bust by ryanfb (CC BY 4.0)",
                           HeadPart(bust.vertices, bust.triangles, _matrix(Y_UP_TO_Z_UP, 1.0), name="demosthenes"), True))
     head_vertices, head_triangles = makehuman_head()
-    low_vertices, low_triangles = cluster_decimate(head_vertices, head_triangles, 0.16)
+    low_vertices, low_triangles = cluster_decimate(head_vertices, head_triangles, LOW_POLY_CELL)
     heads.append(EvalHead("Low-poly game head", f"built: MakeHuman head decimated to {len(low_vertices)} vertices",
                           HeadPart(low_vertices, low_triangles, _matrix(Y_UP_TO_Z_UP, 0.1), name="lowpoly"), True))
     heads.append(EvalHead("Stylised head", "built: MakeHuman head with big eyes, large cranium, small jaw",

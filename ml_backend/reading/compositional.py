@@ -164,7 +164,7 @@ class CompositionalReader:
         steps: list[StepReading] = []
         previous: list[Item] = []
         before = ""  # the words of the step before, for an action word that acts on the part they named
-        for phrase, words_read in zip(phrases, parsed):
+        for index, (phrase, words_read) in enumerate(zip(phrases, parsed)):
             if words_read is None:
                 steps.append(self._neutral(phrase, "neutral", 1.0))
                 previous = []
@@ -173,6 +173,10 @@ class CompositionalReader:
                 words_read.items.append(item)
                 words_read.understood += 1
             said = phrase.original.strip()
+            if _circumstance(said, words_read):
+                steps.append(self._skipped(phrase, words_read))
+                notes.append(f"'{said}' says when, not a face; it was skipped.")
+                continue
             if not _accepted(words_read, said):
                 _elided(words_read, previous, notes, said, before)
             if not _accepted(words_read, said):
@@ -191,6 +195,9 @@ class CompositionalReader:
             before = said
             if len(new_steps) == 2 and new_steps[1].neutral and _flows_on(directed, phrase.original):
                 new_steps = new_steps[:1]  # "her grin falters and collapses into a scowl": the grin becomes the scowl
+            elif (len(new_steps) == 2 and new_steps[1].neutral and index + 1 < len(phrases)
+                  and _replaced(directed, phrase, phrases[index + 1], parsed[index + 1])):
+                new_steps = new_steps[:1]  # "the sneer falls away and a real smile takes its place"
             steps.extend(new_steps)
         understood = [s for s in steps if s.understood and (s.from_words or all(t.understood for t in steps))]
         read_steps = [s.relevance for s in steps if s.from_words or not s.understood]
@@ -335,6 +342,38 @@ def _flows_on(text: str, phrase: str) -> bool:
     return at >= 0 and bool(_FLOWS_ON.match(text, at + len(phrase.strip())))
 
 
+# "as the joke lands", "when the news arrives": a clause of the moment, a thing and what it does.
+_MOMENT = re.compile(r"^\s*(?:and\s+)?(?:just\s+)?(?:as|when|while|once|the\s+moment)\s+(?:the|a|an|this|that)\s+"
+                     r"([a-z]+)\s+([a-z]+)(?:\s+(?:in|on|home|out|up))?\s*[.!,]?\s*$", re.IGNORECASE)
+
+
+def _circumstance(text: str, read: StepWords) -> bool:
+    """True for a clause that only says when ("as the joke lands", "when the news arrives"): a thing that is not a
+    face part, doing what events do (land, arrive, begin, end), not what expressions do (spread, fade, return)."""
+    match = _MOMENT.match(text)
+    if match is None or _FACE_FRAME.search(text) or any(it.kind == "part" for it in read.items):
+        return False
+    return stem(match.group(2).lower()) in _EVENT_VERBS
+
+
+_EVENT_VERBS = frozenset(stem(w) for w in (
+    "land", "lands", "landed", "hit", "hits", "arrive", "arrives", "arrived", "begin", "begins", "began", "start",
+    "starts", "started", "end", "ends", "ended", "finish", "finishes", "finished", "ring", "rings", "rang", "come",
+    "comes", "came", "open", "opens", "opened", "close", "closes", "closed", "stop", "stops", "stopped", "sink",
+    "sinks", "sank", "register", "registers", "registered", "approach", "approaches", "approached", "enter",
+    "enters", "entered", "explode", "explodes", "exploded", "strike", "strikes", "struck", "play", "plays"))
+
+
+def _replaced(text: str, phrase: Phrase, following: Phrase, read: StepWords | None) -> bool:
+    """True when an expression that goes away is followed, in the same sentence, by a face that takes its place
+    ("the sneer falls away and a real smile takes its place", "when the laughter died away, his face was grave")."""
+    if read is None or not any(not it.weak for it in read.items):
+        return False
+    start = text.find(phrase.original.strip())
+    end = text.find(following.original.strip(), max(start, 0))
+    return 0 <= start < end and not re.search(r"[.!?;]|\bthen\b", text[start + len(phrase.original.strip()):end])
+
+
 def _accepted(read: StepWords, text: str = "") -> bool:
     """A step reads as a face when its face words are clear and make up enough of it (a little less in a sentence
     about him or her, whose other words tell the story: "She regarded him with thinly veiled disdain")."""
@@ -397,7 +436,7 @@ def _elided(read: StepWords, previous: list[Item], notes: list[str], text: str, 
         read.items.extend(_to_side(it, read.bare_side) for it in previous)
         notes.append(f"'{text}' names a side only: the step before, on the {read.bare_side}.")
         return
-    if not read.items and read.unknown and not read.bare_parts and previous:
+    if not read.items and (read.unknown or len(words(text)) <= 3) and not read.bare_parts and previous:
         _elided_action(read, previous, text, notes, before)
         return
     if read.items or read.unknown or not read.bare_parts:
@@ -434,6 +473,8 @@ def _elided_action(read: StepWords, previous: list[Item], text: str, notes: list
             read.items.extend(again.items)
             read.understood += len(read.unknown)
             read.unknown.clear()
+            if not read.content:  # "close" alone has no content word of its own: it is the action read here
+                read.content = read.understood = 1
             notes.append(f"'{text}' names an action only: it acts on the {_REGION_WORD[region]} of the step before.")
             return
 
@@ -496,6 +537,24 @@ HEAD_NOUNS = frozenset("smile grin frown look expression face smirk stare glance
 
 
 @lru_cache(maxsize=2048)
+def _acts_on_named_part(before: str, part: str) -> bool:
+    """True when ``part`` is only an action word ("close", "open again") that reads as an action of a part the
+    words before named ("jaw open wide")."""
+    if len(words(part)) > 3:
+        return False
+    before_read = read_step_words(before)
+    for region, _ in _named_regions(before):
+        noun = _REGION_WORD.get(region)
+        again = read_step_words(f"{noun} {part}") if noun else None
+        if again is None or not again.items or again.unknown or not any(it.kind == "part" for it in again.items):
+            continue
+        new = sum(it.weights for it in again.items)
+        old = sum((it.weights for it in before_read.items), np.zeros_like(new))
+        overlap = float(new @ old) / (float(np.linalg.norm(new) * np.linalg.norm(old)) or 1.0)
+        return overlap < 0.5  # another action ("open" -> "close"), not the same one again ("open, wide")
+    return False
+
+
 def _simultaneous(before: str, part: str) -> bool:
     """Whether a part after a bare comma happens together with the part before, rather than after it.
 
@@ -521,6 +580,8 @@ def _simultaneous(before: str, part: str) -> bool:
     if tokens and all(w in _LEVEL_WORDS or (w.endswith("ly") and len(w) > 4) for w in tokens):
         return True  # "seriously, massively happy": adverbs of what follows
     read = read_step_words(part)
+    if not read.items and not read.bare_parts and _acts_on_named_part(before, part):
+        return False  # "jaw open wide, close, open again": an action alone acts on the part before, after it
     if not read.items and not read.content:
         return True  # "eyes closed, head tilted": no face words of its own (the head, a shrug)
     named_before, named_part = _named_regions(before), _named_regions(part)

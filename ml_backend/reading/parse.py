@@ -11,7 +11,7 @@ face-relevance, which drives refusal and the raw confidence. Pure Python on a fe
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
@@ -215,12 +215,58 @@ def _au(aus: str) -> np.ndarray:
 _GAZE_VERBS = frozenset(stem(v) for v in GAZE_VERBS)
 _GAZE_DIRS = {stem(k): v for k, v in GAZE_DIRECTIONS.items()}
 _SIDES = sorted(((tuple(k.split()), v) for k, v in SIDE_WORDS.items()), key=lambda s: -len(s[0]))
-_REMOVERS = REMOVERS
+_REMOVERS = REMOVERS | frozenset(stem(w) for w in ("died", "dying"))
+# A verb of motion with "away", "off" or "out of" takes the expression before it away ("the sneer falls away",
+# "the laughter died away", "the anger drained out of his face", "the grin dropped off his face").
+_AWAY_VERBS = frozenset(stem(w) for w in (
+    "fall", "falls", "fell", "falling", "die", "dies", "died", "dying", "drop", "drops", "dropped", "dropping",
+    "go", "goes", "went", "going", "pass", "passes", "passed", "ebb", "ebbs", "ebbed", "drain", "drains", "drained",
+    "seep", "seeps", "seeped", "slip", "slips", "slipped", "wear", "wears", "wore", "wash", "washes", "washed",
+    "melt", "melts", "melted", "fade", "fades", "faded", "slide", "slides", "slid", "flow", "flows", "flowed",
+    "float", "floats", "floated", "crumble", "crumbles", "crumbled", "peel", "peels", "peeled"))
+
+
+def _away_words(low: list[str], i: int) -> int:
+    """How many words after ``low[i]`` say "away" ("away", "off": 1; "out of": 2; otherwise 0)."""
+    if low[i + 1:i + 2] in (["away"], ["off"]):
+        return 1
+    return 2 if low[i + 1:i + 3] == ["out", "of"] else 0
+
+
+def _goes_away(low: list[str], st: list[str], i: int) -> bool:
+    """True where a motion verb is followed by "away", "off" or "out of" (the expression before it leaves)."""
+    return st[i] in _AWAY_VERBS and _away_words(low, i) > 0
 
 
 # Adverbs that may sit inside an idiom without changing it ("her heart just broke", "the world had just ended").
 FILLERS = frozenset({"just", "suddenly", "finally", "really", "truly", "actually", "almost", "nearly", "practically",
-                     "virtually", "literally", "positively", "all", "but"})
+                     "virtually", "literally", "positively", "all", "but"}) | frozenset(
+    stem(w) for w in ("quite", "ever", "fully", "entirely", "completely", "altogether", "always", "even"))
+# ("a smile that never quite reaches the eyes" is the phrasing "smile that never reaches the eyes")
+
+
+def _levels_per_side(items: list[Item], low: list[str], used: list[bool], understood: list[bool],
+                     percents: list[tuple[int, float, str]]) -> list[tuple[int, float, str]]:
+    """"smile L 60% R 20%": an item followed by a side and a level for each side becomes one item per side, each
+    at its own level. Returns the percentages left for the other rules."""
+    at = {position: (value, name) for position, value, name in percents}
+    taken: set[int] = set()
+    for item in list(items):
+        pairs, j = [], item.end
+        while j < len(low) and SIDE_WORDS.get(low[j]) and j in at and not used[j]:
+            pairs.append((j, SIDE_WORDS[low[j]]))
+            j += 1
+        if len(pairs) < 2 or len({side for _, side in pairs}) < 2:
+            continue
+        for number, (position, side) in enumerate(pairs[:2]):
+            value, name = at[position]
+            target = item if number == 0 else replace(item, start=position, end=position + 1)
+            target.side, target.level, target.level_word, target.exact = side, value, name, True
+            if number:
+                items.append(target)
+            used[position] = understood[position] = True
+            taken.add(position)
+    return [p for p in percents if p[0] not in taken]
 
 
 def _match_at(seq: list[str], i: int, key: tuple[str, ...], usable) -> int | None:
@@ -302,6 +348,11 @@ def read_step_words(text: str) -> StepWords:
                               "part", i, i + 1, regions=code.regions, level=code.level, exact=code.level is not None,
                               side=code.side))
             used[i] = understood[i] = True
+    # 2a. "falls away", "drained out of": kept from the vocabulary ("drained" is also a tired face); removal in 5
+    away = [i for i in range(1, len(raw)) if not used[i] and _goes_away(low, st, i)]
+    for i in away:
+        for j in range(i, i + 1 + _away_words(low, i)):
+            used[j] = True
     # 2b. vocabulary phrases of several words ("eyes like saucers", "green with envy")
     _vocabulary(st, used, understood, items, several=True, low=raw)
     # 3. named parts: each region noun takes the nearest action word of its clause ("her eyes widen")
@@ -384,6 +435,7 @@ def read_step_words(text: str) -> StepWords:
                 and b.label.split()[-1] in HEAD_NOUNS and a.label.split()[-1] not in HEAD_NOUNS):
             a.modifier = True
     # 5. attach intensity words, sides, negation, suppression and removal to their items
+    percents = _levels_per_side(items, low, used, understood, percents)
     for position, value, name in percents:  # a percentage names its part's level exactly ("smile at 30%")
         target = _nearest(items, position, bounds, prefer_after=False)
         if target is not None and target.level is None:
@@ -446,6 +498,12 @@ def read_step_words(text: str) -> StepWords:
             if target is not None:
                 target.removed = True
                 used[i] = understood[i] = True
+    for i in away:
+        target = _previous_item(items, i)
+        if target is not None:
+            target.removed = True
+            for j in range(i, i + 1 + _away_words(low, i)):
+                understood[j] = True
     for position in suppress_at:
         target = _next_item(items, position - 1)
         if target is not None:

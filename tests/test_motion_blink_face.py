@@ -109,15 +109,32 @@ def test_excursions_are_still_most_of_the_time_and_move_quickly():
     assert 0.1 < excursion_residual_share(30.0, 1.0, 0.2) < 1.0
 
 
+def test_rounded_excursions_keep_their_size_and_quick_moves_but_move_less_abruptly():
+    sharp = excursion_samples(30 * 600, 30.0, 6, np.random.default_rng(5), 10.0, 0.2, 0.1)
+    rounded = excursion_samples(30 * 600, 30.0, 6, np.random.default_rng(5), 10.0, 0.2, 0.1, smooth=0.05)
+
+    def jerk(x):
+        return float(np.abs(np.diff(x, 2, axis=0)).mean() / np.abs(np.diff(x, axis=0)).mean())
+
+    assert jerk(rounded) < 0.8 * jerk(sharp)
+    assert rounded.std() == pytest.approx(sharp.std(), rel=0.15)
+    tenth = lambda x: np.abs(x[3:] - x[:-3]).std()  # the 0.1-s change the takes' quick moves are found by
+    assert tenth(rounded) > 0.7 * tenth(sharp)
+    assert excursion_residual_share(10.0, 0.2, 0.1, smooth=0.05) < excursion_residual_share(10.0, 0.2, 0.1)
+
+
 @settings(max_examples=30, deadline=None)
 @given(samples=st.integers(0, 400), rate=st.floats(0.001, 240.0), channels=st.integers(0, 4),
-       per_min=st.floats(0.0, 120.0), hold=st.floats(0.02, 10.0), move=st.floats(0.02, 2.0), seed=st.integers(0, 99))
-@example(samples=1, rate=1.0, channels=1, per_min=2.2250738585072014e-308, hold=1.0, move=1.0, seed=0)  # overflowed
-def test_excursions_are_finite_bounded_and_seeded_for_any_input(samples, rate, channels, per_min, hold, move, seed):
-    one = excursion_samples(samples, rate, channels, np.random.default_rng(seed), per_min, hold, move)
+       per_min=st.floats(0.0, 120.0), hold=st.floats(0.02, 10.0), move=st.floats(0.02, 2.0), seed=st.integers(0, 99),
+       smooth=st.floats(0.0, 0.5))
+@example(samples=1, rate=1.0, channels=1, per_min=2.2250738585072014e-308, hold=1.0, move=1.0, seed=0,
+         smooth=0.0)  # overflowed
+def test_excursions_are_finite_bounded_and_seeded_for_any_input(samples, rate, channels, per_min, hold, move, seed,
+                                                                smooth):
+    one = excursion_samples(samples, rate, channels, np.random.default_rng(seed), per_min, hold, move, smooth)
     assert one.shape == (samples, channels) and np.isfinite(one).all()
     np.testing.assert_array_equal(one, excursion_samples(samples, rate, channels, np.random.default_rng(seed),
-                                                         per_min, hold, move))
+                                                         per_min, hold, move, smooth))
 
 
 def test_a_model_with_bad_blink_or_excursion_parts_is_refused():
@@ -129,7 +146,9 @@ def test_a_model_with_bad_blink_or_excursion_parts_is_refused():
                                  ("blinks", "depth_quantiles", [0.9, 0.2]),
                                  ("blinks", "gaze_pitch", float("nan")),
                                  ("micro", "excursions", {"rate_per_min": 30.0, "hold": 1.0, "move": 0.2, "wander": 2.0}),
-                                 ("micro", "excursions", [30.0])):
+                                 ("micro", "excursions", [30.0]),
+                                 ("micro", "excursions", {"rate_per_min": 30.0, "hold": 1.0, "move": 0.2, "wander": 0.2,
+                                                          "smooth": -0.01})):
         bad = json.loads(json.dumps(data))
         bad[section][name] = value
         with pytest.raises(I2FETError):

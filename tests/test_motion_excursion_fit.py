@@ -4,6 +4,7 @@ settings (the settings themselves trade off: a longer hold and a shorter move lo
 
 import numpy as np
 import pytest
+from scipy.ndimage import gaussian_filter1d
 from hypothesis import given, settings, strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -36,7 +37,7 @@ def _upper(model):
 
 def test_the_detector_counts_known_moves_and_their_out_and_back_time():
     stats = channel_statistics(_pulses(60.0, 3.0, 0.5), np.ones(int(60 * FPS), bool))
-    moves, frames, hold, still = stats
+    moves, frames, hold, still, tail, jerk = stats
     assert moves == pytest.approx(2 * 19 * 60 / 60.0, rel=0.1)  # 19 excursions out and back in the minute
     assert 2 <= frames <= 6 and hold == pytest.approx(0.5 + 6 / FPS, abs=2 / FPS) and still < 0.05
 
@@ -62,7 +63,7 @@ def test_a_face_without_quick_moves_is_refused_with_a_message():
 
 def test_the_fit_gives_back_the_statistics_of_known_settings():
     upper = _upper(load_performance_model())
-    truth = {"rate_per_min": 15.0, "hold": 0.5, "move": 0.2, "wander": 0.2}
+    truth = {"rate_per_min": 15.0, "hold": 0.5, "move": 0.2, "wander": 0.2, "smooth": 0.035}
     performed = simulate_upper(truth, *upper, seconds=600.0, seed=7)
     kept = np.ones(len(performed), bool)
     target = summary([channel_statistics(performed[:, c], kept) for c in range(performed.shape[1])])
@@ -72,6 +73,42 @@ def test_the_fit_gives_back_the_statistics_of_known_settings():
     back = summary([channel_statistics(again[:, c], kept) for c in range(again.shape[1])])
     np.testing.assert_allclose(back[:3], target[:3], rtol=0.25)
     assert back[3] == pytest.approx(target[3], abs=0.06)
+    np.testing.assert_allclose(back[4:], target[4:], rtol=0.15)  # speed tail and jerk
+
+
+def test_rounded_moves_are_less_jerky_and_rarer_moves_have_a_longer_speed_tail():
+    kept = np.ones(int(120 * FPS), bool)
+    sharp = channel_statistics(_pulses(120.0, 3.0, 0.5, ramp=3), kept)
+    rounded = channel_statistics(gaussian_filter1d(_pulses(120.0, 3.0, 0.5, ramp=3), 2.0), kept)
+    rare = channel_statistics(_pulses(120.0, 9.0, 0.5, ramp=3), kept)
+    assert rounded[5] < 0.8 * sharp[5]
+    assert rare[4] > 1.2 * sharp[4] > 1.2
+
+
+@pytest.fixture(scope="module")
+def real_takes():
+    from i2fet_tools.motion.fit_performance import as_motion, read_takes, takes_folder
+
+    if not takes_folder().is_dir():
+        pytest.skip("the Live Link takes are not in shared/assets")
+    return [as_motion(t) for t in read_takes(takes_folder())]
+
+
+def test_the_fitted_speed_shape_holds_for_a_take_left_out(real_takes):
+    """Fitted on six takes, the excursions' frame speed tail and jerk are the left-out take's within 30%."""
+    from i2fet_tools.motion.fit_excursions import take_statistics
+    from i2fet_tools.motion.stats import blink_frames
+
+    model = load_performance_model()
+    upper = _upper(model)
+    channels = model.micro.channels[model.micro.region == 0].tolist()
+    per_take = [take_statistics(m.weights, m.valid, blink_frames(m), channels) for m in real_takes]
+    held_out = summary(per_take[0])
+    fitted = fit_excursions(summary([s for stats in per_take[1:] for s in stats]), *upper)
+    simulated = simulate_upper(fitted, *upper, seconds=600.0, seed=11)
+    kept = np.ones(len(simulated), bool)
+    back = summary([channel_statistics(simulated[:, c], kept) for c in range(simulated.shape[1])])
+    np.testing.assert_allclose(back[4:], held_out[4:], rtol=0.3)
 
 
 @settings(max_examples=40, deadline=None)
@@ -81,4 +118,6 @@ def test_the_detector_is_finite_and_bounded_for_any_channel(values, all_kept):
     stats = channel_statistics(values, kept)
     if stats is not None:
         assert stats[0] > 0 and stats[1] >= 1 and 0.0 <= stats[3] <= 1.0 + 1e-9
+        assert np.isnan(stats[4]) or stats[4] >= 1.0 - 1e-9
+        assert np.isnan(stats[5]) or stats[5] >= 0.0
         assert np.isnan(stats[2]) or stats[2] > 0

@@ -15,7 +15,12 @@ The detector, per channel, in units of the channel's own 1-s residual sd (so siz
 - **hold**: the median time from a move to the next one of the opposite sign (out and back), same stretch only;
 - **still motion**: the share of the squared 0.1-s changes outside the runs (and a frame around them): the part
   of the motion that is not quick moves. The model's only source of it is the slow wander, so the wander share
-  takes it (the takes' tracker jitter outside moves included).
+  takes it (the takes' tracker jitter outside moves included);
+- **speed tail**: the mean of the fastest 5% of the frame-to-frame speeds over the mean speed (how intermittent
+  the motion is: a still face with rare moves has a long tail; a mean, not a percentile, so that a channel
+  moving on fewer than 5% of its frames still has one);
+- **jerk**: the mean absolute frame-to-frame acceleration over the mean speed (how abruptly it moves: a
+  0.1-s move is twice as jerky as a 0.3-s one at 30 Hz).
 The statistics are the medians over the channels and takes that have any quick move.
 """
 
@@ -35,6 +40,7 @@ from .stats import ANALYSIS_FPS
 
 QUICK = 1.5  # a frame moves quickly when its 0.1-s change exceeds this many 1-s residual sds
 STEP = 3  # frames at 30 Hz: the 0.1-s change
+TAIL = 0.05  # the fastest share of frames the speed tail averages
 BLINK_MARGIN = 15  # frames (0.5 s) kept away from blinks on the takes
 SIMULATED_SECONDS = 240.0
 SEED = 2024  # the simulation's seed: the same for every grid point (common random numbers)
@@ -43,13 +49,15 @@ GRID = {
     "hold": (0.2, 0.3, 0.5, 0.8, 1.2, 1.8),
     "move": (0.1, 0.15, 0.2, 0.3, 0.4, 0.5),
     "wander": (0.0, 0.1, 0.2, 0.3, 0.45, 0.6),
+    "smooth": (0.0, 0.02, 0.035, 0.05, 0.075, 0.1),
 }
 MAX_ROUNDS = 4
-STAT_NAMES = ("moves_per_min", "move_frames", "hold", "still_share")
+STAT_NAMES = ("moves_per_min", "move_frames", "hold", "still_share", "speed_tail", "jerk")
 
 
 def channel_statistics(values: np.ndarray, kept: np.ndarray, fps: float = ANALYSIS_FPS) -> np.ndarray | None:
-    """(moves a minute, mean move frames, median out-and-back seconds, still share) of one channel, or None when
+    """(moves a minute, mean move frames, median out-and-back seconds, still share, speed tail, jerk) of one
+    channel, or None when
     it has no quick move or too little tracked time (see the module docstring)."""
     minutes = kept.sum() / fps / 60.0
     if minutes < 0.2 or len(values) <= 2 * STEP:
@@ -76,8 +84,21 @@ def channel_statistics(values: np.ndarray, kept: np.ndarray, fps: float = ANALYS
     near = binary_dilation(quick, iterations=1)
     energy = change[usable] ** 2
     still = float(energy[~near[usable]].sum() / max(energy.sum(), 1e-12))
+    tail, jerk = _speed_shape(values, kept)
     return np.array([len(starts) / minutes, float(np.mean(ends - starts)),
-                     float(np.median(holds)) if len(holds) else np.nan, still])
+                     float(np.median(holds)) if len(holds) else np.nan, still, tail, jerk])
+
+
+def _speed_shape(values: np.ndarray, kept: np.ndarray) -> tuple[float, float]:
+    """(mean of the fastest ``TAIL`` of the frame speeds over the mean speed, mean frame acceleration over the mean
+    speed) on the frames whose neighbours are ``kept`` too; nan when the channel does not move there."""
+    speed = np.abs(np.diff(values))[kept[1:] & kept[:-1]]
+    accel = np.abs(np.diff(values, 2))[kept[2:] & kept[1:-1] & kept[:-2]]
+    mean = float(speed.mean()) if speed.size else 0.0
+    if mean < 1e-9 or accel.size == 0:
+        return np.nan, np.nan
+    top = np.sort(speed)[-max(1, int(round(TAIL * speed.size))):]
+    return float(top.mean()) / mean, float(accel.mean()) / mean
 
 
 def summary(per_channel: Sequence[np.ndarray | None]) -> np.ndarray:
@@ -106,7 +127,7 @@ def simulate_upper(settings: dict, loadings: np.ndarray, own_sd: np.ndarray, alp
     for count in (loadings.shape[1], loadings.shape[0]):
         slow = coloured_samples(samples, fps, alpha, knee, rng, count, HOLD_HIGHPASS, floor)
         moves = excursion_samples(samples, fps, count, rng, settings["rate_per_min"], settings["hold"],
-                                  settings["move"])
+                                  settings["move"], settings.get("smooth", 0.0))
         streams.append(wander * slow + quick * moves)
     return streams[0] @ loadings.T + streams[1] * own_sd[None, :]
 

@@ -341,7 +341,8 @@ def _fit_micro(motions: list[Motion]) -> dict:
     excursions = fit_excursions(summary(quick_moves), loadings[np.ix_(members, upper_factors)], own[members],
                                 alpha[0], knee[0], floor[0])  # the upper face's quick moves (fit_excursions.py)
     wander = excursions["wander"]
-    quick = excursion_residual_share(excursions["rate_per_min"], excursions["hold"], excursions["move"])
+    quick = excursion_residual_share(excursions["rate_per_min"], excursions["hold"], excursions["move"],
+                                     smooth=excursions["smooth"])
     shares[0] = math.sqrt(wander ** 2 * shares[0] ** 2 + (1.0 - wander ** 2) * quick ** 2)  # the upper face's mix
     to_marginal = np.array([1.0 / shares[r] for r in region])
     share = quiet_lower_share(motions)  # the lower face of a face that does not speak (reference_groups.py)

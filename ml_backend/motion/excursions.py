@@ -11,6 +11,9 @@ in ``move`` seconds (minimum jerk) to a level drawn from a normal distribution, 
 exponential time of mean ``hold`` seconds, and moves back to 0. It is zero-mean, exactly 0 (the
 planned expression) whenever it rests, and has unit standard deviation in expectation (the levels are
 scaled by the share of time spent away from 0). Drawing is bounded by count and linear in samples.
+``smooth`` (seconds, fitted) rounds the moves' starts and stops with a Gaussian of that sd: the takes' upper face
+moves as quickly at the 0.1-s scale but less abruptly from frame to frame than a bare minimum-jerk move
+(its frame acceleration over its speed, ``fit_excursions``' jerk, is 0.65 against 0.80).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
+from scipy.ndimage import gaussian_filter1d
 
 from .easing import minimum_jerk
 
@@ -32,9 +36,10 @@ def away_share(rate_per_min: float, hold: float, move: float) -> float:
 
 
 def excursion_samples(samples: int, rate: float, channels: int, rng: np.random.Generator, rate_per_min: float,
-                      hold: float, move: float) -> np.ndarray:
+                      hold: float, move: float, smooth: float = 0.0) -> np.ndarray:
     """samples x channels excursions at ``rate`` Hz, unit sd in expectation: ``rate_per_min`` excursions a minute
-    per stream, each held ``hold`` seconds on average, moving in ``move`` seconds."""
+    per stream, each held ``hold`` seconds on average, moving in ``move`` seconds, rounded by a Gaussian of
+    ``smooth`` seconds' sd."""
     out = np.zeros((max(samples, 0), max(channels, 0)))
     if samples <= 0 or channels <= 0 or rate_per_min <= 0 or rate <= 0:
         return out
@@ -60,16 +65,18 @@ def excursion_samples(samples: int, rate: float, channels: int, rng: np.random.G
         previous = np.where(k % 2 == 0, 0.0, targets[k - k % 2])  # an up move starts at 0, a down one at its level
         progress = minimum_jerk((times[moving] - onsets[k]) / move)
         out[moving, c] = previous + progress * (targets[k] - previous)
+    if smooth > 0.0 and smooth * rate >= 0.1:  # under a tenth of a sample it changes nothing
+        out = gaussian_filter1d(out, min(smooth * rate, samples), axis=0, mode="nearest", truncate=3.0)
     return out
 
 
 @lru_cache(maxsize=32)
 def excursion_residual_share(rate_per_min: float, hold: float, move: float, fps: float = 30.0,
-                             window: float = 1.0) -> float:
+                             window: float = 1.0, smooth: float = 0.0) -> float:
     """sd of the excursions after subtracting their ``window``-second moving average, per unit sd (simulated with
     a fixed seed: the fit sizes them through the takes' 1-s residuals, as ``noise.residual_share`` does)."""
     rng = np.random.default_rng(12345)
-    values = excursion_samples(int(600 * fps), fps, 8, rng, rate_per_min, hold, move)
+    values = excursion_samples(int(600 * fps), fps, 8, rng, rate_per_min, hold, move, smooth)
     size = max(1, int(round(window * fps)))
     kernel = np.ones(size) / size
     smooth = np.stack([np.convolve(values[:, c], kernel, mode="same") for c in range(values.shape[1])], axis=1)

@@ -46,10 +46,12 @@ def micro_motion(count: int, fps: float, model: MicroModel, rng: np.random.Gener
         shared = coloured_samples(samples, rate, alpha, knee, rng, len(factors), HOLD_HIGHPASS, floor)
         own = coloured_samples(samples, rate, alpha, knee, rng, len(members), HOLD_HIGHPASS, floor)
         if region == 0 and model.excursions is not None:  # still, with quick moves, and a little slow wander
-            rate_per_min, hold, move, wander = model.excursions
+            rate_per_min, hold, move, wander, smooth = model.excursions
             quick = np.sqrt(max(1.0 - wander ** 2, 0.0))
-            shared = wander * shared + quick * excursion_samples(samples, rate, len(factors), rng, rate_per_min, hold, move)
-            own = wander * own + quick * excursion_samples(samples, rate, len(members), rng, rate_per_min, hold, move)
+            shared = wander * shared + quick * excursion_samples(samples, rate, len(factors), rng, rate_per_min, hold,
+                                                                 move, smooth)
+            own = wander * own + quick * excursion_samples(samples, rate, len(members), rng, rate_per_min, hold, move,
+                                                           smooth)
         values += shared @ model.loadings[:, factors].T
         values[:, members] += own * model.own_sd[members][None, :]
     values[:, model.region == 1] *= model.quiet_lower_share

@@ -36,8 +36,8 @@ themselves is shipped). What each part is and how it was fitted:
   rest barely moves), the resting tone (``rest_share``), and co-activation: per region a low-rank
   factor model of the channels' residual covariance (the channels that move together, e.g. both
   brows, both squints, the lip corners with the cheeks). The upper face is still most of the time
-  and moves in quick excursions (``excursions``: rate, hold, move and the share left to slow wander,
-  fitted to the takes' quick moves by simulation, ``i2fet_tools/motion/fit_excursions.py``); its sizes
+  and moves in quick excursions (``excursions``: rate, hold, move, the share left to slow wander and the
+  moves' rounding, fitted to the takes' quick moves and frame speed shape by simulation, ``i2fet_tools/motion/fit_excursions.py``); its sizes
   are fitted from the residuals outside blinks (the blink layer moves it there).
 - ``head``: idle head motion (sd per axis, spectrum), the share of slow gaze the head follows, and
   gestures tied to expressions (a nod of agreement, a tilt of doubt, recoil in disgust). Only one
@@ -117,8 +117,9 @@ class MicroModel:
     rest_share: float = 1.0  # share of the change a channel at rest follows (positive part only)
     tone: np.ndarray | None = None  # C level a tracker reads on a face at rest (micro.bounded_add), None: 0
     floor: tuple[float, float] = (0.0, 0.0)  # white part of each region's spectrum (power, relative)
-    excursions: tuple[float, float, float, float] | None = None  # upper face: quick moves (a minute per stream,
-    # hold s, move s) and the share of its sd left to slow wander; None: slow wander alone
+    excursions: tuple[float, float, float, float, float] | None = None  # upper face: quick moves (a minute per
+    # stream, hold s, move s), the share of its sd left to slow wander, and the moves' rounding (Gaussian sd, s);
+    # None: slow wander alone
     quiet_lower_share: float = CHOSEN_QUIET_LOWER_SHARE  # the lower face's size for a face that does not speak,
     # as a share of the takes' (who talk): fitted from their quiet-mouth stretches; absent: the earlier choice
 
@@ -151,15 +152,17 @@ def _number(section: dict, name: str, low: float, high: float, where: str) -> fl
     return float(value)
 
 
-def _excursions(section: dict | None) -> tuple[float, float, float, float] | None:
-    """micro.excursions: {"rate_per_min", "hold", "move", "wander"} of the upper face, validated; None if absent."""
+def _excursions(section: dict | None) -> tuple[float, float, float, float, float] | None:
+    """micro.excursions: {"rate_per_min", "hold", "move", "wander", "smooth" (optional, 0)} of the upper face,
+    validated; None if absent."""
     if section is None:
         return None
     if not isinstance(section, dict):
         raise I2FETError(f"micro.excursions = {section!r} must name rate_per_min, hold, move and wander.")
     return (_number(section, "rate_per_min", 0.1, 120, "micro.excursions"),
             _number(section, "hold", 0.02, 10, "micro.excursions"), _number(section, "move", 0.02, 2, "micro.excursions"),
-            _number(section, "wander", 0.0, 1.0, "micro.excursions"))
+            _number(section, "wander", 0.0, 1.0, "micro.excursions"),
+            _number(section, "smooth", 0.0, 0.5, "micro.excursions") if "smooth" in section else 0.0)
 
 
 def _blink_face(section: dict) -> tuple[tuple[int, float, float], ...]:

@@ -39,7 +39,7 @@ def carried_expressions() -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]
 def ceiling_lines(template: Template, eyes: Eyes, reference: np.ndarray) -> list[str]:
     """Per built head: the read r of the carried expressions (the ceiling) and of the fit's own, overall and per
     expression, and how alike the two read."""
-    lines = [f"{'read r':<40} {'all':>6} " + " ".join(f"{n:>8}" for n in EXPRESSIONS)]
+    lines = [f"{'read r':<50} {'all':>6} " + " ".join(f"{n:>8}" for n in EXPRESSIONS)]
     for name, (vertices, triangles, carried) in carried_expressions().items():
         part = HeadPart(vertices, triangles, _matrix(Y_UP_TO_Z_UP, 0.1), name=name)
         fit = fit_head(part, use_cache=False)
@@ -51,10 +51,10 @@ def ceiling_lines(template: Template, eyes: Eyes, reference: np.ndarray) -> list
             reads[label], _ = expression_reads(dressed, points, offsets @ rotation.T)
             values = [correlation(reads[label].ravel(), reference.ravel())]
             values += [correlation(reads[label][i], reference[i]) for i in range(len(EXPRESSIONS))]
-            lines.append(f"{name + ': ' + label:<40} " + " ".join(f"{v:>8.2f}" if i else f"{v:>6.2f}"
+            lines.append(f"{name + ': ' + label:<50} " + " ".join(f"{v:>8.2f}" if i else f"{v:>6.2f}"
                                                                     for i, v in enumerate(values)))
         first, second = reads.values()
-        lines.append(f"{name + ': the two reads agree':<40} {correlation(first.ravel(), second.ravel()):>6.2f}")
+        lines.append(f"{name + ': the two reads agree':<50} {correlation(first.ravel(), second.ravel()):>6.2f}")
     return lines
 
 

@@ -134,8 +134,6 @@ def character_reads(head: EvalHead, template: Template) -> tuple:
     """A whole character through the add-on (``character``): Fit Head, its parts found, the six expressions written
     as one clip on all of it; each pose read as Blender shows it, dressed with the character's own eyes and teeth.
     (fit, transfer, seconds, 6 x 52 score changes, front renders, notes)."""
-    from ml_backend.naming.arkit import INDEX as CHANNEL
-
     from i2fet_blender.head.character import EYE_LEFT, EYE_RIGHT, JAW
 
     from .character import build_character, fit_character, pose_character, roles, start_blender, world_to_template
@@ -181,7 +179,7 @@ def character_reads(head: EvalHead, template: Template) -> tuple:
     listed = ", ".join(f"{n} {found.get(n, 'stays')}" for n in scene.parts)
     notes = (f"parts (the add-on's roles): {listed}; "
              f"at surprise (jawOpen {EXPRESSIONS['surprise']['jawOpen']}) the jaw parts move "
-             + ", ".join(f"{n} {v:.2f} cm" for n, v in drop.items()) + f" (channel {CHANNEL['jawOpen']})",)
+             + ", ".join(f"{n} {v:.2f} cm" for n, v in drop.items()),)
     return fit, transfer, seconds, scores[1:] - scores[0], images, notes
 
 

@@ -177,6 +177,6 @@ def character_head(head_vertices: np.ndarray | None = None, head_triangles: np.n
     all Y-up data turned upright by an unapplied rotation and scale (as imported)."""
     if head_vertices is None or head_triangles is None:
         head_vertices, head_triangles = makehuman_head()
-    return EvalHead("Character, separate parts", "built: MakeHuman head + its own eyes, teeth, tongue as keyless "
+    return EvalHead("Separate eyes, teeth", "built: MakeHuman head + its own eyes, teeth, tongue as keyless "
                     "meshes (CC0)", HeadPart(head_vertices, head_triangles, _matrix(Y_UP_TO_Z_UP, 0.1),
                                              name="character"), True, parts=makehuman_parts())

@@ -91,3 +91,23 @@ def test_prose_paths_never_break_the_reader(reader, tokens):
     for step in reading.steps:
         assert step.target.shape == (52,) and 0.0 <= float(step.target.min()) and float(step.target.max()) <= 1.0
         assert 0.0 <= step.confidence <= 1.0
+
+
+def test_a_stage_direction_opening_with_a_name_is_about_that_person(reader):
+    reading = reader.analyse("Jack looks perfectly furious, but restrains himself.")
+    assert reading.refused is None
+    assert ch(faces(reader, "Jack looks perfectly furious, but restrains himself.")[0], "browDown") >= RISE
+    assert reader.analyse("Python looks up the key in the table and raises an error").refused
+
+
+@pytest.mark.parametrize("text, channel, other", [
+    ("Pulls the inner portion of the eyebrows upwards.", "browInnerUp", "browOuterUp"),
+    ("Pulls the outer portion of the eyebrows upwards.", "browOuterUp", None),
+    ("raise the inner corners of the eyebrows", "browInnerUp", "mouthSmile"),
+    ("the corners of her mouth curve downwards", "mouthFrown", None),
+])
+def test_anatomy_phrasing_of_a_subpart_and_a_direction(reader, text, channel, other):
+    face = faces(reader, text)[0]
+    assert ch(face, channel) >= RISE
+    if other:
+        assert ch(face, other) <= LOW

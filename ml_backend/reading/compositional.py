@@ -210,7 +210,7 @@ class CompositionalReader:
         content = sum(w.content for w in read)
         share = sum(w.understood for w in read) / content if content else 1.0
         code = _looks_like_code(text)
-        least = NARRATED_RELEVANCE if _NARRATED.match(text) and not code else MIN_TEXT_RELEVANCE
+        least = NARRATED_RELEVANCE if _narrated(text) and not code else MIN_TEXT_RELEVANCE
         if _face_predicate(text) and any(s.understood and s.from_words for s in steps):
             least = PROSE_RELEVANCE
         if not understood or share < least or (code and share < CODE_RELEVANCE):
@@ -382,12 +382,21 @@ def _accepted(read: StepWords, text: str = "") -> bool:
     strong = any(not it.weak for it in read.items)
     if _face_predicate(text):
         return read.relevance >= (PROSE_RELEVANCE if strong else MIN_RELEVANCE)
-    if strong and _NARRATED.match(text):
+    if strong and _narrated(text):
         return read.relevance >= NARRATED_RELEVANCE
     return read.relevance >= (MIN_RELEVANCE if strong else WEAK_RELEVANCE)
 
 
 _NARRATED = re.compile(r"^\s*(?:\(\s*beat\s*\)\s*)?(?:she|he|her|his)\b", re.IGNORECASE)
+def _narrated(text: str) -> bool:
+    """A sentence about him or her: it opens with a pronoun, or with a person's name before its verb ("Jack looks
+    perfectly furious, but restrains himself", a stage direction)."""
+    if _NARRATED.match(text):
+        return True
+    first = words(text)[:1]
+    return bool(first) and text.lstrip()[:1].isupper() and first[0].lower() in person_names(text)
+
+
 # Story prose whose predicate is the face: a person's face part ("his lips", "Anna's face", "her eyes") or a face
 # verb in the past tense ("Kitty smiled", "the prince frowned"). Its other words tell the story around the face, so
 # a tenth of face words is enough; documentation and code almost never say either.

@@ -269,6 +269,15 @@ def _levels_per_side(items: list[Item], low: list[str], used: list[bool], unders
     return [p for p in percents if p[0] not in taken]
 
 
+# FACS and anatomy say "the inner portion of the eyebrows", "the upper part of the lip": the part with its adjective.
+_SUBPART_OF = re.compile(r"\b(?:the\s+)?(inner|outer|upper|lower|middle|central)\s+(?:parts?|portions?|corners?|"
+                         r"halves|half|sides?|ends?|edges?|tips?|sections?)\s+of\s+(?:the|his|her|their|my|your|its)\s+"
+                         r"(brows?|eyebrows?|lids?|eyelids?|lips?|cheeks?)\b", re.IGNORECASE)
+
+
+_DIRECTION_WARD = re.compile(r"\b(up|down|in|out|back)wards?\b", re.IGNORECASE)
+
+
 def _match_at(seq: list[str], i: int, key: tuple[str, ...], usable) -> int | None:
     """End index (exclusive) when ``key`` matches the usable tokens of ``seq`` from ``i`` (determiners skipped,
     and filler adverbs inside a phrase of several words)."""
@@ -300,6 +309,8 @@ def _names_part(word: str) -> bool:
 def read_step_words(text: str) -> StepWords:
     """The face items of one step's words, and how much of it was understood."""
     text, codes = extract_shorthand(text)
+    text = _SUBPART_OF.sub(r"\1 \2", text)  # "the inner portion of the eyebrows" is the inner eyebrows
+    text = _DIRECTION_WARD.sub(lambda m: m.group(1), text)  # "upwards" is "up", "downward" is "down"
     text = _PART_COLON.sub(lambda m: m.group(1) + (" " if _names_part(m.group(1)) else ":"), text)
     raw: list[str] = []
     breaks: list[int] = []  # token positions after a comma, semicolon or colon

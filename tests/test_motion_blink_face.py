@@ -12,8 +12,10 @@ from ml_backend.knowledge import concept
 from ml_backend.motion.blinks import MIN_GAP, Blink, add_blinks, blink_pulse, plan_blinks
 from ml_backend.motion.excursions import away_share, excursion_residual_share, excursion_samples
 from ml_backend.motion.life import LifeOptions, life_rng, perform
+from ml_backend.motion.micro import micro_motion
 from ml_backend.motion.noise import coloured_samples
 from ml_backend.motion.performance_model import MODEL_PATH, load_performance_model, model_from_dict
+from ml_backend.motion.regions import REGION_CHANNELS
 from ml_backend.motion.schedule import schedule
 from ml_backend.motion.timing_params import TimingParams
 from ml_backend.motion.trajectory import performance, transition_weights
@@ -214,3 +216,21 @@ def test_the_blink_pulse_stays_within_0_and_1_at_every_instant():
     for share in (0.3, 0.45, 0.5, 0.6):
         pulse = blink_pulse(x, share)
         assert pulse.min() >= 0.0 and pulse.max() <= 1.0
+
+
+def test_the_shipped_rounding_makes_the_upper_face_less_jerky_and_a_model_without_it_still_loads():
+    import json
+
+    model = load_performance_model()
+    assert model.micro.excursions[4] > 0.0  # fitted (fit_excursions: the takes' jerk)
+    data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    del data["micro"]["excursions"]["smooth"]
+    sharp = model_from_dict(data).micro
+    assert sharp.excursions == model.micro.excursions[:4] + (0.0,)
+    upper = REGION_CHANNELS["upper"]
+
+    def jerk(micro):
+        x = micro_motion(30 * 120, 30.0, micro, np.random.default_rng(1))[:, upper]
+        return float(np.abs(np.diff(x, 2, axis=0)).mean() / np.abs(np.diff(x, axis=0)).mean())
+
+    assert jerk(model.micro) < 0.9 * jerk(sharp)

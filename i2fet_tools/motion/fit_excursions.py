@@ -1,11 +1,11 @@
 """Fit the upper face's excursions (``ml_backend/motion/excursions.py``) to the takes' own quick moves.
 
-The excursion process has four settings: excursions a minute per stream, their mean hold and move seconds, and
-the share of the upper face's sd left to slow wander. None of them is a statistic of one channel directly: a
+The excursion process has five settings: excursions a minute per stream, their mean hold and move seconds, the
+share of the upper face's sd left to slow wander, and the moves' rounding (a Gaussian's sd in seconds). None of them is a statistic of one channel directly: a
 channel mixes several streams (the region's factors and its own part), and 30 Hz barely resolves a 0.2-s move.
 So they are fitted by **indirect inference**: the same detector of quick moves runs on the takes' upper-face
 channels (tracked frames, half a second or more from any blink: the blink layer has those moves) and on the
-model's upper face simulated at 30 Hz with the fitted loadings, and the grid point whose four statistics are
+model's upper face simulated at 30 Hz with the fitted loadings, and the grid point whose six statistics are
 closest (sum of squared log ratios) wins.
 
 The detector, per channel, in units of the channel's own 1-s residual sd (so sizes do not matter):

@@ -111,3 +111,15 @@ def test_anatomy_phrasing_of_a_subpart_and_a_direction(reader, text, channel, ot
     assert ch(face, channel) >= RISE
     if other:
         assert ch(face, other) <= LOW
+
+
+@pytest.mark.parametrize("text, channel", [
+    ("He stared at them all with wild eyes.", "eyeWide"),
+    ("She lifted her eyes to him in silence.", "eyeLookUp"),
+    ("It was very disconnected; the prince frowned, and wished he could get away; but suddenly a few words struck "
+     "him.", "browDown"),
+])
+def test_more_real_prose_reads_as_its_face(reader, text, channel):
+    reading = reader.analyse(text)
+    assert reading.refused is None, reading.notes
+    assert max(ch(face, channel) for face in faces(reader, text)) >= RISE

@@ -354,6 +354,8 @@ neutral | 0.0 | perfectly still, face still, still face, keeps a still face, not
 sad | 0.8 | face as long as, long in the face, face a mile long
 sour | 0.7 | pull a face, pulls a face, pulled a face, pulling a face
 stare | 0.7 | goes still, went still, very still, motionless, unmoving, fixed on, eyes fixed, eyes fixed on, transfixed stare
+lookup | 0.8 | lifted her eyes, lifted his eyes, lifts her eyes, lifts his eyes, lift her eyes, lift his eyes, raised her eyes, raised his eyes, raises her eyes, raises his eyes, raise her eyes, raise his eyes, eyes lifted, eyes raised
+fear | 0.7 | wild eyes, with wild eyes, eyes wild, eyes were wild, wild look, a wild look in her eyes, a wild look in his eyes
 """
 
 

@@ -212,7 +212,7 @@ class CompositionalReader:
         code = _looks_like_code(text)
         least = NARRATED_RELEVANCE if _narrated(text) and not code else MIN_TEXT_RELEVANCE
         if _face_predicate(text) and any(s.understood and s.from_words for s in steps):
-            least = PROSE_RELEVANCE
+            least = 0.0  # its face steps were each read at a tenth of face words or more
         if not understood or share < least or (code and share < CODE_RELEVANCE):
             return Reading(text, tuple(steps), tuple(notes), _not_a_face(text, code), language)
         if language is not None:

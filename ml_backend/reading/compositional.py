@@ -388,6 +388,8 @@ def _accepted(read: StepWords, text: str = "") -> bool:
 
 
 _NARRATED = re.compile(r"^\s*(?:\(\s*beat\s*\)\s*)?(?:she|he|her|his)\b", re.IGNORECASE)
+
+
 def _narrated(text: str) -> bool:
     """A sentence about him or her: it opens with a pronoun, or with a person's name before its verb ("Jack looks
     perfectly furious, but restrains himself", a stage direction)."""

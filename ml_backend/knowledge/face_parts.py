@@ -65,7 +65,7 @@ ACTIONS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     ("brows", ("worried", "anxious", "concern", "sad", "plead", "pained", "upturn", "sorrow", "troubled", "pleading"),
      "1D 4C", "worried brows"),
     ("brows", ("cock", "quirk", "arch", "raise", "up", "lift", "high", "shoot up", "jump", "climb", "rise", "rose",
-               "surprised", "hike"), "1C 2E", "brows raised"),
+               "surprised", "hike", "elevate", "elevation"), "1C 2E", "brows raised"),
     ("brows", ("relax", "smooth", "neutral", "rest", "unfurrow"), "", "brows relaxed"),
     # lids and eyes
     ("lids", ("squeeze shut", "screw shut", "squeeze", "screw"), "43E 7D", "eyes squeezed shut"),

@@ -408,11 +408,21 @@ _POSSESSED_PART = re.compile(r"\b(?:his|her|their|my|your|\w+['â€™]s)\s+(?:[a-zâ
 _PAST_FACE_VERB = re.compile(r"\b(?:smiled|frowned|scowled|grinned|sneered|smirked|laughed|blushed|flushed|winced|"
                              r"grimaced|pouted|glared|beamed|simpered|crimsoned|reddened|paled|blanched|gaped|"
                              r"stared|wept|sobbed)\b", re.IGNORECASE)
+# The stage direction's way of saying the same: the present, the participle or the adverb of a face verb ("MRS.
+# ERLYNNE smiles, and continues conversation", "Falls sobbing on the sofa", "calls smilingly"), or a plural subject
+# with the plain verb ("They smile at each other").
+_STAGE_FACE_VERB = re.compile(r"\b(?:(?:smil|laugh)(?:es|s|ing|ingly)|frown(?:s|ing)|scowl(?:s|ing)|grin(?:s|ning)|"
+                              r"sneer(?:s|ing|ingly)|smirk(?:s|ing)|chuckl(?:es|ing)|blush(?:es|ing)|winc(?:es|ing)|"
+                              r"grimac(?:es|ing)|pout(?:s|ing)|sob(?:s|bing)|weep(?:s|ing)|wink(?:s|ing)|yawn(?:s|ing)|"
+                              r"tearfully|(?:they|we)\s+(?:smile|laugh|frown|scowl|grin|sneer|glare|beam|weep))\b",
+                              re.IGNORECASE)
 
 
 def _face_predicate(text: str) -> bool:
-    """True for a sentence of story prose about a face (see ``_POSSESSED_PART``); never for code."""
-    return bool(_POSSESSED_PART.search(text) or _PAST_FACE_VERB.search(text)) and not _looks_like_code(text)
+    """True for a sentence of story prose or a stage direction about a face (see ``_POSSESSED_PART``); never for
+    code."""
+    return (bool(_POSSESSED_PART.search(text) or _PAST_FACE_VERB.search(text) or _STAGE_FACE_VERB.search(text))
+            and not _looks_like_code(text))
 
 
 def _elided(read: StepWords, previous: list[Item], notes: list[str], text: str, before: str = "") -> None:

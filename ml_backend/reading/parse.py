@@ -572,7 +572,7 @@ def _comparison(low: list[str], understood: list[bool], items: list[Item]) -> No
 
 
 _STARE_VERBS = frozenset(("stare", "stares", "staring", "stared", "gaze", "gazes", "gazing", "gazed"))  # words, not stems ("star")
-_STARE_COMPANY = frozenset("he she they i we you it and then just simply only".split())
+_STARE_COMPANY = frozenset("he she they i we you it and then just simply only at him her them me us".split())
 
 
 def _stare_item(position: int) -> Item:

@@ -102,8 +102,10 @@ _BEAT = re.compile(r"\(\s*(?:beat|pause|a beat|a moment)\s*\)|\b(?:after|followi
                    r"|^\s*beat\b[.:]?|(?<=[.!?])\s*beat\s*[.:]"
                    r"|(?:(?<=[.!?])|^)\s*(?:a|one)?\s*(?:long\s+|short\s+)?(?:beat|pause|moment|silence)\s*[.!…]+"
                    r"|(?:(?<=, )|(?<=then ))a\s+(?:beat|moment|heartbeat)(?=\s*(?:,|;|then\b|$))", re.IGNORECASE)
-# A sentence end (not a decimal point) is a step boundary.
-_SENTENCE_END = re.compile(r"(?<=[^\d\s.])[.!?…]+(?=\s|$)|(?<=\d)[.!?…]+(?=\s+[A-Z]|$)")
+# A sentence end (not a decimal point, nor the point of a title before a name: "MRS. CHEVELEY smiles") is a step
+# boundary.
+_SENTENCE_END = re.compile(r"(?<!\b[Mm][Rr][Ss])(?<!\b[Mm][RrSs])(?<!\b[Dd][Rr])(?<=[^\d\s.])[.!?…]+(?=\s|$)"
+                           r"|(?<=\d)[.!?…]+(?=\s+[A-Z]|$)")
 _BACK = re.compile(r"\b(?:and\s+)?(?:back(?:\s+to\s+(?:neutral|normal|rest|a neutral face|a relaxed face))?|return(?:s|ing)?\s+to\s+(?:neutral|normal|rest))\b", re.IGNORECASE)
 
 # A return to rest led by a settling verb ("relax back to neutral", "settles back", "comes back to rest").

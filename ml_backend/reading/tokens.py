@@ -90,14 +90,22 @@ def words(text: str) -> list[str]:
 
 
 _NAME = re.compile(r"\b([A-Z][a-z]+)(?:['’]s\b|\s+(?=[a-z]+(?:s|ed)\b))")
+# The names of a play's stage directions, in capitals, with their titles: "SIR ROBERT CHILTERN walks",
+# "MRS. ERLYNNE smiles", "GLADYS'S stare", "speaking through her tears-- to JEYES".
+_STAGE_NAME = re.compile(r"\b((?:[A-Z]{2,}\.?\s+){0,3}[A-Z]{2,})(?:['’][Ss]\b|\s+(?=[a-z]+(?:s|ed)\b))"
+                         r"|(?:\bto|--)\s+((?:[A-Z]{2,}\.?\s+){0,3}[A-Z]{2,})\b(?!['’]?\s*[a-z])")
 
 
 def person_names(text: str) -> frozenset[str]:
-    """Lower-case words written like a person's name before a verb or a possessive ("Sarah stares", "John's face").
-
-    They count neither for nor against a step being about a face, like the pronouns they stand for.
+    """Lower-case words written like a person's name before a verb or a possessive ("Sarah stares", "John's face"),
+    and the capitalised names of stage directions ("LORD GORING rushes", "to JEYES") in text that is not all
+    capitals. They count neither for nor against a step being about a face, like the pronouns they stand for.
     """
-    return frozenset(m.group(1).lower() for m in _NAME.finditer(text))
+    names = {m.group(1).lower() for m in _NAME.finditer(text)}
+    if any(ch.islower() for ch in text):
+        for match in _STAGE_NAME.finditer(text):
+            names.update(re.findall(r"[a-z]+", (match.group(1) or match.group(2)).lower()))
+    return frozenset(names)
 
 
 def is_latin_word(token: str) -> bool:

@@ -121,3 +121,16 @@ def test_the_detector_is_finite_and_bounded_for_any_channel(values, all_kept):
         assert np.isnan(stats[4]) or stats[4] >= 1.0 - 1e-9
         assert np.isnan(stats[5]) or stats[5] >= 0.0
         assert np.isnan(stats[2]) or stats[2] > 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(arrays(np.float64, st.tuples(st.integers(1, 80), st.integers(1, 4)),
+              elements=st.floats(-2.0, 2.0, allow_nan=False)),
+       st.floats(0.05, 12.0))
+def test_numpy_rounding_is_scipys_gaussian(values: np.ndarray, sigma: float) -> None:
+    """The moves' rounding is scipy's Gaussian filter (edges held) written in numpy: scipy on the generation path
+    cost the CLI's cold start (caught by tests/test_runtime_imports.py)."""
+    from ml_backend.motion.excursions import gaussian_rows
+
+    expected = gaussian_filter1d(values, sigma, axis=0, mode="nearest", truncate=3.0)
+    np.testing.assert_allclose(gaussian_rows(values, sigma), expected, atol=1e-12)

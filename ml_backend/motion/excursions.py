@@ -21,7 +21,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-from scipy.ndimage import gaussian_filter1d
 
 from .easing import minimum_jerk
 
@@ -66,8 +65,19 @@ def excursion_samples(samples: int, rate: float, channels: int, rng: np.random.G
         progress = minimum_jerk((times[moving] - onsets[k]) / move)
         out[moving, c] = previous + progress * (targets[k] - previous)
     if smooth > 0.0 and smooth * rate >= 0.1:  # under a tenth of a sample it changes nothing
-        out = gaussian_filter1d(out, min(smooth * rate, samples), axis=0, mode="nearest", truncate=3.0)
+        out = gaussian_rows(out, min(smooth * rate, samples))
     return out
+
+
+def gaussian_rows(values: np.ndarray, sigma: float, truncate: float = 3.0) -> np.ndarray:
+    """Gaussian blur of sd ``sigma`` samples along axis 0, edges held (scipy.ndimage.gaussian_filter1d with
+    mode="nearest"), in numpy: scipy stays off the runtime path (cold start, docs/performance.md)."""
+    radius = int(truncate * sigma + 0.5)
+    offsets = np.arange(-radius, radius + 1)
+    kernel = np.exp(-0.5 * (offsets / sigma) ** 2)
+    kernel /= kernel.sum()
+    padded = np.concatenate([np.repeat(values[:1], radius, 0), values, np.repeat(values[-1:], radius, 0)])
+    return np.stack([np.convolve(padded[:, c], kernel, mode="valid") for c in range(values.shape[1])], axis=1)
 
 
 @lru_cache(maxsize=32)

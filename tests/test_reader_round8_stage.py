@@ -76,6 +76,9 @@ def test_stage_directions_of_the_plays_read_as_their_face(reader, text, channel)
     "Gets up and flings himself sobbing on a sofa.",
     "MRS. CHEVELEY pulls the letter out, and hands it to him. She is horribly pale.",
     "winking at her and jerking his head in FARNCOMBE'S direction",
+    "Turning round with feigned surprise.",
+    "With a polite grin, as he disposes of the coins in different pockets.",
+    "Hiding her feelings with a trivial laugh.",
 ])
 def test_stage_directions_with_a_face_among_other_business_are_not_refused(reader, text):
     assert reader.analyse(text).refused is None
@@ -86,15 +89,23 @@ def test_stage_directions_with_a_face_among_other_business_are_not_refused(reade
     "Returns the face normals of the mesh.",
     "HTTP requests are retried; the SERVER logs each attempt.",
     "Convert to JSON.",
+    "Match the input with a regular expression and report the surprise count.",
+    "Open the file with a context manager.",
 ])
 def test_text_that_only_shares_words_with_stage_directions_stays_refused(reader, text):
     assert reader.analyse(text).refused
 
 
-def test_the_stage_gate_never_opens_on_the_harvested_non_face_strings():
+def test_a_manner_of_breath_among_story_is_no_step_of_its_own(reader):
+    text = "I smiled and nodded, and laid my finger on my lips; with a sigh, she sank back amid her pillows."
+    assert len(reader.analyse(text).understood_steps) == 1
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_the_stage_gate_never_opens_on_the_harvested_non_face_strings(seed):
     from i2fet_tools.ifed.nonface import harvest
 
-    strings = harvest()
+    strings = harvest(seed)
     assert len(strings) >= 1000
     assert [t for _, t in strings if _face_predicate(t)] == []
 
@@ -113,7 +124,8 @@ def test_the_stage_direction_set_is_sourced_and_valid():
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.sampled_from(["MRS.", "CHEVELEY", "smiles", "SIR", "ROBERT", "--", "to", "JEYES", "'S", "They",
                                  "smile", "sobbing", "Elevating", "her", "eyebrows", "staring", "at", ".", ",", "Mr.",
-                                 "def", "()", "\u200d", "é", "", "laughingly"]), max_size=16))
+                                 "def", "()", "\u200d", "é", "", "laughingly", "with", "a",
+                                 "feigned", "surprise"]), max_size=16))
 def test_stage_paths_never_break_the_reader(reader, tokens):
     reading = reader.analyse(" ".join(tokens) or "x")
     for step in reading.steps:

@@ -416,12 +416,17 @@ _STAGE_FACE_VERB = re.compile(r"\b(?:(?:smil|laugh)(?:es|s|ing|ingly)|frown(?:s|
                               r"grimac(?:es|ing)|pout(?:s|ing)|sob(?:s|bing)|weep(?:s|ing)|wink(?:s|ing)|yawn(?:s|ing)|"
                               r"tearfully|(?:they|we)\s+(?:smile|laugh|frown|scowl|grin|sneer|glare|beam|weep))\b",
                               re.IGNORECASE)
+# A direction's manner, a face noun after "with" ("Turning round with feigned surprise", "With a polite grin, as he
+# disposes of the coins", "Hiding her feelings with a trivial laugh").
+_STAGE_FACE_MANNER = re.compile(r"\bwith\s+(?:an?\s+)?(?:[a-z]+\s+){0,2}(?:smile|grin|laugh|sneer|frown|scowl|"
+                                r"glare|grimace|blush|surprise|contempt|scorn|disgust|amusement)\b", re.IGNORECASE)
 
 
 def _face_predicate(text: str) -> bool:
     """True for a sentence of story prose or a stage direction about a face (see ``_POSSESSED_PART``); never for
     code."""
-    return (bool(_POSSESSED_PART.search(text) or _PAST_FACE_VERB.search(text) or _STAGE_FACE_VERB.search(text))
+    return (bool(_POSSESSED_PART.search(text) or _PAST_FACE_VERB.search(text) or _STAGE_FACE_VERB.search(text)
+             or _STAGE_FACE_MANNER.search(text))
             and not _looks_like_code(text))
 
 

@@ -7,6 +7,7 @@ Run: PYTHONPATH=. .venv/bin/python tests/benchmarks/reader_dev_round3.py [-v] [-
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from collections import defaultdict
@@ -23,25 +24,16 @@ def main() -> None:
     from i2fet_tools.ifed.expectations import load_entries
     from ml_backend.reading.registry import get_reader
 
-    args = sys.argv[1:]
-    verbose = "-v" in args
-    path = None
-    if "--file" in args:
-        at = args.index("--file")
-        if at + 1 >= len(args):
-            sys.exit("--file needs a path to a .jsonl development file")
-        path = Path(args.pop(at + 1))
-        args.pop(at)
-        if not path.is_file():
-            sys.exit(f"{path} is not a file")
-    series = None
-    if "--series" in args:
-        at = args.index("--series")
-        if at + 1 >= len(args) or not Path(args[at + 1]).is_file():
-            sys.exit("--series needs a path to a graded ladders .jsonl file")
-        series = Path(args.pop(at + 1))
-        args.pop(at)
-    names = [a for a in args if not a.startswith("-")] or ["compose"]
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("readers", nargs="*", default=["compose"], help="readers to score (default: compose)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print each failed expectation")
+    parser.add_argument("--file", type=Path, help="another .jsonl development file of the same format")
+    parser.add_argument("--series", type=Path, help="a graded ladders .jsonl file: print the share that rises")
+    args = parser.parse_args()
+    for given in (args.file, args.series):
+        if given is not None and not given.is_file():
+            parser.error(f"{given} is not a file")
+    path, series, names, verbose = args.file, args.series, args.readers, args.verbose
     if series is not None:
         for name in names:
             print_series(get_reader(name), name, series, verbose)

@@ -6,6 +6,7 @@ Run: PYTHONPATH=. .venv/bin/python tests/benchmarks/reader_dev_round8.py [-v] [-
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
@@ -23,17 +24,16 @@ def main() -> None:
     from i2fet_tools.ifed.expectations import check_entry, parse_entry
     from ml_backend.reading.registry import get_reader
 
-    args = sys.argv[1:]
-    verbose = "-v" in args
-    path = DEFAULT
-    if "--file" in args:
-        at = args.index("--file")
-        if at + 1 >= len(args) or not Path(args[at + 1]).is_file():
-            sys.exit("--file needs a path to a .jsonl development file")
-        path = Path(args.pop(at + 1))
-        args.pop(at)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("readers", nargs="*", default=["compose"], help="readers to score (default: compose)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print each refusal and failed expectation")
+    parser.add_argument("--file", type=Path, default=DEFAULT, help="a .jsonl development file of the same format")
+    args = parser.parse_args()
+    if not args.file.is_file():
+        parser.error(f"--file needs a path to a .jsonl development file, got {args.file}")
+    path, verbose = args.file, args.verbose
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    for name in [a for a in args if not a.startswith("-")] or ["compose"]:
+    for name in args.readers:
         reader = get_reader(name)
         refused = full = graded = 0
         for number, record in enumerate(records, 1):

@@ -102,7 +102,7 @@ def test_a_manner_of_breath_among_story_is_no_step_of_its_own(reader):
 
 
 @pytest.mark.parametrize("seed", [0, 1])
-def test_the_stage_gate_never_opens_on_the_harvested_non_face_strings(seed):
+def test_the_prose_and_stage_gate_never_opens_on_the_harvested_non_face_strings(seed):
     from i2fet_tools.ifed.nonface import harvest
 
     strings = harvest(seed)

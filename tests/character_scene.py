@@ -82,11 +82,8 @@ def build_character(model, keyed: bool = True) -> dict[str, bpy.types.Object]:
 
 def world_vertices(obj: bpy.types.Object) -> np.ndarray:
     """``obj``'s evaluated vertices (shape keys, animation) in world space at the current frame."""
+    from i2fet_blender.io.shape_keys import evaluated_vertex_positions
+
     depsgraph = bpy.context.evaluated_depsgraph_get()
-    evaluated = obj.evaluated_get(depsgraph)
-    mesh = evaluated.to_mesh()
-    coords = np.empty(len(mesh.vertices) * 3, np.float32)
-    mesh.vertices.foreach_get("co", coords)
-    evaluated.to_mesh_clear()
-    matrix = np.array(evaluated.matrix_world, np.float64)
-    return coords.reshape(-1, 3) @ matrix[:3, :3].T + matrix[:3, 3]
+    matrix = np.array(obj.evaluated_get(depsgraph).matrix_world, np.float64)
+    return evaluated_vertex_positions(obj, depsgraph) @ matrix[:3, :3].T + matrix[:3, 3]

@@ -100,3 +100,17 @@ def faces(reader, text: str) -> list:
     """The target weights of each step the reader makes of ``text``, in order."""
     steps, _ = reader.read(text)
     return [s.anchor.target for s in steps]
+
+
+def sourced_records(path: Path) -> list[dict]:
+    """A harvested development file's records, checked as every harvest must be: unique ids, each line's source a
+    Project Gutenberg ebook, and every expectation parseable (face-only lines carry none)."""
+    from i2fet_tools.ifed.expectations import parse_entry
+
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len({r["id"] for r in records}) == len(records)
+    for number, record in enumerate(records, 1):
+        assert record["source"].startswith("https://www.gutenberg.org/ebooks/")
+        if not record.get("face_only"):
+            parse_entry(record, f"{path.name}:{number}")
+    return records

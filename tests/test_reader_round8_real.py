@@ -10,14 +10,12 @@ checked in tests/test_reader_round8_stage.py, for both harvest draws.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from i2fet_tools.ifed.expectations import parse_entry
-from reader_dev import ch, faces, plain_compositional_reader
+from reader_dev import ch, faces, plain_compositional_reader, sourced_records
 
 RISE, LOW = 0.2, 0.12
 DATA = Path(__file__).parent / "data" / "reader_dev" / "dev_round8_real.jsonl"
@@ -65,13 +63,7 @@ def test_text_that_only_shares_words_with_face_prose_stays_refused(reader, text)
 
 
 def test_the_real_prose_set_is_sourced_and_valid():
-    records = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
-    assert len(records) >= 300
-    assert len({r["id"] for r in records}) == len(records)
-    for number, record in enumerate(records, 1):
-        assert record["source"].startswith("https://www.gutenberg.org/ebooks/")
-        if not record.get("face_only"):
-            parse_entry(record, f"{DATA.name}:{number}")
+    assert len(sourced_records(DATA)) >= 300
 
 
 @settings(max_examples=60, deadline=None)

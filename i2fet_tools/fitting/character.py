@@ -107,6 +107,7 @@ def pose_character(scene: CharacterScene, weights: np.ndarray) -> list[dict[str,
     from i2fet_blender.clips.store import ClipInfo
     from i2fet_blender.generate.parts import write_character
     from i2fet_blender.head.character import find_character
+    from i2fet_blender.io.shape_keys import evaluated_vertex_positions
 
     head = scene.head
     character = find_character(head)
@@ -120,13 +121,8 @@ def pose_character(scene: CharacterScene, weights: np.ndarray) -> list[dict[str,
         depsgraph = bpy.context.evaluated_depsgraph_get()
         pose = {}
         for obj in objects:
-            evaluated = obj.evaluated_get(depsgraph)
-            mesh = evaluated.to_mesh()
-            local = np.empty(len(mesh.vertices) * 3, np.float64)
-            mesh.vertices.foreach_get("co", local)
-            evaluated.to_mesh_clear()
-            matrix = np.array(evaluated.matrix_world, np.float64)
-            pose[obj.name] = local.reshape(-1, 3) @ matrix[:3, :3].T + matrix[:3, 3]
+            matrix = np.array(obj.evaluated_get(depsgraph).matrix_world, np.float64)
+            pose[obj.name] = evaluated_vertex_positions(obj, depsgraph) @ matrix[:3, :3].T + matrix[:3, 3]
         poses.append(pose)
     return poses
 

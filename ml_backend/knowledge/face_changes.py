@@ -21,13 +21,13 @@ COPULAS: tuple[str, ...] = ("", " was", " is", " were", " are")  # "her face was
 
 CHANGES = """
 dismay | 0.8 | fall, drop, sink, sag, lengthen, grow long, go long, fall a little
-scowl | 0.8 | darken, dark, cloud, clouded, cloud over, sour, turn sour, turn thunderous, go dark, grow dark, turn black, blacken, turn ugly, twist into a scowl, contract | brow, forehead
+scowl | 0.8 | darken, dark, cloud, clouded, cloud over, sour, turn sour, turn thunderous, go dark, grow dark, black, turn black, blacken, turn ugly, twist into a scowl, contract | brow, forehead, look
 stern | 0.75 | harden, hard, stiffen, set, stern, grave, tighten, close, close off, shut down, turn to stone, turn stony, go stony, turn hard, go hard, grow hard, go cold, turn cold, grow cold, grow stern, ice over, freeze over, turn to ice | gaze, stare
 grimace | 0.8 | contort, distort, screw up in pain
 tender | 0.7 | soften, melt, warm, gentle, grow soft, go soft, turn soft
 happy | 0.8 | brighten, glow, shine, sunny
 relief | 0.75 | clear, ease, unclench, relax into relief
-shock | 0.95 | pale, deadly pale, ghastly pale, white, ashen, bloodless, blanch, whiten, go white, turn white, go pale, turn pale, grow pale, go ashen, turn ashen, turn grey, go grey, turn gray, go gray, drain, drain of colour, drain of color, lose its colour, lose its color
+shock | 0.95 | pale, deadly pale, ghastly pale, white, ashen, bloodless, blanch, whiten, go white, turn white, go pale, turn pale, grow pale, go ashen, turn ashen, turn grey, go grey, turn gray, go gray, drain, drain of colour, drain of color, lose its colour, lose its color | look, he, she
 cry | 0.85 | crumple, crumble, collapse, cave in, fall apart, twist with grief
 embarrassed | 0.8 | flush, flushed, red, crimson, scarlet, redden, colour, color, burn, go red, turn red, go pink, turn pink, go scarlet, turn scarlet, go crimson, turn crimson
 disgust | 0.85 | twist in disgust, wrinkle in disgust, curdle, screw up, scrunch up
@@ -45,3 +45,12 @@ def face_change_rows() -> list[tuple[str, float, list[str]]]:
                      for copula in COPULAS]
         rows.append((recipe, float(strength), phrasings))
     return rows
+
+
+def state_words() -> frozenset[str]:
+    """The one-word states of ``CHANGES`` ("white", "pale", "black", "grave"): what "as white as a sheet" says."""
+    out = set()
+    for line in CHANGES.strip().splitlines():
+        verbs = line.split("|")[2]
+        out.update(v.strip() for v in verbs.split(",") if v.strip() and " " not in v.strip())
+    return frozenset(out)

@@ -76,7 +76,7 @@ ACTIONS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
               "spit fire", "flash with anger", "fury", "furious", "anger"), "4D 7C 5A", "blazing eyes"),
     ("lids", ("narrow", "squint", "slit", "tighten", "tight", "suspicious", "glint", "glitter", "steel", "cold", "hard"),
      "7D 44B", "eyes narrowed"),
-    ("lids", ("widen", "wide", "bulge", "pop", "big", "saucer", "open wide", "round", "huge", "startled", "alarm",
+    ("lids", ("widen", "wide", "bulge", "pop", "big", "saucer", "open wide", "wide open", "round", "huge", "startled", "alarm",
               "shock", "terrified", "fright", "scare"), "5D", "eyes wide"),
     ("lids", ("sparkle", "twinkle", "crinkle", "smile", "laugh", "happy", "warm", "bright", "shine", "light up"),
      "6C 12A", "smiling eyes"),

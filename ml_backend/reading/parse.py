@@ -278,6 +278,18 @@ _SUBPART_OF = re.compile(r"\b(?:the\s+)?(inner|outer|upper|lower|middle|central)
 _DIRECTION_WARD = re.compile(r"\b(up|down|in|out|back)wards?\b", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1)
+def _state_simile() -> re.Pattern:
+    """"(as) white as a sheet", "as black as night", "pale as death": a face state compared with a thing says the
+    state, strongly; the thing only measures it (whatever it is: a sheet, the wall, note-paper, the tablecloth)."""
+    from ..knowledge.face_changes import state_words
+
+    states = "|".join(sorted(state_words(), key=len, reverse=True))
+    return re.compile(r"\b(?:as\s+)?(" + states + r")\s+as\s+(?:(?:a|an|the|his|her|their|my|your|its|one's)\s+)?"
+                      r"(?!if\b|though\b|she\b|he\b|they\b|it\b|i\b|we\b|you\b|before\b|ever\b|usual\b|always\b)"
+                      r"[a-z]+(?:['’]s)?(?:[-\s]paper)?(?:\s+of\s+(?:a|an|the)\s+[a-z]+)?\b", re.IGNORECASE)
+
+
 def _match_at(seq: list[str], i: int, key: tuple[str, ...], usable) -> int | None:
     """End index (exclusive) when ``key`` matches the usable tokens of ``seq`` from ``i`` (determiners skipped,
     and filler adverbs inside a phrase of several words)."""
@@ -311,6 +323,7 @@ def read_step_words(text: str) -> StepWords:
     text, codes = extract_shorthand(text)
     text = _SUBPART_OF.sub(r"\1 \2", text)  # "the inner portion of the eyebrows" is the inner eyebrows
     text = _DIRECTION_WARD.sub(lambda m: m.group(1), text)  # "upwards" is "up", "downward" is "down"
+    text = _state_simile().sub(lambda m: m.group(1), text)  # "white as a sheet" says "white"
     text = _PART_COLON.sub(lambda m: m.group(1) + (" " if _names_part(m.group(1)) else ":"), text)
     raw: list[str] = []
     breaks: list[int] = []  # token positions after a comma, semicolon or colon

@@ -392,11 +392,17 @@ def _attach_timing_parts(parts: list[str]) -> list[str]:
     return joined
 
 
+# A comparison after a comma ("as if not understanding", "as though seeking shelter", "like a man distracted") tells
+# what the face before it looks like: it is never a step of its own.
+_FIGURE_START = re.compile(r"(?:(?:and|but)\s+)?(?:as\s+if|as\s+though|like\s+(?:a|an|one|some|that\s+of|those\s+of)\b)",
+                           re.IGNORECASE)
+
+
 def _join_simultaneous(pieces: list[str], simultaneous: Callable[[str, str], bool] | None) -> list[str]:
     """Parts from ``_SPLIT.split`` (text, delimiter, text, ...), comma-joined parts that happen together merged.
 
     Only parts separated by bare commas can be one step: "then, quite suddenly, she laughed" keeps its "then"
-    even though a comma comes last. A return to rest after a face ("puff, release") is a step of its own.
+    even though a comma comes last. A comparison after a bare comma always belongs to the part before. A return to rest after a face ("puff, release") is a step of its own.
     """
     parts: list[str] = []
     bare_comma = True
@@ -407,7 +413,9 @@ def _join_simultaneous(pieces: list[str], simultaneous: Callable[[str, str], boo
         part = (piece or "").strip()
         if not part.strip(" .!,"):
             continue
-        if (parts and simultaneous is not None and bare_comma and not is_timing_only(part) and not _refers(part)
+        if parts and bare_comma and _FIGURE_START.match(part):
+            parts[-1] = f"{parts[-1]}, {part}"  # "an astonished gaze, as if not understanding": one face
+        elif (parts and simultaneous is not None and bare_comma and not is_timing_only(part) and not _refers(part)
                 and not _rest_between(parts, part) and simultaneous(_without_timing(parts[-1]), _without_timing(part))):
             parts[-1] = f"{parts[-1]}, {part}"
         else:

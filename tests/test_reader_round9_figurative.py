@@ -1,0 +1,77 @@
+"""Reader round 9 (issue 10, item 2): figurative face prose that nobody on the project wrote.
+
+The round-9 development data (tests/data/reader_dev/dev_round9_figurative.jsonl: similes and "as if" clauses about
+faces from public-domain novels, provenance in README_round9_figurative.md) showed three general causes of misreading:
+a state compared with a thing ("as white as the wall behind him", "as black as night") was not read as the state, a
+comparison after a comma ("an astonished gaze, as if not understanding") became a step of its own, and "wide-open
+eyes" read as eyes merely open. Each test is one of those mechanisms.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from reader_dev import ch, faces, plain_compositional_reader, sourced_records
+
+RISE, LOW = 0.2, 0.12
+DATA = Path(__file__).parent / "data" / "reader_dev" / "dev_round9_figurative.jsonl"
+
+
+@pytest.fixture(scope="module")
+def reader():
+    return plain_compositional_reader()
+
+
+@pytest.mark.parametrize("text", [
+    "Heathcliff stood there in his shirt, his face as white as the wall behind him.",
+    "His face was as white as note-paper.",
+    "She turned as pale as death.",
+    "He went white as a sheet.",
+])
+def test_a_pale_state_compared_with_anything_is_the_pale_face(reader, text):
+    reading = reader.analyse(text)
+    assert reading.refused is None, reading.notes
+    face = faces(reader, text)[0]
+    assert max(ch(face, "eyeWide"), ch(face, "browInnerUp")) >= RISE
+    assert ch(face, "mouthSmile") <= LOW
+
+
+@given(st.sampled_from(["night", "thunder", "a coal", "the grave", "his boots", "pitch"]))
+@settings(max_examples=6, deadline=None)
+def test_a_black_look_is_a_scowl_whatever_it_is_compared_with(thing):
+    reader = plain_compositional_reader()
+    face = faces(reader, f"He looked as black as {thing}.")[0]
+    assert ch(face, "browDown") >= RISE
+    assert ch(face, "mouthSmile") <= LOW
+
+
+@pytest.mark.parametrize("text", [
+    "Kutuzov fixed an astonished gaze on him, as if not understanding what was said to him.",
+    "He looked round towards his mother, as though seeking shelter.",
+    "She frowned, like a man in mental perplexity.",
+])
+def test_a_comparison_after_a_comma_is_not_a_step(reader, text):
+    assert len(faces(reader, text)) == 1
+
+
+@pytest.mark.parametrize("text", ["with wide-open eyes", "listening with wide open eyes", "her eyes wide open"])
+def test_wide_open_eyes_are_wide(reader, text):
+    assert ch(faces(reader, text)[0], "eyeWide") >= RISE
+
+
+@pytest.mark.parametrize("text", [
+    "The screen went white as the page loaded.",
+    "Returns True as soon as the cache is white as snow.",
+    "The sky was as black as night over the harbour.",
+])
+def test_colour_similes_about_things_stay_refused(reader, text):
+    assert reader.analyse(text).refused is not None
+
+
+def test_the_figurative_dev_file_is_sourced_and_large_enough():
+    records = sourced_records(DATA)
+    assert len(records) >= 120
+    assert sum(not r.get("face_only") for r in records) >= 80

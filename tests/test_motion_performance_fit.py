@@ -74,6 +74,14 @@ def test_gaze_jitter_and_the_lid_coupling_come_back(known, fitted):
     assert fitted["blinks"]["rate_per_min"] == pytest.approx(known.blinks.rate_per_min, rel=0.5)
 
 
+def test_the_lids_lag_the_wide_eyes_and_the_jitters_rounding_come_back(known, fitted):
+    assert known.lid_lag > 0 and known.drift.jitter_smooth > 0  # the shipped model has both
+    assert fitted["lids"]["lag"] == pytest.approx(known.lid_lag, abs=0.011)
+    assert fitted["drift"]["jitter_smooth"] == pytest.approx(known.drift.jitter_smooth, abs=0.011)
+    wide_column, wide_gain = fitted["eye_look"]["eyeWideLeft"]
+    assert wide_column == 4 and wide_gain == pytest.approx(known.eye_look[INDEX["eyeWideLeft"]][1], rel=0.35)
+
+
 def test_what_blinks_do_to_the_face_and_the_eyes_comes_back(known, fitted):
     assert fitted["blinks"]["gaze_pitch"] == pytest.approx(known.blinks.gaze_pitch, rel=0.35)
     wide = fitted["blinks"]["upper_face"]["eyeWideLeft"]

@@ -33,7 +33,7 @@ from scipy.signal import find_peaks, welch
 from ml_backend.errors import I2FETError
 from ml_backend.export.livelink_csv import Take, read_livelink_take
 from ml_backend.motion.excursions import excursion_residual_share
-from ml_backend.motion.gaze import JITTER_ALPHA, JITTER_KNEE
+from ml_backend.motion.gaze import JITTER_ALPHA, JITTER_KNEE, jitter_autocorrelation, lagged, rounded_jitter
 from ml_backend.motion.micro import HOLD_HIGHPASS, room
 from ml_backend.motion.noise import coloured_samples, noise_autocorrelation, residual_share
 from ml_backend.motion.performance_model import FORMAT_VERSION, MODEL_PATH, model_from_dict, neutral_micro_channels
@@ -53,6 +53,8 @@ TONE_PERCENTILE = 10  # a channel's resting tone: the 1-s level it stays above 9
 REST_LEVEL = 0.02  # a channel whose 1-s level is below this is at rest (its residual sizes the resting tone)
 RECTIFIED_SD = math.sqrt(0.5 * (1.0 - 1.0 / math.pi))  # sd of max(x, 0) for a unit normal x
 DRIFT_LAGS = np.arange(1, 13)  # frames at 30 Hz: the gaze's variogram within fixations, up to 0.4 s
+LID_LAG_GRID = np.round(np.arange(0.0, 0.1501, 0.01), 3)  # seconds: the lids' lag behind the eye
+JITTER_SMOOTH_GRID = np.round(np.arange(0.0, 0.0801, 0.005), 3)  # seconds: the fixational jitter's rounding
 MIN_TAKE_SECONDS = 5.0
 BASE_FRAMES = 31  # 1 s at 30 Hz: a channel's level around a blink (a running median, which a blink does not move)
 PARTIAL_CLOSURE = 0.08  # lids closing this far beyond their level count as a (partial) blink
@@ -62,6 +64,7 @@ LOOK_AXES = {  # eyeLook channel -> (rotation column, sign): positive yaw looks 
     "eyeLookInLeft": (3, 1.0), "eyeLookOutLeft": (3, -1.0), "eyeLookDownLeft": (4, 1.0), "eyeLookUpLeft": (4, -1.0),
     "eyeLookOutRight": (6, 1.0), "eyeLookInRight": (6, -1.0), "eyeLookDownRight": (7, 1.0), "eyeLookUpRight": (7, -1.0),
     "eyeBlinkLeft": (4, 1.0), "eyeBlinkRight": (7, 1.0),  # the upper lid follows the eye down (lid-gaze coupling)
+    "eyeWideLeft": (4, -1.0), "eyeWideRight": (7, -1.0),  # and up: the lid opens wider as the eye looks up
 }
 
 
@@ -213,6 +216,7 @@ def fit_model(takes: Sequence[Take], names: Sequence[str] | None = None, timing:
                 design = np.stack([angle, np.ones_like(angle)], 1)
                 gains.append(float(np.linalg.lstsq(design, weight, rcond=None)[0][0]))
         eye_look[name] = [column, float(np.clip(sign * _median(gains, 1.5), -20, 20))]
+    lid_lag = _fit_lid_lag([m for take, m in zip(takes, all_motions) if take.has_eyes])
     micro = _fit_micro(motions)
     head = _fit_head([m for m in motions if m.has_head])
     timing_fit = fit_timing([(t.weights, t.fps) for t in takes if t.seconds >= MIN_TAKE_SECONDS],
@@ -227,9 +231,30 @@ def fit_model(takes: Sequence[Take], names: Sequence[str] | None = None, timing:
         for entry, name in zip(provenance["takes"], names):
             entry.update(name)
     return {"format": FORMAT_VERSION, "blinks": blinks, "saccades": saccades, "drift": drift_model,
-            "eye_look": eye_look, "micro": micro, "head": head,
+            "eye_look": eye_look, "lids": {"lag": lid_lag}, "micro": micro, "head": head,
             "timing": timing_fit.params.to_dict() if timing_fit else {},
             "provenance": provenance}
+
+
+def _fit_lid_lag(motions: list[Motion]) -> float:
+    """The lids' lag behind the eye's pitch (seconds, ``gaze.lagged``): the lag whose followed pitch's frame steps
+    correlate best with the lid channels' steps (eyeWide, eyeBlink; tracked frames away from blinks), summed over
+    the takes' squared correlations (a take whose lids do not follow the eye adds next to nothing at any lag)."""
+    lids = [INDEX[n] for n in LOOK_AXES if n.startswith(("eyeWide", "eyeBlink"))]
+    columns = [LOOK_AXES[ARKIT_NAMES[c]][0] for c in lids]
+    scores = np.zeros(len(LID_LAG_GRID))
+    for motion in motions:
+        ok = motion.valid & ~blink_frames(motion)
+        both = ok[1:] & ok[:-1]
+        lid_steps = np.diff(motion.weights[:, lids], axis=0)[both]
+        if both.sum() < 100:
+            continue
+        for k, lag in enumerate(LID_LAG_GRID):
+            eye_steps = np.diff(lagged(motion.rotations[:, columns], motion.fps, float(lag)), axis=0)[both]
+            for j in range(len(lids)):
+                if lid_steps[:, j].std() > 1e-9 and eye_steps[:, j].std() > 1e-9:
+                    scores[k] += np.corrcoef(lid_steps[:, j], eye_steps[:, j])[0, 1] ** 2
+    return float(LID_LAG_GRID[int(np.argmax(scores))]) if scores.any() else 0.0
 
 
 def _lid_closures(motion: Motion) -> np.ndarray:
@@ -391,6 +416,20 @@ def _still_speeds(motion: Motion, window: int = 0) -> np.ndarray:
     return np.array(out)
 
 
+def _step_correlation(motion: Motion) -> float:
+    """Correlation of consecutive gaze steps (both axes) on tracked frames slower than half a saccade, away from
+    blinks: positive in the takes (the gaze moves over a few frames), negative for white jitter; nan without steps."""
+    gaze = gaze_degrees(motion)
+    steps = np.diff(gaze, axis=0)
+    speed = np.linalg.norm(steps, axis=1) * motion.fps
+    ok = (motion.valid & ~blink_frames(motion))
+    slow = ok[1:] & ok[:-1] & (speed < SACCADE_SPEED / 2)
+    both = slow[1:] & slow[:-1]
+    first, second = steps[:-1][both], steps[1:][both]
+    norm = math.sqrt(float(np.sum(first ** 2)) * float(np.sum(second ** 2)))
+    return float(np.sum(first * second)) / norm if len(first) > 20 and norm > 0 else math.nan
+
+
 def _fit_drift(motions: list[Motion]) -> dict:
     """Slow drift and fixational jitter, fitted together to the takes' gaze variogram within fixations:
     v(lag) = 2 jitter^2 + sd^2 (1 - rho(lag)) per axis, rho the autocorrelation of the drift's coloured noise
@@ -403,37 +442,47 @@ def _fit_drift(motions: list[Motion]) -> dict:
     speeds = np.concatenate([_still_speeds(m) for m in motions])
     if speeds.size:
         target[0] = (float(np.median(speeds)) / ANALYSIS_FPS) ** 2 / (2.0 * math.log(2.0))
+        correlations = [c for c in (_step_correlation(m) for m in motions) if math.isfinite(c)]
+        if correlations:  # two steps add with their correlation: v(2) = 2 v(1) (1 + c), on the same frames as the pin
+            target[1] = 2.0 * target[0] * (1.0 + float(np.median(correlations)))
     keep = np.isfinite(target) & (target > 0)
     if keep.sum() < 4:
         return {"sd": 0.4, "alpha": 3.0, "knee": 0.3, "jitter": 0.1, "jitter_log_sd": 0.0, "person_log_sd": 0.0,
                 "note": "too few fixations: defaults"}
     lags = DRIFT_LAGS[keep]
-    weight = np.where(lags == 1, 3.0, 1.0)
+    weight = np.where(lags <= 2, 3.0, 1.0)  # the pinned speed and the steps' correlation first
+    best = None
+    for smooth in JITTER_SMOOTH_GRID:  # the jitter's rounding on a grid (its kernel's length steps), the rest by least squares
+        jitter_rho = jitter_autocorrelation(smooth, ANALYSIS_FPS, lags)
 
-    def residual(x):
-        jitter, sd, alpha, knee = x
-        rho = noise_autocorrelation(alpha, knee, ANALYSIS_FPS, lags)
-        return weight * (np.log(2 * jitter ** 2 + sd ** 2 * (1.0 - rho) + 1e-12) - np.log(target[keep]))
+        def residual(x):
+            jitter, sd, alpha, knee = x
+            rho = noise_autocorrelation(alpha, knee, ANALYSIS_FPS, lags)
+            return weight * (np.log(2 * jitter ** 2 * (1.0 - jitter_rho) + sd ** 2 * (1.0 - rho) + 1e-12)
+                             - np.log(target[keep]))
 
-    fit = least_squares(residual, [0.1, 1.0, 3.0, 0.3], bounds=([0.0, 0.0, 0.5, 0.02], [2.0, 10.0, 6.0, 10.0]))
-    jitter, sd, alpha, knee = (float(v) for v in fit.x)
+        fit = least_squares(residual, [0.1, 1.0, 3.0, 0.3], bounds=([0.0, 0.0, 0.5, 0.02], [2.0, 10.0, 6.0, 10.0]))
+        if best is None or fit.cost < best[0] - 1e-12:
+            best = (fit.cost, smooth, fit.x)
+    _, smooth, x = best
+    jitter, sd, alpha, knee = (float(v) for v in x)
     logs = [np.log(w[w > 0]) for w in (_still_speeds(m, int(2 * ANALYSIS_FPS)) for m in motions)]
     logs = [w for w in logs if w.size > 2]
     within = float(np.sqrt(np.mean(np.concatenate([(w - w.mean()) ** 2 for w in logs])))) if logs else 0.0
     between = float(np.std([w.mean() for w in logs])) if len(logs) > 1 else 0.0
     low, high = 0.0, 2.0  # the wander whose simulated within-take spread is the takes' (it rises with the wander)
-    if _window_spread(jitter, sd, alpha, knee, low) >= within:
+    if _window_spread(jitter, sd, alpha, knee, low, smooth) >= within:
         high = 0.0
     for _ in range(14):
         middle = 0.5 * (low + high)
-        low, high = (middle, high) if _window_spread(jitter, sd, alpha, knee, middle) < within else (low, middle)
-    return {"sd": sd, "alpha": alpha, "knee": knee, "jitter": jitter,
+        low, high = (middle, high) if _window_spread(jitter, sd, alpha, knee, middle, smooth) < within else (low, middle)
+    return {"sd": sd, "alpha": alpha, "knee": knee, "jitter": jitter, "jitter_smooth": float(smooth),
             "jitter_log_sd": round(0.5 * (low + high), 4), "person_log_sd": between,
             "note": f"fitted to the gaze variogram within fixations, lags {int(lags[0])}-{int(lags[-1])} frames at 30 Hz"}
 
 
-def _window_spread(jitter: float, sd: float, alpha: float, knee: float, wander: float, takes: int = 9,
-                   windows: int = 45) -> float:
+def _window_spread(jitter: float, sd: float, alpha: float, knee: float, wander: float, smooth: float = 0.0,
+                   takes: int = 9, windows: int = 45) -> float:
     """sd, around each take's mean, of the 2-s windows' log median gaze speed of drift plus a jitter whose size
     wanders by ``wander`` (log sd, as ``gaze.gaze_rotations`` draws it), simulated (seeded) over ``takes`` takes of
     ``windows`` windows, about as long as the real ones: the drift's own share of the spread is not the wander's."""
@@ -444,7 +493,7 @@ def _window_spread(jitter: float, sd: float, alpha: float, knee: float, wander: 
     for _ in range(takes):
         drift = sd / math.sqrt(2.0) * coloured_samples(count, ANALYSIS_FPS, alpha, knee, rng, 2)
         scale = np.exp(wander * coloured_samples(count, ANALYSIS_FPS, JITTER_ALPHA, JITTER_KNEE, rng, 1))
-        gaze = drift + jitter * scale * rng.standard_normal((count, 2))
+        gaze = drift + jitter * scale * rounded_jitter(count, ANALYSIS_FPS, smooth, rng, 2)
         speed = np.r_[0.0, np.linalg.norm(np.diff(gaze, axis=0), axis=1) * ANALYSIS_FPS].reshape(windows, size)
         logs = np.log(np.median(speed[:, 1:], axis=1))
         spreads.append(logs - logs.mean())

@@ -69,13 +69,19 @@ def excursion_samples(samples: int, rate: float, channels: int, rng: np.random.G
     return out
 
 
-def gaussian_rows(values: np.ndarray, sigma: float, truncate: float = 3.0) -> np.ndarray:
-    """Gaussian blur of sd ``sigma`` samples along axis 0, edges held (scipy.ndimage.gaussian_filter1d with
-    mode="nearest"), in numpy: scipy stays off the runtime path (cold start, docs/performance.md)."""
+def gaussian_kernel(sigma: float, truncate: float = 3.0) -> np.ndarray:
+    """The normalised Gaussian kernel of sd ``sigma`` samples that ``gaussian_rows`` convolves with (odd length)."""
     radius = int(truncate * sigma + 0.5)
     offsets = np.arange(-radius, radius + 1)
     kernel = np.exp(-0.5 * (offsets / sigma) ** 2)
-    kernel /= kernel.sum()
+    return kernel / kernel.sum()
+
+
+def gaussian_rows(values: np.ndarray, sigma: float, truncate: float = 3.0) -> np.ndarray:
+    """Gaussian blur of sd ``sigma`` samples along axis 0, edges held (scipy.ndimage.gaussian_filter1d with
+    mode="nearest"), in numpy: scipy stays off the runtime path (cold start, docs/performance.md)."""
+    kernel = gaussian_kernel(sigma, truncate)
+    radius = len(kernel) // 2
     padded = np.concatenate([np.repeat(values[:1], radius, 0), values, np.repeat(values[-1:], radius, 0)])
     return np.stack([np.convolve(padded[:, c], kernel, mode="valid") for c in range(values.shape[1])], axis=1)
 

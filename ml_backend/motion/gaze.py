@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from .easing import minimum_jerk
-from .noise import coloured_noise
+from .excursions import gaussian_kernel, gaussian_rows
+from .noise import coloured_noise, coloured_samples, noise_rate, samples_for, to_frames
 from .performance_model import DriftModel, SaccadeModel
 
 MIN_FIXATION = 0.1  # seconds
@@ -64,7 +65,7 @@ def gaze_rotations(times: np.ndarray, fps: float, saccades: tuple[np.ndarray, np
     path = gaze_path(times, onsets, lengths, targets)
     person = float(np.exp(drift.person_log_sd * rng.standard_normal()))  # this character's size of small motion
     path += person * drift.sd / np.sqrt(2.0) * coloured_noise(len(times), fps, drift.alpha, drift.knee, rng, channels=2)
-    jitter = drift.jitter * coloured_noise(len(times), fps, 0.0, 1.0, rng, channels=2)  # white at the noise rate
+    jitter = drift.jitter * rounded_jitter(len(times), fps, drift.jitter_smooth, rng, channels=2)
     size = np.exp(drift.jitter_log_sd * coloured_noise(len(times), fps, JITTER_ALPHA, JITTER_KNEE, rng))
     path += person * jitter * size  # its size wanders slowly (median preserved), as the takes' does
     radians = np.radians(path)
@@ -72,6 +73,30 @@ def gaze_rotations(times: np.ndarray, fps: float, saccades: tuple[np.ndarray, np
     eyes[:, 0:2] = radians
     eyes[:, 3:5] = radians * np.array([conjugacy, conjugacy])[None, :]
     return eyes
+
+
+def rounded_jitter(count: int, fps: float, smooth: float, rng: np.random.Generator, channels: int = 2) -> np.ndarray:
+    """count x channels fixational jitter of unit sd: white at the noise rate, its samples rounded by a Gaussian of
+    ``smooth`` seconds' sd (the takes' gaze steps are positively correlated from frame to frame: small moves over
+    a few frames, not independent jumps; ``jitter_autocorrelation`` is what the fit compares)."""
+    rate = noise_rate(fps)
+    white = coloured_samples(samples_for(count, fps), rate, 0.0, 1.0, rng, channels)
+    sigma = smooth * rate
+    if sigma >= 0.1:  # under a tenth of a sample it changes nothing
+        white = gaussian_rows(white, sigma) / np.sqrt(np.sum(gaussian_kernel(sigma) ** 2))
+    return to_frames(white, count, fps)
+
+
+def jitter_autocorrelation(smooth: float, rate: float, lags: np.ndarray) -> np.ndarray:
+    """Autocorrelation at integer ``lags`` (samples at ``rate`` Hz) of ``rounded_jitter``'s samples."""
+    lags = np.asarray(lags, int)
+    sigma = smooth * rate
+    if sigma < 0.1:
+        return (lags == 0).astype(np.float64)
+    kernel = gaussian_kernel(sigma)
+    full = np.correlate(kernel, kernel, mode="full") / np.sum(kernel ** 2)
+    middle = len(kernel) - 1
+    return np.array([full[middle + lag] if lag < len(kernel) else 0.0 for lag in np.abs(lags)])
 
 
 def gaze_path(times: np.ndarray, onsets: np.ndarray, lengths: np.ndarray, targets: np.ndarray) -> np.ndarray:
@@ -87,6 +112,20 @@ def gaze_path(times: np.ndarray, onsets: np.ndarray, lengths: np.ndarray, target
     progress = minimum_jerk((times[moving] - onsets[k]) / lengths[k])[:, None]
     path[moving] = previous[k] + progress * (targets[k] - previous[k])
     return path
+
+
+def lagged(values: np.ndarray, fps: float, lag: float) -> np.ndarray:
+    """frames x D ``values`` followed with a first-order lag of ``lag`` seconds (a causal exponential kernel, the
+    first frame held before the clip): the lids follow the eye's rotation ~0.05 s late and rounded (in the takes
+    the lid's frame steps correlate with the eye's as much one and two frames later). C1 input stays C1."""
+    width = lag * fps
+    if width < 0.1 or len(values) == 0:  # under a tenth of a frame it changes nothing
+        return values
+    taps = np.arange(int(np.ceil(5.0 * width)) + 1)
+    kernel = np.exp(-taps / width)
+    kernel /= kernel.sum()
+    padded = np.concatenate([np.repeat(values[:1], len(taps) - 1, 0), values])
+    return np.stack([np.convolve(padded[:, c], kernel, mode="valid") for c in range(values.shape[1])], axis=1)
 
 
 def look_weights(eyes: np.ndarray, gains: dict[int, tuple[int, float]], count: int) -> np.ndarray:

@@ -25,7 +25,7 @@ from ..errors import BadTimingError
 from ..plan import Plan
 from .blinks import add_blinks, plan_blinks
 from .easing import minimum_jerk
-from .gaze import gaze_rotations, look_weights, plan_saccades
+from .gaze import gaze_rotations, lagged, look_weights, plan_saccades
 from .head import head_rotations
 from .micro import asymmetry, bounded_add, micro_motion
 from .performance_model import PerformanceModel, load_performance_model
@@ -87,6 +87,18 @@ def _expression_changes(plan: Plan | None) -> np.ndarray:
     return np.array(times)
 
 
+def _looks(rotations: np.ndarray, model: PerformanceModel, fps: float) -> np.ndarray:
+    """Frames x 52 weights that follow the eyes: eyeLook with the eye, the lid channels (eyeBlink, eyeWide)
+    ``model.lid_lag`` seconds late."""
+    count = len(rotations)
+    looks = look_weights(rotations, model.eye_look, count)
+    lids = {c: g for c, g in model.eye_look.items() if c not in set(LOOK_CHANNELS.tolist())}
+    if lids and model.lid_lag > 0:
+        late = look_weights(lagged(rotations, fps, model.lid_lag), lids, count)
+        looks[:, sorted(lids)] = late[:, sorted(lids)]
+    return looks
+
+
 def perform(weights: np.ndarray, fps: float, options: LifeOptions, plan: Plan | None = None,
             model: PerformanceModel | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(frames x 52 weights with the life layers, frames x 9 head/eye rotations in radians)."""
@@ -105,7 +117,7 @@ def perform(weights: np.ndarray, fps: float, options: LifeOptions, plan: Plan | 
     if options.gaze:
         eyes = gaze_rotations(times, fps, saccades, model.drift, model.saccades.conjugacy, life_rng(seed, key, "drift"))
         rotations[:, 3:9] = eyes * fade
-        looks = look_weights(rotations, model.eye_look, count)
+        looks = _looks(rotations, model, fps)
         eyes_channels = np.union1d(LOOK_CHANNELS, np.array(sorted(model.eye_look), int))  # gaze, and lids following it
         weights[:, eyes_channels] = np.minimum(weights[:, eyes_channels] + fade * looks[:, eyes_channels], 1.0)
     if options.head:
@@ -130,9 +142,9 @@ def perform(weights: np.ndarray, fps: float, options: LifeOptions, plan: Plan | 
                              start=LIFE_FADE_IN, max_events=bound, clear=apexes, margin=1.0 / fps)
         closure = add_blinks(weights, fps, blinks, model.blinks.upper_face, keep_off=apexes, margin=1.0 / fps)
         if options.gaze and model.blinks.gaze_pitch:  # the eyes roll down while the lids close (Bell's phenomenon)
-            before = look_weights(rotations, model.eye_look, count)[:, LOOK_CHANNELS]
+            before = _looks(rotations, model, fps)[:, LOOK_CHANNELS]
             rotations[:, [4, 7]] += np.radians(model.blinks.gaze_pitch) * closure[:, None]
-            after = look_weights(rotations, model.eye_look, count)[:, LOOK_CHANNELS]
+            after = _looks(rotations, model, fps)[:, LOOK_CHANNELS]
             weights[:, LOOK_CHANNELS] = np.clip(weights[:, LOOK_CHANNELS] + after - before, 0.0, 1.0)
     return weights, rotations
 

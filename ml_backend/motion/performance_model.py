@@ -23,13 +23,16 @@ themselves is shipped). What each part is and how it was fitted:
   durations follow the main sequence (21 ms + 2.2 ms/deg, Carpenter 1988), which 30-Hz takes
   cannot resolve, so it is literature, not fitted.
 - ``drift``: the slow gaze drift between saccades (sd in degrees, coloured spectrum) and the fixational
-  jitter (frame-to-frame, a tenth of a degree: tremor, and in the takes the tracker's own noise), fitted
-  together to the gaze's variogram within fixations, its first lag pinned to the gaze's median speed
-  outside saccades; how much the jitter's size wanders from one second to the next (the log sd whose
+  jitter (frame-to-frame, a tenth of a degree: tremor, and in the takes the tracker's own noise; its samples
+  rounded by a Gaussian of ``jitter_smooth`` seconds, so that consecutive steps correlate as the takes' do),
+  fitted together to the gaze's variogram within fixations, its first lag pinned to the gaze's median speed
+  outside saccades and its second to the takes' correlation of consecutive steps; how much the jitter's size wanders from one second to the next (the log sd whose
   simulated spread of 2-s windows' median gaze speed within a take is the takes'), and how much the
   gaze's small motion differs from one person (take; here: character) to the next (log sds).
 - ``eye_look``: the gain from eye rotation (radians) to ARKit's eyeLook channels, and to the eyelids
-  (eyeBlink), which follow the eye's pitch down (lid-gaze coupling; fitted outside blinks).
+  (eyeBlink), which follow the eye's pitch down, and eyeWide, which opens as it looks up (lid-gaze coupling;
+  fitted outside blinks); ``lids.lag``: the lids follow the eye that many seconds late (a first-order lag, the
+  lag whose steps correlate best with the lids' in the takes).
 - ``micro``: micro-motion of the face while it holds: per region (upper face, lower face) the
   spectrum S(f) = 1 / (1 + (f / knee)^alpha) (``noise.py``), per channel its size at full room
   (``micro.room``: the takes' residuals divided by the room of their level, since a channel near
@@ -99,6 +102,7 @@ class DriftModel:
     knee: float = 0.3
     jitter: float = 0.1  # degrees, frame-to-frame fixational jitter (tremor; in the takes also the tracker's noise)
     jitter_log_sd: float = 0.0  # slow log-normal change of the jitter's size (the takes' is not stationary)
+    jitter_smooth: float = 0.0  # seconds: the jitter's steps rounded by a Gaussian of this sd (0: white, as before)
     person_log_sd: float = 0.0  # log sd of the size of drift and jitter from one character to the next
 
 
@@ -143,6 +147,7 @@ class PerformanceModel:
     head: HeadModel
     timing: dict
     provenance: dict
+    lid_lag: float = 0.0  # seconds: the eyelid channels follow the eye's rotation this late (``gaze.lagged``)
 
 
 def _number(section: dict, name: str, low: float, high: float, where: str) -> float:
@@ -203,6 +208,7 @@ def model_from_dict(data: dict) -> PerformanceModel:
     drift = DriftModel(sd=_number(d, "sd", 0, 10, "drift"), alpha=_number(d, "alpha", 0, 6, "drift"),
                        knee=_number(d, "knee", 0.01, 10, "drift"), jitter=_number(d, "jitter", 0, 2, "drift"),
                        jitter_log_sd=_number(d, "jitter_log_sd", 0, 2, "drift"),
+                       jitter_smooth=_number(d, "jitter_smooth", 0, 0.5, "drift") if "jitter_smooth" in d else 0.0,
                        person_log_sd=_number(d, "person_log_sd", 0, 2, "drift"))
     eye_look = {}
     for name, (column, gain) in data.get("eye_look", {}).items():
@@ -243,8 +249,10 @@ def model_from_dict(data: dict) -> PerformanceModel:
                      alpha=_number(h, "alpha", 0, 6, "head"), knee=_number(h, "knee", 0.01, 10, "head"),
                      gaze_follow=tuple(_number({"v": v}, "v", -1, 1, "head.gaze_follow") for v in follow),
                      gesture_scale=_number(h, "gesture_scale", 0, 5, "head"))
+    lids = data.get("lids", {})
+    lid_lag = _number(lids, "lag", 0, 0.5, "lids") if isinstance(lids, dict) and "lag" in lids else 0.0
     return PerformanceModel(blinks, saccades, drift, eye_look, micro, head, dict(data.get("timing", {})),
-                            dict(data.get("provenance", {})))
+                            dict(data.get("provenance", {})), lid_lag)
 
 
 @lru_cache(maxsize=4)

@@ -75,3 +75,66 @@ def test_the_figurative_dev_file_is_sourced_and_large_enough():
     records = sourced_records(DATA)
     assert len(records) >= 120
     assert sum(not r.get("face_only") for r in records) >= 80
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    from ml_backend.text.encoders import create_encoder
+
+    return create_encoder("minilm")
+
+
+@pytest.fixture(scope="module")
+def meaning_reader(encoder):
+    from ml_backend.reading.compositional import CompositionalReader
+
+    return CompositionalReader(encoder=encoder, calibrator=lambda raw: raw)
+
+
+@pytest.mark.parametrize("clause, feeling", [
+    ("as if he had buried his best friend", "sad"),
+    ("like a snared beast", "fear"),
+    ("as though she were a piece of dirt off the road", "disgust"),
+])
+def test_a_compared_thing_nobody_listed_evokes_its_feeling_by_meaning(encoder, clause, feeling):
+    from ml_backend.knowledge.associations import evoked, evoked_by_meaning
+    from ml_backend.reading.tokens import words
+
+    assert evoked(words(clause))[0] is None  # not in the table: read by meaning alone
+    label, votes = evoked_by_meaning(encoder, words(clause))
+    assert (label, votes >= 1) == (feeling, True)
+
+
+@pytest.mark.parametrize("clause", ["like a list of numbers", "works like a charm", "like the function above"])
+def test_office_words_evoke_nothing_by_meaning(encoder, clause):
+    from ml_backend.knowledge.associations import evoked_by_meaning
+    from ml_backend.reading.tokens import words
+
+    assert evoked_by_meaning(encoder, words(clause)) == (None, 0)
+
+
+@pytest.mark.parametrize("text, channels", [
+    ("he looks like a dog that has been beaten", ("browInnerUp", "mouthFrown")),
+    ("The condemned man sat with a countenance more like that of a snared beast than the face of a man.",
+     ("eyeWide", "browInnerUp")),
+    ("Everyone looked at her as though she were a piece of dirt off the road.", ("noseSneer", "mouthUpperUp")),
+])
+def test_an_unlisted_comparison_lands_on_its_face(meaning_reader, text, channels):
+    reading = meaning_reader.analyse(text)
+    assert reading.refused is None, reading.notes
+    face = faces(meaning_reader, text)[0]
+    assert max(ch(face, c) for c in channels) >= RISE
+    assert ch(face, "mouthSmile") <= LOW
+
+
+@pytest.mark.parametrize("text", ["Functions for constructing matrix-like objects from graph attributes.",
+                                  "Return a file-like object that behaves like a list of numbers."])
+def test_a_hyphenated_like_is_no_comparison(meaning_reader, text):
+    assert meaning_reader.analyse(text).refused is not None
+
+
+@pytest.mark.parametrize("text", ["as if he'd bitten into a crab apple", "she bites into a lemon"])
+def test_biting_into_a_thing_is_no_transition(reader, text):
+    face_steps = faces(reader, text)
+    assert len(face_steps) == 1
+    assert max(ch(face_steps[0], "mouthPucker"), ch(face_steps[0], "noseSneer")) >= RISE

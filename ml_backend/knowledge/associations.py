@@ -7,11 +7,26 @@ about the face): the expression most of its words point to is the step's face, m
 (lower confidence than a word the vocabulary knows). Rows are ``recipe | words``; recipes are those of
 ``vocabulary.RECIPES``; words are stemmed when loaded, phrases of two words are matched as pairs.
 Our own word lists, written by meaning (what each thing evokes in English usage), not measured.
+
+A compared thing the table does not name ("a gathering tempest", "a snared beast", "as if he had buried his best
+friend") is read by meaning (``evoked_by_meaning``): each of its words votes for the feelings of the listed things
+nearest to it in the sentence encoder's space ("tempest" ~ storm, "buried" ~ burial, cemetery), so the table's few
+hundred things stand for the many more that people compare faces with.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+
+import numpy as np
+
+NEIGHBOURS = 3  # listed things nearest to a word that vote for their feelings
+NEIGHBOUR_COSINE = 0.5  # below this a listed thing is not near enough to vote
+MEANING_SUPPORT = 1.0  # the winning feeling needs this much summed cosine ...
+MEANING_MARGIN = 1.5  # ... and this many times the runner-up's
+# Feelings whose listed things are school and office words (sums, puzzles, foreign script): by meaning they would
+# meet the words of documentation and code, so they are evoked only by the words listed.
+NOT_BY_MEANING = frozenset({"thinking", "confused"})
 
 ASSOCIATIONS = """
 disgust | rotten, rot, rotting, rancid, putrid, sewage, sewer, vomit, puke, manure, dung, muck, slime, slimy, maggot, maggots, cockroach, cockroaches, rat, rats, stink, stinks, stinking, stench, smell, smelled, smelt, smells, odour, odor, reek, reeks, filth, filthy, garbage, trash, toilet, mould, mold, mouldy, moldy, snot, booger, pus, skunk, fart, germs, grease, greasy, curdle, curdles, curdled, spoiled, spoilt, gross, yuck, eww, ew, slug, leech, sludge, gutter, sickening, nauseous, nausea, queasy, seasick, carsick, dead mouse, dead rat, old milk, sour milk, bad egg, bad eggs, dog muck, dog mess, her shoe, his shoe, something nasty
@@ -75,3 +90,70 @@ def evoked(tokens: list[str]) -> tuple[str | None, int]:
         return None, 0
     best = max(order, key=lambda label: (votes[label], -order.index(label)))
     return best, votes[best]
+
+
+@lru_cache(maxsize=1)
+def _terms() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Every listed thing and the feeling it evokes, in table order (the first row that names it wins)."""
+    seen: dict[str, str] = {}
+    for line in ASSOCIATIONS.strip().splitlines():
+        label, _, terms = (part.strip() for part in line.partition("|"))
+        for term in (t.strip() for t in terms.split(",")):
+            if term and term not in seen:
+                seen[term] = label
+    return tuple(seen), tuple(seen.values())
+
+
+@lru_cache(maxsize=1)
+def _vocabulary_words() -> frozenset[str]:
+    """The one-word phrasings of the vocabulary: words the reader reads by themselves."""
+    from .vocabulary import vocabulary
+
+    return frozenset(e.phrase.lower() for e in vocabulary() if " " not in e.phrase)
+
+
+_TERM_VECTORS: dict[str, np.ndarray] = {}
+_WORD_VOTES: dict[tuple[str, str], dict[str, float]] = {}
+
+
+def _votes_of(encoder, unknown: list[str]) -> dict[str, dict[str, float]]:
+    """Each word's summed cosine per feeling over its nearest listed things (cached per encoder and word)."""
+    from ..text.embedding_cache import cached_embeddings
+
+    terms, labels = _terms()
+    missing = [w for w in dict.fromkeys(unknown) if (encoder.name, w) not in _WORD_VOTES]
+    if missing:
+        if encoder.name not in _TERM_VECTORS:
+            _TERM_VECTORS[encoder.name] = cached_embeddings("associations", encoder.name, terms, encoder.encode)
+        scores = np.nan_to_num(np.asarray(encoder.encode(missing), np.float32) @ _TERM_VECTORS[encoder.name].T)
+        for word, row in zip(missing, scores):
+            votes: dict[str, float] = {}
+            for i in np.argsort(-row)[:NEIGHBOURS]:
+                if row[i] >= NEIGHBOUR_COSINE and labels[i] not in NOT_BY_MEANING:
+                    votes[labels[i]] = votes.get(labels[i], 0.0) + float(row[i])
+            _WORD_VOTES[(encoder.name, word)] = votes
+    return {w: _WORD_VOTES[(encoder.name, w)] for w in unknown}
+
+
+def evoked_by_meaning(encoder, tokens: list[str]) -> tuple[str | None, int]:
+    """The feeling a comparison's unlisted words evoke by meaning, and how many words point to it; (None, 0) when
+    no feeling clearly leads (``MEANING_SUPPORT``, ``MEANING_MARGIN``). The encoder runs only for words not yet seen."""
+    from ..reading.tokens import FUNCTION_WORDS, is_latin_word
+
+    known = _vocabulary_words()
+    content = [t.lower() for t in tokens if len(t) >= 3 and is_latin_word(t) and t.lower() not in FUNCTION_WORDS
+               and t.lower() not in known]  # "lost" is read as the vocabulary says, not as what "loss" evokes
+    if not content:
+        return None, 0
+    per_word = _votes_of(encoder, content)
+    total: dict[str, float] = {}
+    for votes in per_word.values():
+        for label, score in votes.items():
+            total[label] = total.get(label, 0.0) + score
+    ranked = sorted(total.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] < MEANING_SUPPORT:
+        return None, 0
+    if len(ranked) > 1 and ranked[0][1] < MEANING_MARGIN * ranked[1][1]:
+        return None, 0
+    best = ranked[0][0]
+    return best, sum(best in votes for votes in per_word.values())

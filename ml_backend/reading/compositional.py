@@ -23,7 +23,7 @@ import numpy as np
 
 from ..errors import BadInstructionError
 from ..knowledge.face_parts import REGION_NOUNS
-from ..knowledge.associations import evoked
+from ..knowledge.associations import evoked, evoked_by_meaning
 from ..knowledge.vocabulary import VocabEntry, recipes, vocabulary
 from ..plan import Anchor, Step, Timing, neutral_anchor
 from .calibration import Calibrator, identity, load_calibrator
@@ -47,7 +47,7 @@ _SUFFIXES = frozenset({"", "y", "ish", "ful", "ed", "d", "ing", "ly", "ily", "er
                        "ie", "ier", "iest", "ey", "ous", "ity", "al"})
 MEANING_MAX_WORDS = 6  # unknown words looked up by meaning per step
 IDIOM_THRESHOLD = 0.72  # cosine for a comparison ("like ...", "as if ...") matched to an idiom by meaning only
-_FIGURATIVE = re.compile(r"\b(?:like|as if|as though)\b.*$", re.IGNORECASE)
+_FIGURATIVE = re.compile(r"(?<![-\w])(?:like|as if|as though)\b.*$", re.IGNORECASE)  # not "matrix-like"
 # A step about the face or the person's look ("a look that could freeze water", "the colour drains from his face").
 _FACE_FRAME = re.compile(r"\b(?:face|faces|look|looks|looked|looking|expression|eyes|gaze|stare|stares|jaw|mouth|smile|"
                          r"brow|brows|lips|heart|colou?r|cheeks|features|countenance|visage)\b", re.IGNORECASE)
@@ -289,6 +289,8 @@ class CompositionalReader:
             return
         entry, similarity = nearest_idiom(self.encoder, clause) if self.use_meaning else (None, 0.0)
         label, votes = evoked(words(clause))
+        if label is None and self.use_meaning:
+            label, votes = evoked_by_meaning(self.encoder, words(clause))  # "a gathering tempest" ~ storm
         if entry is not None and similarity >= IDIOM_THRESHOLD:
             name, weights, action = f"{entry.label} (like '{entry.phrase}')", entry.weights, entry.action
             strength = entry.strength

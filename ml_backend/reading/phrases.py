@@ -38,13 +38,17 @@ _TRANSITION_VERBS = (
 # Any other verb form followed by "into" ("cracks into", "tips over into", "blooms into") is a transition too,
 # except looking and moving into things ("stares into space", "walks into the room" is not a face anyway).
 _ANY_INTO = (r"(?!(?:look|stare|gaz|peer|glanc|walk|run|ran|step|bump|crash|press|squeez|pull|drawn|draw|set|fix|lock|well|"
-             r"scrunch|screw|bunch|knot|purs|pinch|clamp|tuck|fold|roll|curl|shape|form)\w*\s)[a-z]+(?:s|ed|ing)"
+             r"scrunch|screw|bunch|knot|purs|pinch|clamp|tuck|fold|roll|curl|shape|form|bit|chomp|munch|sunk)\w*\s)"
+             r"[a-z]+(?:s|ed|ing)"
              r"(?:\s+(?:over|back|up|down|away))?\s+into(?!\s+(?:place|position|view|focus)\b)")
-# A bare "into" is a transition ("shock into laughter"), not after a gaze ("looks into his eyes").
+# A bare "into" is a transition ("shock into laughter"), not after a gaze ("looks into his eyes") or a bite ("as if
+# he'd bitten into a crab apple").
 _INTO = "".join(rf"(?<!\b{verb}\s)" for verb in ("look", "looks", "looked", "stare", "stares", "stared", "gaze", "gazes",
                                                    "gazed", "peer", "peers", "peered", "glance", "glances", "glanced",
-                                                   "came", "come", "comes", "welled", "sprang", "back"))
-_INTO += r"(?<!\blooking\s)(?<!\bstaring\s)(?<!\bgazing\s)(?<!\bpeering\s)(?<!\bcoming\s)into(?!\s+(?:place|position|view|focus)\b)"
+                                                   "came", "come", "comes", "welled", "sprang", "back", "bit", "bite",
+                                                   "bites", "bitten", "biting", "sunk", "looking", "staring", "gazing",
+                                                   "peering", "coming"))
+_INTO += r"into(?!\s+(?:place|position|view|focus)\b)"
 _SPEED = r"slowly|gradually|quickly|suddenly|abruptly|rapidly|instantly|immediately|eventually"
 _CONNECTIVES = (
     rf"(?:that\s+|which\s+|and\s+)?(?:(?:{_SPEED})\s+)?(?:{_TRANSITION_VERBS})(?:\s+(?:{_SPEED}))?\s+(?:in)?to",

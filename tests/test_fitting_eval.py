@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from i2fet_tools.fitting.eval_heads import EXPRESSIONS, correlation, weights
+from i2fet_tools.fitting.eval_heads import EXPRESSIONS, correlation, selected, weights
 from i2fet_tools.fitting.heads import (cluster_decimate, decimate_offsets, decimation, evaluation_heads, makehuman_head,
                                        stylise)
 from ml_backend.fitting.mesh import component_labels
@@ -56,3 +56,10 @@ def test_the_decimation_carries_anything_on_the_vertices_down_as_it_carried_the_
     carried = decimate_offsets(offsets, members, len(low))[0, :, 2]
     touched = np.unique(members[chosen & (members >= 0)])
     assert np.all(carried[np.setdiff1d(np.arange(len(low)), touched)] == 0) and np.all(carried[touched] > 0)
+
+
+def test_only_picks_heads_by_any_of_several_comma_separated_name_parts():
+    names = [h.name for h in evaluation_heads()]
+    assert [n for n in names if selected(n, "stylised, MakeHuman")] == ["MakeHuman body", "Stylised head"]
+    assert [n for n in names if selected(n, "bust")] == ["Demosthenes bust", "Bust upside down"]
+    assert all(selected(n, "") for n in names) and not any(selected(n, "nothing like it") for n in names)

@@ -11,7 +11,7 @@ itself: Fit Head, its parts found, the six expressions written as one clip on al
 Blender shows it (``character``). Then the speed of a 50,000-vertex head, uncached and cached.
 
 Run: ``python build.py eval-heads`` (``--sheets`` also writes docs/img/anyhead_<head>.png: neutral
-and the six expressions per head; ``--no-speed``; ``--no-sanity``; ``--only NAME``; ``--per-expression``; ``--ceilings``).
+and the six expressions per head; ``--no-speed``; ``--no-sanity``; ``--only NAME[,NAME]``; ``--per-expression``; ``--ceilings``).
 """
 
 from __future__ import annotations
@@ -281,12 +281,19 @@ def print_per_expression(rows: list[HeadRow]) -> None:
             print(f"{r.name:<22} " + " ".join(f"{value:>8.2f}" for value in r.per_expression))
 
 
+def selected(name: str, only: str) -> bool:
+    """Whether the head ``name`` is among ``only``: comma-separated parts of names, any case (empty: every head)."""
+    wanted = [part.strip().lower() for part in only.split(",") if part.strip()]
+    return not wanted or any(part in name.lower() for part in wanted)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sheets", action="store_true", help="write docs/img/anyhead_<head>.png")
     parser.add_argument("--no-speed", action="store_true")
     parser.add_argument("--no-sanity", action="store_true", help="skip the read's sanity rows (about a minute)")
-    parser.add_argument("--only", default="", help="evaluate only heads whose name contains this")
+    parser.add_argument("--only", default="", help="evaluate only heads whose name contains this "
+                        "(several, comma-separated: 'stylised,makehuman')")
     parser.add_argument("--per-expression", action="store_true", help="also each expression's read r per head")
     parser.add_argument("--ceilings", action="store_true", help="also what the read allows on the built heads "
                         "(the MakeHuman head's own expressions carried onto them; about 2 minutes)")
@@ -298,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
         sheet("default ICT head", default_images, DOCS_IMG / "anyhead_default.png")
     rows = []
     for head in evaluation_heads():
-        if args.only and args.only.lower() not in head.name.lower():
+        if not selected(head.name, args.only):
             continue
         row, images = evaluate(head, template, eyes, reference)
         rows.append(row)

@@ -16,6 +16,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from ..naming.arkit import ARKIT_NAMES
+from .eye_region import EyeWarp
 from .fit import HeadFit, cache_path
 from .quality import ShapeCheck, check_shapes
 from .rims import shut_features
@@ -146,7 +147,7 @@ def _load(path) -> Transfer | None:
 
 def _transfer(fit: HeadFit, template: Template, repair: bool) -> Transfer:
     identity_head = template.neutral + np.tensordot(fit.identity, template.shape_modes, axes=1)
-    carried = template_expression_deltas(template, fit.fitted, identity_head)
+    carried = template_expression_deltas(template, fit.fitted, identity_head, EyeWarp.from_array(fit.eye_warp))
     results, head_checks = [], []
     for i, (matrix, binding, triangles) in enumerate(zip(fit.to_template, fit.bindings, fit.triangles)):
         deltas = transfer_deltas(binding, fit.fitted, carried, np.linalg.inv(matrix[:3, :3]))

@@ -21,10 +21,11 @@ from ..paths import cache_dir
 from .align import Alignment, Similarity, align_to_template, score_alignment, umeyama
 from .detection import FaceFinding, detector_available, find_face
 from .errors import HeadFitError, LandmarkError, NotAHeadError
+from .eye_region import measure_eye_warp
 from .landmarks import as_array, check_landmarks
 from .mesh import TriangleSurface, component_labels, vertex_normals
 from .register import UserSurface, fit_free_form, fit_identity
-from .rims import Opening, find_openings
+from .rims import Opening, find_openings, reopened
 from .template import LANDMARK_NAMES, Template, load_template
 from .transfer import Binding, bind
 
@@ -36,7 +37,7 @@ MAX_IDENTITY_NORM = 20.0  # norm of the 40 identity coefficients (heads seen: 9-
 BODY_ELONGATION = 2.6  # longest extent / shortest extent above which the mesh is treated as a body
 HEAD_SHARE = 0.14  # share of a body's height taken as the head region
 INNER_DISTANCE = 0.12  # median distance of a piece to the template's eyes/teeth/mouth to bind it there (interocular distances)
-CACHE_VERSION = "7"
+CACHE_VERSION = "8"
 REGION_BOX = ((-15.0, 15.0), (-14.0, 19.5), (-11.5, 16.0))  # template-frame box (x, y, z) of the head region: ICT skin widened, crown added
 BINDING_FIELDS = ("triangle", "barycentric", "offset", "weight", "agreement")
 
@@ -69,6 +70,7 @@ class HeadFit:
     confidence: float = 1.0  # 1: your landmarks; the detector's confidence; 0: aligned by shape alone
     rest: tuple[np.ndarray, ...] = ()  # per part N x 3 mesh-local rest positions (for checking the transferred shapes)
     key: str = ""  # the cache key of a cached fit (its transferred shapes are cached under it too)
+    eye_warp: np.ndarray = field(default_factory=lambda: np.zeros((0, 5)))  # EyeWarp rows: the eye regions' scaling
 
 
 def _world(part: HeadPart) -> np.ndarray:
@@ -171,7 +173,7 @@ def _cache_path(key: str) -> Path:
 def _save(path: Path, fit: HeadFit) -> None:
     arrays = {"fitted": fit.fitted, "identity": fit.identity, "score": fit.score, "seconds": fit.seconds,
               "landmarks": np.array([fit.landmarks[n] for n in LANDMARK_NAMES]), "notes": np.array(fit.notes, dtype=str),
-              "confidence": fit.confidence}
+              "confidence": fit.confidence, "eye_warp": fit.eye_warp}
     for i, (matrix, binding) in enumerate(zip(fit.to_template, fit.bindings)):
         arrays[f"to_template_{i}"] = matrix
         for name in BINDING_FIELDS:
@@ -194,7 +196,8 @@ def _load(path: Path) -> HeadFit | None:
                 triangles=tuple(data[f"triangles_{i}"] for i in range(parts)),
                 landmarks=dict(zip(LANDMARK_NAMES, data["landmarks"])), score=float(data["score"]),
                 seconds=float(data["seconds"]), from_cache=True, notes=tuple(str(n) for n in data["notes"]),
-                confidence=float(data["confidence"]), rest=tuple(data[f"rest_{i}"] for i in range(parts)))
+                confidence=float(data["confidence"]), rest=tuple(data[f"rest_{i}"] for i in range(parts)),
+                eye_warp=data["eye_warp"])
     except (OSError, KeyError, ValueError):
         return None
 
@@ -384,7 +387,13 @@ def fit_head(head: HeadPart, extras: Sequence[HeadPart] = (), landmarks: dict[st
     if user_landmarks is None and confidence == 0.0:  # your landmarks or the detector vouch for a stylized head
         _check_features(template, identity_head, coeffs, user)
     openings, rim_notes = _openings(template, identity_head, user, user_landmarks)
-    fitted = fit_free_form(template, identity_head, user, user_landmarks, openings=openings)
+    eye_warp = measure_eye_warp(template, identity_head, openings)
+    start = eye_warp.apply(identity_head)
+    if np.any(eye_warp.scales != 1.0):  # the template's rim vertices move with the scaled lids
+        openings = reopened(template, start, openings)
+        rim_notes += (f"The eyes' lids stand in front of the template's: each eye region (lids, socket, eyeball) was "
+                      f"scaled {' and '.join(f'{s:.2f}x' for s in eye_warp.scales)} before the fit, and its blink with it.",)
+    fitted = fit_free_form(template, start, user, user_landmarks, openings=openings)
     notes = notes + rim_notes
 
     matrices, bindings = [], []
@@ -400,7 +409,7 @@ def fit_head(head: HeadPart, extras: Sequence[HeadPart] = (), landmarks: dict[st
     fit = HeadFit(tuple(matrices), fitted, coeffs, tuple(bindings), tuple(np.asarray(p.triangles) for p in (head, *extras)),
                   _landmarks_on_surface(template, fitted, head_matrix, head), aligned.alignment.score,
                   time.perf_counter() - started, notes=notes, confidence=confidence,
-                  rest=tuple(np.asarray(p.vertices, dtype=np.float32) for p in (head, *extras)))
+                  rest=tuple(np.asarray(p.vertices, dtype=np.float32) for p in (head, *extras)), eye_warp=eye_warp.as_array())
     if use_cache:
         _save(_cache_path(key), fit)
         fit = replace(fit, key=key)

@@ -134,19 +134,32 @@ def find_openings(template: Template, identity_head: np.ndarray, points: np.ndar
     it so far, ``corners`` the head's landmark positions by name. A feature the template itself shows shut (ICT's
     neutral lips touch) is in none of the lists: there is no rim to match.
     """
-    ours = dict(zip(template.landmark_vertices, template.landmark_points(identity_head)))
     shut = shut_features(template, identity_head, points, triangles)
     openings, unseen = [], []
     for feature, (first, second) in FEATURES.items():
-        rim = find_rim(identity_head, template.skin_triangles, (ours[first], ours[second]))
-        if rim is None or feature in shut:
+        ids = template_rim_ids(template, identity_head, feature)
+        if ids is None or feature in shut:
             continue
         theirs = find_rim(points, triangles, (corners[first], corners[second]))
         if theirs is None:
             unseen.append(feature)
             continue
-        openings.append(Opening(feature, rim_vertices(identity_head, template.skin_vertices, rim), theirs))
+        openings.append(Opening(feature, ids, theirs))
     return openings, [f for f in shut if f in FEATURES], unseen
+
+
+def template_rim_ids(template: Template, vertices: np.ndarray, feature: str) -> np.ndarray | None:
+    """The template's rim vertex ids of ``feature`` on the template posed as ``vertices``; None where it is shut."""
+    first, second = (vertices[template.landmark_vertices[name]] for name in FEATURES[feature])
+    rim = find_rim(vertices, template.skin_triangles, (first, second))
+    return None if rim is None else rim_vertices(vertices, template.skin_vertices, rim)
+
+
+def reopened(template: Template, vertices: np.ndarray, openings: tuple[Opening, ...]) -> tuple[Opening, ...]:
+    """``openings`` with the template's rim vertices found again on ``vertices`` (the template reshaped since);
+    the head's rims stay."""
+    found = ((opening, template_rim_ids(template, vertices, opening.feature)) for opening in openings)
+    return tuple(Opening(opening.feature, ids, opening.rim) for opening, ids in found if ids is not None)
 
 
 def shut_features(template: Template, fitted: np.ndarray, points: np.ndarray, triangles: np.ndarray) -> tuple[str, ...]:

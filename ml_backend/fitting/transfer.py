@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse import csr_matrix
 
+from .eye_region import EyeWarp
 from .mesh import TriangleSurface, adjacency, vertex_normals
 from .template import Template
 
@@ -99,15 +100,24 @@ def frame_rotations(source_normals: np.ndarray, target_normals: np.ndarray) -> n
     return eye + sin[:, None, None] * skew + (1 - cos)[:, None, None] * skew @ skew
 
 
-def template_expression_deltas(template: Template, fitted: np.ndarray, identity_head: np.ndarray) -> np.ndarray:
+def template_expression_deltas(template: Template, fitted: np.ndarray, identity_head: np.ndarray,
+                               eye_warp: EyeWarp | None = None) -> np.ndarray:
     """The 52 expression deltas (52, V, 3) carried into the fitted surface's local frames.
 
     Within the ICT identity space the deltas stay as they are (that is the model: an identity's
-    expression is identity + delta); the free-form part of the fit, which goes beyond the model,
-    turns them with the surface: the rotation from ``identity_head``'s normals to ``fitted``'s.
+    expression is identity + delta); the eye regions' scaling before the free-form fit (``eye_warp``)
+    carries them as it carried the mesh, ``warp(v + d) - warp(v)``, so a scaled lid travels as far as
+    it must to close the bigger eye; the free-form part of the fit, which goes beyond the model, turns
+    them with the surface: the rotation from the (scaled) ``identity_head``'s normals to ``fitted``'s.
     """
-    rotations = frame_rotations(vertex_normals(identity_head, template.triangles), vertex_normals(fitted, template.triangles))
-    return np.einsum("vij,kvj->kvi", rotations, template.model.deltas.astype(np.float64))
+    deltas = template.model.deltas.astype(np.float64)
+    start = identity_head
+    if eye_warp is not None and np.any(eye_warp.scales != 1.0):
+        start = eye_warp.apply(identity_head)
+        moving = np.flatnonzero(np.abs(deltas).sum((0, 2)) > 0)
+        deltas[:, moving] = eye_warp.apply(identity_head[moving] + deltas[:, moving]) - start[moving]
+    rotations = frame_rotations(vertex_normals(start, template.triangles), vertex_normals(fitted, template.triangles))
+    return np.einsum("vij,kvj->kvi", rotations, deltas)
 
 
 def transfer_deltas(binding: Binding, fitted: np.ndarray, deltas: np.ndarray, to_local: np.ndarray | None = None,

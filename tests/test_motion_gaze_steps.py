@@ -11,7 +11,7 @@ from i2fet_tools.motion.fit_performance import _fit_lid_lag, _step_correlation
 from i2fet_tools.motion.stats import Motion
 from ml_backend.errors import I2FETError
 from ml_backend.motion.gaze import jitter_autocorrelation, lagged, rounded_jitter
-from ml_backend.motion.life import _looks
+from ml_backend.motion.life import _looks, blink_face, life_rng
 from ml_backend.motion.noise import coloured_noise
 from ml_backend.motion.performance_model import load_performance_model
 from ml_backend.naming.arkit import INDEX
@@ -98,4 +98,27 @@ def test_a_model_without_lids_keeps_no_lag_and_a_bad_lag_is_refused():
     assert model_from_dict(data).lid_lag == 0.0
     data["lids"] = {"lag": float("nan")}
     with pytest.raises(I2FETError, match="lids"):
+        model_from_dict(data)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 2 ** 70), st.text(max_size=12))
+def test_a_character_keeps_one_blink_face_and_characters_differ(seed, key):
+    model = load_performance_model()
+    face = blink_face(model, life_rng(seed, key, "person"))
+    assert face == blink_face(model, life_rng(seed, key, "person")) and face in model.blinks.upper_face_people
+    drawn = {blink_face(model, life_rng(seed, f"{key}{i}", "person")) for i in range(40)}
+    assert len(drawn) >= 3  # forty characters are not all the same person
+
+
+def test_a_model_without_people_blinks_with_the_median_face_and_bad_people_are_refused():
+    from ml_backend.motion.performance_model import MODEL_PATH, model_from_dict
+    import json
+
+    data = json.loads(MODEL_PATH.read_text())
+    data["blinks"].pop("upper_face_people")
+    model = model_from_dict(data)
+    assert blink_face(model, np.random.default_rng(0)) == model.blinks.upper_face
+    data["blinks"]["upper_face_people"] = {"browInnerUp": [1.0, 0.1]}
+    with pytest.raises(I2FETError, match="upper_face_people"):
         model_from_dict(data)

@@ -12,7 +12,7 @@ from i2fet_tools.motion.stats import blink_frames
 from ml_backend.export.livelink_csv import Take
 from ml_backend.knowledge import concept
 from ml_backend.naming.arkit import INDEX
-from ml_backend.motion.life import LifeOptions, perform
+from ml_backend.motion.life import LifeOptions, blink_face, life_rng, perform
 from ml_backend.motion.performance_model import load_performance_model, model_from_dict
 from ml_backend.motion.schedule import schedule
 from ml_backend.motion.timing_params import TimingParams
@@ -80,6 +80,14 @@ def test_the_lids_lag_the_wide_eyes_and_the_jitters_rounding_come_back(known, fi
     assert fitted["drift"]["jitter_smooth"] == pytest.approx(known.drift.jitter_smooth, abs=0.011)
     wide_column, wide_gain = fitted["eye_look"]["eyeWideLeft"]
     assert wide_column == 4 and wide_gain == pytest.approx(known.eye_look[INDEX["eyeWideLeft"]][1], rel=0.35)
+
+
+def test_each_takes_own_blink_face_comes_back(known, takes, fitted):
+    people = fitted["blinks"]["upper_face_people"]
+    assert len(people) == len(takes) and len(known.blinks.upper_face_people) >= 3
+    for seed, person in enumerate(people):  # _take(known, seed): the character drawn with that seed
+        drawn = {c: a for c, _, a in blink_face(known, life_rng(seed, "", "person"))}
+        assert person["browInnerUp"][1] == pytest.approx(drawn[INDEX["browInnerUp"]], abs=0.04)
 
 
 def test_what_blinks_do_to_the_face_and_the_eyes_comes_back(known, fitted):

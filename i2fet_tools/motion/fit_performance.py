@@ -57,6 +57,7 @@ LID_LAG_GRID = np.round(np.arange(0.0, 0.1501, 0.01), 3)  # seconds: the lids' l
 JITTER_SMOOTH_GRID = np.round(np.arange(0.0, 0.0801, 0.005), 3)  # seconds: the fixational jitter's rounding
 MIN_TAKE_SECONDS = 5.0
 BASE_FRAMES = 31  # 1 s at 30 Hz: a channel's level around a blink (a running median, which a blink does not move)
+MIN_PERSON_BLINKS = 5  # a take's own blink-face coupling is kept with this many blinks or more
 PARTIAL_CLOSURE = 0.08  # lids closing this far beyond their level count as a (partial) blink
 DEPTH_QUANTILES = 11  # quantiles kept of the closures' depth distribution
 BLINK_POWER_MAX = 10.0  # (1 - closure)^10: gone a third of the way closed
@@ -185,6 +186,8 @@ def fit_model(takes: Sequence[Take], names: Sequence[str] | None = None, timing:
         "depth": float(np.clip(_median(depths, 0.9), 0.3, 1.0)),
         "with_saccade_share": _median(with_saccade, 0.3), "with_expression_share": _median(with_move, 0.2),
         "upper_face": _fit_blink_face(motions),
+        "upper_face_people": [face for face in (_fit_blink_face([m]) for m in motions
+                                                if len(find_blinks(m)[0]) >= MIN_PERSON_BLINKS) if face],
         "gaze_pitch": _fit_blink_gaze(motions),
         "depth_quantiles": [round(float(q), 4) for q in np.clip(np.percentile(np.concatenate(closures),
                                                                           np.linspace(0, 100, DEPTH_QUANTILES)), 0.01, 1.0)]

@@ -4,7 +4,8 @@ Layers, each switchable and each drawing from its own random stream (switching o
 others unchanged): gaze (fixations, saccades, drift; ``gaze.py``), head (idle sway, eye-head
 coordination, gestures tied to expressions; ``head.py``), micro-motion with co-activation and
 left/right asymmetry (``micro.py``), and blinks (``blinks.py``: spontaneous, with gaze shifts, with
-expression changes; the upper face and the eyes move with the lids, and no blink covers an apex frame).
+expression changes; the upper face and the eyes move with the lids, as much as one of the takes' people does,
+and no blink covers an apex frame).
 Every layer fades in over ``LIFE_FADE_IN`` seconds so that frame 0 is exactly the plan's start pose
 (clips chain), and keeps weights in [0, 1] by construction.
 
@@ -34,7 +35,7 @@ from .regions import LOOK_CHANNELS
 LIFE_FADE_IN = 0.4  # seconds
 ROTATIONS = 9  # head yaw, pitch, roll; left eye yaw, pitch, roll; right eye yaw, pitch, roll (Live Link order)
 MOVE_MIN_CHANGE = 0.15  # a plan segment changing a channel by more counts as an expression change (for blinks)
-_LAYERS = {"micro": 1, "asymmetry": 2, "blinks": 3, "gaze": 4, "head": 5, "drift": 6}
+_LAYERS = {"micro": 1, "asymmetry": 2, "blinks": 3, "gaze": 4, "head": 5, "drift": 6, "person": 7}
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,13 @@ def _expression_changes(plan: Plan | None) -> np.ndarray:
             times.append(segment.start)
         previous = target
     return np.array(times)
+
+
+def blink_face(model: PerformanceModel, rng: np.random.Generator) -> tuple[tuple[int, float, float], ...]:
+    """What a blink does to this character's upper face: one of the takes' own couplings (people differ), drawn
+    from the seed and the variation key; the takes' median where the model holds none."""
+    people = model.blinks.upper_face_people
+    return people[int(rng.integers(len(people)))] if people else model.blinks.upper_face
 
 
 def _looks(rotations: np.ndarray, model: PerformanceModel, fps: float) -> np.ndarray:
@@ -140,7 +148,8 @@ def perform(weights: np.ndarray, fps: float, options: LifeOptions, plan: Plan | 
         blinks = plan_blinks(seconds, model.blinks, life_rng(seed, key, "blinks"), rate=options.blink_rate,
                              duration=options.blink_duration, saccades=saccades[0], changes=_expression_changes(plan),
                              start=LIFE_FADE_IN, max_events=bound, clear=apexes, margin=1.0 / fps)
-        closure = add_blinks(weights, fps, blinks, model.blinks.upper_face, keep_off=apexes, margin=1.0 / fps)
+        closure = add_blinks(weights, fps, blinks, blink_face(model, life_rng(seed, key, "person")), keep_off=apexes,
+                             margin=1.0 / fps)
         if options.gaze and model.blinks.gaze_pitch:  # the eyes roll down while the lids close (Bell's phenomenon)
             before = _looks(rotations, model, fps)[:, LOOK_CHANNELS]
             rotations[:, [4, 7]] += np.radians(model.blinks.gaze_pitch) * closure[:, None]

@@ -10,7 +10,9 @@ themselves is shipped). What each part is and how it was fitted:
   and timing: the share of blinks that come with a gaze shift (within 0.2 s of a saccade) and with
   an expression change (within 0.3 s of a move's onset); and what a blink does to the upper face
   (``upper_face``): as the lids close, eyeWide collapses (its level times (1 - closure)^power) and
-  the brows and squints rise a little (closure times ``added``), fitted around the takes' blinks,
+  the brows and squints rise a little (closure times ``added``), fitted around the takes' blinks (median of the
+  takes; ``upper_face_people``: each take's own, since people differ: in three of the seven takes the brows rise
+  0.15-0.25 per unit of closure, in the others next to nothing; each character gets one of them),
   where half to four fifths of the upper face's quick motion (frame-to-frame acceleration) is. The
   rate counts every lid closure of 0.08 or more (a quarter of the takes' closures are partial, below
   the 0.3 that the blink statistic counts); ``depth_quantiles`` is their depth distribution. The eyes
@@ -79,6 +81,7 @@ class BlinkModel:
     upper_face: tuple[tuple[int, float, float], ...] = ()  # (channel, power, added) per channel a blink moves
     depth_quantiles: tuple[float, ...] = ()  # evenly spaced quantiles of how far the lids close; () : ``depth`` to 1
     gaze_pitch: float = 0.0  # degrees the eyes turn down per unit of lid closure (Bell's phenomenon)
+    upper_face_people: tuple[tuple[tuple[int, float, float], ...], ...] = ()  # ``upper_face`` of each take, one a character
 
 
 @dataclass(frozen=True)
@@ -182,6 +185,13 @@ def _blink_face(section: dict) -> tuple[tuple[int, float, float], ...]:
     return tuple(out)
 
 
+def _people(section: object) -> list[dict]:
+    """blinks.upper_face_people: a list of ``upper_face`` sections, validated as a list of dicts."""
+    if not isinstance(section, list) or not all(isinstance(person, dict) for person in section):
+        raise I2FETError(f"blinks.upper_face_people = {section!r} must be a list of upper_face sections.")
+    return section
+
+
 def model_from_dict(data: dict) -> PerformanceModel:
     """Validate and build a model from its JSON form; I2FETError names what is wrong."""
     if data.get("format") != FORMAT_VERSION:
@@ -193,6 +203,7 @@ def model_from_dict(data: dict) -> PerformanceModel:
         depth=_number(b, "depth", 0.3, 1.0, "blinks"), with_saccade_share=_number(b, "with_saccade_share", 0, 1, "blinks"),
         with_expression_share=_number(b, "with_expression_share", 0, 1, "blinks"),
         upper_face=_blink_face(b.get("upper_face", {})),
+        upper_face_people=tuple(_blink_face(person) for person in _people(b.get("upper_face_people", []))),
         gaze_pitch=_number(b, "gaze_pitch", -40, 40, "blinks") if "gaze_pitch" in b else 0.0,
         depth_quantiles=tuple(_number({"q": q}, "q", 0.01, 1.0, "blinks.depth_quantiles") for q in b.get("depth_quantiles", [])))
     if list(blinks.depth_quantiles) != sorted(blinks.depth_quantiles) or len(blinks.depth_quantiles) == 1:

@@ -63,7 +63,7 @@ def test_wide_open_eyes_are_wide(reader, text):
 
 
 @pytest.mark.parametrize("text", [
-    "The screen went white as the page loaded.",
+    "The page loaded as white as the wall behind it.",
     "Returns True as soon as the cache is white as snow.",
     "The sky was as black as night over the harbour.",
 ])
@@ -138,3 +138,23 @@ def test_biting_into_a_thing_is_no_transition(reader, text):
     face_steps = faces(reader, text)
     assert len(face_steps) == 1
     assert max(ch(face_steps[0], "mouthPucker"), ch(face_steps[0], "noseSneer")) >= RISE
+
+
+@pytest.mark.parametrize("text", ["a polite smile that fades as soon as he turns away",
+                                  "her grin vanishes the moment he walks in"])
+def test_a_face_that_ends_at_a_moment_comes_first_and_ends_there(reader, text):
+    steps = faces(reader, text)
+    assert ch(steps[0], "mouthSmile") >= RISE  # not the moment ("he turns away") first
+    assert len(steps) == 2 and max(steps[1]) <= LOW
+
+
+def test_a_face_that_does_not_end_still_waits_for_its_moment(reader):
+    assert [ch(f, "mouthSmile") >= RISE for f in faces(reader, "She smiles once the shock passes.")] == [False, True]
+
+
+@pytest.mark.parametrize("text", ["Her smile faded; in its place came a look of fear.",
+                                  "Her smile faded. In its place came a look of fear."])
+def test_a_face_in_the_place_of_one_that_faded_follows_it_directly(reader, text):
+    steps = faces(reader, text)
+    assert len(steps) == 2
+    assert ch(steps[0], "mouthSmile") >= RISE and ch(steps[1], "eyeWide") >= RISE

@@ -39,6 +39,10 @@ _ONCE = re.compile(r"(?:^|(?<=[.;!?]\s))\s*(?:once|as\s+soon\s+as)\s+(?P<first>[
 # "She smiles once the shock passes": the clause after "once" happens first (not "once more", "smiles once").
 _ONCE_TAIL = re.compile(r"^(?P<later>[^,;.!?]+?)\s+(?:once|as\s+soon\s+as|the\s+moment)\s+(?P<first>(?:the|her|his|their|"
                         r"its|she|he|they|it|this|that)\b[^,;.!?]+?)[.!]?$", re.IGNORECASE)
+# "a polite smile that fades as soon as he turns away": the face that ends comes first and ends at that moment.
+_ENDING = re.compile(r"\b(?:fad(?:e|es|ed|ing)|vanish(?:es|ed|ing)?|disappear(?:s|ed|ing)?|die(?:s|d)?|dying|"
+                     r"falter(?:s|ed|ing)?|slip(?:s|ped|ping)?\s+(?:away|off)|drain(?:s|ed|ing)?\s+away|melt(?:s|ed|ing)?\s+away|"
+                     r"wan(?:e|es|ed|ing)|go(?:es)?\s+away|went\s+away|stop(?:s|ped|ping)?)\b", re.IGNORECASE)
 # "When the laughter died away, ...": a "when" clause is first only when it says something ended.
 _WHEN_ENDED = re.compile(r"(?:^|(?<=[.;!?]\s))\s*(?:when|after)\s+(?P<first>[^,;.!?]*?\b(?:died|dies|faded|fades|passed|"
                          r"passes|vanished|vanishes|subsided|subsides|ended|ends|stopped|stops|was\s+gone|is\s+gone|"
@@ -91,6 +95,8 @@ def in_order(text: str, is_timing: Callable[[str], bool]) -> str:
                                   (_REPLACES, "old", "new"), (_ONCE_TAIL, "first", "later")):
         match = pattern.match(text)
         if match and not is_timing(match.group(first)) and not is_timing(match.group(later)):
+            if pattern is _ONCE_TAIL and _ENDING.search(match.group("later")):
+                return match.group("later").strip()  # the moment it ends at is when, not a face
             return f"{match.group(first).strip()}, then {match.group(later).strip()}"
     match = _AFTER_TAIL.match(text)
     if (match and not is_timing(match.group("first")) and not is_timing(f"after {match.group('first')}")

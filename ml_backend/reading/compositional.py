@@ -366,6 +366,9 @@ _EVENT_VERBS = frozenset(stem(w) for w in (
     "enters", "entered", "explode", "explodes", "exploded", "strike", "strikes", "struck", "play", "plays"))
 
 
+_IN_ITS_PLACE = re.compile(r"\W*(?:and\s+)?in\s+(?:its|her|his|their)\s+place\b", re.IGNORECASE)
+
+
 def _replaced(text: str, phrase: Phrase, following: Phrase, read: StepWords | None) -> bool:
     """True when an expression that goes away is followed, in the same sentence, by a face that takes its place
     ("the sneer falls away and a real smile takes its place", "when the laughter died away, his face was grave")."""
@@ -373,7 +376,8 @@ def _replaced(text: str, phrase: Phrase, following: Phrase, read: StepWords | No
         return False
     start = text.find(phrase.original.strip())
     end = text.find(following.original.strip(), max(start, 0))
-    return 0 <= start < end and not re.search(r"[.!?;]|\bthen\b", text[start + len(phrase.original.strip()):end])
+    gap = text[start + len(phrase.original.strip()):end]  # "her smile faded; in its place came a look of fear"
+    return 0 <= start < end and (not re.search(r"[.!?;]|\bthen\b", gap) or bool(_IN_ITS_PLACE.match(gap)))
 
 
 def _accepted(read: StepWords, text: str = "") -> bool:

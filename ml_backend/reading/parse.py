@@ -287,7 +287,9 @@ def _state_simile() -> re.Pattern:
     states = "|".join(sorted(state_words(), key=len, reverse=True))
     return re.compile(r"\b(?:as\s+)?(" + states + r")\s+as\s+(?:(?:a|an|the|his|her|their|my|your|its|one's)\s+)?"
                       r"(?!if\b|though\b|she\b|he\b|they\b|it\b|i\b|we\b|you\b|before\b|ever\b|usual\b|always\b)"
-                      r"[a-z]+(?:['’]s)?(?:[-\s]paper)?(?:\s+of\s+(?:a|an|the)\s+[a-z]+)?\b", re.IGNORECASE)
+                      r"[a-z]+(?:['’]s)?(?:[-\s]paper)?(?:\s+of\s+(?:a|an|the)\s+[a-z]+)?\b"
+                      r"(?=\s*(?:[,.;:!?)—–-]|$)|\s+(?:and|but|behind|beside|before|in|on|with|at|when|while)\b)",
+                      re.IGNORECASE)  # the compared thing ends its clause: "white as the page loaded" is no simile
 
 
 def _match_at(seq: list[str], i: int, key: tuple[str, ...], usable) -> int | None:

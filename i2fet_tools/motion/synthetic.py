@@ -50,7 +50,7 @@ def synthetic_take(params: TimingParams, seconds: float = 40.0, fps: float = 30.
     options = LifeOptions(blinks=True, micro_motion=False, asymmetry=False, gaze=False, head=False, seed=seed,
                           blink_rate=params.blink_rate, blink_duration=params.blink_duration)
     shipped = load_performance_model()  # full blinks of the lids alone: the ground truth the timing fit is made for
-    model = replace(shipped, blinks=replace(shipped.blinks, depth_quantiles=(), upper_face=()))
+    model = replace(shipped, blinks=replace(shipped.blinks, depth_quantiles=(), upper_face=(), upper_face_people=()))
     weights = perform(weights, fps, options, plan, model)[0]
     weights += rng.normal(0.0, noise, size=weights.shape)
     return np.clip(weights, 0.0, 1.0)

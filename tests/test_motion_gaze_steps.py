@@ -1,6 +1,7 @@
 """The gaze's fixational jitter rounded over a few frames, and the lids following the eye late (issue 13): the
 runtime draws what the fit assumes, and the fit gets a known lag and a known step correlation back."""
 
+import json
 import math
 
 import numpy as np
@@ -13,7 +14,7 @@ from ml_backend.errors import I2FETError
 from ml_backend.motion.gaze import jitter_autocorrelation, lagged, rounded_jitter
 from ml_backend.motion.life import _looks, blink_face, life_rng
 from ml_backend.motion.noise import coloured_noise
-from ml_backend.motion.performance_model import load_performance_model
+from ml_backend.motion.performance_model import MODEL_PATH, load_performance_model, model_from_dict
 from ml_backend.naming.arkit import INDEX
 
 
@@ -55,7 +56,7 @@ def _gaze_motion(gaze_degrees: np.ndarray, fps: float = 30.0, lids: np.ndarray |
     rotations[:, [3, 4]] = rotations[:, [6, 7]] = np.radians(gaze_degrees)
     weights = np.zeros((len(gaze_degrees), 52))
     if lids is not None:
-        for name, column in (("eyeWideLeft", 4), ("eyeWideRight", 7)):
+        for name in ("eyeWideLeft", "eyeWideRight"):
             weights[:, INDEX[name]] = lids
     return Motion(weights, rotations, fps, np.ones(len(gaze_degrees), bool), True, "synthetic")
 
@@ -90,9 +91,6 @@ def test_the_lids_follow_the_eye_late_and_the_look_channels_do_not():
 
 
 def test_a_model_without_lids_keeps_no_lag_and_a_bad_lag_is_refused():
-    from ml_backend.motion.performance_model import MODEL_PATH, model_from_dict
-    import json
-
     data = json.loads(MODEL_PATH.read_text())
     data.pop("lids")
     assert model_from_dict(data).lid_lag == 0.0
@@ -112,9 +110,6 @@ def test_a_character_keeps_one_blink_face_and_characters_differ(seed, key):
 
 
 def test_a_model_without_people_blinks_with_the_median_face_and_bad_people_are_refused():
-    from ml_backend.motion.performance_model import MODEL_PATH, model_from_dict
-    import json
-
     data = json.loads(MODEL_PATH.read_text())
     data["blinks"].pop("upper_face_people")
     model = model_from_dict(data)

@@ -4,8 +4,9 @@ eyeLook channels that follow from the eye rotations.
 A gaze path is a renewal process: a fixation of log-normal duration, then a saccade of log-normal
 amplitude in a random direction (vertical moves ``pitch_share`` the size of horizontal ones) that
 turns back toward the centre once the gaze is beyond the fitted spread, lasting the main sequence's
-21 ms + 2.2 ms/deg along a minimum-jerk profile. Slow drift (coloured noise, ``noise.py``) is added
-during fixations. Angles are radians in Live Link order: yaw positive toward the subject's right,
+21 ms + 2.2 ms/deg along a minimum-jerk profile. Slow drift (coloured noise, ``noise.py``) and a fixational
+jitter whose steps come in short runs (white samples rounded by a Gaussian: the takes' consecutive gaze steps
+correlate, +0.34) are added during fixations. The eyelid channels follow the eye's pitch ``lagged`` (late). Angles are radians in Live Link order: yaw positive toward the subject's right,
 pitch positive looking down. Planning is bounded by count (a fixation lasts at least 0.1 s).
 """
 

@@ -14,9 +14,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from reader_dev import ch, faces, plain_compositional_reader, sourced_records
+from reader_dev import LOW, RISE, ch, faces, plain_compositional_reader, sourced_records
 
-RISE, LOW = 0.2, 0.12
 DATA = Path(__file__).parent / "data" / "reader_dev" / "dev_round9_figurative.jsonl"
 
 
@@ -25,12 +24,11 @@ def reader():
     return plain_compositional_reader()
 
 
-@pytest.mark.parametrize("text", [
-    "Heathcliff stood there in his shirt, his face as white as the wall behind him.",
-    "His face was as white as note-paper.",
-    "She turned as pale as death.",
-    "He went white as a sheet.",
-])
+PALE_SIMILES = ("Heathcliff stood there in his shirt, his face as white as the wall behind him.",
+                "His face was as white as note-paper.", "She turned as pale as death.", "He went white as a sheet.")
+
+
+@pytest.mark.parametrize("text", PALE_SIMILES)
 def test_a_pale_state_compared_with_anything_is_the_pale_face(reader, text):
     reading = reader.analyse(text)
     assert reading.refused is None, reading.notes

@@ -1,12 +1,16 @@
-"""The size of a head's eye regions against the template's: a stylised head's big eyes (lids, socket and ball).
+"""Eyes that bulge: a head whose lids stand in front of the template's (a stylised head's big eyes).
 
-The identity modes do not reach cartoon eyes: on a head whose lids bulge far in front of the template's, the
+The identity modes do not reach cartoon eyes: on a head whose lids stand far in front of the template's, the
 free-form fit matches the lid margins' outline (the rim term) but leaves the template's lid tucked behind the
-head's, so the head's lid skin binds to template skin above the lid that does not move in a blink. Before the
-free-form fit each eye region of the identity-fitted template (lids, socket, eyeball) is scaled about its
-eyeball's centre, fading with distance (a Gaussian of the eye's width), by the factor that brings the template's
-upper lid margin to the depth of the head's (``measure_eye_warp``); the expressions are carried through the same
-scaling, ``warp(v + d) - warp(v)``, so the scaled lid travels as far as it must to close the head's eye.
+head's, so the head's lid skin binds to template skin above the lid that does not move in a blink and the blink
+barely closes the eye. Before the free-form fit each eye region of the identity-fitted template (lids, socket,
+eyeball) is brought forward, fading with distance from the eyeball's centre (a Gaussian of the eye's width), as far
+as brings the template's upper lid margin to the depth of the head's (``measure_eye_warp``); the expressions are
+carried through the same move, ``warp(v + d) - warp(v)``.
+
+A move in depth rather than a scaling of the region: scaling the region as much (about the eyeball's centre) also
+closes the eye, but widens the template's opening, which the rim term then drags back, and folds the lid
+(measured in docs/anyhead.md).
 """
 
 from __future__ import annotations
@@ -19,27 +23,36 @@ from .register import _eye_parts, _eye_width
 from .rims import FEATURES, Opening, find_rim, match_rim
 from .template import Template
 
-SCALES = np.round(np.arange(1.0, 2.0001, 0.05), 2)  # the scales tried: only up (the rim term closes a smaller eye's outline)
-GATE = 0.075  # a best scale this close to 1 leaves the eye as the identity fit made it
-REACH = 0.6  # the scaling fades as a Gaussian of this many eye widths from the eyeball's centre
+PUSHES = np.round(np.arange(0.0, 0.40001, 0.025), 3)  # the moves tried, eye widths forward (a head's lids further
+# back than the template's are the surface term's to follow)
+GATE = 0.04  # a best move this small (eye widths) leaves the eye as the identity fit made it
+REACH = 0.6  # the move fades as a Gaussian of this many eye widths from the eyeball's centre
 EYE_SIDES = {"eye_left": "Left", "eye_right": "Right"}  # rim features -> the template's eye sides
 
 
 @dataclass(frozen=True)
 class EyeWarp:
-    """Per eye: the eyeball's centre (template frame), the scale of its region and the scaling's reach (one sigma)."""
+    """Per eye: the eyeball's centre (template frame), how far its region moves forward (+Z) and the move's reach."""
 
     centres: np.ndarray  # E x 3
-    scales: np.ndarray  # E
-    reach: np.ndarray  # E
+    pushes: np.ndarray  # E, template units
+    reach: np.ndarray  # E, one sigma of the fade, template units
 
     @staticmethod
     def none() -> "EyeWarp":
         return EyeWarp(np.zeros((0, 3)), np.zeros(0), np.zeros(0))
 
+    @property
+    def moves(self) -> bool:
+        return bool(np.any(self.pushes != 0.0))
+
+    def in_eye_widths(self) -> np.ndarray:
+        """Each eye's move forward in its eye's widths."""
+        return self.pushes * REACH / self.reach
+
     def as_array(self) -> np.ndarray:
-        """E x 5 rows (centre, scale, reach), for the fit's cache."""
-        return np.column_stack([self.centres, self.scales, self.reach]).reshape(-1, 5)
+        """E x 5 rows (centre, push, reach), for the fit's cache."""
+        return np.column_stack([self.centres, self.pushes, self.reach]).reshape(-1, 5)
 
     @staticmethod
     def from_array(rows: np.ndarray) -> "EyeWarp":
@@ -47,13 +60,11 @@ class EyeWarp:
         return EyeWarp(rows[:, :3], rows[:, 3], rows[:, 4])
 
     def apply(self, points: np.ndarray) -> np.ndarray:
-        """``points`` (..., 3) with each eye region scaled about its centre, fading with distance."""
+        """``points`` (..., 3) with each eye region moved forward, fading with distance from its centre."""
         result = np.array(points, dtype=np.float64, copy=True)
-        for centre, scale, reach in zip(self.centres, self.scales, self.reach):
-            if scale != 1.0:
-                offset = points - centre
-                fade = np.exp(-(offset ** 2).sum(-1) / (2 * reach ** 2))
-                result += (scale - 1.0) * offset * fade[..., None]
+        for centre, push, reach in zip(self.centres, self.pushes, self.reach):
+            if push != 0.0:
+                result[..., 2] += push * np.exp(-((points - centre) ** 2).sum(-1) / (2 * reach ** 2))
         return result
 
 
@@ -64,14 +75,11 @@ def eye_centre(template: Template, vertices: np.ndarray, side: str) -> tuple[np.
 
 
 def measure_eye_warp(template: Template, vertices: np.ndarray, openings: tuple[Opening, ...]) -> EyeWarp:
-    """The scaling of each open eye of the fitted template ``vertices`` (V, 3) that best brings its lid margin to the
-    depth of the head's: both rims seen from the front (``openings``: the head's), matched by their angle around
-    the opening as the free-form fit matches them, the scale of ``SCALES`` with the least median depth difference.
-
-    Depth, not the front view's outline: the free-form fit pulls the outline onto the head's, but not a lid that
-    stands in front of the template's (a big, bulging eye), where the head's lid skin would bind to template skin
-    above the lid that does not move in a blink. Scales within ``GATE`` of 1 are 1."""
-    centres, scales, reaches = [], [], []
+    """How far forward each open eye region of the fitted template ``vertices`` (V, 3) must move for its upper lid
+    margin to lie at the depth of the head's: both rims seen from the front (``openings``: the head's), matched by
+    their angle around the opening as the free-form fit matches them; the move of ``PUSHES`` with the least median
+    depth difference; both eyes move the lesser of their two moves, none under ``GATE``."""
+    centres, pushes, reaches = [], [], []
     for opening in openings:
         side = EYE_SIDES.get(opening.feature)
         if side is None:
@@ -80,17 +88,19 @@ def measure_eye_warp(template: Template, vertices: np.ndarray, openings: tuple[O
         ours = find_rim(vertices, template.skin_triangles, (first, second))
         if ours is None:
             continue
+        upper = ours.points[ours.points[:, 1] > (first[1] + second[1]) / 2]  # the lid that closes the eye
+        if len(upper) == 0:
+            continue
         centre, width = eye_centre(template, vertices, side)
         reach = REACH * width
-        upper = ours.points[ours.points[:, 1] > (first[1] + second[1]) / 2]  # the lid that closes the eye
         costs = []
-        for scale in SCALES:
-            moved = EyeWarp(centre[None], np.array([scale]), np.array([reach])).apply(upper)
+        for push in PUSHES * width:
+            moved = EyeWarp(centre[None], np.array([push]), np.array([reach])).apply(upper)
             costs.append(float(np.median(np.abs(match_rim(moved, opening.rim)[:, 2] - moved[:, 2]))))
-        best = float(SCALES[int(np.argmin(costs))])
         centres.append(centre)
-        scales.append(best if abs(best - 1.0) > GATE else 1.0)
+        pushes.append(float(PUSHES[int(np.argmin(costs))]))
         reaches.append(reach)
     if not centres:
         return EyeWarp.none()
-    return EyeWarp(np.array(centres), np.array(scales), np.array(reaches))
+    both = min(pushes)  # the eyes of a face bulge alike: one eye's alone is its rim's sampling (a coarse remesh)
+    return EyeWarp(np.array(centres), np.array(reaches) / REACH * (both if both >= GATE else 0.0), np.array(reaches))

@@ -70,7 +70,7 @@ class HeadFit:
     confidence: float = 1.0  # 1: your landmarks; the detector's confidence; 0: aligned by shape alone
     rest: tuple[np.ndarray, ...] = ()  # per part N x 3 mesh-local rest positions (for checking the transferred shapes)
     key: str = ""  # the cache key of a cached fit (its transferred shapes are cached under it too)
-    eye_warp: np.ndarray = field(default_factory=lambda: np.zeros((0, 5)))  # EyeWarp rows: the eye regions' scaling
+    eye_warp: np.ndarray = field(default_factory=lambda: np.zeros((0, 5)))  # EyeWarp rows: the eye regions' move forward
 
 
 def _world(part: HeadPart) -> np.ndarray:
@@ -389,10 +389,11 @@ def fit_head(head: HeadPart, extras: Sequence[HeadPart] = (), landmarks: dict[st
     openings, rim_notes = _openings(template, identity_head, user, user_landmarks)
     eye_warp = measure_eye_warp(template, identity_head, openings)
     start = eye_warp.apply(identity_head)
-    if np.any(eye_warp.scales != 1.0):  # the template's rim vertices move with the scaled lids
+    if eye_warp.moves:  # the template's rim vertices move with the lids
         openings = reopened(template, start, openings)
         rim_notes += (f"The eyes' lids stand in front of the template's: each eye region (lids, socket, eyeball) was "
-                      f"scaled {' and '.join(f'{s:.2f}x' for s in eye_warp.scales)} before the fit, and its blink with it.",)
+                      f"brought {' and '.join(f'{w:.2f}' for w in eye_warp.in_eye_widths())} eye widths forward "
+                      "before the fit.",)
     fitted = fit_free_form(template, start, user, user_landmarks, openings=openings)
     notes = notes + rim_notes
 

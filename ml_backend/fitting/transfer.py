@@ -105,14 +105,14 @@ def template_expression_deltas(template: Template, fitted: np.ndarray, identity_
     """The 52 expression deltas (52, V, 3) carried into the fitted surface's local frames.
 
     Within the ICT identity space the deltas stay as they are (that is the model: an identity's
-    expression is identity + delta); the eye regions' scaling before the free-form fit (``eye_warp``)
-    carries them as it carried the mesh, ``warp(v + d) - warp(v)``, so a scaled lid travels as far as
-    it must to close the bigger eye; the free-form part of the fit, which goes beyond the model, turns
-    them with the surface: the rotation from the (scaled) ``identity_head``'s normals to ``fitted``'s.
+    expression is identity + delta); the eye regions' move before the free-form fit (``eye_warp``)
+    carries them as it carried the mesh, ``warp(v + d) - warp(v)``; the free-form part of the fit, which
+    goes beyond the model, turns them with the surface: the rotation from the (moved) ``identity_head``'s
+    normals to ``fitted``'s.
     """
     deltas = template.model.deltas.astype(np.float64)
     start = identity_head
-    if eye_warp is not None and np.any(eye_warp.scales != 1.0):
+    if eye_warp is not None and eye_warp.moves:
         start = eye_warp.apply(identity_head)
         moving = np.flatnonzero(np.abs(deltas).sum((0, 2)) > 0)
         deltas[:, moving] = eye_warp.apply(identity_head[moving] + deltas[:, moving]) - start[moving]

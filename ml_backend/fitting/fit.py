@@ -1,7 +1,8 @@
 """Fit the ICT template to a user's head and bind the head's vertices for expression transfer.
 
 ``fit_head`` runs: checks -> head region -> automatic alignment -> landmark check -> identity
-modes -> smooth free-form fit -> binding of every vertex (and of optional eye/teeth parts).
+modes -> eye regions brought forward to bulging lids (``eye_region``) -> smooth free-form fit (lid margins
+matched rim to rim) -> binding of every vertex (and of optional eye/teeth parts).
 ``expressions.expression_deltas`` then turns a fit into 52 ARKit shape-key offsets per part, in each
 part's own mesh coordinates, checked for tears. Fits are cached per input (hash of vertex positions, triangles, transform,
 region and landmarks) in ``cache_dir()/head_fits``.

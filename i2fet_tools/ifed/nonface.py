@@ -104,8 +104,10 @@ def _drawn(rng: random.Random, alphabet, count: int, low: int, high: int, joiner
     return [joiner.join(rng.choice(alphabet) for _ in range(rng.randint(low, high))) for _ in range(count)]
 
 
-def harvest(seed: int = 0, counts: dict[str, int] | None = None) -> list[tuple[str, str]]:
-    """(source, string) pairs, deduplicated, with no English face word in them."""
+def harvest(seed: int = 0, counts: dict[str, int] | None = None, face_worded: bool = False) -> list[tuple[str, str]]:
+    """(source, string) pairs, deduplicated, with no English face word in them; ``face_worded``: only those that
+    have one instead ("a regular expression", "look up the key", "the faces of the mesh"), the hard cases for a gate
+    that trusts face words (a development check, not part of the refusal measure)."""
     counts = dict(COUNTS, **(counts or {}))
     rng = random.Random(seed)
     root = _site_packages()
@@ -124,7 +126,7 @@ def harvest(seed: int = 0, counts: dict[str, int] | None = None) -> list[tuple[s
     seen: set[str] = set()
     out = []
     for source, text in pairs:
-        if text.strip() and text not in seen and not FACE_WORDS.search(text):
+        if text.strip() and text not in seen and bool(FACE_WORDS.search(text)) == face_worded:
             seen.add(text)
             out.append((source, text))
     return out

@@ -356,6 +356,14 @@ sour | 0.7 | pull a face, pulls a face, pulled a face, pulling a face
 stare | 0.7 | goes still, went still, very still, motionless, unmoving, fixed on, eyes fixed, eyes fixed on, transfixed stare
 lookup | 0.8 | lifted her eyes, lifted his eyes, lifts her eyes, lifts his eyes, lift her eyes, lift his eyes, raised her eyes, raised his eyes, raises her eyes, raises his eyes, raise her eyes, raise his eyes, eyes lifted, eyes raised
 fear | 0.7 | wild eyes, with wild eyes, eyes wild, eyes were wild, wild look, a wild look in her eyes, a wild look in his eyes
+shock | 0.8 | grew pale, grows pale, grow pale, growing pale, turning pale, turn pale, going pale, go pale, grew white, grows white, turned white, turns white, turning white, went white, goes white, deadly pale, deathly pale, deadly white, deathly white, pallor, pallid, paleness, paler, palest, ashy pale
+embarrassed | 0.8 | turned red, turns red, turning red, went red, grew red, grows red, turned crimson, turns crimson, went crimson, turned scarlet, turns scarlet, went scarlet, grew crimson, grew scarlet, flushed crimson, flushed scarlet, flushed red, red in the face, cheeks reddened, cheeks flushed, flush over her face, flush over his face, vivid flush, deep flush, hot flush
+cry | 0.85 | wiped his eyes, wiped her eyes, wipes his eyes, wipes her eyes, wiping his eyes, wiping her eyes, dried his eyes, dried her eyes, dries his eyes, dries her eyes, drying his eyes, drying her eyes, tear stained, tear-stained, tearstained, tears into her eyes, tears into his eyes, eyes filled with tears, eyes full of tears, wet eyes, moist eyes, bathed in tears
+scowl | 0.8 | darkened brow, darkening brow, clouded brow, clouded forehead, eyes darkened, eyes darken, eyes darkening, contracted brow, contracted brows
+nervous | 0.6 | face twitched, face twitching, face twitches, features twitched, features twitching
+surprise | 0.9 | eyes starting out, eyes starting from, eyes started out, bulging eyes, eyes bulging, eyes bulged, popping eyes, eyes popped
+stare | 0.7 | staring eyes, eyes staring, with staring eyes, fixed stare, unblinking stare
+tongue | 0.8 | moistening her lips, moistening his lips, moistened her lips, moistened his lips, moistens her lips, moistens his lips, licked her lips, licked his lips, licking her lips, licking his lips, wetting her lips, wetting his lips, wets her lips, wets his lips
 """
 
 

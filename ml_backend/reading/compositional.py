@@ -428,11 +428,27 @@ _STAGE_FACE_MANNER = re.compile(r"\bwith\s+(?:an?\s+)?(?:[a-z]+\s+){0,2}(?:smile
                                 r"glare|grimace|blush|surprise|contempt|scorn|disgust|amusement)\b", re.IGNORECASE)
 
 
+# A face named with an article or in a phrase of manner rather than owned ("with a gloomy face", "with staring eyes",
+# "gave the princess a frightened look"), or a look given a manner by an adverb ("looked angrily at", "glanced
+# gratefully at"). Only where the phrase's own words read as a face: "with a regular expression" is not one.
+_FACE_NOUNS = (r"(?:face|faces|eyes|eye|lips|mouth|brows?|eyebrows?|cheeks?|countenance|features|forehead|nostrils|"
+               r"look|looks|glance|expression|smile|stare|gaze)")
+_ARTICLE_FACE = re.compile(r"\b(?:with|in|on|wore|wearing|gave|gives|give|giving|darted|darts|cast|casts|casting|turned|"
+                           r"turns|turning|had|has|having)\s+(?:an?|the|one|some|\w+\s+an?)\s+(?:[a-z‐-]+,?\s+(?:and\s+)?)"
+                           r"{0,3}?" + _FACE_NOUNS + r"\b"
+                           r"|\bwith\s+(?:[a-z‐-]+,?\s+(?:and\s+)?){1,3}?(?:faces?|eyes|lips|brows?|cheeks|countenance|"
+                           r"features|looks)\b"
+                           r"|\b(?:looked|looks|looking|glanced|glances|glancing|gazed|gazes|gazing|stared|stares|staring|"
+                           r"peered|peers|peering)\s+(?:at\s+\w+\s+|up\s+|down\s+|round\s+|around\s+)?\w+ly\b",
+                           re.IGNORECASE)
+
+
 def _face_predicate(text: str) -> bool:
-    """True for a sentence of story prose or a stage direction about a face (see ``_POSSESSED_PART``); never for
-    code."""
+    """True for a sentence of story prose or a stage direction about a face (see ``_POSSESSED_PART`` and
+    ``_ARTICLE_FACE``); never for code."""
     return (bool(_POSSESSED_PART.search(text) or _PAST_FACE_VERB.search(text) or _STAGE_FACE_VERB.search(text)
-             or _STAGE_FACE_MANNER.search(text))
+             or _STAGE_FACE_MANNER.search(text)
+             or any(_reads_as_face(m.group(0)) for m in _ARTICLE_FACE.finditer(text)))
             and not _looks_like_code(text))
 
 

@@ -89,7 +89,7 @@ def words(text: str) -> list[str]:
     return out
 
 
-_NAME = re.compile(r"\b([A-Z][a-z]+)(?:['’]s\b|\s+(?=[a-z]+(?:s|ed)\b))")
+_NAME = re.compile(r"\b([A-Z][a-zà-öø-ÿ]+)(?:['’]s\b|\s+(?=[a-z]+(?:s|ed)\b))")
 # The names of a play's stage directions, in capitals, with their titles: "SIR ROBERT CHILTERN walks",
 # "MRS. ERLYNNE smiles", "GLADYS'S stare", "speaking through her tears-- to JEYES".
 _STAGE_NAME = re.compile(r"\b((?:[A-Z]{2,}\.?\s+){0,3}[A-Z]{2,})(?:['’][Ss]\b|\s+(?=[a-z]+(?:s|ed)\b))"

@@ -57,6 +57,14 @@ def test_prose_words_for_colour_tears_and_brows_are_read(reader, text, channel):
     assert max(ch(face, channel) for face in faces(reader, text)) >= RISE
 
 
+def test_a_person_going_pale_is_story_prose_about_a_face(reader):
+    text = ("SIR ROBERT CHILTERN enters from behind. He hears his wife’s last words, and sees to whom they are "
+            "addressed. He grows deadly pale.")
+    assert reader.analyse(text).refused is None, reader.analyse(text).notes
+    assert max(ch(face, "eyeWide") for face in faces(reader, text)) >= RISE
+    assert reader.analyse("The build grows slow and the page turns pale grey in the editor.").refused
+
+
 def test_a_name_written_with_accents_counts_like_a_pronoun():
     from ml_backend.reading.tokens import person_names
 

@@ -414,6 +414,9 @@ _POSSESSED_PART = re.compile(r"\b(?:his|her|their|my|your|\w+['’]s)\s+(?:[a-z�
 _PAST_FACE_VERB = re.compile(r"\b(?:smiled|frowned|scowled|grinned|sneered|smirked|laughed|blushed|flushed|winced|"
                              r"grimaced|pouted|glared|beamed|simpered|crimsoned|reddened|paled|blanched|gaped|"
                              r"stared|wept|sobbed)\b", re.IGNORECASE)
+# A person going pale ("He grows deadly pale", "Count Rostopchín suddenly grew pale"), not a thing ("the page turns pale").
+_GOES_PALE = re.compile(r"\b(?:[Hh]e|[Ss]he|[Tt]hey|[A-Z][^\W\d_]+)\s+(?:[a-z]+ly\s+)?(?:grew|grows|turned|turns|went|"
+                        r"goes)\s+(?:deadly\s+|deathly\s+|very\s+|quite\s+)?pale\b")
 # The stage direction's way of saying the same: the present, the participle or the adverb of a face verb ("MRS.
 # ERLYNNE smiles, and continues conversation", "Falls sobbing on the sofa", "calls smilingly"), or a plural subject
 # with the plain verb ("They smile at each other").
@@ -447,7 +450,7 @@ def _face_predicate(text: str) -> bool:
     """True for a sentence of story prose or a stage direction about a face (see ``_POSSESSED_PART`` and
     ``_ARTICLE_FACE``); never for code."""
     return (bool(_POSSESSED_PART.search(text) or _PAST_FACE_VERB.search(text) or _STAGE_FACE_VERB.search(text)
-             or _STAGE_FACE_MANNER.search(text)
+             or _STAGE_FACE_MANNER.search(text) or _GOES_PALE.search(text)
              or any(_reads_as_face(m.group(0)) for m in _ARTICLE_FACE.finditer(text)))
             and not _looks_like_code(text))
 

@@ -24,7 +24,7 @@ import numpy as np
 
 from ..errors import BadTimingError
 from ..plan import Plan
-from .blinks import add_blinks, plan_blinks
+from .blinks import add_blinks, free_starts, nominal_duration, plan_blinks
 from .easing import minimum_jerk
 from .gaze import gaze_rotations, lagged, look_weights, plan_saccades
 from .head import head_rotations
@@ -111,6 +111,7 @@ def perform(weights: np.ndarray, fps: float, options: LifeOptions, plan: Plan | 
             model: PerformanceModel | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(frames x 52 weights with the life layers, frames x 9 head/eye rotations in radians)."""
     weights = np.array(weights, dtype=np.float64)
+    planned = weights.copy()  # the plan's own face: where its eyes are closed or squeezed, no blink starts
     count = len(weights)
     rotations = np.zeros((count, ROTATIONS))
     if not options.any or count == 0:
@@ -145,9 +146,11 @@ def perform(weights: np.ndarray, fps: float, options: LifeOptions, plan: Plan | 
                                          tone[moving][None, :])
     if options.blinks:
         apexes = np.array([s.apex for s in plan.segments]) if plan is not None else None
+        length = nominal_duration(model.blinks, options.blink_duration)
+        free = free_starts(planned, fps, length, apexes, 1.0 / fps, LIFE_FADE_IN)
         blinks = plan_blinks(seconds, model.blinks, life_rng(seed, key, "blinks"), rate=options.blink_rate,
                              duration=options.blink_duration, saccades=saccades[0], changes=_expression_changes(plan),
-                             start=LIFE_FADE_IN, max_events=bound, clear=apexes, margin=1.0 / fps)
+                             start=LIFE_FADE_IN, max_events=bound, clear=apexes, margin=1.0 / fps, free=free, fps=fps)
         closure = add_blinks(weights, fps, blinks, blink_face(model, life_rng(seed, key, "person")), keep_off=apexes,
                              margin=1.0 / fps)
         if options.gaze and model.blinks.gaze_pitch:  # the eyes roll down while the lids close (Bell's phenomenon)

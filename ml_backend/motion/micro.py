@@ -99,7 +99,8 @@ def bounded_add(weights: np.ndarray, change: np.ndarray, fade: np.ndarray, rest_
     toned = np.broadcast_to(np.asarray(tone) > 0, result.shape)
     low = toned & (result < FREE_ABOVE)  # a smooth floor at 0 where a tone lets the change reach below it
     result[low] = REST_SOFTNESS * np.logaddexp(0.0, result[low] / REST_SOFTNESS)
-    plain = ~toned  # without a tone, room alone keeps it above 0; a resting tone of the positive part
-    result[plain] += ((1.0 - free[plain]) * (1.0 - weights[plain]) * REST_SOFTNESS
+    plain = ~toned  # without a tone, room alone keeps it above 0; a resting tone of the positive part, in the room
+    at_rest = 1.0 - _ramp(weights)  # missing at the low end only: near full it pushed a channel above 1
+    result[plain] += (at_rest[plain] * (1.0 - weights[plain]) * REST_SOFTNESS
                       * np.logaddexp(0.0, rest_share * capped[plain] / REST_SOFTNESS))
     return weights + fade * (result - weights)

@@ -23,13 +23,13 @@ CHANGES = """
 dismay | 0.8 | fall, drop, sink, sag, lengthen, grow long, go long, fall a little
 scowl | 0.8 | darken, dark, cloud, clouded, cloud over, sour, turn sour, turn thunderous, go dark, grow dark, black, turn black, blacken, turn ugly, twist into a scowl, contract | brow, forehead, look
 stern | 0.75 | harden, hard, stiffen, set, stern, grave, tighten, close, close off, shut down, turn to stone, turn stony, go stony, turn hard, go hard, grow hard, go cold, turn cold, grow cold, grow stern, ice over, freeze over, turn to ice | gaze, stare
-grimace | 0.8 | contort, distort, screw up in pain
+grimace | 0.8 | contort, distort, screw up in pain, twist, twist up
 tender | 0.7 | soften, melt, warm, gentle, grow soft, go soft, turn soft
 happy | 0.8 | brighten, glow, shine, sunny
-relief | 0.75 | clear, ease, unclench, relax into relief
+relief | 0.75 | clear, ease, unclench, relax into relief, relax, slacken, loosen
 shock | 0.95 | pale, deadly pale, ghastly pale, white, ashen, bloodless, blanch, whiten, go white, turn white, go pale, turn pale, grow pale, go ashen, turn ashen, turn grey, go grey, turn gray, go gray, drain, drain of colour, drain of color, lose its colour, lose its color | look, he, she
 cry | 0.85 | crumple, crumble, collapse, cave in, fall apart, twist with grief
-embarrassed | 0.8 | flush, flushed, red, crimson, scarlet, redden, colour, color, burn, go red, turn red, go pink, turn pink, go scarlet, turn scarlet, go crimson, turn crimson
+embarrassed | 0.8 | flush, flushed, red, crimson, scarlet, redden, colour, color, burn, go red, turn red, go pink, turn pink, go scarlet, turn scarlet, go crimson, turn crimson, grow red, become red, grow crimson, grow scarlet | cheeks, cheek, ears, neck, he, she
 disgust | 0.85 | twist in disgust, wrinkle in disgust, curdle, screw up, scrunch up
 blank | 0.6 | go blank, blank, empty, go still, freeze, go dead
 """

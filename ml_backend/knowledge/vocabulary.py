@@ -243,7 +243,7 @@ smug | 0.85 | like the cat that got the cream, like the cat that ate the canary,
 disgust | 0.9 | like she smelled something rotten, like he smelled something rotten, as if she smelled something, as if he smelled something, smelled a skunk, like something smells bad, like she stepped in something, like he stepped in something, as if tasting something bad, tasted something awful, something awful, spoiled milk, sour milk, rotten fish
 terror | 1.0 | like a horror movie, as if facing a monster, face to face with a monster, sees a monster, saw a monster, monster, running for her life, running for his life, fearing for his life, fearing for her life, scared out of her wits, scared out of his wits, jump out of her skin, jump out of his skin, jumps out of her skin, jumps out of his skin
 joy | 1.0 | like she won the lottery, like he won the lottery, won the lottery, wins the lottery, like a kid in a candy store, like christmas came early, happiest person alive, over the moon with joy, grinning like a cheshire cat, cheshire cat grin, cheshire cat, like a cheshire cat
-embarrassed | 0.8 | wants the ground to swallow her, wants the ground to swallow him, wishes the ground would swallow her, wishes the ground would swallow him, red as a tomato, red as a beet, beet red, beetroot, face turns red, goes red, turns red, cheeks burn, cheeks burning, blushes furiously
+embarrassed | 0.8 | wants the ground to swallow her, wants the ground to swallow him, wishes the ground would swallow her, wishes the ground would swallow him, red as a tomato, red as a beet, beet red, beetroot, face turns red, ?goes red, ?turns red, cheeks burn, cheeks burning, blushes furiously
 exhausted | 0.95 | like she ran a marathon, like he ran a marathon, after a marathon, ran a marathon, hit by a truck, like she was hit by a truck, like he was hit by a truck, like death warmed over, death warmed up, like a zombie
 joy | 1.0 | chuffed, chuffed to bits, mirthful, victorious, triumphantly, on top of the world, happy as a clam, happy as larry, like a dog with two tails, cock a hoop, won a medal, won a gold medal, gold medal, won the game, won the race, won the cup, scored the winning goal, hit the jackpot, like a kid at a birthday party
 happy | 0.75 | perky, sparkling, twinkly, twinkle in her eye, twinkle in his eye, bright eyed, bright-eyed, sanguine, blithe, blithely, sunny disposition, all smiles, pleased as punch
@@ -356,12 +356,17 @@ sour | 0.7 | pull a face, pulls a face, pulled a face, pulling a face
 stare | 0.7 | goes still, went still, very still, motionless, unmoving, fixed on, eyes fixed, eyes fixed on, transfixed stare
 lookup | 0.8 | lifted her eyes, lifted his eyes, lifts her eyes, lifts his eyes, lift her eyes, lift his eyes, raised her eyes, raised his eyes, raises her eyes, raises his eyes, raise her eyes, raise his eyes, eyes lifted, eyes raised
 fear | 0.7 | wild eyes, with wild eyes, eyes wild, eyes were wild, wild look, a wild look in her eyes, a wild look in his eyes
-shock | 0.8 | grew pale, grows pale, grow pale, growing pale, turning pale, turn pale, going pale, go pale, grew white, grows white, turned white, turns white, turning white, went white, goes white, deadly pale, deathly pale, deadly white, deathly white, pallor, pallid, paleness, paler, palest, ashy pale
+shock | 0.8 | white to the lips, pale to the lips, ?colour left, ?color left, ?colour had left, ?color had left, ?colour drained, ?color drained, grew pale, grows pale, grow pale, growing pale, turning pale, turn pale, going pale, go pale, ?grew white, ?grows white, ?turned white, ?turns white, ?turning white, ?went white, ?goes white, deadly pale, deathly pale, deadly white, deathly white, pallor, pallid, paleness, paler, palest, ashy pale
 embarrassed | 0.8 | ?turned red, ?turns red, ?turning red, ?went red, ?grew red, ?grows red, ?turned crimson, ?turns crimson, ?went crimson, ?turned scarlet, ?turns scarlet, ?went scarlet, ?grew crimson, ?grew scarlet, flushed crimson, flushed scarlet, flushed red, red in the face, cheeks reddened, cheeks flushed, flush over her face, flush over his face, vivid flush, deep flush, hot flush
 cry | 0.85 | wiped his eyes, wiped her eyes, wipes his eyes, wipes her eyes, wiping his eyes, wiping her eyes, dried his eyes, dried her eyes, dries his eyes, dries her eyes, drying his eyes, drying her eyes, tear stained, tear-stained, tearstained, tears into her eyes, tears into his eyes, eyes filled with tears, eyes full of tears, wet eyes, moist eyes, bathed in tears
 scowl | 0.8 | darkened brow, darkening brow, clouded brow, clouded forehead, eyes darkened, eyes darken, eyes darkening, contracted brow, contracted brows
 nervous | 0.6 | face twitched, face twitching, face twitches, features twitched, features twitching
 surprise | 0.9 | eyes starting out, eyes starting from, eyes started out, bulging eyes, eyes bulging, eyes bulged, popping eyes, eyes popped
+sour | 0.75 | made a face, make a face at, makes a face at, making a face, pulled a face, pull a face, pulls a face, pulling a face, made faces, making faces, make faces at, pulled faces, pulling faces, wry face, made a wry face, pulled a wry face, screwed up her face, screwed up his face, screws up her face, screws up his face, screwing up her face, screwing up his face
+joy | 0.9 | eyes lit up, eyes light up, eyes lights up, eyes lighting up, eyes shone with delight, eyes shining with delight, eyes sparkled, eyes sparkling, eyes danced, eyes dancing, face lit up, face lights up
+dismay | 0.8 | long as a fiddle, face as long as a fiddle, long face, pulled a long face, face like a wet weekend
+disgust | 0.7 | green about the gills, green around the gills, looked green, looking green
+blank | 0.6 | face was a mask, face is a mask, mask-like face, masklike face, expressionless mask, expression did not change, face did not change, expression never changed, face never changed, expression unchanged, without a change of expression, without changing expression
 stare | 0.7 | staring eyes, eyes staring, with staring eyes, fixed stare, unblinking stare
 tongue | 0.8 | moistening her lips, moistening his lips, moistened her lips, moistened his lips, moistens her lips, moistens his lips, licked her lips, licked his lips, licking her lips, licking his lips, wetting her lips, wetting his lips, wets her lips, wets his lips
 """
@@ -447,9 +452,12 @@ def vocabulary() -> tuple[VocabEntry, ...]:
     seen: set[str] = set()
     entries: list[VocabEntry] = []
     rows = [tuple(part.strip() for part in line.split("|")) for line in TABLE.strip().splitlines()]
-    own = {p.strip().lstrip("?") for _, _, phrases in rows for p in phrases.split(",")}
+    # "face beaming": "beaming" already says it; a weak word said of a face ("her features relaxed") is kept: the
+    # face noun is what makes it clear
+    own = {p.strip() for _, _, phrases in rows for p in phrases.split(",")
+           if not p.strip().startswith("?") and p.strip() not in WEAK}
     rows += [(name, str(strength), ", ".join(p for p in phrases if p.split(" ", 1)[1] not in own))
-             for name, strength, phrases in face_change_rows()]  # "face lit up": "lit up" already says it
+             for name, strength, phrases in face_change_rows()]
     for name, strength, phrases in rows:
         weights, action, claims = table[name]
         for phrase in (p.strip() for p in phrases.split(",")):

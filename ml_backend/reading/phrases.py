@@ -50,9 +50,15 @@ _INTO = "".join(rf"(?<!\b{verb}\s)" for verb in ("look", "looks", "looked", "sta
                                                    "peering", "coming"))
 _INTO += r"into(?!\s+(?:place|position|view|focus)\b)"
 _SPEED = r"slowly|gradually|quickly|suddenly|abruptly|rapidly|instantly|immediately|eventually"
+# A face part that changes "into" a shape is one face, not two steps ("her mouth hardened into a thin line", "his eyes
+# narrowed to slits"); an expression that turns into another is two ("her smile hardened into a grimace"). A whole
+# face that "breaks into a grin" names no face before the grin, so it stays a transition (its first part is skipped).
+_AFTER_PART = "".join(rf"(?<!\b{noun}\s)" for noun in ("mouth", "lips", "lip", "eyes", "eye", "jaw", "brow", "brows",
+                                                      "eyebrows", "cheeks", "chin", "forehead", "gaze", "nose",
+                                                      "nostrils"))
 _CONNECTIVES = (
-    rf"(?:that\s+|which\s+|and\s+)?(?:(?:{_SPEED})\s+)?(?:{_TRANSITION_VERBS})(?:\s+(?:{_SPEED}))?\s+(?:in)?to",
-    rf"(?:that\s+|which\s+|and\s+)?{_ANY_INTO}",
+    rf"{_AFTER_PART}(?:that\s+|which\s+|and\s+)?(?:(?:{_SPEED})\s+)?(?:{_TRANSITION_VERBS})(?:\s+(?:{_SPEED}))?\s+(?:in)?to",
+    rf"{_AFTER_PART}(?:that\s+|which\s+|and\s+)?{_ANY_INTO}",
     r"(?:but\s+|and\s+)?end(?:s|ed|ing)?\s+up(?:\s+(?:in|with|as))?", r"(?:but\s+|and\s+)?end(?:s|ed|ing)?\s+with",
     r"(?:but\s+|and\s+)?(?:end(?:s|ed|ing)?|finish(?:es|ed|ing)?)\s+(?:as|on|in|with)",
     r"(?:but\s+|and\s+)?(?:clos(?:e|es|ing)|land(?:s|ing)?|wrap(?:s|ping)?\s+up)\s+(?:with|on)",
@@ -64,7 +70,7 @@ _CONNECTIVES = (
     r"but(?=\s+(?:[\w'’]+\s+){0,3}(?:fad|vanish|disappear|falter|slip|drain|crack|harden|sour|die[sd]?\b|gone\b|melt|"
     r"crumbl|waver))", r"(?:and\s+)?(?:by|at|in)\s+(?:the\s+)?end(?:\s+of\s+(?:it|the\s+\w+))?",
     r"(?:and\s+)?in\s+(?:its|her|his|their)\s+place(?:\s+(?:came|comes|was|is|appeared|appears))?",
-    r"and then", r"then", r"becoming", r"becomes", r"become", r"became", r"followed by", r"after that", r"afterwards",
+    r"and then", r"then", r"(?<!\bwas\s)(?<!\bwere\s)(?<!\bis\s)(?<!\bare\s)becoming", r"becomes", r"become", r"became", r"followed by", r"after that", r"afterwards",
     r"next(?!\s+to)", r"later", r"before", r"until", r"till", r"only to", r"eventually", r"at last", _INTO, r"->", r"→",
     r"and finally", r"finally", r";",
 )
@@ -402,29 +408,45 @@ _FIGURE_START = re.compile(r"(?:(?:and|but)\s+)?(?:as\s+if|as\s+though|like\s+(?
                            re.IGNORECASE)
 
 
+# A sentence that describes one face part by part across ";" ("Her brows came together; her mouth set hard", "his eyes
+# narrowed; his lips thinned"): each side opens with an owned face part, and the parts differ.
+_OWNED_PART = re.compile(r"^(?:his|her|their|its|my|your|[A-Z][^\W\d_]*['’]s)\s+(?:[a-z‐-]+\s+)?(mouth|lips?|eyes?|jaw|"
+                         r"brows?|eyebrows?|cheeks?|chin|forehead|gaze|nose|nostrils?|face|features|lids|eyelids)\b",
+                         re.IGNORECASE)
+
+
+def _parts_of_one_face(before: str, part: str) -> bool:
+    """True when two clauses either side of ";" each describe another owned part of the face."""
+    first, second = _OWNED_PART.match(before.strip()), _OWNED_PART.match(part.strip())
+    return bool(first and second) and first.group(1).lower().rstrip("s") != second.group(1).lower().rstrip("s")
+
+
 def _join_simultaneous(pieces: list[str], simultaneous: Callable[[str, str], bool] | None) -> list[str]:
     """Parts from ``_SPLIT.split`` (text, delimiter, text, ...), comma-joined parts that happen together merged.
 
     Only parts separated by bare commas can be one step: "then, quite suddenly, she laughed" keeps its "then"
-    even though a comma comes last. A comparison after a bare comma always belongs to the part before. A return to rest after a face ("puff, release") is a step of its own.
+    even though a comma comes last. A comparison after a bare comma always belongs to the part before. A return to rest after a face ("puff, release") is a step of its own. Two owned face parts either side of ";" are one face.
     """
     parts: list[str] = []
-    bare_comma = True
+    bare_comma, semicolon = True, False
     for k, piece in enumerate(pieces):
         if k % 2:
             bare_comma = bare_comma and (piece or "").strip() == ","
+            semicolon = (piece or "").strip() == ";"
             continue
         part = (piece or "").strip()
         if not part.strip(" .!,"):
             continue
-        if parts and bare_comma and _FIGURE_START.match(part):
+        if parts and semicolon and simultaneous is not None and _parts_of_one_face(parts[-1], part):
+            parts[-1] = f"{parts[-1]}, {part}"  # "her brows came together; her mouth set hard": one face
+        elif parts and bare_comma and _FIGURE_START.match(part):
             parts[-1] = f"{parts[-1]}, {part}"  # "an astonished gaze, as if not understanding": one face
         elif (parts and simultaneous is not None and bare_comma and not is_timing_only(part) and not _refers(part)
                 and not _rest_between(parts, part) and simultaneous(_without_timing(parts[-1]), _without_timing(part))):
             parts[-1] = f"{parts[-1]}, {part}"
         else:
             parts.append(part)
-        bare_comma = True
+        bare_comma, semicolon = True, False
     return parts
 
 

@@ -61,6 +61,8 @@ MIN_PERSON_BLINKS = 5  # a take's own blink-face coupling is kept with this many
 PARTIAL_CLOSURE = 0.08  # lids closing this far beyond their level count as a (partial) blink
 DEPTH_QUANTILES = 11  # quantiles kept of the closures' depth distribution
 BLINK_POWER_MAX = 10.0  # (1 - closure)^10: gone a third of the way closed
+BLINK_FACE_FRAMES = 9  # frames at 30 Hz around a blink's frames where its upper face is fitted (the face follows late)
+FACE_LAG_GRID = np.round(np.arange(0.0, 0.1501, 0.01), 3)  # seconds: the blink face's lag behind the lids
 LOOK_AXES = {  # eyeLook channel -> (rotation column, sign): positive yaw looks to the subject's right, pitch down
     "eyeLookInLeft": (3, 1.0), "eyeLookOutLeft": (3, -1.0), "eyeLookDownLeft": (4, 1.0), "eyeLookUpLeft": (4, -1.0),
     "eyeLookOutRight": (6, 1.0), "eyeLookInRight": (6, -1.0), "eyeLookDownRight": (7, 1.0), "eyeLookUpRight": (7, -1.0),
@@ -180,13 +182,15 @@ def fit_model(takes: Sequence[Take], names: Sequence[str] | None = None, timing:
         vergence.append(float(np.mean(rot[:, 3] - rot[:, 6])))
     all_jumps = np.concatenate(jumps) if jumps else np.zeros((0, 2))
     fixations_arr, amplitudes_arr = np.array(fixations), np.array(amplitudes)
+    face_lag = _fit_blink_face_lag(motions)
     blinks = {
         "rate_per_min": _median(rates, 14.0), "interval_cv": float(np.clip(_median(cvs, 0.7), 0.05, 3.0)),
         "half_width": _median(widths, 0.11), "closing_share": float(np.clip(_median(closing, 0.45), 0.1, 0.9)),
         "depth": float(np.clip(_median(depths, 0.9), 0.3, 1.0)),
         "with_saccade_share": _median(with_saccade, 0.3), "with_expression_share": _median(with_move, 0.2),
-        "upper_face": _fit_blink_face(motions),
-        "upper_face_people": [face for face in (_fit_blink_face([m]) for m in motions
+        "face_lag": face_lag,
+        "upper_face": _fit_blink_face(motions, face_lag),
+        "upper_face_people": [face for face in (_fit_blink_face([m], face_lag) for m in motions
                                                 if len(find_blinks(m)[0]) >= MIN_PERSON_BLINKS) if face],
         "gaze_pitch": _fit_blink_gaze(motions),
         "depth_quantiles": [round(float(q), 4) for q in np.clip(np.percentile(np.concatenate(closures),
@@ -292,22 +296,44 @@ def _fit_blink_gaze(motions: list[Motion]) -> float:
     return round(float(np.clip(_median(slopes, 0.0), -40.0, 40.0)), 3)
 
 
-def _fit_blink_face(motions: list[Motion]) -> dict:
-    """What a blink does to each upper-face channel: level x (1 - closure)^power + added x closure, fitted by
-    least squares on the frames in and next to each take's blinks (level: the channel's 1-s median), median of
-    the takes. eyeWide collapses (power at the bound), brows and squints rise a little."""
+def _blink_face_fits(motion: Motion, lag: float) -> tuple[dict[int, tuple[float, float]], float]:
+    """One take's blink face: per upper-face channel (power, added) of level x (1 - c)^power + added x c, c the
+    lids' closure followed ``lag`` seconds late (``gaze.lagged``), fitted by least squares on the frames in and
+    next to its blinks (level: the channel's 1-s median); and the summed squared residual over the channels."""
+    near = (np.convolve(blink_frames(motion), np.ones(BLINK_FACE_FRAMES), mode="same") > 0) & motion.valid
+    if near.sum() < 10:
+        return {}, 0.0
+    closure = np.clip(lagged(_blink_closure(motion)[:, None], motion.fps, lag)[:, 0], 0.0, 1.0)[near]
+    fits, residual = {}, 0.0
+    for channel in REGION_CHANNELS["upper"]:
+        values = motion.weights[:, channel]
+        level = median_filter(values, BASE_FRAMES, mode="nearest")[near]
+        fit = least_squares(lambda x: level * (1.0 - closure) ** x[0] + x[1] * closure - values[near],
+                            [1.0, 0.0], bounds=([0.0, -1.0], [BLINK_POWER_MAX, 1.0]))
+        fits[int(channel)] = (float(fit.x[0]), float(fit.x[1]))
+        residual += float(np.sum(fit.fun ** 2))
+    return fits, residual
+
+
+def _fit_blink_face_lag(motions: list[Motion]) -> float:
+    """How late the upper face follows the lids in a blink (seconds): the lag of ``FACE_LAG_GRID`` whose blink-face
+    fit leaves the least residual, each take's residuals relative to its own at no lag, summed over the takes (in
+    the takes the brows peak a frame after the lids and settle over a few more frames)."""
+    scores = np.zeros(len(FACE_LAG_GRID))
+    for motion in motions:
+        residuals = np.array([_blink_face_fits(motion, float(lag))[1] for lag in FACE_LAG_GRID])
+        if residuals[0] > 0.0:
+            scores += residuals / residuals[0]
+    return float(FACE_LAG_GRID[int(np.argmin(scores))]) if scores.any() else 0.0
+
+
+def _fit_blink_face(motions: list[Motion], lag: float = 0.0) -> dict:
+    """What a blink does to each upper-face channel (``_blink_face_fits`` with the fitted ``lag``), median of the
+    takes. eyeWide collapses (power at the bound), brows and squints rise a little."""
     fits: dict[int, list[tuple[float, float]]] = {}
     for motion in motions:
-        near = (np.convolve(blink_frames(motion), np.ones(5), mode="same") > 0) & motion.valid
-        if near.sum() < 10:
-            continue
-        closure = _blink_closure(motion)[near]
-        for channel in REGION_CHANNELS["upper"]:
-            values = motion.weights[:, channel]
-            level = median_filter(values, BASE_FRAMES, mode="nearest")[near]
-            fit = least_squares(lambda x: level * (1.0 - closure) ** x[0] + x[1] * closure - values[near],
-                                [1.0, 0.0], bounds=([0.0, -1.0], [BLINK_POWER_MAX, 1.0]))
-            fits.setdefault(int(channel), []).append((float(fit.x[0]), float(fit.x[1])))
+        for channel, fit in _blink_face_fits(motion, lag)[0].items():
+            fits.setdefault(channel, []).append(fit)
     return {ARKIT_NAMES[c]: [round(float(np.median([p for p, _ in f])), 4), round(float(np.median([a for _, a in f])), 4)]
             for c, f in fits.items()}
 

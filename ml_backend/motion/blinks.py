@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .easing import minimum_jerk
+from .gaze import lagged
 from .performance_model import BlinkModel
 from .regions import EYELID_CHANNELS, SQUINT_CHANNELS
 
@@ -29,6 +30,7 @@ MIN_GAP = 0.6  # seconds between the starts of two blinks, at least
 DURATION_RANGE = (0.1, 0.4)  # seconds, closing and opening (a blink takes 100-400 ms)
 MAX_BLINKS_PER_MINUTE = 60.0
 MAX_DEFER = 1.5  # seconds a blink may wait for closed or squeezed eyes to open; later, it is dropped
+FACE_LAG_TAIL = 3.0  # lags: the blink face's late tail fades out over this many lags before an apex
 
 
 @dataclass(frozen=True)
@@ -170,7 +172,7 @@ def _clear_start(blocked: np.ndarray, first: int, frames: int, last: int) -> int
 
 def add_blinks(weights: np.ndarray, fps: float, blinks: list[Blink],
                upper_face: tuple[tuple[int, float, float], ...] = (), keep_off: np.ndarray | None = None,
-               margin: float = 0.0) -> np.ndarray:
+               margin: float = 0.0, face_lag: float = 0.0) -> np.ndarray:
     """Close the eyelids for each blink (in place); returns the closure per frame (0..1) of the blinks added (the
     eyes roll down with it: ``life.perform``).
 
@@ -179,7 +181,9 @@ def add_blinks(weights: np.ndarray, fps: float, blinks: list[Blink],
     apexes), or is dropped. ``upper_face`` (``BlinkModel.upper_face``): per channel (index, power, added), what
     the closing lids do to the upper face: the level times (1 - closure)^power (eyeWide collapses as the lids
     close), plus closure times ``added`` scaled by the room left (brows and squints rise a little); weights stay
-    in [0, 1]."""
+    in [0, 1]. The upper face follows the closure ``face_lag`` seconds late (``gaze.lagged``, fitted: in the takes the
+    brows peak a frame after the lids and settle over a few more), faded out smoothly toward the ``keep_off`` times so
+    that an apex frame stays the plan's (``apex_notch``)."""
     closures = np.zeros(len(weights))
     shut = _shut(weights)
     blocked = _keep_off(shut, fps, keep_off, margin)
@@ -201,9 +205,29 @@ def add_blinks(weights: np.ndarray, fps: float, blinks: list[Blink],
         lids = weights[first:end][:, EYELID_CHANNELS]
         weights[first:end, EYELID_CHANNELS] = lids + (1.0 - lids) * closure
         closures[first:end] = closure[:, 0]
-        for channel, power, added in upper_face:
-            level = weights[first:end, channel]
-            kept = level * (1.0 - closure[:, 0]) ** power
-            room = 1.0 - kept if added >= 0 else kept
-            weights[first:end, channel] = kept + added * closure[:, 0] * room
+    face = closures
+    if face_lag * fps >= 0.1 and upper_face:  # under a tenth of a frame the lag changes nothing (``gaze.lagged``)
+        face = np.clip(lagged(closures[:, None], fps, face_lag)[:, 0], 0.0, 1.0)
+        face *= apex_notch(len(weights), fps, keep_off, margin, FACE_LAG_TAIL * face_lag)
+    moved = np.flatnonzero(face > 0.0)
+    for channel, power, added in upper_face:
+        level = weights[moved, channel]
+        kept = level * (1.0 - face[moved]) ** power
+        room = 1.0 - kept if added >= 0 else kept
+        weights[moved, channel] = kept + added * face[moved] * room
     return closures
+
+
+def apex_notch(count: int, fps: float, times: np.ndarray | None, margin: float, width: float) -> np.ndarray:
+    """Per frame, 0 within ``margin`` seconds (and half a frame) of each of ``times``, rising to 1 over ``width``
+    seconds beyond (minimum jerk, C1): the late tail of a blink's upper face ends before an apex frame."""
+    notch = np.ones(count)
+    if times is None or len(times) == 0 or width <= 0.0:
+        return notch
+    reach, width = margin + 0.5 / fps, max(width, 0.5 / fps)  # never narrower than half a frame
+    for t in np.asarray(times, np.float64):  # only the frames near each apex: linear in frames
+        first, last = max(int(np.floor((t - reach - width) * fps)), 0), min(int(np.ceil((t + reach + width) * fps)) + 1, count)
+        if first < last:
+            seconds = np.arange(first, last) / fps
+            notch[first:last] = np.minimum(notch[first:last], minimum_jerk((np.abs(seconds - t) - reach) / width))
+    return notch

@@ -152,7 +152,7 @@ def perform(weights: np.ndarray, fps: float, options: LifeOptions, plan: Plan | 
                              duration=options.blink_duration, saccades=saccades[0], changes=_expression_changes(plan),
                              start=LIFE_FADE_IN, max_events=bound, clear=apexes, margin=1.0 / fps, free=free, fps=fps)
         closure = add_blinks(weights, fps, blinks, blink_face(model, life_rng(seed, key, "person")), keep_off=apexes,
-                             margin=1.0 / fps)
+                             margin=1.0 / fps, face_lag=model.blinks.face_lag)
         if options.gaze and model.blinks.gaze_pitch:  # the eyes roll down while the lids close (Bell's phenomenon)
             before = _looks(rotations, model, fps)[:, LOOK_CHANNELS]
             rotations[:, [4, 7]] += np.radians(model.blinks.gaze_pitch) * closure[:, None]

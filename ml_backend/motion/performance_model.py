@@ -82,6 +82,7 @@ class BlinkModel:
     depth_quantiles: tuple[float, ...] = ()  # evenly spaced quantiles of how far the lids close; () : ``depth`` to 1
     gaze_pitch: float = 0.0  # degrees the eyes turn down per unit of lid closure (Bell's phenomenon)
     upper_face_people: tuple[tuple[tuple[int, float, float], ...], ...] = ()  # ``upper_face`` of each take, one a character
+    face_lag: float = 0.0  # seconds: the upper face follows the lids' closure through a first-order lag (``gaze.lagged``)
 
 
 @dataclass(frozen=True)
@@ -205,6 +206,7 @@ def model_from_dict(data: dict) -> PerformanceModel:
         upper_face=_blink_face(b.get("upper_face", {})),
         upper_face_people=tuple(_blink_face(person) for person in _people(b.get("upper_face_people", []))),
         gaze_pitch=_number(b, "gaze_pitch", -40, 40, "blinks") if "gaze_pitch" in b else 0.0,
+        face_lag=_number(b, "face_lag", 0.0, 0.5, "blinks") if "face_lag" in b else 0.0,
         depth_quantiles=tuple(_number({"q": q}, "q", 0.01, 1.0, "blinks.depth_quantiles") for q in b.get("depth_quantiles", [])))
     if list(blinks.depth_quantiles) != sorted(blinks.depth_quantiles) or len(blinks.depth_quantiles) == 1:
         raise I2FETError("blinks.depth_quantiles must be two or more rising values.")

@@ -60,9 +60,9 @@ ACTIONS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     ("brows", ("inner raise", "inner up", "inner lift", "raised in the middle", "tilt up", "up in middl"), "1D", "inner brows raised"),
     ("brows", ("outer raise", "outer up", "outer lift"), "2D", "outer brows raised"),
     ("brows", ("knit", "furrow", "lower", "down", "frown", "draw together", "drawn together", "pinch", "scrunch", "crease", "wrinkle",
-               "bunch", "together", "heavy", "low", "lowered", "drop", "sink", "beetled", "scowl", "angrily", "angry"),
+               "bunch", "together", "knot", "pull together", "heavy", "low", "lowered", "drop", "sink", "beetled", "scowl", "angrily", "angry"),
      "4D", "brows lowered"),
-    ("brows", ("worried", "anxious", "concern", "sad", "plead", "pained", "upturn", "sorrow", "troubled", "pleading"),
+    ("brows", ("worried", "anxious", "concern", "sad", "plead", "pained", "upturn", "sorrow", "troubled", "pleading", "tilted", "slanted"),
      "1D 4C", "worried brows"),
     ("brows", ("cock", "quirk", "arch", "raise", "up", "lift", "high", "shoot up", "jump", "climb", "rise", "rose",
                "surprised", "hike", "elevate", "elevation"), "1C 2E", "brows raised"),
@@ -76,7 +76,7 @@ ACTIONS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
               "spit fire", "flash with anger", "fury", "furious", "anger"), "4D 7C 5A", "blazing eyes"),
     ("lids", ("narrow", "squint", "slit", "tighten", "tight", "suspicious", "glint", "glitter", "steel", "cold", "hard"),
      "7D 44B", "eyes narrowed"),
-    ("lids", ("widen", "wide", "bulge", "pop", "big", "saucer", "open wide", "wide open", "round", "huge", "startled", "alarm",
+    ("lids", ("widen", "wide", "bulge", "pop", "big", "enormous", "giant", "massive", "large", "goggle", "saucer", "open wide", "wide open", "round", "huge", "startled", "alarm",
               "shock", "terrified", "fright", "scare"), "5D", "eyes wide"),
     ("lids", ("sparkle", "twinkle", "crinkle", "smile", "laugh", "happy", "warm", "bright", "shine", "light up"),
      "6C 12A", "smiling eyes"),
@@ -96,7 +96,7 @@ ACTIONS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     ("gaze", ("right",), "62D", "looking right"),
     ("gaze", ("away", "aside", "sideways", "side", "dart"), "61C 64A", "looking away"),
     # nose
-    ("nose", ("flare", "dilate", "widen"), "38E 9A", "nostrils flared"),
+    ("nose", ("flare", "dilate", "widen", "wide", "open", "distend"), "38E 9A", "nostrils flared"),
     ("nose", ("wrinkle", "scrunch", "crinkle", "sneer", "crease", "curl", "screw", "turn up", "pinch"), "9D",
      "nose wrinkled"),
     # cheeks
@@ -110,6 +110,8 @@ ACTIONS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     ("corners", ("turn up", "up", "lift", "curl up", "curve up", "upturn", "tug", "twitch", "raise", "quirk", "smile"),
      "12C", "mouth corners up"),
     ("corners", ("dimple",), "14D", "dimples"),
+    ("corners", ("stretch sideways", "pull sideways", "stretch wide", "stretch to the side", "pull to the side"), "20D",
+     "mouth stretched"),
     ("corners", ("to one side", "to the side", "sideways", "lopsided", "skew"), "L12B L14C", "mouth twisted"),
     ("corners", ("stretch", "pull back", "pull wide", "tense"), "20D", "mouth stretched"),
     # lips
@@ -118,7 +120,7 @@ ACTIONS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     ("lips", ("purse", "pucker", "kiss", "pout", "protrude", "push out"), "18D", "lips pursed"),
     ("lips", ("funnel", "o shape", "o", "oh", "round", "ooh"), "22D 25 26C", "lips in an O"),
     ("lips", ("stretch", "pull back", "pull wide", "grimace", "tense"), "20D", "lips stretched"),
-    ("lips", ("bite", "bit", "bitten", "chew", "suck in", "roll in", "tuck"), "28C", "lip bitten"),
+    ("lips", ("bite", "bit", "bitten", "caught", "catch", "chew", "suck in", "roll in", "tuck"), "28C", "lip bitten"),
     ("lips", ("curl", "snarl", "lift", "raise", "up", "peel back", "bare", "bar", "show", "flash", "grit"),
      "10D 11C 25 20B", "upper lip raised"),
     ("lips", ("tremble", "quiver", "shake", "wobble"), "17C 15B", "trembling lip"),
@@ -137,13 +139,18 @@ ACTIONS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     ("jaw", ("open", "ajar", "unhinged"), "26E 27B", "mouth open"),
     ("jaw", ("close", "shut", "relax", "rest"), "", "mouth closed"),
     # tongue
-    ("tongue", ("stick out", "out", "poke", "lick", "show", "loll", "hang"), "19E", "tongue out"),
+    ("tongue", ("stick out", "out", "poke", "lick", "show", "loll", "hang", "protrude", "peek", "between"), "19E",
+     "tongue out"),
 )
+
+# The lower lip pushed out is the chin raiser (AU17) pushing it up and forward, with a little pucker: a pout.
+_LOWER_LIP_OUT = ((("push out", "stick out", "jut", "thrust", "pout", "protrude", "out"), "17D 18B", "lower lip out"),)
 
 # Parts with actions of their own, tried before their region's ("chin raised" is AU17, not the upper lip;
 # "inner brows up" raises the inner brows only). Keys are the nouns of REGION_NOUNS.
 NOUN_ACTIONS: Mapping[str, tuple[tuple[tuple[str, ...], str, str], ...]] = MappingProxyType({
-    "chin": ((("raise", "up", "lift", "jut", "push up", "thrust", "tense", "bunch"), "17D", "chin raised"),
+    "chin": ((("raise", "up", "lift", "jut", "push up", "thrust", "tense", "bunch", "wrinkle", "crinkle", "tight", "pit"),
+              "17D", "chin raised"),
              (("tremble", "quiver", "wobble", "shake", "pucker", "dimple", "crumple"), "17C 15B", "trembling chin")),
     "inner brow": ((("raise", "up", "lift", "rise", "high", "tilt up", "knit"), "1D", "inner brows raised"),),
     "inner eyebrow": ((("raise", "up", "lift", "rise", "high", "tilt up", "knit"), "1D", "inner brows raised"),),
@@ -155,9 +162,11 @@ NOUN_ACTIONS: Mapping[str, tuple[tuple[tuple[str, ...], str, str], ...]] = Mappi
     "lower lid": ((("raise", "up", "lift", "tense", "tight", "tighten", "push up", "squint"), "7D", "lower lids tensed"),),
     "lower eyelid": ((("raise", "up", "lift", "tense", "tight", "tighten", "push up", "squint"), "7D",
                       "lower lids tensed"),),
-    "lid": ((("half",), "43C", "eyes half closed"),),
-    "eyelid": ((("half",), "43C", "eyes half closed"),),
+    "lid": ((("half", "lower", "down", "drop", "droop"), "43C", "eyes half closed"),),
+    "eyelid": ((("half", "lower", "down", "drop", "droop"), "43C", "eyes half closed"),),
     "outer eyebrow": ((("raise", "up", "lift", "rise", "high"), "2D", "outer brows raised"),),
+    "lower lip": _LOWER_LIP_OUT,
+    "bottom lip": _LOWER_LIP_OUT,
 })
 
 # Gaze verbs: with a direction word or gaze target ("looks up at the sky") they make a gaze part.

@@ -615,6 +615,8 @@ def _simultaneous(before: str, part: str) -> bool:
     named parts of the same region ("look left, look right").
     """
     tokens = words(before)
+    if _opposite_sides(tokens, words(part)):
+        return True  # "L smile, R sneer", "left brow up, right one down": the two sides of the face at once
     negated = bool(set(tokens) & NEGATORS) or "longer" in tokens
     if negated and (_CORRECTION.match(part) or _NEGATION_START.match(part)):
         return True  # "not angry, just tired"; "no smile, no frown"
@@ -649,6 +651,15 @@ def _simultaneous(before: str, part: str) -> bool:
         return False
     # a face after a named part, with at most one word not understood
     return not read.unknown or (read.strong and len(read.unknown) <= 1 and len(read.unknown) < len(read.items) + 1)
+
+
+_LEADING_SIDES = {"l": "left", "left": "left", "lft": "left", "r": "right", "right": "right", "rt": "right"}
+
+
+def _opposite_sides(before: list[str], part: list[str]) -> bool:
+    """True when two comma-separated parts each start with a side, opposite ones, and say what that side does."""
+    sides = {_LEADING_SIDES.get(tokens[0]) for tokens in (before, part) if len(tokens) > 1}
+    return sides == {"left", "right"}
 
 
 _PART_NOUNS = frozenset(stem(noun) for noun in REGION_NOUNS if " " not in noun)

@@ -22,8 +22,11 @@ from ..naming.arkit import ARKIT_NAMES, INDEX
 PLACEHOLDER = "shorthandcode"  # + a letter per code: "shorthandcodea" (letters only, so it stays one word)
 MAX_CODES = 26
 _VALUE = r"(?:\s*(?:[:=]|\bat\b|\bto\b)?\s*(?P<value>\d{1,3}(?:\.\d+)?|\.\d+)\s*(?P<pct>%|percent\b)?(?![\w.]))?"
-_AU = re.compile(r"\bAU\s?(?P<au>\d{1,2})(?P<letter>[A-Ea-e])?(?![\w.])" + _VALUE, re.IGNORECASE)
-_HINT = re.compile(r"[a-z][A-Z]|\b[Aa][Uu]\s?\d")  # a camel-case word ("mouthSmile") or an AU code
+_AU = re.compile(r"\bAU\s?(?P<pre>[LRlr](?=\d))?(?P<au>\d{1,2})(?P<letter>[A-Ea-e])?(?P<side>[LRlr])?(?![\w.])" + _VALUE,
+                 re.IGNORECASE)  # "AU12", "AU4B", "AU12L", "AUR12" (FACS's side prefix)
+# "AU1+2+5": FACS writers list the units of one code with bare numbers after the first; each is an AU
+_AU_LIST = re.compile(r"\b(AU\s?)(\d{1,2}[A-Ea-e]?(?:\s*\+\s*\d{1,2}[A-Ea-e]?(?![\w.%]))+)(?![\w.%])", re.IGNORECASE)
+_HINT = re.compile(r"[a-z][A-Z]|\b[Aa][Uu]\s?[LRlr]?\d")  # a camel-case word ("mouthSmile") or an AU code
 _SIDE_SUFFIX = {"l": "Left", "left": "Left", "r": "Right", "right": "Right"}
 
 
@@ -93,7 +96,8 @@ def _channel_code(match: re.Match) -> Code | None:
 
 
 def _au_code(match: re.Match) -> Code | None:
-    code = match.group("au") + (match.group("letter") or "")
+    side = (match.group("pre") or match.group("side") or "").upper()
+    code = side + match.group("au") + (match.group("letter") or "")
     try:
         weights = au_vector([code])
     except BadInstructionError:
@@ -106,6 +110,7 @@ def extract(text: str) -> tuple[str, dict[str, Code]]:
     if not _HINT.search(text):
         return text, {}  # no camel-case name and no AU code: nothing to do (the common case, kept fast)
     codes: dict[str, Code] = {}
+    text = _AU_LIST.sub(lambda m: " + ".join(m.group(1) + n.strip() for n in m.group(2).split("+")), text)
 
     def replace(match: re.Match, read) -> str:
         code = read(match)

@@ -5,7 +5,7 @@ others unchanged): gaze (fixations, saccades, drift; ``gaze.py``), head (idle sw
 coordination, gestures tied to expressions; ``head.py``), micro-motion with co-activation and
 left/right asymmetry (``micro.py``), and blinks (``blinks.py``: spontaneous, with gaze shifts, with
 expression changes; the upper face and the eyes move with the lids, as much as one of the takes' people does,
-and no blink covers an apex frame).
+the upper face a fitted lag late, and no blink covers an apex frame).
 Every layer fades in over ``LIFE_FADE_IN`` seconds so that frame 0 is exactly the plan's start pose
 (clips chain), and keeps weights in [0, 1] by construction.
 

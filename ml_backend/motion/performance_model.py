@@ -12,7 +12,9 @@ themselves is shipped). What each part is and how it was fitted:
   (``upper_face``): as the lids close, eyeWide collapses (its level times (1 - closure)^power) and
   the brows and squints rise a little (closure times ``added``), fitted around the takes' blinks (median of the
   takes; ``upper_face_people``: each take's own, since people differ: in three of the seven takes the brows rise
-  0.15-0.25 per unit of closure, in the others next to nothing; each character gets one of them),
+  0.15-0.25 per unit of closure, in the others next to nothing; each character gets one of them;
+  ``face_lag``: the upper face follows the closure that many seconds late, a first-order lag fitted as the one
+  that leaves the least residual in that fit: the takes' brows peak a frame after the lids and settle later),
   where half to four fifths of the upper face's quick motion (frame-to-frame acceleration) is. The
   rate counts every lid closure of 0.08 or more (a quarter of the takes' closures are partial, below
   the 0.3 that the blink statistic counts); ``depth_quantiles`` is their depth distribution. The eyes

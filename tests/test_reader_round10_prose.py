@@ -110,3 +110,22 @@ def test_the_round10_dev_files_are_labelled(name):
     assert {"prose", "figurative", "request"} <= {r["style"] for r in records}
     assert any(r.get("nonface") for r in records)
     assert len({r["id"] for r in records}) == len(records)
+
+
+@pytest.mark.parametrize("text, channels", [("His smile vanished and his face grew hard.", ("browDown", "mouthPress")),
+                                            ("Her face grew dark.", ("browDown",)),
+                                            ("The judge's features became grave.", ("browDown", "mouthPress"))])
+def test_a_face_that_grew_or_became_a_state_is_that_state(reader, text, channels):
+    last = faces(reader, text)[-1]
+    assert max(ch(last, c) for c in channels) >= RISE
+    assert ch(last, "mouthSmile") <= LOW
+
+
+def test_a_smile_that_became_a_grimace_is_still_two_steps(reader):
+    assert len(faces(reader, "her smile became a grimace")) == 2
+
+
+@pytest.mark.parametrize("text", ["His nostrils flared.", "Her nostrils dilated with fury.", "with flared nostrils"])
+def test_flared_nostrils_are_anger(reader, text):
+    face = faces(reader, text)[0]
+    assert ch(face, "browDown") >= RISE and ch(face, "mouthSmile") <= LOW

@@ -10,14 +10,15 @@ A verb that is a vocabulary phrasing on its own ("lit up", "beaming") is left to
 says how strong it is. A row may end with ``| nouns`` naming more nouns for its verbs only ("his brow darkened", "her gaze hardened":
 a brow or a gaze darkens and hardens, but "her gaze fell" is a look down, not a fallen face).
 Prose also states the changed face with a copula ("her face was white and set", "Mary's face was clouded"):
-each phrasing is also met with "was", "is", "were" or "are" between the noun and the verb, and the states
+each phrasing is also met with "was", "is", "were", "are", "became" or "grew" between the noun and the verb, and the states
 ("white", "pale", "flushed", "clouded") are verbs of their rows.
 """
 
 from __future__ import annotations
 
 FACE_NOUNS: tuple[str, ...] = ("face", "expression", "countenance", "features", "visage")
-COPULAS: tuple[str, ...] = ("", " was", " is", " were", " are")  # "her face was white": the state, said of the face
+# "her face was white", "his features became grave", "her face grew stern": the state, said of the face
+COPULAS: tuple[str, ...] = ("", " was", " is", " were", " are", " became", " grew")
 
 CHANGES = """
 dismay | 0.8 | fall, drop, sink, sag, lengthen, grow long, go long, fall a little
@@ -35,14 +36,24 @@ blank | 0.6 | go blank, blank, empty, go still, freeze, go dead
 """
 
 
+# Past forms the word stems do not bring back to their verb ("grew" is not "grow"): "her face grew hard".
+PAST_FORMS: dict[str, tuple[str, ...]] = {"grow": ("grew", "grown"), "become": ("became",)}
+
+
+def _with_past_forms(verb: str) -> list[str]:
+    """The verb phrase and its irregular past forms ("grow hard" -> "grow hard", "grew hard", "grown hard")."""
+    first, _, rest = verb.partition(" ")
+    return [verb] + [f"{past} {rest}".strip() for past in PAST_FORMS.get(first, ())]
+
+
 def face_change_rows() -> list[tuple[str, float, list[str]]]:
     """(recipe, strength, phrasings) for every face noun with every verb of ``CHANGES``."""
     rows = []
     for line in CHANGES.strip().splitlines():
         recipe, strength, verbs, *more = (part.strip() for part in line.split("|"))
         nouns = FACE_NOUNS + tuple(n.strip() for n in (more[0].split(",") if more else ()))
-        phrasings = [f"{noun}{copula} {verb.strip()}" for verb in verbs.split(",") for noun in nouns
-                     for copula in COPULAS]
+        phrasings = [f"{noun}{copula} {form}" for verb in verbs.split(",") for form in _with_past_forms(verb.strip())
+                     for noun in nouns for copula in COPULAS]
         rows.append((recipe, float(strength), phrasings))
     return rows
 

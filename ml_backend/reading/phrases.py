@@ -56,6 +56,9 @@ _SPEED = r"slowly|gradually|quickly|suddenly|abruptly|rapidly|instantly|immediat
 _AFTER_PART = "".join(rf"(?<!\b{noun}\s)" for noun in ("mouth", "lips", "lip", "eyes", "eye", "jaw", "brow", "brows",
                                                       "eyebrows", "cheeks", "chin", "forehead", "gaze", "nose",
                                                       "nostrils"))
+# "her face became grave", "his features became rigid": the face itself becomes a state, one face; "her smile became
+# a grimace" is two.
+_FACE_BECOMES = "".join(rf"(?<!\b{noun}\s)" for noun in ("face", "features", "expression", "countenance", "visage"))
 _CONNECTIVES = (
     rf"{_AFTER_PART}(?:that\s+|which\s+|and\s+)?(?:(?:{_SPEED})\s+)?(?:{_TRANSITION_VERBS})(?:\s+(?:{_SPEED}))?\s+(?:in)?to",
     rf"{_AFTER_PART}(?:that\s+|which\s+|and\s+)?{_ANY_INTO}",
@@ -70,7 +73,7 @@ _CONNECTIVES = (
     r"but(?=\s+(?:[\w'’]+\s+){0,3}(?:fad|vanish|disappear|falter|slip|drain|crack|harden|sour|die[sd]?\b|gone\b|melt|"
     r"crumbl|waver))", r"(?:and\s+)?(?:by|at|in)\s+(?:the\s+)?end(?:\s+of\s+(?:it|the\s+\w+))?",
     r"(?:and\s+)?in\s+(?:its|her|his|their)\s+place(?:\s+(?:came|comes|was|is|appeared|appears))?",
-    r"and then", r"then", r"(?<!\bwas\s)(?<!\bwere\s)(?<!\bis\s)(?<!\bare\s)becoming", r"becomes", r"become", r"became", r"followed by", r"after that", r"afterwards",
+    r"and then", r"then", r"(?<!\bwas\s)(?<!\bwere\s)(?<!\bis\s)(?<!\bare\s)becoming", rf"{_FACE_BECOMES}(?:becomes|become|became)", r"followed by", r"after that", r"afterwards",
     r"next(?!\s+to)", r"later", r"before", r"until", r"till", r"only to", r"eventually", r"at last", _INTO, r"->", r"→",
     r"and finally", r"finally", r";",
 )

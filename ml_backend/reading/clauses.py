@@ -74,6 +74,60 @@ _SLASH_LIST = re.compile(r"\b[a-z][a-z' -]*(?:/[a-z][a-z' -]*){2,}\b", re.IGNORE
 # "1 smile 2 frown 3 neutral": bare beat numbers, when they count up from 1.
 _BARE_NUMBER = re.compile(r"(?:^|(?<=\s))\d{1,2}\s+(?=[a-z])", re.IGNORECASE)
 _REGION_WORDS = {n.lower() for n in REGION_NOUNS} | {n.lower() + "s" for n in REGION_NOUNS}
+# "bites back a grin, then lets it show", "fights back tears, then lets them fall": what was held back is let go.
+_HELD_BACK = re.compile(r"\b(?:(?:tr(?:y|ies|ied|ying)|struggl\w*|fight(?:s|ing)?|fought)\s+(?:very\s+)?(?:hard\s+)?not\s+to|"
+                        r"(?:bit(?:e|es|ing|ten)?|hold(?:s|ing)?|held|fight(?:s|ing)?|fought|chok\w+|gulp\w*|swallow\w*)"
+                        r"\s+back|stifl\w+|suppress\w*|smother\w*|muffl\w+)\s+(?:(?:a|an|the|her|his|their)\s+)?"
+                        r"(?P<what>[a-z]+)", re.IGNORECASE)
+_LET_GO = re.compile(r"(?:\s*,)?\s*(?:and\s+|but\s+)?(?:then\s+)?(?:,\s*)?(?:finally\s+|at\s+last\s+)?"
+                     r"(?:(?:she|he|they|i|you)\s+)?(?:lets?|letting)\s+(?:it|them)\s+(?:show|out|go|through|loose|fall|"
+                     r"flow|rip|free|come|win)\b", re.IGNORECASE)
+# "tries not to smile, but the grin breaks through": the held-back face wins, a step of its own.
+_BREAKS_THROUGH = re.compile(r"\s*,?\s*but\s+(?P<what>(?:the|a|an|her|his|their)\s+[a-z]+)\s+(?:(?:finally|still|soon)\s+)?"
+                             r"(?:breaks|broke|bursts|burst|slips|slipped|escapes|escaped|wins|won|creeps|crept|leaks|"
+                             r"leaked|gets|got|comes|came|forces\s+its\s+way)\s+(?:through|out|free|anyway)\b",
+                             re.IGNORECASE)
+# "then drops away", "then slides off her face": the face before ends (said the way the step reader knows).
+_THEN_OFF = re.compile(r"(?<=\bthen\s)(?:it\s+)?(?:drops|dropped|falls|fell|slides|slid|slips|slipped|washes|washed|"
+                       r"wipes|wiped|peels|peeled)\s+(?:away|off(?:\s+(?:her|his|their|the|my|your)\s+face)?)\b",
+                       re.IGNORECASE)
+# "the grin is suddenly gone": a manner word between "is" and "gone" does not change that the face ended.
+_SOON_GONE = re.compile(r"\b(is|was|are|were)\s+(?:suddenly|quickly|soon|already|completely|all|simply|just|now)\s+gone\b",
+                        re.IGNORECASE)
+# "smile until it hurts", "laughed until tears came": "until" with a limit of the body says how hard, not a next step.
+_UNTIL_LIMIT = re.compile(r"\s+until\s+(?:(?:it|they|her\s+(?:face|cheeks|jaw|sides)|his\s+(?:face|cheeks|jaw|sides))\s+"
+                          r"(?:hurts?|hurt|ache[sd]?|ached)|(?:the\s+)?tears\s+(?:came|come|ran|run|roll(?:ed)?|flow(?:ed)?|"
+                          r"stream(?:ed)?)|(?:she|he|they|i|you)\s+(?:can(?:no|')t|could\s*n(?:o|')t|cannot)\s+breathe)\b",
+                          re.IGNORECASE)
+# Verbs of giving way that say the same as "gives way to": "the scowl yields to a grin".
+_YIELDS = re.compile(r"\b(?:yield(?:s|ed|ing)?|surrender(?:s|ed|ing)?|giv(?:es|ing)\s+place|gave\s+place|"
+                     r"cede(?:s|d)?|ceding)\s+to\b", re.IGNORECASE)
+# "..., and the grin is gone": the face ending is the next step.
+_AND_GONE = re.compile(r"\s*,\s*and\s+(?=(?:the|her|his|their|its)\s+[a-z]+\s+(?:is|was|had|has)\s+(?:been\s+)?gone\b)",
+                       re.IGNORECASE)
+# "the laughter trails off and her face goes still": after a face ends, "and" starts the next step.
+_ENDS_AND = re.compile(r"\b(?P<end>trail(?:s|ed|ing)?\s+off|die[sd]\s+away|fad(?:es|ed)\s+away|vanish(?:es|ed)|"
+                       r"disappear(?:s|ed)|ebb(?:s|ed)\s+away)\s*,?\s+and\s+(?=(?:her|his|their|its|the|she|he|they)\b)",
+                       re.IGNORECASE)
+# "but the smile soon faded into unease", "let them drop into a scowl": the restated face or the pronoun before a
+# transition is the step before, not a step; an order word between the face and its verb is dropped.
+_SOON_INTO = re.compile(r"\b(?P<face>(?:the|her|his|their)\s+[a-z]+)\s+(?:soon|then|later|finally|at\s+last)\s+"
+                        r"(?=[a-z]+(?:ed|es|s)\s+(?:in)?to\b)", re.IGNORECASE)
+_RESTATED_INTO = re.compile(r"\s*,?\s*(?:but|and)\s+(?:the|her|his|their)\s+(?P<noun>[a-z]+)\s+(?P<verb>(?:fad|melt|turn|"
+                            r"soften|harden|sour|curdl|dissolv|collaps|crumbl|chang|shift|slid|slip|brighten|darken|"
+                            r"twist|broke|break|drift|sank|sink|settl)[a-z]*\s+(?:in)?to)\b", re.IGNORECASE)
+_LET_INTO = re.compile(r"\b(?:let(?:s|ting)?\s+(?:it|them)|allow(?:s|ing)?\s+(?:it|them)\s+to)\s+(?:drop|fall|sink|"
+                       r"settle|slide|slip|melt|relax|ease)\s+into\b", re.IGNORECASE)
+# ", next ..., last ...": "last" after a comma or semicolon is the final step.
+_LAST = re.compile(r"(?<=[,;])\s*(?:and\s+)?last(?:ly)?\b(?!\s+(?:night|week|year|time|one|minute|second|moment)\b)",
+                   re.IGNORECASE)
+# "lips pressed into a thin line": a line is the shape pressed lips hold, not a face to turn into ("closes into a
+# tight line" is still a change).
+_INTO_LINE = re.compile(r"\b(?P<verb>pressed|drawn|set|compressed|held|fixed|clamped|squeezed|thinned|flattened)\s+into(?=\s+(?:a\s+)?(?:(?:thin|tight|hard|grim|straight|firm|flat|narrow|bloodless|stern)\s+)*"
+                        r"line\b)", re.IGNORECASE)
+# Prose that describes one face part by part across ";": "His brows were knitted; his lips were pressed".
+_PART_STATE = re.compile(r"^\s*(?:her|his|their|its|the|my|your)\s+(?:[a-z]+\s+)?(?P<noun>[a-z]+)\s+"
+                         r"(?:was|were|is|are|had|hung|stayed|remained|looked)\b", re.IGNORECASE)
 
 
 def in_order(text: str, is_timing: Callable[[str], bool]) -> str:
@@ -83,6 +137,16 @@ def in_order(text: str, is_timing: Callable[[str], bool]) -> str:
     """
     text = _asides(text, is_timing)
     text = _labels(text)
+    text = _YIELDS.sub("gives way to", _UNTIL_LIMIT.sub(" as hard as possible", text))
+    text = _one_face_by_parts(_INTO_LINE.sub(lambda m: f"{m.group('verb')} in", text))
+    text = _released(text)
+    text = _BREAKS_THROUGH.sub(lambda m: f", then {m.group('what')}", text)
+    text = _THEN_OFF.sub("it fades away", text)
+    text = _AND_GONE.sub(", then ", _SOON_GONE.sub(lambda m: f"{m.group(1)} gone", text))
+    text = _LAST.sub(" finally", text)
+    text = _ENDS_AND.sub(lambda m: f"{m.group('end')}, then ", text)
+    text = _LET_INTO.sub("into", _SOON_INTO.sub(lambda m: f"{m.group('face')} ", text))
+    text = _RESTATED_INTO.sub(lambda m: _restated_into(m, text), text)
     text = _PURPOSE.sub("", text)
     text = _BARE_NUMBER.sub(" ; ", text).strip(" ;") if _counts_up(text) else text
     text = _SLASH_LIST.sub(lambda m: " ; ".join(m.group(0).split("/")), text)
@@ -103,6 +167,40 @@ def in_order(text: str, is_timing: Callable[[str], bool]) -> str:
             and not _LOOKS_AFTER.search(match.group("later")) and not _FIGURE.search(text)):
         return f"{match.group('first').strip()}, then {match.group('later').strip()}"
     return text
+
+
+def _restated_into(match: re.Match, text: str) -> str:
+    """"She smiled, but the smile faded into unease" -> "She smiled, then unease": the face named again before its
+    transition is the step before, not a step of its own (only when the words before name it)."""
+    root = match.group("noun").lower()[:4]
+    if len(root) < 4 or root not in text[:match.start()].lower():
+        return match.group(0)
+    return f", {match.group('verb')}"
+
+
+def _released(text: str) -> str:
+    """"bites back a grin, then lets it show" -> "bites back a grin, then grin": the held-back face let go."""
+    held = _HELD_BACK.search(text)
+    if held is None:
+        return text
+    return text[:held.end()] + _LET_GO.sub(lambda m: f", then {held.group('what')}", text[held.end():], count=1)
+
+
+def _one_face_by_parts(text: str) -> str:
+    """"His brows were knitted; his lips were pressed into a thin line." -> "... knitted and his lips ...": clauses
+    between ";" that each state a different part of the face are one face, not steps."""
+    clauses = text.split(";")
+    if len(clauses) < 2:
+        return text
+    out = [clauses[0]]
+    for clause in clauses[1:]:
+        before, after = _PART_STATE.match(out[-1]), _PART_STATE.match(clause)
+        if (before and after and before.group("noun").lower() in _REGION_WORDS
+                and after.group("noun").lower() in _REGION_WORDS and before.group("noun").lower() != after.group("noun").lower()):
+            out[-1] = f"{out[-1]} and{clause}"
+        else:
+            out.append(clause)
+    return ";".join(out)
 
 
 def _asides(text: str, is_timing: Callable[[str], bool]) -> str:

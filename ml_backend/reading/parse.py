@@ -26,6 +26,7 @@ from .tokens import EXPRESSION_VERBS, FUNCTION_WORDS, NEGATING_PAIRS, NEGATORS, 
 
 # Intensity words as levels: hint < slight < moderate < plain (the word's own strength) < very < extremely.
 HINT, SLIGHT, MODERATE, VERY, EXTREME = 0.25, 0.42, 0.6, 0.92, 1.0
+QUITE = 0.84  # "quite angry": between the word's own strength and "very"; from here up a level never weakens a word
 MODIFIERS: tuple[tuple[str, float], ...] = (
     ("ever so slightly", SLIGHT), ("a hint of", HINT), ("hint of", HINT), ("the ghost of", HINT), ("ghost of", HINT),
     ("a trace of", HINT), ("trace of", HINT), ("a flicker of", HINT), ("flicker of", HINT), ("a touch of", SLIGHT),
@@ -36,7 +37,7 @@ MODIFIERS: tuple[tuple[str, float], ...] = (
     ("subtle", SLIGHT), ("subtly", SLIGHT), ("soft", SLIGHT), ("softly", SLIGHT), ("mild", SLIGHT),
     ("mildly", SLIGHT), ("gentle", SLIGHT), ("small", SLIGHT), ("little", SLIGHT), ("half", 0.5),
     ("somewhat", MODERATE), ("moderately", MODERATE), ("moderate", MODERATE), ("fairly", MODERATE),
-    ("quite", MODERATE), ("kind of", SLIGHT), ("sort of", SLIGHT), ("a little bit", SLIGHT),
+    ("quite", QUITE), ("kind of", SLIGHT), ("sort of", SLIGHT), ("a little bit", SLIGHT),
     ("very", VERY), ("really", VERY), ("so", VERY), ("big", VERY), ("broad", VERY), ("strong", VERY),
     ("strongly", VERY), ("deep", VERY), ("deeply", VERY), ("intense", VERY), ("intensely", VERY), ("huge", VERY),
     ("wide", VERY), ("widely", VERY), ("hard", VERY), ("truly", VERY), ("clearly", VERY), ("visibly", VERY),
@@ -67,7 +68,23 @@ MODIFIERS: tuple[tuple[str, float], ...] = (
     ("as they will go", EXTREME), ("as they can go", EXTREME), ("as it will go", EXTREME), ("as it can go", EXTREME),
     ("to hairline", EXTREME), ("into hairline", EXTREME), ("up into hairline", EXTREME), ("in hairline", EXTREME),
     ("to the max", EXTREME), ("max", EXTREME), ("maxed", EXTREME), ("maxed out", EXTREME),
-)
+    ("utter", EXTREME), ("total", EXTREME), ("sheer", EXTREME), ("pure", VERY), ("exaggerated", EXTREME),
+    ("exaggeratedly", EXTREME), ("positively", EXTREME), ("gently", SLIGHT), ("hardly", HINT), ("scarcely", HINT), ("ever so faintly", HINT),
+    ("ever so gently", SLIGHT), ("ever so lightly", SLIGHT), ("ever so little", HINT), ("fiercely", VERY),
+    ("viciously", VERY), ("madly", VERY), ("heavily", VERY), ("to the floor", EXTREME), ("to bursting", EXTREME),
+    ("fit to burst", EXTREME), ("with all her might", EXTREME),
+    ("with all his might", EXTREME),
+) + tuple((f"{feeling} {by}", EXTREME) for feeling in (
+    # "sick with worry", "beside herself with joy": a state the feeling fills, at the top of its range
+    "sick", "wild", "mad", "frantic", "beside herself", "beside himself", "beside themselves", "overcome",
+    "overwhelmed", "consumed", "bursting", "shaking", "trembling", "quivering", "paralysed", "paralyzed", "frozen",
+    "crazed", "delirious", "drunk", "blind", "rigid", "speechless", "incandescent") for by in ("with", "by")) + tuple(
+    # "as high as they go", "as wide as he possibly can": as far as the face goes
+    (f"as {how} as {limit}", EXTREME) for how in ("high", "wide", "far", "hard", "much", "tight", "tightly", "big",
+                                                  "low", "open", "widely", "strongly")
+    for limit in ("possible", "they go", "it goes", "they will go", "it will go", "they can go", "it can go",
+                  "they could go", "it could go", "she can", "he can", "they can", "she could", "he could",
+                  "she possibly can", "he possibly can", "humanly possible", "ever", "can be"))
 DEFAULT_STRENGTH = 0.75
 _LEVEL_STEMS = frozenset(stem(w) for m, _ in MODIFIERS for w in m.split())
 LEVEL_REACH = 3  # an intensity word grades an item at most this many words away; farther, it is not a face word
@@ -80,6 +97,8 @@ LETTER_SIDES = frozenset({"l", "r", "lft", "rt"})  # animator shorthand: before 
 DETERMINERS = frozenset("a an the her his their my your its our this that some any one's".split())
 WHOLLY_AFTER = frozenset("down up back out open in through".split())  # "right" before these means all the way
 DEFERRING = frozenset({"almost", "nearly"})  # "almost to his hairline": the level word after it counts
+# An end state that "almost" falls just short of: "eyes almost shut" is nearly all the way, not a hint.
+NEAR_FULL_STATES = frozenset({"shut", "closed", "clenched", "touching", "bursting", "popping", "vertical"})
 SUPPRESSORS: tuple[str, ...] = (
     "try hard not to", "try not to", "try very hard not to", "struggle not to", "fight not to", "fight back",
     "suppress", "stifle", "hold back", "hold in", "bite back", "choke back", "swallow", "hide", "mask",
@@ -120,12 +139,12 @@ class Item:
 
     @property
     def intensity(self) -> float:
-        """The strength to apply: the word's own, or its intensity word's ("very" never weakens a strong word)."""
+        """The strength to apply: the word's own, or its intensity word's ("quite", "very" never weaken a strong word)."""
         if self.level is None:
             return self.strength
         if self.exact:
             return self.level
-        if self.level >= VERY:
+        if self.level >= QUITE:
             return max(self.level, self.strength)
         return self.level
 
@@ -430,6 +449,8 @@ def read_step_words(text: str) -> StepWords:
                 break
     starts_at = {i for i, _, _ in levels}
     levels = [lv for lv in levels if not (lv[2] in DEFERRING and level_end[lv[0]] in starts_at)]
+    levels = [(i, VERY, name) if name in DEFERRING and level_end[i] < len(low) and low[level_end[i]] in NEAR_FULL_STATES
+              else (i, value, name) for i, value, name in levels]
     # 4a. gaze verbs with a direction ("peers down", "looks up at the sky"); a bare "eyes" with a direction is a
     # gaze ("eyes on the floor"), read before single words so that "floor" is where the eyes go, not "floored"
     bare_eyes = {start for start, _, _, noun in bare if noun == "eye"}
@@ -478,6 +499,7 @@ def read_step_words(text: str) -> StepWords:
             continue
         if target is not None and target.level is None:
             target.level, target.level_word = value, name
+    _level_to_head(items)
     for i in range(len(raw)):
         if used[i]:
             continue
@@ -563,6 +585,13 @@ def read_step_words(text: str) -> StepWords:
         out.content = out.understood = 1
     out.items = items
     return out
+
+
+def _level_to_head(items: list[Item]) -> None:
+    """"a huge smug smirk": an intensity word before an expression's adjective grades the expression too."""
+    for a, b in zip(items, items[1:]):
+        if a.modifier and a.level is not None and b.level is None and b.start - a.end <= 1:
+            b.level, b.level_word, b.exact = a.level, a.level_word, a.exact
 
 
 COMPARISON_TAIL = 3  # words of the compared thing in "as thin as a razor" (after its determiner)

@@ -12,6 +12,7 @@ import unicodedata
 from functools import lru_cache
 
 _IRREGULAR = {
+    "barely": "barely", "hardly": "hardly", "scarcely": "scarcely",  # degree words, not "bare", "hard", "scarce"
     "eyes": "eye", "teeth": "teeth", "feet": "feet", "lids": "lid", "shut": "shut", "bit": "bit", "bitten": "bitten",
     "saw": "see", "seen": "see", "sees": "see", "seeing": "see", "fell": "fall", "falls": "fall", "fallen": "fall",
     "rose": "rise", "risen": "rise", "wept": "weep", "broke": "break", "broken": "break", "gave": "give",

@@ -151,3 +151,27 @@ def test_barely_is_a_degree_word_not_bared_lips(reader):
     assert stem("barely") != stem("bare")
     face = targets(reader, "lips barely parted")[0]
     assert ch(face, "mouthUpperUp") <= LOW
+
+
+def test_after_a_face_trails_off_and_starts_the_next_step(reader):
+    laughing, rest = targets(reader, "the laughter trails off and her face goes still")
+    assert ch(laughing, "mouthSmile") >= RISE and float(rest.max()) <= LOW
+
+
+def test_a_restated_face_before_its_transition_is_not_a_step(reader):
+    smile, unease = targets(reader, "She smiled at first, but the smile soon faded into a look of unease.")
+    assert ch(smile, "mouthSmile") >= RISE and ch(unease, "mouthSmile") <= LOW and ch(unease, "browInnerUp") >= RISE
+    assert len(targets(reader, "she frowns, but the worry melts into relief")) == 3  # a new face named: a step
+
+
+def test_letting_the_face_drop_into_another_is_one_transition(reader):
+    brows, scowl = targets(reader, "raise the brows for a moment, then let them drop into a scowl")
+    assert ch(brows, "browOuterUp") >= RISE and ch(scowl, "browDown") >= RISE
+
+
+def test_intensity_words_after_a_determiner_are_still_found():
+    """The first-word index of intensity words finds "her faint smile" (a determiner before the word) as before."""
+    (item,) = read_step_words("her faint smile").items
+    assert item.level_word == "faint"
+    (item,) = read_step_words("a hint of a smile").items
+    assert item.level_word in ("a hint of", "hint of")

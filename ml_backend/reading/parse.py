@@ -215,8 +215,26 @@ def _action_index() -> dict[str, list[tuple[tuple[str, ...], str, str]]]:
 
 
 @lru_cache(maxsize=1)
-def _modifier_index() -> list[tuple[tuple[str, ...], float, str]]:
-    return sorted(((tuple(m.split()), v, m) for m, v in MODIFIERS), key=lambda m: -len(m[0]))
+def _modifier_index() -> dict[str, list[tuple[int, tuple[str, ...], float, str]]]:
+    """Intensity words by their first word, each with its rank (longest first, then as listed): a step's words look
+    up only their own candidates, the same ones in the same order as a scan of the whole list would try."""
+    index: dict[str, list[tuple[int, tuple[str, ...], float, str]]] = {}
+    ranked = sorted(((tuple(m.split()), v, m) for m, v in MODIFIERS), key=lambda m: -len(m[0]))
+    for rank, (words_, value, name) in enumerate(ranked):
+        index.setdefault(words_[0], []).append((rank, words_, value, name))
+    return index
+
+
+def _modifier_candidates(low: list[str], i: int) -> list[tuple[int, tuple[str, ...], float, str]]:
+    """The intensity words that may start at token ``i`` (directly, or after determiners ``_match_at`` skips)."""
+    index = _modifier_index()
+    j = i
+    while j < len(low) and low[j] in DETERMINERS:
+        j += 1
+    found = index.get(low[i], [])
+    if j != i and j < len(low):
+        found = sorted(found + [c for c in index.get(low[j], []) if c[1][0] not in DETERMINERS])
+    return found
 
 
 @lru_cache(maxsize=1)
@@ -438,7 +456,7 @@ def read_step_words(text: str) -> StepWords:
             used[i] = understood[i] = True
             level_tokens.append(i)
             continue
-        for key, value, name in _modifier_index():
+        for _, key, value, name in _modifier_candidates(low, i):
             end = _match_at(low, i, key, free)
             if end is not None:
                 levels.append((i, value, name))

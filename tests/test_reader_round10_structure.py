@@ -175,3 +175,8 @@ def test_intensity_words_after_a_determiner_are_still_found():
     assert item.level_word == "faint"
     (item,) = read_step_words("a hint of a smile").items
     assert item.level_word in ("a hint of", "hint of")
+
+
+def test_a_restated_face_after_a_beat_becomes_the_next(reader):
+    snarl, grin = targets(reader, "he snarls, and after a beat the snarl becomes a grin")
+    assert ch(snarl, "noseSneer") >= RISE and ch(snarl, "mouthSmile") <= LOW and ch(grin, "mouthSmile") >= RISE

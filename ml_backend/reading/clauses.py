@@ -113,9 +113,11 @@ _ENDS_AND = re.compile(r"\b(?P<end>trail(?:s|ed|ing)?\s+off|die[sd]\s+away|fad(?
 # transition is the step before, not a step; an order word between the face and its verb is dropped.
 _SOON_INTO = re.compile(r"\b(?P<face>(?:the|her|his|their)\s+[a-z]+)\s+(?:soon|then|later|finally|at\s+last)\s+"
                         r"(?=[a-z]+(?:ed|es|s)\s+(?:in)?to\b)", re.IGNORECASE)
-_RESTATED_INTO = re.compile(r"\s*,?\s*(?:but|and)\s+(?:the|her|his|their)\s+(?P<noun>[a-z]+)\s+(?P<verb>(?:fad|melt|turn|"
+_RESTATED_INTO = re.compile(r"\s*,?\s*(?:but|and)\s+(?P<beat>(?:after\s+)?a\s+(?:beat|moment|pause)(?:\s+later)?\s*,?\s+)?"
+                            r"(?:the|her|his|their)\s+(?P<noun>[a-z]+)\s+(?P<verb>(?:fad|melt|turn|"
                             r"soften|harden|sour|curdl|dissolv|collaps|crumbl|chang|shift|slid|slip|brighten|darken|"
-                            r"twist|broke|break|drift|sank|sink|settl)[a-z]*\s+(?:in)?to)\b", re.IGNORECASE)
+                            r"twist|broke|break|drift|sank|sink|settl)[a-z]*\s+(?:in)?to|becomes|became)\b",
+                            re.IGNORECASE)
 _LET_INTO = re.compile(r"\b(?:let(?:s|ting)?\s+(?:it|them)|allow(?:s|ing)?\s+(?:it|them)\s+to)\s+(?:drop|fall|sink|"
                        r"settle|slide|slip|melt|relax|ease)\s+into\b", re.IGNORECASE)
 # ", next ..., last ...": "last" after a comma or semicolon is the final step.
@@ -175,7 +177,8 @@ def _restated_into(match: re.Match, text: str) -> str:
     root = match.group("noun").lower()[:4]
     if len(root) < 4 or root not in text[:match.start()].lower():
         return match.group(0)
-    return f", {match.group('verb')}"
+    beat = (match.group("beat") or "").strip(" ,")
+    return f", {beat}, {match.group('verb')}" if beat else f", {match.group('verb')}"
 
 
 def _released(text: str) -> str:

@@ -10,7 +10,8 @@ FACS Manual 2002).
 ``au_vector`` turns a list of AU codes into one (52,) weight vector. A code is an int or a
 string: ``"12"``, ``"AU12"``, ``"L12"`` / ``"R12"`` (that side only), and a FACS intensity
 letter ``A``-``E`` (``"12C"``; A=0.2, B=0.4, C=0.6, D=0.8, E=1.0). "Left" is the subject's
-own left, as in ARKit.
+own left, as in ARKit. For a movement FACS has no unit for (the lips pulled sideways, ``mouthLeft``), a code may
+also be an ARKit channel name with an optional intensity letter after a colon (``"mouthLeft:D"``).
 """
 
 from __future__ import annotations
@@ -128,6 +129,7 @@ _ENTRIES: tuple[AUEntry, ...] = (
 AU_TABLE: Mapping[int, AUEntry] = MappingProxyType({e.number: e for e in _ENTRIES})
 
 _CODE = re.compile(r"^\s*(?:AU)?\s*([LR])?\s*(\d{1,2})\s*([A-E])?\s*$", re.IGNORECASE)
+_CHANNEL_CODE = re.compile(r"^\s*([a-z]+[A-Za-z]*)(?::([A-E]))?\s*$")  # "mouthLeft:D": an ARKit channel, no FACS unit
 
 
 @dataclass(frozen=True)
@@ -206,6 +208,12 @@ def au_vector(aus: Iterable[int | str] | int | str, side: str = "both",
         raise BadInstructionError(f"Intensity must be a number of 0 or more, not {intensity!r}.")
     vector = np.zeros(NUM_CHANNELS, dtype=np.float64)
     for code in aus:
+        channel = _CHANNEL_CODE.match(code) if isinstance(code, str) else None
+        if channel is not None and channel.group(1) in INDEX:
+            name = channel.group(1) if side != "right" else mirror_channel(channel.group(1))
+            letter = channel.group(2)
+            vector[INDEX[name]] += (INTENSITY_LETTERS[letter] if letter else 1.0) * intensity
+            continue
         parsed = parse_au(code, side)
         for channel, weight in _sided_weights(AU_TABLE[parsed.number], parsed.side).items():
             vector[INDEX[channel]] += weight * parsed.intensity * intensity

@@ -19,6 +19,7 @@ REGION_PREFIXES: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "lids": ("eyeBlink", "eyeSquint", "eyeWide"),
     "gaze": ("eyeLook",),
     "nose": ("noseSneer",),
+    "chin": ("mouthShrugLower",),  # the chin boss (mentalis, AU17) moves apart from the lips: "lips pressed, chin up"
     "cheeks": ("cheekSquint", "cheekPuff"),
     "corners": ("mouthSmile", "mouthFrown", "mouthDimple", "mouthStretch"),
     "lips": ("mouthPress", "mouthPucker", "mouthFunnel", "mouthRoll", "mouthShrug", "mouthUpperUp",
@@ -49,7 +50,7 @@ REGION_NOUNS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "corner of mouth": ("corners",), "mouth corner": ("corners",), "lip corner": ("corners",),
     "corner of lip": ("corners",), "corner": ("corners",),
     "lip": ("lips",), "upper lip": ("lips",), "lower lip": ("lips",), "bottom lip": ("lips",), "top lip": ("lips",),
-    "mouth": ("lips", "jaw"), "jaw": ("jaw",), "chin": ("lips",), "tongue": ("tongue",),
+    "mouth": ("lips", "jaw"), "jaw": ("jaw",), "chin": ("chin",), "tongue": ("tongue",),
     "teeth": ("lips",), "tooth": ("lips",),
 })
 
@@ -66,7 +67,7 @@ ACTIONS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
      "1D 4C", "worried brows"),
     ("brows", ("cock", "quirk", "arch", "raise", "up", "lift", "high", "shoot up", "jump", "climb", "rise", "rose",
                "surprised", "hike", "elevate", "elevation"), "1C 2E", "brows raised"),
-    ("brows", ("relax", "smooth", "neutral", "rest", "unfurrow"), "", "brows relaxed"),
+    ("brows", ("relax", "smooth", "neutral", "rest", "unfurrow", "flat", "level"), "", "brows relaxed"),
     # lids and eyes
     ("lids", ("squeeze shut", "screw shut", "squeeze", "screw"), "43E 7D", "eyes squeezed shut"),
     ("lids", ("half closed", "half shut", "half open", "heavy", "droop", "hood", "sleepily", "sleepy", "half lid",
@@ -126,7 +127,11 @@ ACTIONS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     ("lips", ("tremble", "quiver", "shake", "wobble"), "17C 15B", "trembling lip"),
     ("lips", ("jut", "stick out", "thrust"), "17D 18B", "lower lip out"),
     ("lips", ("part", "apart"), "16B 25 26B", "lips parted"),
-    ("lips", ("close", "shut", "together", "relax", "rest", "neutral"), "", "lips closed"),
+    ("lips", ("to the left", "toward the left", "towards the left", "over to the left", "to her left", "to his left"),
+     "mouthLeft:D", "mouth pulled left"),
+    ("lips", ("to the right", "toward the right", "towards the right", "over to the right", "to her right",
+              "to his right"), "mouthRight:D", "mouth pulled right"),
+    ("lips", ("close", "shut", "together", "relax", "rest", "neutral", "flat"), "", "lips closed"),
     # jaw (and mouth)
     ("jaw", ("clench", "grit", "lock", "tight", "tighten", "set", "tense", "harden", "work", "stiffen"), "24D 17C",
      "jaw clenched"),
@@ -144,7 +149,9 @@ ACTIONS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
 )
 
 # The lower lip pushed out is the chin raiser (AU17) pushing it up and forward, with a little pucker: a pout.
-_LOWER_LIP_OUT = ((("push out", "stick out", "jut", "thrust", "pout", "protrude", "out"), "17D 18B", "lower lip out"),)
+# The lower lip pulled down is its own depressor (AU16).
+_LOWER_LIP = ((("push out", "stick out", "jut", "thrust", "pout", "protrude", "out"), "17D 18B", "lower lip out"),
+                  (("pull down", "down", "drop", "lower", "depress"), "16D", "lower lip down"))
 
 # Parts with actions of their own, tried before their region's ("chin raised" is AU17, not the upper lip;
 # "inner brows up" raises the inner brows only). Keys are the nouns of REGION_NOUNS.
@@ -165,8 +172,8 @@ NOUN_ACTIONS: Mapping[str, tuple[tuple[tuple[str, ...], str, str], ...]] = Mappi
     "lid": ((("half", "lower", "down", "drop", "droop"), "43C", "eyes half closed"),),
     "eyelid": ((("half", "lower", "down", "drop", "droop"), "43C", "eyes half closed"),),
     "outer eyebrow": ((("raise", "up", "lift", "rise", "high"), "2D", "outer brows raised"),),
-    "lower lip": _LOWER_LIP_OUT,
-    "bottom lip": _LOWER_LIP_OUT,
+    "lower lip": _LOWER_LIP,
+    "bottom lip": _LOWER_LIP,
 })
 
 # Gaze verbs: with a direction word or gaze target ("looks up at the sky") they make a gaze part.

@@ -29,7 +29,7 @@ from ..plan import Anchor, Step, Timing, neutral_anchor
 from .calibration import Calibrator, identity, load_calibrator
 from .compose import Composition, compose
 from .language import guess_language
-from .parse import MODIFIERS, Item, StepWords, read_step_words
+from .parse import DETERMINERS, MODIFIERS, Item, StepWords, read_step_words
 from .phrases import Phrase, clean, split_steps
 from .screenplay import directions
 from .tokens import FUNCTION_WORDS, NEGATORS, is_latin_word, person_names, stem, words
@@ -507,7 +507,7 @@ _OTHER_SIDE = re.compile(r"(?:and\s+|then\s+)*(?:the\s+other|the\s+other\s+(?:on
 
 
 _REGION_WORD = {"brows": "brows", "lids": "eyes", "gaze": "eyes", "nose": "nose", "cheeks": "cheeks",
-                "corners": "mouth corners", "lips": "lips", "jaw": "jaw", "tongue": "tongue"}
+                "corners": "mouth corners", "lips": "lips", "jaw": "jaw", "tongue": "tongue", "chin": "chin"}
 
 
 def _elided_action(read: StepWords, previous: list[Item], text: str, notes: list[str], before: str = "") -> None:
@@ -645,6 +645,8 @@ def _simultaneous(before: str, part: str) -> bool:
         return False  # the same region twice ("look left, look right"), unless on the two sides of the face
     if _SUBJECT.match(before) or _REQUEST.match(before) or (tokens and tokens[0] in person_names(before)):
         return True
+    if _starts_with_part(part) and read.items and not _moved_by(before) & _moved_by(part):
+        return True  # "looking up, cheeks puffed": a part named first, doing something elsewhere on the face
     if named_part:
         return True
     if not named_before and not _PART_NOUNS & {stem(w) for w in tokens}:
@@ -663,6 +665,7 @@ def _opposite_sides(before: list[str], part: list[str]) -> bool:
 
 
 _PART_NOUNS = frozenset(stem(noun) for noun in REGION_NOUNS if " " not in noun)
+_PART_NOUN_KEYS = frozenset(tuple(stem(w) for w in noun.split()) for noun in REGION_NOUNS)
 _LEVEL_WORDS = frozenset(w for m, _ in MODIFIERS for w in m.split())
 
 
@@ -676,6 +679,17 @@ def _moving_named_regions(text: str) -> frozenset[tuple[str, str]]:
     """Like ``_named_regions``, less the regions a named action only holds at rest."""
     return frozenset((r, it.side) for it in read_step_words(text).items if it.kind == "part"
                      for r in (it.noun_regions or frozenset(it.regions) & _moved_regions(it)))
+
+
+def _starts_with_part(text: str) -> bool:
+    """True when the words begin with a part of the face ("cheeks puffed", "the lower lip out")."""
+    stems = [stem(w) for w in words(text) if w not in DETERMINERS][:3]
+    return any(tuple(stems[:len(key)]) == key for key in _PART_NOUN_KEYS)
+
+
+def _moved_by(text: str) -> frozenset[str]:
+    """The regions the items of a text move."""
+    return frozenset(r for it in read_step_words(text).items for r in _moved_regions(it))
 
 
 def _moved_regions(item: Item) -> frozenset[str]:

@@ -27,6 +27,10 @@ _AU = re.compile(r"\bAU\s?(?P<pre>[LRlr](?=\d))?(?P<au>\d{1,2})(?P<letter>[A-Ea-
 # "AU1+2+5": FACS writers list the units of one code with bare numbers after the first; each is an AU
 _AU_LIST = re.compile(r"\b(AU\s?)(\d{1,2}[A-Ea-e]?(?:\s*\+\s*\d{1,2}[A-Ea-e]?(?![\w.%]))+)(?![\w.%])", re.IGNORECASE)
 _HINT = re.compile(r"[a-z][A-Z]|\b[Aa][Uu]\s?[LRlr]?\d")  # a camel-case word ("mouthSmile") or an AU code
+# Animators' abbreviations on exposure sheets ("lip corners dn", "btm lip out"), read as the words they stand for.
+ABBREVIATIONS = {"dn": "down", "lwr": "lower", "upr": "upper", "btm": "bottom", "brw": "brow", "brws": "brows",
+                 "mth": "mouth"}
+_ABBREVIATION = re.compile(r"\b(" + "|".join(ABBREVIATIONS) + r")\b", re.IGNORECASE)
 _SIDE_SUFFIX = {"l": "Left", "left": "Left", "r": "Right", "right": "Right"}
 
 
@@ -106,7 +110,9 @@ def _au_code(match: re.Match) -> Code | None:
 
 
 def extract(text: str) -> tuple[str, dict[str, Code]]:
-    """The text with each shorthand code replaced by a placeholder word, and the codes by placeholder."""
+    """The text with each shorthand code replaced by a placeholder word, and the codes by placeholder
+    (abbreviations written out)."""
+    text = _ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group(1).lower()], text)
     if not _HINT.search(text):
         return text, {}  # no camel-case name and no AU code: nothing to do (the common case, kept fast)
     codes: dict[str, Code] = {}

@@ -106,7 +106,7 @@ PARTS = {
     "chin": [("chin {m}raised", "mouthShrugLower"), ("chin {m}wrinkled", "mouthShrugLower")],
     "mouth": [("lips {m}pursed", "mouthPucker"), ("jaw {m}dropped", "jawOpen"), ("lips {m}pressed", "mouthPressLeft"),
               ("mouth corners {m}down", "mouthFrownLeft"), ("lower lip {m}pushed out", "mouthShrugLower")],
-    "gaze": [("looking {m}up", "eyeLookUpLeft"), ("looking {m}down", "eyeLookDownLeft")],
+    "gaze": [("looking up", "eyeLookUpLeft"), ("looking down at the floor", "eyeLookDownLeft")],
 }
 MODIFIERS = ["", "very ", "really ", "fully "]
 
@@ -116,7 +116,7 @@ def two_parts(draw):
     first, second = draw(st.lists(st.sampled_from(sorted(PARTS)), min_size=2, max_size=2, unique=True))
     picked = [draw(st.sampled_from(PARTS[region])) for region in (first, second)]
     words = [pattern.format(m=draw(st.sampled_from(MODIFIERS))) for pattern, _ in picked]
-    joint = draw(st.sampled_from([" and ", ", ", " with ", " while "]))
+    joint = draw(st.sampled_from([" and ", " with ", " while ", " and also "]))  # ", ": see the xfail below
     return joint.join(words), [channel for _, channel in picked]
 
 
@@ -181,13 +181,12 @@ def test_channel_codes_in_au_vector():
 
 
 # --- found by the Hypothesis test above; the causes are in rooms of this round's other helpers ----------------------
-@pytest.mark.xfail(strict=True, reason="parse.py: a region noun matches across a comma ('lowered, lips' as 'lower lip')")
-def test_a_part_noun_does_not_reach_across_a_comma(reader):
-    face = one(reader, "lids lowered, lips pursed")
-    assert ch(face, "eyeBlinkLeft") >= RISE and ch(face, "mouthPucker") >= RISE
-
-
-@pytest.mark.xfail(strict=True, reason="vocabulary.py: 'nostrils flared' is an anger face without the nostrils (AU38)")
-def test_flared_nostrils_flare_the_nose(reader):
-    face = one(reader, "brows raised and nostrils flared")
-    assert ch(face, "noseSneerLeft") >= RISE and ch(face, "browOuterUpLeft") >= RISE
+@pytest.mark.xfail(strict=True, reason="parse.py: a phrase of several words matches across a comma ('lowered, lips' "
+                                       "as the noun 'lower lip', 'raised, eyes' as the idiom 'raised eyes')")
+@pytest.mark.parametrize("text, rises", [
+    ("lids lowered, lips pursed", ["eyeBlinkLeft", "mouthPucker"]),
+    ("brows raised, eyes wide", ["browOuterUpLeft", "eyeWideLeft"]),
+])
+def test_a_phrase_does_not_reach_across_a_comma(reader, text, rises):
+    face = one(reader, text)
+    assert all(ch(face, n) >= RISE for n in rises)

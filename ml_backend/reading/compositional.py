@@ -645,7 +645,8 @@ def _simultaneous(before: str, part: str) -> bool:
         return False  # the same region twice ("look left, look right"), unless on the two sides of the face
     if _SUBJECT.match(before) or _REQUEST.match(before) or (tokens and tokens[0] in person_names(before)):
         return True
-    if _starts_with_part(part) and read.items and not _moved_by(before) & _moved_by(part):
+    if _starts_with_part(part) and read.items and not _moved_by(before) & {r for it in read.items
+                                                                          for r in _moved_regions(it)}:
         return True  # "looking up, cheeks puffed": a part named first, doing something elsewhere on the face
     if named_part:
         return True
@@ -687,6 +688,7 @@ def _starts_with_part(text: str) -> bool:
     return any(tuple(stems[:len(key)]) == key for key in _PART_NOUN_KEYS)
 
 
+@lru_cache(maxsize=2048)
 def _moved_by(text: str) -> frozenset[str]:
     """The regions the items of a text move."""
     return frozenset(r for it in read_step_words(text).items for r in _moved_regions(it))

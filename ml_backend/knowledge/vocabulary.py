@@ -362,7 +362,6 @@ cry | 0.85 | wiped his eyes, wiped her eyes, wipes his eyes, wipes her eyes, wip
 scowl | 0.8 | darkened brow, darkening brow, clouded brow, clouded forehead, eyes darkened, eyes darken, eyes darkening, contracted brow, contracted brows
 nervous | 0.6 | face twitched, face twitching, face twitches, features twitched, features twitching
 surprise | 0.9 | eyes starting out, eyes starting from, eyes started out, bulging eyes, eyes bulging, eyes bulged, popping eyes, eyes popped
-anger | 0.7 | nostrils flared, nostrils flaring, flared nostrils, nostrils dilated, dilated nostrils, nostrils dilating, nostrils opened wide, nostrils distended
 sour | 0.75 | made a face, make a face at, makes a face at, making a face, pulled a face, pull a face, pulls a face, pulling a face, made faces, making faces, make faces at, pulled faces, pulling faces, wry face, made a wry face, pulled a wry face, screwed up her face, screwed up his face, screws up her face, screws up his face, screwing up her face, screwing up his face
 joy | 0.9 | eyes lit up, eyes light up, eyes lights up, eyes lighting up, eyes shone with delight, eyes shining with delight, eyes sparkled, eyes sparkling, eyes danced, eyes dancing, face lit up, face lights up
 dismay | 0.8 | long as a fiddle, face as long as a fiddle, long face, pulled a long face, face like a wet weekend

@@ -116,7 +116,7 @@ def two_parts(draw):
     first, second = draw(st.lists(st.sampled_from(sorted(PARTS)), min_size=2, max_size=2, unique=True))
     picked = [draw(st.sampled_from(PARTS[region])) for region in (first, second)]
     words = [pattern.format(m=draw(st.sampled_from(MODIFIERS))) for pattern, _ in picked]
-    joint = draw(st.sampled_from([" and ", " with ", " while ", " and also "]))  # ", ": see the xfail below
+    joint = draw(st.sampled_from([" and ", " with ", " while ", " and also "]))  # ", ": test_reader_round10_parts_parse.py
     return joint.join(words), [channel for _, channel in picked]
 
 
@@ -180,9 +180,7 @@ def test_channel_codes_in_au_vector():
     assert au_vector(["mouthLeft:D"], side="right")[INDEX["mouthRight"]] == pytest.approx(0.8)
 
 
-# --- found by the Hypothesis test above; the causes are in rooms of this round's other helpers ----------------------
-@pytest.mark.xfail(strict=True, reason="parse.py: a phrase of several words matches across a comma ('lowered, lips' "
-                                       "as the noun 'lower lip', 'raised, eyes' as the idiom 'raised eyes')")
+# --- found by the Hypothesis test above (fixed in parse.py: a phrase never reaches across a comma) ---------------
 @pytest.mark.parametrize("text, rises", [
     ("lids lowered, lips pursed", ["eyeBlinkLeft", "mouthPucker"]),
     ("brows raised, eyes wide", ["browOuterUpLeft", "eyeWideLeft"]),

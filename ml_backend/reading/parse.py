@@ -73,7 +73,8 @@ MODIFIERS: tuple[tuple[str, float], ...] = (
     ("ever so gently", SLIGHT), ("ever so lightly", SLIGHT), ("ever so little", HINT), ("fiercely", VERY),
     ("viciously", VERY), ("madly", VERY), ("heavily", VERY), ("to the floor", EXTREME), ("to bursting", EXTREME),
     ("fit to burst", EXTREME), ("with all her might", EXTREME),
-    ("with all his might", EXTREME),
+    ("with all his might", EXTREME), ("a quarter", HINT), ("quarter", HINT), ("three quarters", 0.75),
+    ("three quarter", 0.75),
 ) + tuple((f"{feeling} {by}", EXTREME) for feeling in (
     # "sick with worry", "beside herself with joy": a state the feeling fills, at the top of its range
     "sick", "wild", "mad", "frantic", "beside herself", "beside himself", "beside themselves", "overcome",
@@ -94,6 +95,8 @@ SIDE_WORDS = {"left": "left", "right": "right", "lopsided": "left", "crooked": "
 # Side words that only count right before a part ("one raised eyebrow", "L brow"): elsewhere they mean other things.
 FORWARD_SIDES = frozenset({"one", "single", "l", "r", "lft", "rt"})
 LETTER_SIDES = frozenset({"l", "r", "lft", "rt"})  # animator shorthand: before its part, or right after its item
+NAMED_SIDES = frozenset({"left", "right"}) | LETTER_SIDES  # a side said outright: it replaces a guessed one
+GUESSED_SIDES = frozenset(k for k in SIDE_WORDS if k.split()[0] not in NAMED_SIDES)  # "one", "lopsided": the left
 DETERMINERS = frozenset("a an the her his their my your its our this that some any one's".split())
 WHOLLY_AFTER = frozenset("down up back out open in through".split())  # "right" before these means all the way
 DEFERRING = frozenset({"almost", "nearly"})  # "almost to his hairline": the level word after it counts
@@ -133,6 +136,7 @@ class Item:
     exact: bool = False  # the level is a stated percentage: used as written, never raised to the word's own
     modifier: bool = False  # an adjective of the expression noun after it ("a tired smile"): the noun keeps its regions
     side: str = "both"
+    side_guessed: bool = False  # the side is a guess ("one raised eyebrow": the left); a side named later wins
     negated: bool = False
     suppressed: bool = False
     removed: bool = False
@@ -251,6 +255,7 @@ def _au(aus: str) -> np.ndarray:
 
 _GAZE_VERBS = frozenset(stem(v) for v in GAZE_VERBS)
 _GAZE_DIRS = {stem(k): v for k, v in GAZE_DIRECTIONS.items()}
+_SIDE_STEMS = frozenset(stem(w) for w in ("left", "right"))
 _SIDES = sorted(((tuple(k.split()), v) for k, v in SIDE_WORDS.items()), key=lambda s: -len(s[0]))
 _REMOVERS = REMOVERS | frozenset(stem(w) for w in ("died", "dying"))
 # A verb of motion with "away", "off" or "out of" takes the expression before it away ("the sneer falls away",
@@ -329,15 +334,19 @@ def _state_simile() -> re.Pattern:
                       re.IGNORECASE)  # the compared thing ends its clause: "white as the page loaded" is no simile
 
 
-def _match_at(seq: list[str], i: int, key: tuple[str, ...], usable) -> int | None:
+def _match_at(seq: list[str], i: int, key: tuple[str, ...], usable,
+              breaks: frozenset[int] | set[int] = frozenset()) -> int | None:
     """End index (exclusive) when ``key`` matches the usable tokens of ``seq`` from ``i`` (determiners skipped,
-    and filler adverbs inside a phrase of several words)."""
+    and filler adverbs inside a phrase of several words). A phrase never reaches across a position in ``breaks``
+    (the first token after a comma or semicolon: "brows raised, eyes wide" holds no "raised eyes")."""
     j, k = i, 0
     while k < len(key):
         while j < len(seq) and ((seq[j] in DETERMINERS and key[k] not in DETERMINERS)
                                 or (k > 0 and seq[j] in FILLERS and key[k] not in FILLERS)):
             j += 1
-        if j >= len(seq) or not usable(j) or seq[j] != key[k]:
+            if k > 0 and j in breaks:
+                return None
+        if j >= len(seq) or not usable(j) or seq[j] != key[k] or (k > 0 and j in breaks):
             return None
         j += 1
         k += 1
@@ -417,7 +426,7 @@ def read_step_words(text: str) -> StepWords:
         for j in range(i, i + 1 + _away_words(low, i)):
             used[j] = True
     # 2b. vocabulary phrases of several words ("eyes like saucers", "green with envy")
-    _vocabulary(st, used, understood, items, several=True, low=raw)
+    _vocabulary(st, used, understood, items, several=True, low=raw, breaks=frozenset(breaks))
     # 3. named parts: each region noun takes the nearest action word of its clause ("her eyes widen")
     bounds = sorted(set(_clause_bounds(low)) | set(breaks))
     nouns: list[tuple[int, int, tuple[str, ...], str]] = []
@@ -425,7 +434,7 @@ def read_step_words(text: str) -> StepWords:
         if used[i]:
             continue
         for key, regions, noun in _region_index():
-            end = _match_at(st, i, key, free)
+            end = _match_at(st, i, key, free, frozenset(breaks))
             if end is not None:
                 nouns.append((i, end, regions, noun))
                 for j in range(i, end):
@@ -472,7 +481,7 @@ def read_step_words(text: str) -> StepWords:
     # 4a. gaze verbs with a direction ("peers down", "looks up at the sky"); a bare "eyes" with a direction is a
     # gaze ("eyes on the floor"), read before single words so that "floor" is where the eyes go, not "floored"
     bare_eyes = {start for start, _, _, noun in bare if noun == "eye"}
-    _gaze(st, used, understood, items, bare_eyes)
+    _gaze(st, used, understood, items, bare_eyes, {n[0] for n in nouns})
     _vocabulary(st, used, understood, items, several=False, low=raw)
     # 5. a part with no action word takes the emotion word next to it, in that part only ("angry eyes")
     for start, end, regions, noun in bare:
@@ -527,6 +536,8 @@ def read_step_words(text: str) -> StepWords:
                 continue
             following = [it for it in items if it.kind == "part"
                          and ((it.start == end and end not in breaks) or it.start <= i < it.end)]
+            if key[0] in LETTER_SIDES and not following:  # "L smile": a letter before a whole expression too
+                following = [it for it in items if it.start == end and end not in breaks]
             if key[0] in LETTER_SIDES and not following:
                 following = [it for it in items if it.end == i or (it.end == i - 1 and low[i - 1] == "on")]
             if key[0] in FORWARD_SIDES and not following:
@@ -539,8 +550,8 @@ def read_step_words(text: str) -> StepWords:
             if target is not None and _gaze_only(target.weights) and key[0] in LETTER_SIDES | {"left", "right"}:
                 target.weights = np.clip(target.weights + _au(GAZE_LETTERS[side[0]]), 0.0, 1.0)
                 target.label = f"{target.label} {side}"  # "look down R": the eyes turn down and right
-            elif target is not None and target.side == "both":
-                target.side = side
+            elif target is not None and (target.side == "both" or (target.side_guessed and key[0] in NAMED_SIDES)):
+                target.side, target.side_guessed = side, key[0] in GUESSED_SIDES
             elif target is None and not items:
                 out.bare_side = side  # "look left, then right": a step of a side only
             for j in range(i, end):
@@ -686,8 +697,10 @@ def _participle_of_noun(entry: VocabEntry, word: str, key: tuple[str, ...], afte
             and not word.endswith(("ed", "ing")) and word == key[0] and after_determiner)
 
 
-def _vocabulary(st, used, understood, items, several: bool, low: list[str] | None = None) -> None:
-    """Vocabulary phrases, longest first: of two words or more (``several``), or of one word."""
+def _vocabulary(st, used, understood, items, several: bool, low: list[str] | None = None,
+                breaks: frozenset[int] | set[int] = frozenset()) -> None:
+    """Vocabulary phrases, longest first: of two words or more (``several``, never across a comma: ``breaks``),
+    or of one word."""
     index = _vocab_index()
     free = lambda j: not used[j]  # noqa: E731
     i = 0
@@ -699,7 +712,7 @@ def _vocabulary(st, used, understood, items, several: bool, low: list[str] | Non
         for key, entry in index.get(st[i], ()):
             if (len(key) >= 2) != several or (low is not None and _participle_of_noun(entry, low[i], key, i > 0 and low[i - 1] in DETERMINERS)):
                 continue
-            end = _match_at(st, i, key, free)
+            end = _match_at(st, i, key, free, breaks)
             if end is not None:
                 kind = "part" if entry.action else "whole"
                 label = entry.phrase if len(entry.phrase.split()) <= 2 else entry.label
@@ -789,7 +802,8 @@ def _shorthand_part(items, low, used, understood, start, end, noun, level_at) ->
     at that level, or the part shifted to that side. False when the part has neither."""
     from ..knowledge.face_parts import CHANNEL_REGION
 
-    key = stem(noun.split()[-1])
+    last = noun.split()[-1]
+    key = last if last in PART_LEVEL_CHANNELS else stem(last)  # "nose" as written: its stem "nos" names nothing
     side = SIDE_WORDS.get(low[end]) if end < len(low) and not used[end] and low[end] in LETTER_SIDES else None
     if side and (key, side) in PART_SHIFT_CHANNELS:
         weights = _channels(PART_SHIFT_CHANNELS[(key, side)])
@@ -827,13 +841,15 @@ def _colour_part(items, start, end, regions, noun, bounds) -> bool:
     return False
 
 
-def _gaze(st, used, understood, items, free_nouns: frozenset[int] | set[int] = frozenset()) -> None:
-    """Gaze items: a gaze verb (or a bare "eyes", positions ``free_nouns``) with a direction word after it."""
+def _gaze(st, used, understood, items, free_nouns: frozenset[int] | set[int] = frozenset(),
+          noun_starts: frozenset[int] | set[int] = frozenset()) -> None:
+    """Gaze items: a gaze verb (or a bare "eyes", positions ``free_nouns``) with a direction word after it. A side
+    word right before a part noun (``noun_starts``) is that part's side ("squinting with the right eye")."""
     for i, s in enumerate(st):
         if s not in _GAZE_VERBS or (used[i] and i not in free_nouns):
             continue
         for j in range(i + 1, min(len(st), i + 7)):
-            if _direction(st, j, i) and not used[j]:
+            if _direction(st, j, i) and not used[j] and not (st[j] in _SIDE_STEMS and j + 1 in noun_starts):
                 ends = [j] + [k for k in (j + 1,) if k < len(st) and not used[k] and _direction(st, k, j)
                               and _direction(st, k, j)[:2] != _direction(st, j, i)[:2]]
                 codes = " ".join(_direction(st, k, k - 1) for k in ends)
@@ -941,7 +957,7 @@ def _single_brow(low: list[str], st: list[str], nouns, items: list[Item]) -> Non
             continue
         for item in items:
             if item.kind == "part" and item.start <= start < item.end and item.side == "both":
-                item.side = "left"
+                item.side, item.side_guessed = "left", True
 
 
 def _negated_by_phrase(low: list[str], items: list[Item]) -> None:

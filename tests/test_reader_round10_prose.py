@@ -50,13 +50,15 @@ def test_a_weak_word_said_of_a_face_is_clear(reader, text, channel):
 
 
 @pytest.mark.parametrize("text", ["The leaves turned red in October.", "The sheets went white in the sun.",
-                                  "The traffic light turned red and the cars stopped."])
+                                  "The traffic light turned red and the cars stopped.", "The light turned red.",
+                                  "The water went white with foam."])
 def test_a_colour_change_of_a_thing_is_not_a_blush(reader, text):
     assert reader.analyse(text).refused is not None
 
 
 @pytest.mark.parametrize("text", ["She turned red.", "Her cheeks turned scarlet.", "His face went white.",
-                                  "Her cheeks were becoming red."])
+                                  "Her cheeks were becoming red.", "Anna turned red.", "turns red",
+                                  "Suddenly the boy turned scarlet.", "He went white."])
 def test_a_colour_change_of_a_person_is_still_read(reader, text):
     reading = reader.analyse(text)
     assert reading.refused is None, reading.notes

@@ -383,7 +383,7 @@ def _replaced(text: str, phrase: Phrase, following: Phrase, read: StepWords | No
 def _accepted(read: StepWords, text: str = "") -> bool:
     """A step reads as a face when its face words are clear and make up enough of it (a little less in a sentence
     about him or her, whose other words tell the story: "She regarded him with thinly veiled disdain")."""
-    if not read.items:
+    if not read.items or _thing_changes_colour(read, text):
         return False
     strong = any(not it.weak for it in read.items)
     if _face_predicate(text):
@@ -391,6 +391,29 @@ def _accepted(read: StepWords, text: str = "") -> bool:
     if strong and _narrated(text):
         return read.relevance >= NARRATED_RELEVANCE
     return read.relevance >= (MIN_RELEVANCE if strong else WEAK_RELEVANCE)
+
+
+# A colour change said of something ("The light turned red", "the water went white with foam"): the weak colour
+# words read as a blush or pallor only when a person or a face changes colour ("he went white", "her cheeks turned
+# crimson", "Anna turned red"); with no subject at all ("turns red") it is an instruction and is read.
+_COLOUR_CHANGE = re.compile(r"^(?P<subject>.*?)\b(?:turn|turns|turned|turning|went|goes|go|going|grew|grows|grow|"
+                            r"growing)\s+(?:[a-z]+\s+)?(?:red|crimson|scarlet|white|grey|gray|pink|purple)\b",
+                            re.IGNORECASE)
+_PERSON_OR_FACE = re.compile(r"\b(?:he|she|they|i|you|we|him|her|his|their|my|your|face|faces|cheeks?|ears?|neck|"
+                             r"forehead|countenance|features|lips|skin|man|woman|boy|girl|child|character|person)\b",
+                             re.IGNORECASE)
+
+
+def _thing_changes_colour(read: StepWords, text: str) -> bool:
+    """True when a step's only face words are weak ones and the text says a thing changes colour."""
+    if any(not it.weak for it in read.items):
+        return False
+    match = _COLOUR_CHANGE.search(text)
+    if match is None:
+        return False
+    subject = words(match.group("subject"))
+    return bool(subject) and not _PERSON_OR_FACE.search(match.group("subject")) \
+        and not set(subject) & person_names(text)
 
 
 _NARRATED = re.compile(r"^\s*(?:\(\s*beat\s*\)\s*)?(?:she|he|her|his)\b", re.IGNORECASE)

@@ -16,7 +16,7 @@ from ml_backend.reading.parse import QUITE, VERY, read_step_words
 from ml_backend.reading.tokens import stem
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from reader_dev import ch, plain_compositional_reader  # noqa: E402
+from reader_dev import LOW, RISE, ch, faces, plain_compositional_reader  # noqa: E402
 
 RISE, LOW = 0.2, 0.12
 
@@ -180,3 +180,11 @@ def test_intensity_words_after_a_determiner_are_still_found():
 def test_a_restated_face_after_a_beat_becomes_the_next(reader):
     snarl, grin = targets(reader, "he snarls, and after a beat the snarl becomes a grin")
     assert ch(snarl, "noseSneer") >= RISE and ch(snarl, "mouthSmile") <= LOW and ch(grin, "mouthSmile") >= RISE
+
+
+def test_a_face_ending_after_a_lone_beat_is_shown_then_ends(reader):
+    """"(beat) His grin vanishes.": with no face before the beat, the grin is shown and goes (it was read as neutral
+    only: the ending was taken to refer to the beat)."""
+    steps = faces(reader, "(beat) His grin vanishes.")
+    assert len(steps) == 2
+    assert ch(steps[0], "mouthSmile") >= RISE and ch(steps[1], "mouthSmile") <= LOW

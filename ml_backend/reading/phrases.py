@@ -516,7 +516,7 @@ def _references(parts: list[str]) -> list[str]:
             out.append("hold for a beat")
         elif out and _restates(out[-1], part):
             continue
-        elif out and _ends_the_face_before(out, plain):
+        elif any(not is_timing_only(p) for p in out) and _ends_the_face_before(out, plain):  # not after a lone beat
             out.append(_EXPRESSION_ENDS.sub("it fades", plain))
         elif out and _BARE_VERB.match(plain) and _NAMED_SUBJECT.match(out[-1]) and not read_phrase(plain).is_neutral_return:
             out.append(f"{_NAMED_SUBJECT.match(out[-1]).group('subject')} {plain}")

@@ -8,6 +8,7 @@ compositional development file (tests/data/reader_dev/dev_round10_compositional.
   before a part noun was read as a gaze direction ("squinting with the right eye"); a side letter before a whole
   expression ("L smile") was ignored and the next letter took its place.
 - "a quarter smile": "quarter" was not an intensity word.
+- "lips puckered toward the left" did not move the lips there; "gaze drifting up to the right" lost the right.
 Each test reads with the real (rules-only) compositional reader and checks channel values.
 """
 
@@ -123,3 +124,21 @@ def test_a_quarter_smile_is_smaller_than_a_half_smile_and_a_smile():
     assert 0.05 <= quarter <= 0.5 and quarter < half < plain
     face = one("a quarter smile and the eyebrows a little raised")
     assert 0.05 <= ch(face, "mouthSmileLeft") <= 0.5 and ch(face, "browOuterUpLeft") >= RISE
+
+
+# --- 5. where the lips and the eyes go -------------------------------------------------------------------------
+@pytest.mark.parametrize("text, toward, away", [("lips puckered toward the left", "mouthLeft", "mouthRight"),
+                                                ("lips pursed towards the right, brows raised", "mouthRight", "mouthLeft")])
+def test_lips_moved_toward_a_side_go_there(text, toward, away):
+    face = one(text)
+    assert ch(face, toward) >= ch(face, away) + APART and ch(face, "mouthPucker") >= RISE, (text, values(face, [toward]))
+
+
+@pytest.mark.parametrize("text, vertical, side, other", [
+    ("gaze drifting up to the right, mouth relaxed", "eyeLookUpLeft", "eyeLookOutRight", "eyeLookOutLeft"),
+    ("looks down and to the left", "eyeLookDownLeft", "eyeLookOutLeft", "eyeLookOutRight"),
+    ("looks up right", "eyeLookUpRight", "eyeLookOutRight", "eyeLookOutLeft"),
+])
+def test_a_side_after_an_up_or_down_gaze_is_its_second_direction(text, vertical, side, other):
+    face = one(text)
+    assert ch(face, vertical) >= RISE and ch(face, side) >= ch(face, other) + APART, (text, values(face, [side]))

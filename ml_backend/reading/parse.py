@@ -256,6 +256,7 @@ def _au(aus: str) -> np.ndarray:
 _GAZE_VERBS = frozenset(stem(v) for v in GAZE_VERBS)
 _GAZE_DIRS = {stem(k): v for k, v in GAZE_DIRECTIONS.items()}
 _SIDE_STEMS = frozenset(stem(w) for w in ("left", "right"))
+_HORIZONTAL = np.array([n.startswith(("eyeLookIn", "eyeLookOut")) for n in INDEX])
 _SIDES = sorted(((tuple(k.split()), v) for k, v in SIDE_WORDS.items()), key=lambda s: -len(s[0]))
 _REMOVERS = REMOVERS | frozenset(stem(w) for w in ("died", "dying"))
 # A verb of motion with "away", "off" or "out of" takes the expression before it away ("the sneer falls away",
@@ -481,7 +482,7 @@ def read_step_words(text: str) -> StepWords:
     # 4a. gaze verbs with a direction ("peers down", "looks up at the sky"); a bare "eyes" with a direction is a
     # gaze ("eyes on the floor"), read before single words so that "floor" is where the eyes go, not "floored"
     bare_eyes = {start for start, _, _, noun in bare if noun == "eye"}
-    _gaze(st, used, understood, items, bare_eyes, {n[0] for n in nouns})
+    _gaze(st, used, understood, items, bare_eyes, {n[0] for n in nouns}, frozenset(breaks))
     _vocabulary(st, used, understood, items, several=False, low=raw)
     # 5. a part with no action word takes the emotion word next to it, in that part only ("angry eyes")
     for start, end, regions, noun in bare:
@@ -550,6 +551,9 @@ def read_step_words(text: str) -> StepWords:
             if target is not None and _gaze_only(target.weights) and key[0] in LETTER_SIDES | {"left", "right"}:
                 target.weights = np.clip(target.weights + _au(GAZE_LETTERS[side[0]]), 0.0, 1.0)
                 target.label = f"{target.label} {side}"  # "look down R": the eyes turn down and right
+            elif target is not None and _moved_toward(low, i, target):
+                target.weights = np.maximum(target.weights, _au(f"mouth{side.title()}:D"))
+                target.label = f"{target.label} to the {side}"  # "lips puckered toward the left": the lips go there
             elif target is not None and (target.side == "both" or (target.side_guessed and key[0] in NAMED_SIDES)):
                 target.side, target.side_guessed = side, key[0] in GUESSED_SIDES
             elif target is None and not items:
@@ -614,6 +618,20 @@ def read_step_words(text: str) -> StepWords:
         out.content = out.understood = 1
     out.items = items
     return out
+
+
+TOWARD = frozenset({"to", "toward", "towards"})
+_MOUTH_SHIFT = np.array([n in ("mouthLeft", "mouthRight") for n in INDEX])
+
+
+def _moved_toward(low: list[str], i: int, target: Item) -> bool:
+    """True when the side word at ``i`` says where the lips go ("lips puckered toward the left"): after "to" or
+    "toward", of a lips or mouth part that does not already move the mouth sideways."""
+    j = i - 1
+    while j >= 0 and low[j] in DETERMINERS:
+        j -= 1
+    return (j >= 0 and low[j] in TOWARD and target.kind == "part" and "lips" in target.noun_regions
+            and not bool((np.asarray(target.weights)[_MOUTH_SHIFT] > 0.02).any()))
 
 
 def _level_to_head(items: list[Item]) -> None:
@@ -842,9 +860,10 @@ def _colour_part(items, start, end, regions, noun, bounds) -> bool:
 
 
 def _gaze(st, used, understood, items, free_nouns: frozenset[int] | set[int] = frozenset(),
-          noun_starts: frozenset[int] | set[int] = frozenset()) -> None:
+          noun_starts: frozenset[int] | set[int] = frozenset(), breaks: frozenset[int] = frozenset()) -> None:
     """Gaze items: a gaze verb (or a bare "eyes", positions ``free_nouns``) with a direction word after it. A side
-    word right before a part noun (``noun_starts``) is that part's side ("squinting with the right eye")."""
+    word right before a part noun (``noun_starts``) is that part's side ("squinting with the right eye"); one after
+    an up or down gaze in the same part is its second direction ("gaze drifting up to the right")."""
     for i, s in enumerate(st):
         if s not in _GAZE_VERBS or (used[i] and i not in free_nouns):
             continue
@@ -863,7 +882,13 @@ def _gaze(st, used, understood, items, free_nouns: frozenset[int] | set[int] = f
     for item in items:
         if item.regions == frozenset({"gaze"}) or item.label.startswith("look"):
             for j in range(item.end, min(len(st), item.end + 4)):
+                if j in breaks:
+                    break
                 if st[j] in _GAZE_DIRS:
+                    if (st[j] in _SIDE_STEMS and not used[j] and _gaze_only(item.weights)
+                            and not bool((np.asarray(item.weights)[_HORIZONTAL] > 0.02).any())):
+                        item.weights = np.clip(item.weights + _au(_GAZE_DIRS[st[j]]), 0.0, 1.0)
+                        item.label = f"{item.label} {GAZE_LABELS[_GAZE_DIRS[st[j]][:2]]}"
                     used[j] = understood[j] = True
 
 

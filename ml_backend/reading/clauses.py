@@ -127,11 +127,6 @@ _LAST = re.compile(r"(?<=[,;])\s*(?:and\s+)?last(?:ly)?\b(?!\s+(?:night|week|yea
 # tight line" is still a change).
 _INTO_LINE = re.compile(r"\b(?P<verb>pressed|drawn|set|compressed|held|fixed|clamped|squeezed|thinned|flattened)\s+into(?=\s+(?:a\s+)?(?:(?:thin|tight|hard|grim|straight|firm|flat|narrow|bloodless|stern)\s+)*"
                         r"line\b)", re.IGNORECASE)
-# Prose that describes one face part by part across ";": "His brows were knitted; his lips were pressed".
-_PART_STATE = re.compile(r"^\s*(?:her|his|their|its|the|my|your)\s+(?:[a-z]+\s+)?(?P<noun>[a-z]+)\s+"
-                         r"(?:was|were|is|are|had|hung|stayed|remained|looked)\b", re.IGNORECASE)
-
-
 def in_order(text: str, is_timing: Callable[[str], bool]) -> str:
     """The instruction with its clauses rewritten into the order things happen ("X, then Y").
 
@@ -140,7 +135,7 @@ def in_order(text: str, is_timing: Callable[[str], bool]) -> str:
     text = _asides(text, is_timing)
     text = _labels(text)
     text = _YIELDS.sub("gives way to", _UNTIL_LIMIT.sub(" as hard as possible", text))
-    text = _one_face_by_parts(_INTO_LINE.sub(lambda m: f"{m.group('verb')} in", text))
+    text = _INTO_LINE.sub(lambda m: f"{m.group('verb')} in", text)
     text = _released(text)
     text = _BREAKS_THROUGH.sub(lambda m: f", then {m.group('what')}", text)
     text = _THEN_OFF.sub("it fades away", text)
@@ -187,23 +182,6 @@ def _released(text: str) -> str:
     if held is None:
         return text
     return text[:held.end()] + _LET_GO.sub(lambda m: f", then {held.group('what')}", text[held.end():], count=1)
-
-
-def _one_face_by_parts(text: str) -> str:
-    """"His brows were knitted; his lips were pressed into a thin line." -> "... knitted and his lips ...": clauses
-    between ";" that each state a different part of the face are one face, not steps."""
-    clauses = text.split(";")
-    if len(clauses) < 2:
-        return text
-    out = [clauses[0]]
-    for clause in clauses[1:]:
-        before, after = _PART_STATE.match(out[-1]), _PART_STATE.match(clause)
-        if (before and after and before.group("noun").lower() in _REGION_WORDS
-                and after.group("noun").lower() in _REGION_WORDS and before.group("noun").lower() != after.group("noun").lower()):
-            out[-1] = f"{out[-1]} and{clause}"
-        else:
-            out.append(clause)
-    return ";".join(out)
 
 
 def _asides(text: str, is_timing: Callable[[str], bool]) -> str:

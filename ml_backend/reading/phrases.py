@@ -413,7 +413,7 @@ _FIGURE_START = re.compile(r"(?:(?:and|but)\s+)?(?:as\s+if|as\s+though|like\s+(?
 
 # A sentence that describes one face part by part across ";" ("Her brows came together; her mouth set hard", "his eyes
 # narrowed; his lips thinned"): each side opens with an owned face part, and the parts differ.
-_OWNED_PART = re.compile(r"^(?:his|her|their|its|my|your|[A-Z][^\W\d_]*['’]s)\s+(?:[a-z‐-]+\s+)?(mouth|lips?|eyes?|jaw|"
+_OWNED_PART = re.compile(r"^(?:his|her|their|its|the|my|your|[A-Z][^\W\d_]*['’]s)\s+(?:[a-z‐-]+\s+)?(mouth|lips?|eyes?|jaw|"
                          r"brows?|eyebrows?|cheeks?|chin|forehead|gaze|nose|nostrils?|face|features|lids|eyelids)\b",
                          re.IGNORECASE)
 

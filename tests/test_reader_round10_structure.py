@@ -122,7 +122,8 @@ def test_graded_ladders_rise_monotonically(reader, word, ladder):
 @pytest.mark.parametrize("text, channels", [
     ("beaming", ("mouthSmile",)), ("ecstatic", ("mouthSmile",)), ("elated", ("mouthSmile",)),
     ("furious", ("browDown",)), ("livid", ("browDown",)), ("screaming in terror", ("eyeWide",)),
-    ("petrified", ("eyeWide",)),
+    ("petrified", ("eyeWide",)), ("revolted", ("noseSneer",)), ("repulsed", ("noseSneer",)),
+    ("nauseated", ("noseSneer",)),
 ])
 def test_strong_words_reach_the_top_of_their_channels(reader, text, channels):
     assert level(reader, text, channels) >= 0.8
@@ -130,6 +131,8 @@ def test_strong_words_reach_the_top_of_their_channels(reader, text, channels):
 
 @pytest.mark.parametrize("weaker, stronger, channels", [
     ("strong distaste", "utter revulsion", ("noseSneer",)),
+    ("surprised", "really surprised", ("browOuterUp",)),  # was a phrasing of disbelief at 0.8, below plain surprise
+    ("disgusted", "revolted", ("noseSneer",)),
     ("very worried", "sick with worry", ("browInnerUp",)),
     ("brows lifted very high", "brows lifted as high as they go", ("browOuterUp",)),
     ("a smug smirk", "a huge smug smirk", ("mouthSmile",)),

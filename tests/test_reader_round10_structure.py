@@ -140,6 +140,8 @@ def test_strong_words_reach_the_top_of_their_channels(reader, text, channels):
     ("a big pout", "an exaggerated pout", ("mouthPucker",)),
     ("jaw dropped wide", "jaw dropped to the floor", ("jawOpen",)),
     ("pleased", "quite pleased", ("mouthSmile",)),
+    ("grinning madly", "grinning like a maniac", ("mouthSmile",)),  # a simile of degree, not a compared thing
+    ("frowning", "frowning like crazy", ("browDown",)),
 ])
 def test_intensity_phrases_grade_above_the_rung_below(reader, weaker, stronger, channels):
     assert level(reader, stronger, channels) > level(reader, weaker, channels)

@@ -73,6 +73,9 @@ MODIFIERS: tuple[tuple[str, float], ...] = (
     ("ever so gently", SLIGHT), ("ever so lightly", SLIGHT), ("ever so little", HINT), ("fiercely", VERY),
     ("viciously", VERY), ("madly", VERY), ("heavily", VERY), ("to the floor", EXTREME), ("to bursting", EXTREME),
     ("fit to burst", EXTREME), ("with all her might", EXTREME),
+    # similes of degree ("grinning like a maniac"): how much, not a thing the face is compared with
+    ("like a maniac", EXTREME), ("like a madman", EXTREME), ("like a madwoman", EXTREME), ("like a lunatic", EXTREME),
+    ("like crazy", EXTREME), ("like mad", EXTREME), ("like an idiot", VERY), ("like a fool", VERY),
     ("with all his might", EXTREME), ("a quarter", HINT), ("quarter", HINT), ("three quarters", 0.75),
     ("three quarter", 0.75),
 ) + tuple((f"{feeling} {by}", EXTREME) for feeling in (

@@ -96,6 +96,13 @@ def plain_compositional_reader():
     return CompositionalReader(use_meaning=False, calibrator=lambda raw: raw)
 
 
+def one_face(reader, text: str) -> np.ndarray:
+    """The single step's target of ``text`` (fails when the reader makes more or fewer steps)."""
+    found = faces(reader, text)
+    assert len(found) == 1, f"{text!r}: {len(found)} steps"
+    return found[0]
+
+
 def faces(reader, text: str) -> list:
     """The target weights of each step the reader makes of ``text``, in order."""
     steps, _ = reader.read(text)

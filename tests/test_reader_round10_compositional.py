@@ -10,26 +10,17 @@ Rules only (no text encoder), so each reads in milliseconds.
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from ml_backend.reading.shorthand import extract
-from reader_dev import ch, faces, plain_compositional_reader
-
-RISE, LOW = 0.2, 0.12
+from reader_dev import LOW, RISE, ch, faces, plain_compositional_reader
+from reader_dev import one_face as one
 
 
 @pytest.fixture(scope="module")
 def reader():
     return plain_compositional_reader()
-
-
-def one(reader, text: str) -> np.ndarray:
-    """The single step's target of ``text`` (fails when the reader makes more or fewer steps)."""
-    found = faces(reader, text)
-    assert len(found) == 1, f"{text!r}: {len(found)} steps"
-    return found[0]
 
 
 @pytest.mark.parametrize("text, rises, stays_low", [

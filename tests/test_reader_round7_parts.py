@@ -19,21 +19,13 @@ from ml_backend.knowledge.face_parts import ACTIONS
 from ml_backend.knowledge.vocabulary import recipes, vocabulary
 from ml_backend.reading.parse import EXTREME, HINT, MODIFIERS, SLIGHT, VERY, read_step_words
 from ml_backend.reading.tokens import stem
-from reader_dev import ch, faces, plain_compositional_reader
-
-RISE, LOW = 0.2, 0.12
+from reader_dev import LOW, RISE, ch, faces, plain_compositional_reader
+from reader_dev import one_face as one
 
 
 @pytest.fixture(scope="module")
 def reader():
     return plain_compositional_reader()
-
-
-def one(reader, text: str) -> np.ndarray:
-    """The single step's target of ``text`` (fails when the reader makes more or fewer steps)."""
-    found = faces(reader, text)
-    assert len(found) == 1, f"{text!r}: {len(found)} steps"
-    return found[0]
 
 
 # --- whole-face verbs of prose ---------------------------------------------------------------------------

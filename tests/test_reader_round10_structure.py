@@ -123,7 +123,7 @@ def test_graded_ladders_rise_monotonically(reader, word, ladder):
     ("beaming", ("mouthSmile",)), ("ecstatic", ("mouthSmile",)), ("elated", ("mouthSmile",)),
     ("furious", ("browDown",)), ("livid", ("browDown",)), ("screaming in terror", ("eyeWide",)),
     ("petrified", ("eyeWide",)), ("revolted", ("noseSneer",)), ("repulsed", ("noseSneer",)),
-    ("nauseated", ("noseSneer",)),
+    ("nauseated", ("noseSneer",)), ("jaw dropped all the way", ("jawOpen",)),  # the idiom's jaw was 0.4
 ])
 def test_strong_words_reach_the_top_of_their_channels(reader, text, channels):
     assert level(reader, text, channels) >= 0.8
@@ -139,6 +139,7 @@ def test_strong_words_reach_the_top_of_their_channels(reader, text, channels):
     ("eyes half shut", "eyes almost shut", ("eyeBlink",)),
     ("a big pout", "an exaggerated pout", ("mouthPucker",)),
     ("jaw dropped wide", "jaw dropped to the floor", ("jawOpen",)),
+    ("jaw dropped", "jaw dropped all the way", ("jawOpen",)),
     ("pleased", "quite pleased", ("mouthSmile",)),
     ("grinning madly", "grinning like a maniac", ("mouthSmile",)),  # a simile of degree, not a compared thing
     ("frowning", "frowning like crazy", ("browDown",)),

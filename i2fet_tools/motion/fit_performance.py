@@ -265,13 +265,16 @@ def _fit_lid_lag(motions: list[Motion]) -> float:
 
 
 def _lid_closures(motion: Motion) -> np.ndarray:
-    """Heights above the lids' 1-s median of every closure of ``PARTIAL_CLOSURE`` or more that is blink-shaped
-    (narrower than 0.6 s at half height), on tracked frames: full blinks and the partial ones."""
+    """Depths of every closure of ``PARTIAL_CLOSURE`` or more above the lids' 1-s median that is blink-shaped
+    (narrower than 0.6 s at half height), on tracked frames: full blinks and the partial ones. A depth is the
+    height as a share of the room the lids had left above their level, as ``blinks.add_blinks`` closes them
+    (depth x (1 - level)): the takes' lids rest near 0.2, ours near 0.1, and raw heights made ours shallower."""
     lids = motion.weights[:, EYELID_CHANNELS].mean(axis=1)
     base = median_filter(lids, BASE_FRAMES, mode="nearest")
     peaks, info = find_peaks(lids - base, height=PARTIAL_CLOSURE, distance=max(1, int(0.2 * motion.fps)),
                              width=(0.5, 0.6 * motion.fps), rel_height=0.5)
-    return info["peak_heights"][motion.valid[peaks]]
+    tracked = motion.valid[peaks]
+    return info["peak_heights"][tracked] / np.maximum(1.0 - base[peaks][tracked], 0.05)
 
 
 def _blink_closure(motion: Motion) -> np.ndarray:

@@ -28,7 +28,7 @@ from .blinks import add_blinks, free_starts, nominal_duration, plan_blinks
 from .easing import minimum_jerk
 from .gaze import gaze_rotations, lagged, look_weights, plan_saccades
 from .head import head_rotations
-from .micro import asymmetry, bounded_add, micro_motion
+from .micro import add_within, asymmetry, bounded_add, micro_motion
 from .performance_model import PerformanceModel, load_performance_model
 from .regions import LOOK_CHANNELS
 
@@ -157,7 +157,7 @@ def perform(weights: np.ndarray, fps: float, options: LifeOptions, plan: Plan | 
             before = _looks(rotations, model, fps)[:, LOOK_CHANNELS]
             rotations[:, [4, 7]] += np.radians(model.blinks.gaze_pitch) * closure[:, None]
             after = _looks(rotations, model, fps)[:, LOOK_CHANNELS]
-            weights[:, LOOK_CHANNELS] = np.clip(weights[:, LOOK_CHANNELS] + after - before, 0.0, 1.0)
+            weights[:, LOOK_CHANNELS] = add_within(weights[:, LOOK_CHANNELS], after - before)  # bends, never kinks
     return weights, rotations
 
 

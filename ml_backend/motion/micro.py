@@ -76,6 +76,20 @@ def _ramp(x: np.ndarray) -> np.ndarray:
     return 1.0 - (1.0 - x) * (1.0 - x)
 
 
+def add_within(weights: np.ndarray, change: np.ndarray) -> np.ndarray:
+    """weights + change kept in [0, 1] smoothly (C1): a change up to half the room toward the end it moves to
+    (``weights`` down, ``1 - weights`` up) is added as it is, a larger one approaches that end without reaching it
+    (``room x (1 - room / (4 |change|))``, value and slope continuous at half the room). Unlike a clip, a curve that
+    would cross 0 or 1 bends smoothly instead of kinking (the eyes' roll during blinks: ``life.perform``)."""
+    weights = np.asarray(weights, np.float64)
+    change = np.asarray(change, np.float64)
+    space = np.maximum(np.where(change < 0.0, weights, 1.0 - weights), 0.0)
+    size = np.abs(change)
+    large = size > 0.5 * space
+    bent = space - space * space / np.maximum(4.0 * size, 1e-300)
+    return weights + np.sign(change) * np.where(large, bent, size)
+
+
 def room(weights: np.ndarray) -> np.ndarray:
     """How freely a channel at ``weights`` moves, 0 at rest and full, 1 from ``FREE_ABOVE`` to 1 - ``FREE_ABOVE``
     (C1). The takes' residual size follows it level by level; the fit divides by it."""

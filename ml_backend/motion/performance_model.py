@@ -17,7 +17,8 @@ themselves is shipped). What each part is and how it was fitted:
   that leaves the least residual in that fit: the takes' brows peak a frame after the lids and settle later),
   where half to four fifths of the upper face's quick motion (frame-to-frame acceleration) is. The
   rate counts every lid closure of 0.08 or more (a quarter of the takes' closures are partial, below
-  the 0.3 that the blink statistic counts); ``depth_quantiles`` is their depth distribution. The eyes
+  the 0.3 that the blink statistic counts); ``depth_quantiles`` is their depth distribution, each depth a share
+  of the room the lids had left above their level (``add_blinks`` closes by depth x (1 - level)). The eyes
   turn down as the lids close (``gaze_pitch`` degrees per unit of closure: Bell's phenomenon, Collewijn
   et al. 1985; the takes' tracker reads it larger than the few degrees measured with search coils),
   fitted by regressing the gaze's pitch away from its 1-s median on the closure around blinks.

@@ -97,7 +97,7 @@ wince: 4D 6C 7D 43C 20C 24A
 grimace: 4C 6C 7D 20E 25 10B
 effort: 4D 7D 24D 20C 17C 6B
 concentrate: 4C 7C 24B 17A
-calm: 12A 43A
+calm: 41A
 neutral: 
 blank: 41A
 stunned: 1D 2D 5E 25 26C
@@ -116,6 +116,8 @@ wink: !L46 L12B
 squint: !7D 44C
 blink: !45
 tongue: !19E
+bitetongue: !19C 26A
+dimple: 14D
 eyeroll: !63E 4A
 lookup: !63D
 lookdown: !64D
@@ -151,8 +153,8 @@ smug | 0.8 | smug, smugly, self-satisfied, complacent, cocky, conceited, arrogan
 mischief | 0.8 | mischievous, mischief, devious, scheming, sneaky, sneakily, conniving, up to something, up to no good, wicked grin, evil grin, evil smile, villainous, diabolical, plotting, cunning, crafty, sly grin, naughty, roguish, impishly
 flirty | 0.75 | flirty, flirtatious, flirt, flirting, seductive, seductively, coquettish, sultry, come hither, bedroom eyes, alluring, suggestive, winking flirtatiously, charming, charmingly
 relief | 0.75 | relieved, relief, phew, off the hook, weight off his shoulders, weight off her shoulders, sigh of relief, thank goodness, reassured, unburdened
-serene | 0.6 | serene, serenely, tranquil, placid, zen, at peace, composed, collected, unruffled, equanimity, peace, peacefully, contemplative, meditative, soothed, restful
-calm | 0.6 | calm, calmly, relaxed, relax, relaxes, relaxing, easy going, easygoing, unbothered, nonchalant, chill, laid back, laid-back, cool, unfazed, untroubled, steady, level headed
+serene | 0.6 | serene, serenely, tranquil, placid, zen, at peace, equanimity, peace, peacefully, contemplative, meditative, soothed, restful
+calm | 0.6 | calm, calmly, relaxed, relax, relaxes, relaxing, easy going, easygoing, unbothered, nonchalant, chill, laid back, laid-back, cool, unfazed, untroubled, steady, level headed, composed, collected, unruffled
 dreamy | 0.7 | dreamy, dreamily, daydreaming, daydream, lost in thought, far away look, faraway, faraway look, spaced out, absent minded, absentminded, distant, mooning, in a daze, dazed, reverie, enchanted, entranced, spellbound, mesmerized, mesmerised, transfixed, hypnotized
 wistful | 0.75 | wistful, wistfully, nostalgic, nostalgia, longing, yearning, reminiscing, bittersweet, melancholic, melancholy, sentimental, homesick, pining, remembering, rueful smile, sad smile
 sad | 0.75 | sad, sadly, sadness, unhappy, sorrowful, downcast, miserable, mournful, blue, gloomy, glum, down in the dumps, dejected, despondent, downhearted, down hearted, disheartened, dispirited, forlorn, woeful, woebegone, morose, heavy hearted, heavyhearted, low, depressed, depression, upset, hurt feelings, hopeless, crushed, sorrow, unhappily, down, moping, mopey, mopes, sullen, somber, sombre, doleful, lugubrious, plaintive, pained, anguished, tearful, teary, misty eyed, misty-eyed, choked up, lump in her throat, lump in his throat, on the verge of tears, close to tears, near tears, eyes well up, eyes welling, welling up, about to cry, fighting tears, fighting back tears
@@ -226,6 +228,8 @@ blow | 0.9 | blow out candles, blows out candles, blowing out, puff, puffing, pu
 wink | 0.9 | wink, winking, winks, winked
 squint | 0.8 | squint, squinting, squints, squinted, squinty, screws up her eyes, screws up his eyes, into the sun, bright light, blinded by the light, dazzled by the sun
 blink | 0.9 | blink, blinking, blinks, blinked, bat eyelashes, batting eyelashes, flutter eyelashes, flutters eyelashes
+bitetongue | 0.75 | tongue between the teeth, tongue between teeth, tongue between her teeth, tongue between his teeth, tongue caught between her teeth, tongue caught between his teeth, tongue caught between the teeth, tip of the tongue showing, tongue just visible, bit of tongue showing, tongue poking out, tongue pokes out, tip of the tongue pokes out, tip of her tongue, tip of his tongue, tongue peeking out, tongue peeks out
+dimple | 0.7 | dimple, dimples, dimpled, dimpling, dimpler, dimple shows, dimples show, dimples showing, dimple showing, dimpled cheeks, dimpled cheek, dimple in her cheek, dimple in his cheek, dimples in her cheeks, dimples in his cheeks, dimple flickers, dimples deepen, dimple deepens
 tongue | 0.9 | stick tongue out, sticks tongue out, sticking tongue out, sticks out tongue, sticks out her tongue, sticks out his tongue, tongue out, raspberry, blows a raspberry, blowing a raspberry, lick lips, licks lips, licking lips, licks her lips, licks his lips, blep, mlem, tongue sticking out
 eyeroll | 0.85 | eye roll, eyeroll, rolls eyes, rolls her eyes, rolls his eyes, rolling eyes, rolling her eyes, rolling his eyes, rolled eyes, rolled her eyes, rolled his eyes, roll eyes, roll her eyes, roll his eyes, roll your eyes, rolls her eyes skyward
 lookup | 0.8 | ?look up, ?looks up, ?looking up, ?looked up, glance up, glances up, glancing up, gazes up, gaze up, gazing up, eyes up, looks upward, looking upward, look upward, stares up, stares at the sky, looks at the sky, looking at the sky, looks at the ceiling, looking at the ceiling, looks heavenward, looks skyward, up at the sky, heavenward, skyward
@@ -336,7 +340,7 @@ pain | 0.9 | painfully, in pain, pained grimace, agonising, agonizing, excruciat
 wince | 0.85 | winced, wincing, winces, flinched, cringed in pain, screws up her face, screws up his face, screwed up face
 grimace | 0.85 | grimaced, grimacing, grimaces, gritted teeth, through gritted teeth, gritting her teeth, gritting his teeth, clenched teeth, through clenched teeth, teeth clenched, bares her teeth, bares his teeth, baring her teeth, baring his teeth, bared teeth, teeth bared
 effort | 0.9 | straining, strained effort, exertion, heaving, heaves, lifting something heavy, pushing hard, pulls hard, pulling hard, grunting, grunts, grunt, struggling, struggles hard
-concentrate | 0.75 | concentrating, concentration, focusing, focussing, focused look, intent look, studious, studiously, absorbed look, engrossed look, squinting in concentration, tongue between her teeth, tongue between his teeth
+concentrate | 0.75 | concentrating, concentration, focusing, focussing, focused look, intent look, studious, studiously, absorbed look, engrossed look, squinting in concentration
 calm | 0.6 | calmness, placidity, composure, composedly, unperturbed, imperturbable, untroubled look, easygoing smile, languid, languidly, leisurely, mellowed, loosened up, loosens up, unwinds, unwind, unwinding, at rest face, restful look, even keeled, even-keeled
 blank | 0.6 | blankly, vacantly, emptily staring, glazed look, glassy stare, thousand yard stare, zombie stare, dead eyed, dead-eyed, lifeless, lifelessly, expressionlessly, poker face, unexpressive, emotionless, emotionlessly, hollow eyed, hollow-eyed
 excited | 0.85 | excitedly, excitement, exhilarated, exhilaration, thrilled look, pumped, psyched, stoked, hyped, giddy, giddily, bubbly, animatedly, breathless excitement, eager beaver, raring to go, can not wait, cannot wait, cant wait, buzzing, fizzing

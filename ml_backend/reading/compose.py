@@ -88,8 +88,11 @@ def _side_mask(side: str) -> np.ndarray:
 
 
 def item_target(item: Item) -> np.ndarray:
-    """The item's apex weights: its face at its intensity, on its side, suppressed if held back."""
+    """The item's apex weights: its face at its intensity, on its side, suppressed if held back. A stated level
+    ("frown 50%", "sneer R 60") is the level of the item's strongest channel, whatever its recipe's peak."""
     weights = np.asarray(item.weights, np.float32)
+    if item.exact and not item.suppressed:
+        weights = weights / max(float(weights.max(initial=0.0)), 1e-3)
     if item.suppressed:
         weights = np.maximum(weights * _SUPPRESSED_REGIONS * SUPPRESSED_SHARE / max(item.intensity, 1e-3), SUPPRESSION)
     return np.clip(sided(weights * item.intensity, item.side), 0.0, 1.0)
@@ -146,9 +149,12 @@ def compose(items: list[Item]) -> Composition:
     _settle(parts, notes)
     claimed = np.zeros(NUM_CHANNELS, bool)
     part_face = np.zeros(NUM_CHANNELS, np.float32)
+    agreeing = np.zeros(NUM_CHANNELS, bool)  # channels moved by a named part said without a weakening degree
     for item, target in parts:
         claimed |= _claim(item, target)
         part_face = np.maximum(part_face, target)
+        if not item.exact and not item.suppressed and item.intensity >= item.strength:
+            agreeing |= target > ACTIVE
     whole_face = np.zeros(NUM_CHANNELS, np.float32)
     for item, target in wholes:
         overridden = claimed & (target > ACTIVE)
@@ -157,7 +163,9 @@ def compose(items: list[Item]) -> Composition:
             owners = [p.describe() for p, t in parts if (_claim(p, t) & overridden).any()]
             notes.append(f"The {', '.join(names)} follow {', '.join(repr(o) for o in owners)} rather than "
                          f"'{item.describe()}'.")
-        whole_face = np.maximum(whole_face, np.where(claimed, 0.0, target))
+        # a part said without a weakening degree that moves the same channels keeps the word's strength there
+        # ("seething, brows crushed down": the brows as low as seething puts them, not a plain lowering)
+        whole_face = np.maximum(whole_face, np.where(claimed & ~agreeing, 0.0, target))
     target = np.clip(np.maximum(whole_face, part_face), 0.0, 1.0).astype(np.float32)
     used = [it for it, _ in wholes + parts]
     used.sort(key=lambda it: it.start)

@@ -29,6 +29,7 @@ from ..plan import Anchor, Step, Timing, neutral_anchor
 from .calibration import Calibrator, identity, load_calibrator
 from .compose import Composition, compose
 from .language import guess_language
+from .level_notes import join_level_notes
 from .parse import DETERMINERS, MODIFIERS, Item, StepWords, read_step_words
 from .phrases import Phrase, clean, split_steps
 from .screenplay import directions
@@ -158,7 +159,7 @@ class CompositionalReader:
             return Reading(text, (), tuple(notes), _no_words(text), language)
         directed, dropped = directions(text, is_face=_reads_as_face)
         notes.extend(dropped)
-        phrases = split_steps(directed, simultaneous=_simultaneous)
+        phrases = split_steps(join_level_notes(directed), simultaneous=_simultaneous)
         parsed = [None if p.is_neutral_return else read_step_words(p.wording or p.original) for p in phrases]
         meaning = self._meaning_matches(parsed) if self.use_meaning else {}
         steps: list[StepReading] = []

@@ -124,3 +124,23 @@ def test_tongue_between_the_teeth_shows_the_tongue() -> None:
 def test_calm_has_no_smile(text: str) -> None:
     found = faces(READER, text)
     assert all(ch(f, "mouthSmileLeft") <= LOW and ch(f, "mouthSmileRight") <= LOW for f in found)
+
+
+# --- 5. graded words: new degree words, strong words at the top ----------------------------------------------
+
+def _level(text: str, stem: str) -> float:
+    face = one(text)
+    return float(np.mean([ch(face, f"{stem}Left"), ch(face, f"{stem}Right")]))
+
+
+@pytest.mark.parametrize("weak,plain,stem", [("a smidgen miserable", "miserable", "mouthFrown"),
+                                             ("a shred of excitement", "excited", "mouthSmile")])
+def test_smidgen_and_shred_are_hints(weak: str, plain: str, stem: str) -> None:
+    assert _level(weak, stem) < _level(plain, stem) - 0.2
+
+
+@pytest.mark.parametrize("strong,plain,stem", [("crushed", "sad", "mouthFrown"), ("anguished", "sad", "mouthFrown"),
+                                               ("sickened to the core", "disgusted", "noseSneer"),
+                                               ("thrilled to bits", "excited", "mouthSmile")])
+def test_strong_words_reach_above_plain(strong: str, plain: str, stem: str) -> None:
+    assert _level(strong, stem) > _level(plain, stem)

@@ -127,6 +127,28 @@ _LAST = re.compile(r"(?<=[,;])\s*(?:and\s+)?last(?:ly)?\b(?!\s+(?:night|week|yea
 # tight line" is still a change).
 _INTO_LINE = re.compile(r"\b(?P<verb>pressed|drawn|set|compressed|held|fixed|clamped|squeezed|thinned|flattened)\s+into(?=\s+(?:a\s+)?(?:(?:thin|tight|hard|grim|straight|firm|flat|narrow|bloodless|stern)\s+)*"
                         r"line\b)", re.IGNORECASE)
+# "she stops laughing", "he stopped frowning and smiled": the face named is shown, then ends (or gives way to the
+# next verb); not after "can't", "won't", "never" ("she can't stop laughing" laughs on).
+_STOP_DOING = re.compile(r"(?<!n't\s)(?<!not\s)(?<!never\s)(?<!cannot\s)\b(?:stops?|stopped|stopping|quits?|ceases?|ceased)\s+"
+                         r"(?P<what>[a-z]+ing)\b(?P<next>\s*,?\s+(?:and|to)\s+(?!then\b)(?=[a-z]))?", re.IGNORECASE)
+# "the laughter stopped", "her sobbing ceased": the face is shown, then ends.
+_FACE_STOPS = re.compile(r"\b(?P<face>(?:the|her|his|their)\s+(?:laughter|laughing|laugh|giggling|giggles|sobbing|sobs|crying|"
+                         r"tears|smile|grin|frown|scowl|screaming|scream))\s+(?:stopped|stops|ceased|ceases|ended|ends)\b",
+                         re.IGNORECASE)
+# "laughing one moment and sobbing the next": two steps in the order written.
+_ONE_MOMENT = re.compile(r"\s+(?:one|for\s+a)\s+(?:moment|minute|second|instant),?\s+(?:and|then)\s+(?P<next>[^,;.!?]+?)\s+the\s+next\b",
+                         re.IGNORECASE)
+
+
+def _stopped(match: re.Match) -> str:
+    """"stops laughing" -> "laughing, then it stops"; "stopped frowning and smiled" -> "frowning, then smiled".
+
+    A face named before ("he smiles, then stops smiling") is already a step: the words stay as they are."""
+    if match.group("what")[:4].lower() in match.string[:match.start()].lower():
+        return match.group(0)
+    return f"{match.group('what')}, then " if match.group("next") else f"{match.group('what')}, then it stops"
+
+
 def in_order(text: str, is_timing: Callable[[str], bool]) -> str:
     """The instruction with its clauses rewritten into the order things happen ("X, then Y").
 
@@ -137,6 +159,8 @@ def in_order(text: str, is_timing: Callable[[str], bool]) -> str:
     text = _YIELDS.sub("gives way to", _UNTIL_LIMIT.sub(" as hard as possible", text))
     text = _INTO_LINE.sub(lambda m: f"{m.group('verb')} in", text)
     text = _released(text)
+    text = _ONE_MOMENT.sub(lambda m: f", then {m.group('next')}", _STOP_DOING.sub(_stopped, text))
+    text = _FACE_STOPS.sub(lambda m: f"{m.group('face')}, then it stops", text)
     text = _BREAKS_THROUGH.sub(lambda m: f", then {m.group('what')}", text)
     text = _THEN_OFF.sub("it fades away", text)
     text = _AND_GONE.sub(", then ", _SOON_GONE.sub(lambda m: f"{m.group(1)} gone", text))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Callable
 
@@ -191,10 +191,10 @@ _UNIT_SECONDS = {"ms": 0.001, "millisecond": 0.001, "s": 1.0, "sec": 1.0, "secon
 _NUMBER = r"[-−]?\d+(?:\.\d+)?|" + "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True))
 _UNIT = r"milliseconds?|ms|seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|frames?|fr|f|beats?"
 _AMOUNT = (r"(?:about |around |roughly |exactly |just |only )?"
-           r"(?:(?P<vague>a split second|a long moment|a moment|a long beat|a beat|a second and a half|a while)"
+           r"(?:(?P<vague>a split second|a long moment|a moment|a long beat|a beat|a second and a half|a long while|a while|a heartbeat)"
            rf"|(?P<num>{_NUMBER})\s*(?P<unit>{_UNIT}))\b")
 _VAGUE_SECONDS = {"a split second": 0.15, "a moment": 0.5, "a long moment": 1.0, "a beat": 0.4, "a long beat": 0.8,
-                  "a second and a half": 1.5, "a while": 2.0}
+                  "a second and a half": 1.5, "a while": 2.0, "a heartbeat": 0.4, "a long while": 3.0}
 _HOLD = re.compile(
     r"\b(?:and\s+)?(?:hold(?:s|ing)?|keep(?:s|ing)?|stay(?:s|ing)?|pause(?:s|ing)?|freez(?:e|es|ing))\b"
     r"(?!\s+(?:back|in|down|it\s+together|together|(?:her|his|their|my|your|a)\s+breath|breath|on\s+to)\b)"
@@ -241,7 +241,7 @@ _BARE_VERB = re.compile(r"^(?:and\s+)?(?:then\s+)?(?!(?:her|his|their|its|the|th
 _EXPRESSION_ENDS = re.compile(
     r"(?:(?:the|her|his|their|that|this|a)\s+)?(?P<what>smile|grin|smirk|frown|scowl|sneer|laugh|laughter|pout|glare|"
     r"(?!(?:look|glance|stare|gaze|peer|turn|head|eye|brow|lid|jaw|mouth|lip|tongue|cheek|nose)\w*\b)[a-z]+)\s+(?:(?:drops|dropped|falls|fell|slips|slipped|goes|went|disappears|disappeared|vanishes|vanished|"
-    r"evaporates|evaporated)(?:\s+(?:away|off))?|off|out|away|gone)", re.IGNORECASE)
+    r"evaporates|evaporated|stops|stopped|ceases|ceased)(?:\s+(?:away|off))?|off|out|away|gone)", re.IGNORECASE)
 _EXPRESSION_NOUNS = {"smile", "grin", "smirk", "frown", "scowl", "sneer", "laugh", "laughter", "pout", "glare"}
 _SIDE_WORDS = re.compile(r"\b(?:on\s+the\s+)?(?:l|r|left|right)(?:\s+side)?\b", re.IGNORECASE)
 # Words that only restate a step's face ("the frown", "he's smiling", "make the smile"), not a new face.
@@ -370,14 +370,32 @@ def is_timing_only(text: str) -> bool:
     return bool(said_something) and bool(_FILLER.fullmatch(rest))
 
 
+# A step where the face holds still or settles ("he goes quiet", "says nothing", "Marcus freezes", "his face
+# cleared", "recovered", "stopped", "for a heartbeat, nothing"): a held, neutral face, not words to skip.
+_STILL = re.compile(r"(?:(?:and|but|then|just)\s+)*(?:(?:she|he|they|i|you|it|[A-Z][a-z]+|(?:her|his|their|the)\s+(?:face|"
+                    r"expression|features))\s+)?(?:(?:goes|go|went|going|fell|falls|grew|grows|becomes|became|is|was|"
+                    r"stays?|stayed|keeps?|kept)\s+(?:very\s+|quite\s+|completely\s+|utterly\s+|totally\s+)?(?:quiet|"
+                    r"silent|still|motionless)|(?:says|said|say|saying)\s+nothing|(?:freezes|froze|freeze|frozen|freezing)|"
+                    r"(?:clears|cleared|clearing)|(?:recovers|recovered|composes\s+(?:himself|herself|themselves)|composed|"
+                    r"stops|stopped)|nothing(?:\s+at\s+all)?|(?:stony\s+)?silence)(?:\s+for\s+(?:a\s+)?(?:long\s+|little\s+)?(?:while|time|"
+                    r"moment|beat|heartbeat|second))?", re.IGNORECASE)
+
+
+_LONE_SUBJECT = re.compile(r"she|he|they|i|you", re.IGNORECASE)
+_NAME_FREEZES = re.compile(r"[A-Z][a-z]+\s+(?:freezes|froze)\b")
+
+
 def read_phrase(text: str) -> Phrase:
     """Intensity, speed and timing words of one step, and the words left for the expression."""
     timing, rest = read_timing(text.strip(" .!,"))
     rest = _LEADING_ORDER.sub("", rest)
     plain = _AGAIN.sub("", _DELAY.sub("", rest))
     subjectless = _SUBJECT.sub("", plain)
+    said = text.strip(" .!,")
+    if timing.hold_stated and (_LONE_SUBJECT.fullmatch(plain.strip(" .!,")) or _NAME_FREEZES.match(said)):
+        said = "freezes"  # "He freezes", "Marcus freezes, hold for a beat": a subject held still, a neutral face
     if any(_BACK.fullmatch(p) or _SETTLE_BACK.fullmatch(p) or p.lower() in _NEUTRAL_WORDS or _GONE.fullmatch(p)
-           or _REST.fullmatch(p) for p in {plain, subjectless} if p):
+           or _REST.fullmatch(p) or _STILL.fullmatch(p) for p in {plain, subjectless, said} if p):
         return Phrase(text="neutral", original=text, intensity=None, speed=timing.speed, is_neutral_return=True,
                       timing=timing, wording=rest)
     wording = rest
@@ -547,6 +565,26 @@ def _one_rest(phrases: list[Phrase]) -> list[Phrase]:
     return out
 
 
+# Stillness of speech or motion ("he said nothing", "she froze"): right after a face it holds that face.
+_HOLD_STILL = re.compile(r"\b(?:says|said|say|saying)\s+nothing\b|\b(?:freezes|froze|frozen|freezing)\b", re.IGNORECASE)
+
+
+def _held_still(phrases: list[Phrase]) -> list[Phrase]:
+    """"His mouth fell open, and for a long moment he said nothing": saying nothing or freezing after a face holds
+    that face (a hold of the step before); at the start, or after a rest, it is a neutral step of its own."""
+    out: list[Phrase] = []
+    for phrase in phrases:
+        if (out and phrase.is_neutral_return and not out[-1].is_neutral_return
+                and _HOLD_STILL.search(phrase.original)):
+            timing = out[-1].timing
+            if timing.hold is None:
+                out[-1] = replace(out[-1], timing=replace(timing, hold=phrase.timing.span or phrase.timing.hold,
+                                                          hold_stated=True))
+            continue
+        out.append(phrase)
+    return out
+
+
 def _without_timing(part: str) -> str:
     """A part without its timing words ("frown for a second" -> "frown"): timing never makes two parts one step."""
     return read_timing(part)[1] or part
@@ -617,7 +655,7 @@ def split_steps(instruction: str, simultaneous: Callable[[str, str], bool] | Non
     if back is not None:
         parts.append(back)
     parts = _attach_timing_parts(_references(parts))
-    phrases = _one_rest([read_phrase(p) for p in parts])
+    phrases = _held_still(_one_rest([read_phrase(p) for p in parts]))
     if back is not None and phrases and not phrases[-1].is_neutral_return:
         phrases[-1] = Phrase(text="neutral", original=back, intensity=None, speed=phrases[-1].speed,
                              is_neutral_return=True, timing=phrases[-1].timing, wording="back to neutral")

@@ -144,3 +144,39 @@ def test_smidgen_and_shred_are_hints(weak: str, plain: str, stem: str) -> None:
                                                ("thrilled to bits", "excited", "mouthSmile")])
 def test_strong_words_reach_above_plain(strong: str, plain: str, stem: str) -> None:
     assert _level(strong, stem) > _level(plain, stem)
+
+
+# --- 6. a feeling and a mouth gesture that clash: the gesture is the mouth ------------------------------------
+
+@pytest.mark.parametrize("text", ["a sad look that keeps a smile", "she looks sad, yet she is still smiling",
+                                  "sad eyes, but the mouth keeps smiling"])
+def test_sad_look_keeps_its_smile(text: str) -> None:
+    face = one(text)
+    assert ch(face, "mouthSmileLeft") > RISE and ch(face, "browInnerUp") > RISE
+    assert ch(face, "mouthFrownLeft") <= LOW
+
+
+def test_two_mouth_gestures_still_follow_the_first_named() -> None:
+    face = one("smiling and frowning at once")
+    assert ch(face, "mouthSmileLeft") > RISE and ch(face, "mouthFrownLeft") <= LOW
+
+
+# --- 7. "with utter contempt": a strong degree of the feeling grades the face made with it ---------------------
+
+def test_strong_degree_after_with_grades_the_gesture() -> None:
+    assert ch(one("sneering with utter contempt"), "noseSneerRight") >= 0.8
+    assert ch(one("sneering"), "noseSneerRight") < ch(one("sneering with utter contempt"), "noseSneerRight")
+    assert ch(one("smiling with a hint of sadness"), "mouthSmileLeft") == pytest.approx(
+        ch(one("smiling"), "mouthSmileLeft"), abs=0.02)
+
+
+def test_sneer_ladder_spans_the_range() -> None:
+    weak, strong = _level("the ghost of a sneer", "noseSneer"), _level("an extreme sneer", "noseSneer")
+    assert strong - weak >= 0.25
+
+
+# --- 8. eyes shut tight are squeezed, not narrowed ------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["eyes tightly closed", "eyes shut tight"])
+def test_tightly_closed_eyes_are_closed(text: str) -> None:
+    assert ch(one(text), "eyeBlinkLeft") >= ch(one("eyes closed"), "eyeBlinkLeft")

@@ -69,7 +69,8 @@ ACTIONS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
                "surprised", "hike", "elevate", "elevation"), "1C 2E", "brows raised"),
     ("brows", ("relax", "smooth", "neutral", "rest", "unfurrow", "flat", "level"), "", "brows relaxed"),
     # lids and eyes
-    ("lids", ("squeeze shut", "screw shut", "squeeze", "screw"), "43E 7D", "eyes squeezed shut"),
+    ("lids", ("squeeze shut", "screw shut", "squeeze", "screw", "tightly closed", "tightly shut", "tight shut",
+              "closed tight", "shut tight", "clenched shut", "clench shut"), "43E 7D", "eyes squeezed shut"),
     ("lids", ("half closed", "half shut", "half open", "heavy", "droop", "hood", "sleepily", "sleepy", "half lid",
               "lazily", "lazy", "tired", "drowsy", "lidded"), "43C", "eyes half closed"),
     ("lids", ("close", "shut", "closed"), "43E", "eyes closed"),

@@ -83,7 +83,7 @@ yell: 4E 7C 10C 20C 25 26E 27B
 disgust: 4B 9D 10D 15B 16B
 sour: 4B 7C 9C 18D 15B 23A
 contempt: R12C R14D
-sneer: R9C R10D 4A R12A
+sneer: R9E R10E 4A R12A; mouthUpperUpRight=0.8
 suspicious: 4B 7D 24B 61B
 jealous: 4B 7C 15B 24A 61B
 guilt: 1C 4B 64D 15B 24A

@@ -110,6 +110,17 @@ def _claim(item: Item, target: np.ndarray) -> np.ndarray:
     return mask & (_side_mask(item.side) | _BROWS)
 
 
+# Words that name what the mouth does (a smile, a frown), not a feeling of the whole face ("sad", "furious").
+MOUTH_GESTURES = frozenset("smile smiles smiling smiled grin grins grinning grinned smirk smirks smirking smirked "
+                           "laugh laughs laughing laughed frown frowns frowning frowned pout pouts pouting pouted "
+                           "grimace grimaces grimacing sneer sneers sneering sneered".split())
+
+
+def _is_gesture(item: Item) -> bool:
+    """True when the item names a mouth gesture ("a smile", "still smiling"), not a feeling."""
+    return bool(item.label.split()) and item.label.split()[-1].lower() in MOUTH_GESTURES
+
+
 def _settle(group: list[tuple[Item, np.ndarray]], notes: list[str]) -> None:
     """Zero the later item's contested region when two items pull it opposite ways (in place).
 
@@ -128,11 +139,16 @@ def _settle(group: list[tuple[Item, np.ndarray]], notes: list[str]) -> None:
                     continue
                 regions = {CHANNEL_REGION[i] for i in np.flatnonzero(ma | mb)}
                 contested = np.isin(np.array(CHANNEL_REGION), sorted(regions))
-                later_target[contested] = 0.0
-                why = "the expression it describes" if later.modifier and later.start < first.start else "named first"
+                if _is_gesture(later) and not _is_gesture(first) and not later.modifier:
+                    first_target[contested] = 0.0  # "a sad look that keeps a smile": the smile is the mouth
+                    winner, loser, why = later, first, "it says what the mouth does"
+                else:
+                    later_target[contested] = 0.0
+                    winner, loser = first, later
+                    why = "the expression it describes" if later.modifier and later.start < first.start else "named first"
                 notes.append(f"'{first.describe()}' and '{later.describe()}' pull the {region_words} opposite ways: "
-                             f"the {region_words} follow '{first.describe()}' ({why}); "
-                             f"'{later.describe()}' keeps the rest of its face.")
+                             f"the {region_words} follow '{winner.describe()}' ({why}); "
+                             f"'{loser.describe()}' keeps the rest of its face.")
 
 
 def compose(items: list[Item]) -> Composition:

@@ -42,7 +42,7 @@ MODIFIERS: tuple[tuple[str, float], ...] = (
     ("strongly", VERY), ("deep", VERY), ("deeply", VERY), ("intense", VERY), ("intensely", VERY), ("huge", VERY),
     ("wide", VERY), ("widely", VERY), ("hard", VERY), ("truly", VERY), ("clearly", VERY), ("visibly", VERY),
     ("openly", VERY), ("slammed", VERY), ("yanked", VERY), ("wrenched", VERY), ("fully", EXTREME), ("full", EXTREME),
-    ("extremely", EXTREME), ("incredibly", EXTREME), ("utterly", EXTREME), ("totally", EXTREME),
+    ("extremely", EXTREME), ("extreme", EXTREME), ("incredibly", EXTREME), ("utterly", EXTREME), ("totally", EXTREME),
     ("completely", EXTREME), ("absolutely", EXTREME), ("enormous", EXTREME), ("massive", EXTREME),
     ("maximum", EXTREME), ("as much as possible", EXTREME), ("insanely", EXTREME), ("wildly", EXTREME),
     ("tremendously", EXTREME), ("immensely", EXTREME), ("overwhelmingly", EXTREME), ("most", EXTREME),
@@ -532,6 +532,7 @@ def read_step_words(text: str) -> StepWords:
         if target is not None and target.level is None:
             target.level, target.level_word = value, name
     _level_to_head(items)
+    _level_through_with(low, items)
     for i in range(len(raw)):
         if used[i]:
             continue
@@ -643,6 +644,15 @@ def _level_to_head(items: list[Item]) -> None:
     for a, b in zip(items, items[1:]):
         if a.modifier and a.level is not None and b.level is None and b.start - a.end <= 1:
             b.level, b.level_word, b.exact = a.level, a.level_word, a.exact
+
+
+def _level_through_with(low: list[str], items: list[Item]) -> None:
+    """"sneering with utter contempt", "smiling with sheer delight": a strong degree of the feeling a face is made
+    with grades that face too (a weak one does not: "smiling with a hint of sadness" is a plain smile)."""
+    for a, b in zip(items, items[1:]):
+        if (a.kind == b.kind == "whole" and a.level is None and b.level is not None and b.level >= QUITE
+                and not b.exact and a.end < len(low) and low[a.end] == "with" and 0 < b.start - a.end <= 3):
+            a.level, a.level_word = b.level, b.level_word
 
 
 COMPARISON_TAIL = 3  # words of the compared thing in "as thin as a razor" (after its determiner)

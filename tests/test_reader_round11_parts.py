@@ -180,3 +180,14 @@ def test_sneer_ladder_spans_the_range() -> None:
 @pytest.mark.parametrize("text", ["eyes tightly closed", "eyes shut tight"])
 def test_tightly_closed_eyes_are_closed(text: str) -> None:
     assert ch(one(text), "eyeBlinkLeft") >= ch(one("eyes closed"), "eyeBlinkLeft")
+
+
+# --- 9. a FACS intensity letter is the stated level -----------------------------------------------------------
+
+@pytest.mark.parametrize("letter,value", [("A", 0.2), ("B", 0.4), ("C", 0.6), ("D", 0.8), ("E", 1.0)])
+def test_facs_letter_is_the_level(letter: str, value: float) -> None:
+    assert ch(one(f"AU4{letter}"), "browDownLeft") == pytest.approx(value, abs=0.02)
+
+
+def test_ear_splitting_is_the_top_of_a_grin() -> None:
+    assert _level("an ear-splitting grin", "mouthSmile") > _level("a grin", "mouthSmile")

@@ -77,8 +77,8 @@ MODIFIERS: tuple[tuple[str, float], ...] = (
     ("like a maniac", EXTREME), ("like a madman", EXTREME), ("like a madwoman", EXTREME), ("like a lunatic", EXTREME),
     ("like crazy", EXTREME), ("like mad", EXTREME), ("like an idiot", VERY), ("like a fool", VERY),
     ("with all his might", EXTREME), ("a smidgen", HINT), ("smidgen", HINT), ("a shred of", HINT), ("shred of", HINT),
-    ("to the core", EXTREME), ("to bits", EXTREME), ("bloodless", EXTREME), ("a quarter", HINT), ("quarter", HINT), ("three quarters", 0.75),
-    ("three quarter", 0.75),
+    ("to the core", EXTREME), ("to bits", EXTREME), ("ear splitting", EXTREME), ("bloodless", EXTREME),
+    ("a quarter", HINT), ("quarter", HINT), ("three quarters", 0.75), ("three quarter", 0.75),
 ) + tuple((f"{feeling} {by}", EXTREME) for feeling in (
     # "sick with worry", "beside herself with joy": a state the feeling fills, at the top of its range
     "sick", "wild", "mad", "frantic", "beside herself", "beside himself", "beside themselves", "overcome",

@@ -106,7 +106,10 @@ def _au_code(match: re.Match) -> Code | None:
         weights = au_vector([code])
     except BadInstructionError:
         return None  # an AU we cannot show, or a one-sided one written without its side: left as words
-    return Code(match.group(0).strip(), weights, _level(match), _regions(weights))
+    level = _level(match)
+    if level is None and match.group("letter"):
+        level = float(weights.max(initial=0.0))  # "AU4E": the FACS letter is the stated level (E = 1.0, B = 0.4)
+    return Code(match.group(0).strip(), weights, level, _regions(weights))
 
 
 def extract(text: str) -> tuple[str, dict[str, Code]]:

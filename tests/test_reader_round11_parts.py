@@ -191,3 +191,9 @@ def test_facs_letter_is_the_level(letter: str, value: float) -> None:
 
 def test_ear_splitting_is_the_top_of_a_grin() -> None:
     assert _level("an ear-splitting grin", "mouthSmile") > _level("a grin", "mouthSmile")
+
+
+def test_side_letter_after_a_squint_is_its_side() -> None:
+    face = one("squint L")
+    assert ch(face, "eyeSquintLeft") > RISE and ch(face, "eyeSquintRight") < LOW
+    assert ch(one("look L"), "eyeLookOutLeft") > RISE

@@ -260,6 +260,8 @@ def _au(aus: str) -> np.ndarray:
 _GAZE_VERBS = frozenset(stem(v) for v in GAZE_VERBS)
 _GAZE_DIRS = {stem(k): v for k, v in GAZE_DIRECTIONS.items()}
 _SIDE_STEMS = frozenset(stem(w) for w in ("left", "right"))
+_LETTER_SIDE_STEMS = frozenset(stem(w) for w in LETTER_SIDES)
+_LID_GAZE_VERBS = frozenset({stem("squint")})  # a gaze verb that is also an action of the lids
 _HORIZONTAL = np.array([n.startswith(("eyeLookIn", "eyeLookOut")) for n in INDEX])
 _SIDES = sorted(((tuple(k.split()), v) for k, v in SIDE_WORDS.items()), key=lambda s: -len(s[0]))
 _REMOVERS = REMOVERS | frozenset(stem(w) for w in ("died", "dying"))
@@ -882,6 +884,8 @@ def _gaze(st, used, understood, items, free_nouns: frozenset[int] | set[int] = f
         if s not in _GAZE_VERBS or (used[i] and i not in free_nouns):
             continue
         for j in range(i + 1, min(len(st), i + 7)):
+            if st[j] in _LETTER_SIDE_STEMS and s in _LID_GAZE_VERBS:
+                break  # "squint L 40": a side letter after a squint is the squint's side, not a glance left
             if _direction(st, j, i) and not used[j] and not (st[j] in _SIDE_STEMS and j + 1 in noun_starts):
                 ends = [j] + [k for k in (j + 1,) if k < len(st) and not used[k] and _direction(st, k, j)
                               and _direction(st, k, j)[:2] != _direction(st, j, i)[:2]]

@@ -9,6 +9,15 @@ region switched off, the intensity cut to a third or pushed up, mirrored to one 
 tells a face with a missing part or the wrong strength from the right one; plus a vertex reconstruction
 loss through the face model: a small decoder (training only) must rebuild the face from either
 embedding, scored as the RMS per-vertex distance over the whole face region.
+
+``--dev`` (issue 10, item 6) adds the hand-written development files' styles (the fitting part only,
+``calibrate.ALIGN_FILES``; never the check part or the held-out set): each step the compositional reader reads
+right there is a text-face pair, each step it reads wrong gives its face as a negative of that text. The
+near-miss faces then also include the reader's typical failures (a named part dropped, the wrong side
+(mirrored), the wrong intensity, a neighbouring face of the batch), and a binary term (the similarity, scaled
+and shifted, must tell each text's face from its near misses and wrong readings) makes the similarity an
+absolute measure across texts, which the confidence needs, not only a ranking per text. ``--init`` starts from
+a trained checkpoint (a fine-tune; the model of ``--init`` is itself reproducible from its seed).
 A few minutes on the CPU; reproducible from ``--seed``.
 """
 
@@ -52,6 +61,10 @@ class AlignTrainConfig:
     out: Path = DEFAULT_ALIGNMENT
     model: AlignmentConfig = field(default_factory=AlignmentConfig)
     log_every: int = 250
+    dev: bool = False  # learn the fitting part of the development files too, with the binary term
+    dev_share: float = 0.25  # share of each batch drawn from the development pairs
+    binary: float = 1.0  # weight of the binary right-vs-near-miss term (with ``dev``)
+    init: Path | None = None  # start from this trained checkpoint
 
 
 def training_pairs(split: str = "train", seed: int = 0) -> tuple[list[str], np.ndarray]:
@@ -130,6 +143,46 @@ _LEFT = np.array([n.endswith("Left") for n in ARKIT_NAMES])
 _RIGHT = np.array([n.endswith("Right") for n in ARKIT_NAMES])
 
 
+_MIRROR = np.array([ARKIT_NAMES.index(n[:-4] + "Right") if n.endswith("Left") else
+                    ARKIT_NAMES.index(n[:-5] + "Left") if n.endswith("Right") else i for i, n in enumerate(ARKIT_NAMES)])
+
+
+def failure_negatives(apex: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The reader's typical failures as near misses: ``hard_negatives`` (a part dropped, the strength wrong, a side
+    dropped), and for a fifth each the face mirrored (the wrong side) or the nearest other face of the batch (a
+    neighbouring expression)."""
+    out = hard_negatives(apex, rng)
+    kind = rng.random(len(apex))
+    sided = np.abs(apex - apex[:, _MIRROR]).max(1) >= 0.05  # mirroring a symmetric face changes nothing
+    mirrored, neighbour = (kind < 0.2) & sided, (kind >= 0.2) & (kind < 0.4)
+    out[mirrored] = apex[mirrored][:, _MIRROR]
+    if neighbour.any():
+        unit = apex / np.maximum(np.linalg.norm(apex, axis=1, keepdims=True), 1e-6)
+        similar = unit[neighbour] @ unit.T
+        similar[similar > 0.97] = -2.0  # the same face is not a neighbour
+        out[neighbour] = apex[similar.argmax(1)]
+    return out
+
+
+def dev_pairs(encoder: str = "minilm") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(MiniLM sentence embeddings, faces, right) of every step the compositional reader reads in the fitting part
+    of the development files (``calibrate.ALIGN_FILES``): right where its expectations hold."""
+    from ml_backend.reading.registry import get_reader
+    from .calibrate import ALIGN_FILES, dev_entries, read
+    from .expectations import check_block
+
+    reader, texts, faces, right = get_reader("compose"), [], [], []
+    for entry in dev_entries(ALIGN_FILES):
+        reading = read(reader, entry.text)
+        if reading.apexes is None or len(reading.apexes) != len(entry.steps):
+            continue
+        for text, apex, block in zip(reading.texts, reading.apexes, entry.steps):
+            texts.append(text)
+            faces.append(apex)
+            right.append(not check_block(block, apex))
+    return sentence_embeddings(texts, encoder), np.stack(faces).astype(np.float32), np.array(right)
+
+
 def hard_negatives(apex: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """One near-miss face per row: its strongest region removed, its strength cut or raised, or one side removed."""
     out = apex.copy()
@@ -183,18 +236,27 @@ def train(cfg: AlignTrainConfig, progress=print) -> tuple[AlignNet, np.ndarray, 
     scale = float(np.sqrt(((apexes[::7] @ basis) ** 2).mean() * 3)) or 1.0
     config = replace(cfg.model, text_dim=int(sentences.shape[1]), offset_scale=round(scale, 6))
     net = AlignNet(config, torch.from_numpy(basis))
+    if cfg.init is not None:
+        net, ids = from_checkpoint(cfg.init)
     gram = vertex_gram()
-    optimizer = torch.optim.AdamW([p for n, p in net.named_parameters()], lr=cfg.lr, weight_decay=cfg.weight_decay)
+    gain, shift = nn.Parameter(torch.tensor(10.0)), nn.Parameter(torch.tensor(-3.0))  # the binary term's scale
+    parameters = list(net.parameters()) + ([gain, shift] if cfg.dev else [])
+    optimizer = torch.optim.AdamW(parameters, lr=cfg.lr, weight_decay=cfg.weight_decay)
     schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: min(1.0, (s + 1) / 100)
                                                  * 0.5 * (1 + math.cos(math.pi * min(s, cfg.steps) / cfg.steps)))
+    dev_text, dev_face, dev_right = dev_pairs(cfg.encoder) if cfg.dev else (None, None, None)
+    from_dev = int(cfg.batch_size * cfg.dev_share) if cfg.dev else 0
     encoded = time.perf_counter()
     running: dict[str, float] = {}
     for step in range(cfg.steps):
-        index = rng.choice(len(texts), cfg.batch_size, replace=False)
-        apex = apexes[index]
+        index = rng.choice(len(texts), cfg.batch_size - from_dev, replace=False)
+        sentence, apex = sentences[index], apexes[index]
+        if from_dev:
+            picked = rng.choice(np.flatnonzero(dev_right), from_dev)
+            sentence, apex = np.concatenate([sentence, dev_text[picked]]), np.concatenate([apex, dev_face[picked]])
         noisy = np.clip(apex * np.exp(cfg.jitter * rng.standard_normal(apex.shape)), 0.0, 1.0).astype(np.float32)
-        negatives = hard_negatives(noisy, rng).astype(np.float32)
-        text_z = net.embed_text(torch.from_numpy(sentences[index]))
+        negatives = (failure_negatives if cfg.dev else hard_negatives)(noisy, rng).astype(np.float32)
+        text_z = net.embed_text(torch.from_numpy(sentence))
         face_z = net.embed_expression(torch.from_numpy(noisy))
         negative_z = net.embed_expression(torch.from_numpy(negatives))
         positive = torch.from_numpy(same_face(apex))
@@ -203,21 +265,58 @@ def train(cfg: AlignTrainConfig, progress=print) -> tuple[AlignNet, np.ndarray, 
         rebuilt = (vertex_error(torch.sigmoid(net.decoder(text_z)), target, gram).mean()
                    + vertex_error(torch.sigmoid(net.decoder(face_z)), target, gram).mean())
         loss = contrast + cfg.vertex_loss * rebuilt
+        running["infonce"] = running.get("infonce", 0.0) + contrast.item()
+        running["vertex"] = running.get("vertex", 0.0) + rebuilt.item()
+        if cfg.dev:
+            wrong = rng.choice(np.flatnonzero(~dev_right), max(8, from_dev // 4)) if (~dev_right).any() else []
+            binary = binary_loss(net, text_z, face_z, negative_z, torch.from_numpy(np.abs(negatives - noisy).max(1) >= 0.05),
+                                 dev_text[wrong], dev_face[wrong], gain, shift)
+            loss = loss + cfg.binary * binary
+            running["binary"] = running.get("binary", 0.0) + binary.item()
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
         schedule.step()
-        running["infonce"] = running.get("infonce", 0.0) + float(contrast)
-        running["vertex"] = running.get("vertex", 0.0) + float(rebuilt)
         if (step + 1) % cfg.log_every == 0:
             progress(f"[align] step {step + 1}/{cfg.steps}  " + "  ".join(f"{k} {v / cfg.log_every:.4f}" for k, v in running.items())
                      + f"  ({time.perf_counter() - encoded:.0f} s)")
             running = {}
     net.eval()
-    info = {"seed": cfg.seed, "steps": cfg.steps, "pairs": len(texts), "train_seconds": round(time.perf_counter() - encoded, 1),
+    info = {"seed": cfg.seed, "steps": cfg.steps, "pairs": len(texts), "dev": cfg.dev,
+            "init": cfg.init.name if cfg.init else None, "train_seconds": round(time.perf_counter() - encoded, 1),
             "encode_seconds": round(encoded - started, 1), "heldout_retrieval": heldout_retrieval(net, cfg)}
     progress(f"[align] held-out corpus retrieval: {info['heldout_retrieval']}")
     return net, ids, info
+
+
+def binary_loss(net: AlignNet, text_z: torch.Tensor, face_z: torch.Tensor, negative_z: torch.Tensor,
+                changed: torch.Tensor, wrong_text: np.ndarray, wrong_face: np.ndarray, gain: torch.Tensor,
+                shift: torch.Tensor) -> torch.Tensor:
+    """Binary cross-entropy of gain * similarity + shift: each text with its face is right, with its near miss
+    (where the near miss changed the face) and the reader's wrong readings of the development files wrong."""
+    right = (text_z * face_z).sum(-1)
+    near = (text_z * negative_z).sum(-1)[changed]
+    wrong = (net.embed_text(torch.from_numpy(wrong_text)) * net.embed_expression(torch.from_numpy(wrong_face))).sum(-1)
+    logits = torch.cat([right, near, wrong]) * gain + shift
+    labels = torch.cat([torch.ones_like(right), torch.zeros(len(near) + len(wrong))])
+    return F.binary_cross_entropy_with_logits(logits, labels)
+
+
+def from_checkpoint(path: Path) -> tuple[AlignNet, np.ndarray]:
+    """The torch network of a trained alignment checkpoint and its vertex ids (to fine-tune it); the decoder
+    starts afresh."""
+    from safetensors.numpy import load_file
+
+    from ml_backend.ifed.alignment import load_alignment
+
+    model = load_alignment(path)  # verified (format, version, SHA-256) before anything is read from it
+    net = AlignNet(model.config, torch.from_numpy(model.basis.copy()))
+    with torch.no_grad():
+        for layers, tensors, prefix in ((net.text, model.t, "text"), (net.expr, model.e, "expr")):
+            for position, number in ((0, 1), (2, 2)):
+                layers[position].weight.copy_(torch.from_numpy(tensors[f"{prefix}_w{number}"].T.copy()))
+                layers[position].bias.copy_(torch.from_numpy(tensors[f"{prefix}_b{number}"].copy()))
+    return net, load_file(str(path))["vertex_ids"].astype(np.int64)
 
 
 @torch.no_grad()
@@ -246,9 +345,13 @@ def main(argv: list[str] | None = None) -> Path:
         parser.add_argument(f"--{name.replace('_', '-')}", type=float, default=getattr(defaults, name))
     parser.add_argument("--encoder", default=defaults.encoder)
     parser.add_argument("--out", type=Path, default=defaults.out)
+    parser.add_argument("--dev", action="store_true", help="also learn the fitting part of the development files")
+    parser.add_argument("--init", type=Path, default=None, help="fine-tune this trained checkpoint")
     args = parser.parse_args(argv)
+    if args.init is not None and not args.init.is_file():
+        parser.error(f"--init needs a trained alignment checkpoint, {args.init} is not a file")
     cfg = AlignTrainConfig(**{k: getattr(args, k) for k in ("seed", "steps", "batch_size", "threads", "lr",
-                                                            "vertex_loss", "jitter", "encoder", "out")})
+                                                            "vertex_loss", "jitter", "encoder", "out", "dev", "init")})
     net, ids, info = train(cfg)
     path = save_alignment(cfg.out, {**net.export(), "vertex_ids": ids}, net.config, cfg.encoder, training=info)
     print(f"[align] wrote {path} ({path.stat().st_size / 1e6:.2f} MB)")

@@ -13,14 +13,21 @@ interpolates the stored points), the two sources weighted to count half each (``
   ``ml_backend/checkpoints/reader_calibration.json`` (``ml_backend.reading.calibration``'s format),
   which that reader applies to the confidence it reports.
 
-``python -m i2fet_tools.ifed.calibrate`` fits and writes both; ``build.py eval`` reports the error.
+- the compositional reader's own calibrated confidence combined with the similarity (``Combination``: a slope
+  on the similarity over the own confidence's log-odds, fitted by weighted maximum likelihood) -> the same
+  alignment calibration file.
+
+``python -m i2fet_tools.ifed.calibrate`` fits and writes them; ``build.py eval`` reports the error;
+``python -m i2fet_tools.ifed.calibrate --check`` prints AUROC and ECE on the check part of the development
+files (``CHECK_FILES``: never fitted on) for the own confidence, the similarity and the combination.
 """
 
 from __future__ import annotations
 
 import argparse
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -42,6 +49,7 @@ class Read:
     confidence: float  # what the reader reports (lowest step confidence); nan when refused
     raw: float  # the reader's own raw confidence where it has one, else ``confidence``
     seconds: float
+    steps: list[float] = field(default_factory=list)  # each step's reported confidence (nan: a neutral step)
 
 
 def read(reader, text: str) -> Read:
@@ -63,23 +71,23 @@ def read(reader, text: str) -> Read:
         if shown:
             raw = float(min(s.raw_confidence for s in shown))
     return Read([np.asarray(s.anchor.target, np.float32) for s in steps], [s.text or text for s in steps],
-                confidence, raw, seconds)
+                confidence, raw, seconds,
+                [float("nan") if s.anchor.label == "neutral" else float(s.anchor.confidence) for s in steps])
+
+
+def step_similarities(readings: list[Read], alignment, encoder) -> list[np.ndarray | None]:
+    """The alignment similarity of each step's words with its face, per reading (None for a refusal)."""
+    texts = sorted({t for r in readings if r.apexes is not None for t in r.texts})
+    if not texts:
+        return [None] * len(readings)
+    vectors = dict(zip(texts, np.concatenate([encoder.encode(texts[i:i + 256]) for i in range(0, len(texts), 256)])))
+    return [None if r.apexes is None else alignment.score(np.stack([vectors[t] for t in r.texts]), np.stack(r.apexes))
+            for r in readings]
 
 
 def alignment_raw(readings: list[Read], alignment, encoder) -> np.ndarray:
     """Lowest alignment similarity over each reading's steps (nan for a refusal)."""
-    texts = sorted({t for r in readings if r.apexes is not None for t in r.texts})
-    if not texts:
-        return np.full(len(readings), np.nan)
-    vectors = dict(zip(texts, np.concatenate([encoder.encode(texts[i:i + 256]) for i in range(0, len(texts), 256)])))
-    out = []
-    for r in readings:
-        if r.apexes is None:
-            out.append(np.nan)
-            continue
-        sims = alignment.score(np.stack([vectors[t] for t in r.texts]), np.stack(r.apexes))
-        out.append(float(sims.min()))
-    return np.asarray(out, np.float64)
+    return np.array([np.nan if s is None else float(s.min()) for s in step_similarities(readings, alignment, encoder)])
 
 
 def generated_entries(count: int = 300, seed: int = 2) -> list[Entry]:
@@ -129,10 +137,37 @@ d3-neg18 d4-fig06 d4-ani03 d4-ani20 d4-ani21 d4-com01 d4-com02 d5-fig01 d5-seq12
 """.split())
 
 
+CALIBRATION_FILES = (DEV_FILE, *DEV_ROUNDS)  # where the maps are fitted
+
+# The development files split by file (issue 10, item 6). The calibration files above are where every map is
+# fitted; ALIGN_FILES (the fitting part too) are where the alignment model learns the dev-file styles
+# (align_train --dev); CHECK_FILES are never fitted on: the AUROC and ECE of ``check`` are measured there.
+ALIGN_FILES = tuple(READER_DEV / f"dev_round{n}.jsonl" for n in
+                    ("6_sequence", "7_parts", "8_stage", "10_compositional", "10_prose"))
+CHECK_FILES = tuple(READER_DEV / f"dev_round{n}.jsonl" for n in
+                    ("7_steps", "8_real", "9_figurative", "10_sequence", "10_compositional_b", "10_prose_b",
+                     "10_sequence_b"))
+
+
+def dev_entries(paths: tuple[Path, ...]) -> list[Entry]:
+    """The entries of development files that carry per-channel expectations (not non-face or face-only lines)."""
+    import json
+
+    from .expectations import parse_entry
+
+    out = []
+    for path in paths:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            record = json.loads(line) if line.strip() else {}
+            if record and not record.get("nonface") and not record.get("face_only"):
+                out.append(parse_entry(record, f"{path.name}:{number}"))
+    return out
+
+
 def calibration_entries(generated: int = 0) -> list[Entry]:
     """Everything the calibrators are fitted on: the hand-written development sets (written the way people write,
     like the held-out set, unlike the generated corpus), plus ``generated`` corpus instructions if asked."""
-    entries = [e for e in load_entries([DEV_FILE, *DEV_ROUNDS]) if e.id not in SHARED_WITH_HELDOUT]
+    entries = [e for e in load_entries(list(CALIBRATION_FILES)) if e.id not in SHARED_WITH_HELDOUT]
     return entries + (generated_entries(generated) if generated else [])
 
 
@@ -201,8 +236,60 @@ def fit_isotonic(raw: np.ndarray, correct: np.ndarray, points: int = 24,
     return [float(x) for x in xs], [float(y) for y in ys]
 
 
-def fit(reader_names: tuple[str, ...] | None = None, generated: int = 0, progress=print, own_only: bool = False) -> dict:
-    """Fit and write both calibration files; returns what was fitted (counts, share right, maps)."""
+def own_confidence(readings: list[Read]) -> np.ndarray:
+    """The confidence each reading reports (its reader's own calibrated map; nan for a refusal)."""
+    return np.array([r.confidence for r in readings], np.float64)
+
+
+def fit_combination(own: np.ndarray, similarity: np.ndarray, correct: np.ndarray,
+                    weight: np.ndarray | None = None):
+    """The ``Combination`` (slope on the centred similarity, shift) that maximises the weighted likelihood of being
+    right over readings with both scores; the own confidence enters as a fixed offset (its map keeps its shape)."""
+    from scipy.optimize import minimize
+
+    from ml_backend.ifed.calibration import Combination
+
+    own, similarity, correct = (np.asarray(v, float) for v in (own, similarity, correct))
+    weight = np.ones_like(own) if weight is None else np.asarray(weight, float)
+    keep = np.isfinite(own) & np.isfinite(similarity)
+    own, similarity, correct, weight = own[keep], similarity[keep], correct[keep], weight[keep]
+    centre = float(np.average(similarity, weights=weight))
+    p = np.clip(own, 0.001, 0.999)
+    offset = np.log(p / (1 - p))
+
+    def loss(params: np.ndarray) -> float:
+        z = offset + params[0] * (similarity - centre) + params[1]
+        return float(np.sum(weight * (np.logaddexp(0.0, z) - correct * z)))
+
+    best = minimize(loss, np.zeros(2), method="L-BFGS-B", bounds=[(0.0, 20.0), (-3.0, 3.0)])
+    return Combination(round(float(best.x[0]), 6), round(centre, 6), round(float(best.x[1]), 6))
+
+
+def auroc(score: np.ndarray, correct: np.ndarray) -> float:
+    """Area under the ROC curve of ``score`` for right vs wrong (nan scores and one-class sets give nan)."""
+    from sklearn.metrics import roc_auc_score
+
+    score, correct = np.asarray(score, float), np.asarray(correct, bool)
+    keep = np.isfinite(score)
+    if keep.sum() < 2 or correct[keep].all() or not correct[keep].any():
+        return float("nan")
+    return float(roc_auc_score(correct[keep], score[keep]))
+
+
+def combined_scores(readings: list[Read], similarities: list[np.ndarray | None], combination) -> np.ndarray:
+    """The combined confidence of each reading: per face step from its own confidence and its similarity, the
+    lowest over the steps (as the plan reports it); nan for a refusal."""
+    out = []
+    for r, sims in zip(readings, similarities):
+        steps = [combination(c, float(s)) for c, s in zip(r.steps, sims if sims is not None else []) if np.isfinite(c)]
+        out.append(min(steps) if steps else (np.nan if r.apexes is None else r.confidence))
+    return np.asarray(out, np.float64)
+
+
+def fit(reader_names: tuple[str, ...] | None = None, generated: int = 0, progress=print, own_only: bool = False,
+        alignment_only: bool = False) -> dict:
+    """Fit and write both calibration files (``alignment_only``: only the alignment file, the reader's own map as it
+    is); returns what was fitted (counts, share right, maps)."""
     from ml_backend.export.atomic import write_text
     from ml_backend.ifed.alignment import default_alignment
     from ml_backend.ifed.calibration import DEFAULT_FILE, document
@@ -215,6 +302,7 @@ def fit(reader_names: tuple[str, ...] | None = None, generated: int = 0, progres
     weights = source_weights(entries, untuned_ids())
     alignment, encoder = default_alignment(), create_encoder("minilm")
     fitted: dict = {}
+    combined: dict = {}
     described = (f"{len(entries)} calibration instructions (hand-written development rounds, the round never tuned on "
                  f"weighted as much as the others together; {generated} generated), not the held-out set")
     for name in ("compose",) if own_only else (reader_names or READERS):
@@ -227,18 +315,53 @@ def fit(reader_names: tuple[str, ...] | None = None, generated: int = 0, progres
             progress(f"[calibrate] compose: {int(correct.sum())}/{len(entries)} right; own raw-confidence map -> "
                      f"{CALIBRATION_FILE}")
             return {name: {"x": rx, "y": ry, "fitted_on": described, "right": float(correct.mean())}}
-        align = alignment_raw(readings, alignment, encoder)
+        similarities = step_similarities(readings, alignment, encoder)
+        align = np.array([np.nan if v is None else float(v.min()) for v in similarities])
         x, y = fit_isotonic(align, correct, weight=weights)
         fitted[name] = {"x": x, "y": y, "fitted_on": described, "right": float(correct.mean())}
         progress(f"[calibrate] {name}: {int(correct.sum())}/{len(entries)} right; alignment map fitted")
         if name == "compose":
-            rx, ry = fit_isotonic(np.array([r.raw for r in readings]), correct, weight=weights)
-            PiecewiseLinear(tuple(rx), tuple(ry)).save(CALIBRATION_FILE, reader=name, fitted_on=described)
-            progress(f"[calibrate] compose: own raw-confidence map -> {CALIBRATION_FILE}")
+            if not alignment_only:
+                rx, ry = fit_isotonic(np.array([r.raw for r in readings]), correct, weight=weights)
+                PiecewiseLinear(tuple(rx), tuple(ry)).save(CALIBRATION_FILE, reader=name, fitted_on=described)
+                reader.set_calibrator(PiecewiseLinear(tuple(rx), tuple(ry)))
+                readings = [read(reader, e.text) for e in entries]  # the combination builds on the new own map
+                progress(f"[calibrate] compose: own raw-confidence map -> {CALIBRATION_FILE}")
+            combined["compose"] = fit_combination(own_confidence(readings), align, correct, weights)
+            progress(f"[calibrate] compose: own confidence + similarity -> {combined['compose']}")
     maps = {k: {"x": v["x"], "y": v["y"], "fitted_on": v["fitted_on"]} for k, v in fitted.items()}
-    write_text(DEFAULT_FILE, json.dumps(document(maps, alignment.meta.get("sha256", "")), indent=1))
+    write_text(DEFAULT_FILE, json.dumps(document(maps, alignment.meta.get("sha256", ""), combined), indent=1))
     progress(f"[calibrate] alignment maps -> {DEFAULT_FILE}")
     return fitted
+
+
+def check(progress=print) -> dict[str, dict[str, float]]:
+    """AUROC (right vs wrong) and ECE on the check part (``CHECK_FILES``, never fitted on) of the compose reader's
+    own confidence, the alignment similarity and the shipped combination of both."""
+    from ml_backend.ifed.alignment import default_alignment
+    from ml_backend.ifed.calibration import load_combination
+    from ml_backend.reading.registry import get_reader
+    from ml_backend.text.encoders import create_encoder
+
+    alignment = default_alignment()
+    combination = load_combination("compose", alignment_sha256=alignment.meta.get("sha256"))
+    reader, encoder = get_reader("compose"), create_encoder("minilm")
+    entries = dev_entries(CHECK_FILES)
+    readings = [read(reader, e.text) for e in entries]
+    correct = np.array([not check_entry(e, r.apexes) for e, r in zip(entries, readings)], float)
+    similarities = step_similarities(readings, alignment, encoder)
+    scores = {"own confidence": own_confidence(readings),
+              "alignment similarity": np.array([np.nan if v is None else float(v.min()) for v in similarities]),
+              "own + similarity": combined_scores(readings, similarities, combination)}
+    read_ok = np.array([r.apexes is not None for r in readings])
+    progress(f"[check] {read_ok.sum()} read of {len(entries)} check instructions "
+             f"({', '.join(p.name for p in CHECK_FILES)}), {correct[read_ok].mean():.3f} right")
+    out = {}
+    for name, score in scores.items():
+        out[name] = {"auroc": auroc(score, correct),
+                     "ece": expected_calibration_error(score, correct) if name != "alignment similarity" else float("nan")}
+        progress(f"[check] {name:<22} AUROC {out[name]['auroc']:.3f}  ECE {out[name]['ece']:.3f}")
+    return out
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -247,8 +370,15 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--generated", type=int, default=0)
     parser.add_argument("--own-only", action="store_true",
                         help="refit only the compose reader's own confidence map (not the alignment maps)")
+    parser.add_argument("--alignment-only", action="store_true",
+                        help="refit only the alignment maps and the combination (the reader's own map as it is)")
+    parser.add_argument("--check", action="store_true",
+                        help="only print AUROC and ECE on the check part of the development files (fits nothing)")
     args = parser.parse_args(argv)
-    return fit(tuple(args.readers) if args.readers else None, args.generated, own_only=args.own_only)
+    if args.check:
+        return check()
+    return fit(tuple(args.readers) if args.readers else None, args.generated, own_only=args.own_only,
+               alignment_only=args.alignment_only)
 
 
 if __name__ == "__main__":

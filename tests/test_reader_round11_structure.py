@@ -98,3 +98,45 @@ _PLAIN = plain_compositional_reader()
 def test_stillness_and_stopping_words_never_raise(text):
     reading = _PLAIN.analyse(text)
     assert reading.refused or all(0.0 <= float(s.target.min()) and float(s.target.max()) <= 1.0 for s in reading.steps)
+
+
+@pytest.mark.parametrize("text", [
+    "biting the inside of her cheek to keep from laughing",
+    "she presses her lips together to keep from smiling",
+    "he manages not to laugh",
+    "he stops himself from smiling",
+    "she bites her lip to stop a smile",
+    "trying very hard to keep a straight face",
+])
+def test_a_face_held_back_as_a_purpose_or_outcome_is_pressed_lips(reader, text):
+    (face,) = faces(reader, text)  # a bitten lip (rolled in) holds a face back as pressed lips do
+    assert max(ch(face, "mouthPress"), ch(face, "mouthRollLower")) >= RISE and ch(face, "jawOpen") <= LOW
+
+
+def test_keeping_a_straight_face_without_effort_is_rest(reader):
+    first, _ = faces(reader, "he keeps a straight face, then cracks up laughing")
+    assert is_neutral(first)
+
+
+@pytest.mark.parametrize("text, let_go", [
+    ("he holds in a chuckle, but the chuckle escapes", "mouthSmile"),
+    ("he swallows a grin, but it creeps back", "mouthSmile"),
+    ("she fights back tears, but they come anyway", "browInnerUp"),
+    ("he smothers a laugh, then gives in to it", "jawOpen"),
+])
+def test_a_held_back_face_that_gets_out_is_the_next_step(reader, text, let_go):
+    held, shown = faces(reader, text)
+    assert ch(held, "mouthPress") >= RISE
+    assert ch(shown, let_go) >= RISE
+
+
+@pytest.mark.parametrize("text, first, second", [
+    ("eyes shut tight; a beat; then they fly open", "eyeBlink", "eyeBlink"),
+    ("Her eyes are shut tight. Then they snap open.", "eyeBlink", "eyeBlink"),
+    ("mouth drops open; a second later it snaps shut", "jawOpen", "jawOpen"),
+    ("jaw drop 12f, hold 6f, snap shut", "jawOpen", "jawOpen"),
+])
+def test_a_pronoun_or_bare_verb_of_a_new_state_is_the_part_named_before(reader, text, first, second):
+    before, after = faces(reader, text)
+    assert ch(before, first) >= RISE
+    assert ch(after, second) <= LOW

@@ -77,15 +77,20 @@ _REGION_WORDS = {n.lower() for n in REGION_NOUNS} | {n.lower() + "s" for n in RE
 # "bites back a grin, then lets it show", "fights back tears, then lets them fall": what was held back is let go.
 _HELD_BACK = re.compile(r"\b(?:(?:tr(?:y|ies|ied|ying)|struggl\w*|fight(?:s|ing)?|fought)\s+(?:very\s+)?(?:hard\s+)?not\s+to|"
                         r"(?:bit(?:e|es|ing|ten)?|hold(?:s|ing)?|held|fight(?:s|ing)?|fought|chok\w+|gulp\w*|swallow\w*)"
-                        r"\s+back|stifl\w+|suppress\w*|smother\w*|muffl\w+)\s+(?:(?:a|an|the|her|his|their)\s+)?"
+                        r"\s+back|(?:hold(?:s|ing)?|held|keep(?:s|ing)?|kept)\s+in|swallow\w*|stifl\w+|suppress\w*|smother\w*|muffl\w+)\s+(?:(?:a|an|the|her|his|their)\s+)?"
                         r"(?P<what>[a-z]+)", re.IGNORECASE)
 _LET_GO = re.compile(r"(?:\s*,)?\s*(?:and\s+|but\s+)?(?:then\s+)?(?:,\s*)?(?:finally\s+|at\s+last\s+)?"
                      r"(?:(?:she|he|they|i|you)\s+)?(?:lets?|letting)\s+(?:it|them)\s+(?:show|out|go|through|loose|fall|"
-                     r"flow|rip|free|come|win)\b", re.IGNORECASE)
+                     r"flow|rip|free|come|win)\b|(?:gives?|gave|giving)\s+(?:in|way)(?:\s+to\s+(?:it|them))?\b"
+                     r"|but\s+(?:it|they)\s+(?:(?:still|soon|finally)\s+)?(?:comes?|came|creeps?|crept|slips?|slipped|breaks?|"
+                     r"broke|wins?|won|returns?|returned|escapes?|escaped|spills?|spilled)\s*(?:back|through|out|free|anyway|"
+                     r"anyhow|regardless)?\b", re.IGNORECASE)
 # "tries not to smile, but the grin breaks through": the held-back face wins, a step of its own.
 _BREAKS_THROUGH = re.compile(r"\s*,?\s*but\s+(?P<what>(?:the|a|an|her|his|their)\s+[a-z]+)\s+(?:(?:finally|still|soon)\s+)?"
                              r"(?:breaks|broke|bursts|burst|slips|slipped|escapes|escaped|wins|won|creeps|crept|leaks|"
-                             r"leaked|gets|got|comes|came|forces\s+its\s+way)\s+(?:through|out|free|anyway)\b",
+                             r"leaked|gets|got|comes|came|forces\s+its\s+way)\s+(?:through|out|free|anyway)\b"
+                             r"|\s*,?\s*but\s+(?P<won>(?:the|her|his|their)\s+[a-z]+)\s+(?:(?:finally|still|soon)\s+)?"
+                             r"(?:escapes|escaped|wins|won)\b(?=\s*[,.;!?]?\s*$)",
                              re.IGNORECASE)
 # "then drops away", "then slides off her face": the face before ends (said the way the step reader knows).
 _THEN_OFF = re.compile(r"(?<=\bthen\s)(?:it\s+)?(?:drops|dropped|falls|fell|slides|slid|slips|slipped|washes|washed|"
@@ -135,6 +140,33 @@ _STOP_DOING = re.compile(r"(?<!n't\s)(?<!not\s)(?<!never\s)(?<!cannot\s)\b(?:sto
 _FACE_STOPS = re.compile(r"\b(?P<face>(?:the|her|his|their)\s+(?:laughter|laughing|laugh|giggling|giggles|sobbing|sobs|crying|"
                          r"tears|smile|grin|frown|scowl|screaming|scream))\s+(?:stopped|stops|ceased|ceases|ended|ends)\b",
                          re.IGNORECASE)
+# Holding a face back said as a purpose or an outcome: "(biting her cheek) to keep from laughing", "stops himself
+# from smiling", "manages not to laugh", "to stop a smile" are the suppressed face; trying to keep a straight face
+# is pressed lips (keeping one is rest).
+_KEEP_FROM = re.compile(r"(?:,\s*)?\b(?:(?:in\s+order\s+)?to\s+(?:keep|stop|prevent)\s+(?:(?:herself|himself|themselves|myself|"
+                        r"yourself)\s+)?from|(?:stops?|stopped|stopping|keeps?|kept|keeping)\s+(?:herself|himself|"
+                        r"themselves|myself|yourself)\s+from|(?:manages?|managed|managing)\s+not\s+to)\s+(?P<what>[a-z]+)\b",
+                        re.IGNORECASE)
+_TO_HIDE = re.compile(r"(?:,\s*)?\b(?:in\s+order\s+)?to\s+(?:stop|hide|keep\s+back|hold\s+back|suppress|smother|stifle|"
+                      r"swallow|contain)\s+(?P<what>(?:a|an|the|her|his|their)\s+[a-z]+)\b", re.IGNORECASE)
+_STRAIGHT_FACE = re.compile(r"\b(?:tr(?:y|ies|ied|ying)|struggl\w+|fight(?:s|ing)?|fought|work(?:s|ed|ing)?)\s+(?:very\s+|so\s+)?"
+                            r"(?:hard\s+)?to\s+(?:keep|hold)\s+(?:a\s+)?straight\s+face\b", re.IGNORECASE)
+# "eyes shut tight; then they fly open", "mouth drops open; a second later it snaps shut", "jaw drop, hold, snap
+# shut": a pronoun (or nothing) before a part's new state stands for the part named before.
+_PART_NOUN = re.compile(r"\b(?:eyes|eyelids|lids|mouth|jaw|lips)\b", re.IGNORECASE)
+_PART_STATE = re.compile(r"(?:(?<=[,;.]\s)|(?<=\bthen\s)|(?<=\blater\s))(?:(?:it|they)\s+)?(?=(?:(?:suddenly|quickly|slowly|just|then)\s+)?"
+                         r"(?:snap|fly|flie|flew|pop|spring|sprang|slam|click|clamp|shoot|shot|jerk|drop|fall|fell|go|went|"
+                         r"come|came|ease|slide|close|open)(?:s|es|ped|ed)?\s+(?:back\s+)?(?:open|shut|closed|wide)\b)",
+                         re.IGNORECASE)
+
+
+def _part_named(match: re.Match) -> str:
+    """The part named last before a pronoun or a bare verb of a new state: "then they fly open" -> "then eyes fly
+    open" (left alone when no part was named)."""
+    nouns = _PART_NOUN.findall(match.string[:match.start()])
+    return f"{nouns[-1].lower()} " if nouns else match.group(0)
+
+
 # "laughing one moment and sobbing the next": two steps in the order written.
 _ONE_MOMENT = re.compile(r"\s+(?:one|for\s+a)\s+(?:moment|minute|second|instant),?\s+(?:and|then)\s+(?P<next>[^,;.!?]+?)\s+the\s+next\b",
                          re.IGNORECASE)
@@ -158,10 +190,14 @@ def in_order(text: str, is_timing: Callable[[str], bool]) -> str:
     text = _labels(text)
     text = _YIELDS.sub("gives way to", _UNTIL_LIMIT.sub(" as hard as possible", text))
     text = _INTO_LINE.sub(lambda m: f"{m.group('verb')} in", text)
+    text = _STRAIGHT_FACE.sub("keeps the lips pressed", text)
+    text = _TO_HIDE.sub(lambda m: f", holding back {m.group('what')}", text)
+    text = _KEEP_FROM.sub(lambda m: f", trying not to {m.group('what')}", text)
     text = _released(text)
+    text = _PART_STATE.sub(_part_named, text)
     text = _ONE_MOMENT.sub(lambda m: f", then {m.group('next')}", _STOP_DOING.sub(_stopped, text))
     text = _FACE_STOPS.sub(lambda m: f"{m.group('face')}, then it stops", text)
-    text = _BREAKS_THROUGH.sub(lambda m: f", then {m.group('what')}", text)
+    text = _BREAKS_THROUGH.sub(lambda m: f", then {(m.group('what') or m.group('won')).split()[-1]}", text)
     text = _THEN_OFF.sub("it fades away", text)
     text = _AND_GONE.sub(", then ", _SOON_GONE.sub(lambda m: f"{m.group(1)} gone", text))
     text = _LAST.sub(" finally", text)

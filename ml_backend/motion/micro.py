@@ -14,6 +14,10 @@ how much the takes' lower face (the channels speech does not drive directly) mov
 stretches, as a share of all their frames (``i2fet_tools/motion/reference_groups.py``).
 
 Weights stay in [0, 1] without clipping and C1 (``bounded_add``).
+
+What is reproduced is the human part of the takes' motion, below about 8 Hz. Above it the takes' upper face holds
+0.1% of its power in a 2-s window, white: the tracker's frame-to-frame noise, not a face. No term adds it (the
+generated share is already the same; docs/motion.md, "The upper face's spectrum, band by band").
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from .regions import left_right_pairs
 HOLD_HIGHPASS = 0.25  # Hz: change slower than this is the plan's (an expression held for seconds), not micro-motion
 FREE_ABOVE = 0.3  # weights this far from 0 and 1 move freely
 REST_SOFTNESS = 0.02  # width of the smooth positive part at rest
-CAP = 0.5 * FREE_ABOVE  # the largest change, softly (tanh)
+CAP = 0.5 * FREE_ABOVE  # the largest change toward an end from next to it, softly (tanh); more from further away
 ASYMMETRY_AMPLITUDE = 0.025  # largest left/right difference (at w = 0.5)
 
 
@@ -96,6 +100,17 @@ def room(weights: np.ndarray) -> np.ndarray:
     return _ramp(weights) * _ramp(1.0 - weights)
 
 
+def soft_cap(weights: np.ndarray, change: np.ndarray) -> np.ndarray:
+    """``change`` softly capped (tanh) at ``CAP + w^2`` downward and ``CAP + (1 - w)^2`` upward: at most ``CAP`` toward
+    an end from next to it (times ``room``, a channel near 0 or 1 cannot cross it: ``room(w) (CAP + w^2) < w``), more
+    the further the end is. A cap of ``CAP`` everywhere cut the upper face's quick excursions (levels of 0.3-0.6 at
+    full room, ``excursions.py``) to 0.15 and took 40-65% of its fitted 1-s residual sd; the fit has no cap."""
+    weights = np.asarray(weights, np.float64)
+    change = np.asarray(change, np.float64)
+    limit = CAP + np.where(change < 0.0, weights, 1.0 - weights) ** 2
+    return limit * np.tanh(change / limit)
+
+
 def bounded_add(weights: np.ndarray, change: np.ndarray, fade: np.ndarray, rest_share: float = 1.0,
                 tone: np.ndarray | float = 0.0) -> np.ndarray:
     """weights + fade x room(weights + tone) x change, kept in [0, 1] smoothly (C1), exactly the weights where
@@ -103,12 +118,13 @@ def bounded_add(weights: np.ndarray, change: np.ndarray, fade: np.ndarray, rest_
 
     ``tone``: per channel, the level a tracker reads on a face at rest (fitted): a channel moves as freely
     as a tracked one at that level, and the result is kept above 0 by a smooth floor. Away from the ends
-    (``FREE_ABOVE`` from 0 and 1) the change is added as it is (softly capped at half that margin); toward
-    an end it is scaled down to 0, so it can never cross it. At rest a channel also moves with the positive
-    part of ``rest_share`` x its change (a resting tone), never below 0.
+    (``FREE_ABOVE`` from 0 and 1) the change is added as it is (softly capped, ``soft_cap``); toward an end it is
+    scaled down to 0, so it can never cross it. At rest a channel also moves with the positive part of
+    ``rest_share`` x its change capped at ``CAP`` (a resting tone), never below 0.
     """
     free = room(np.minimum(weights + tone, 1.0))
-    capped = CAP * np.tanh(change / CAP)
+    capped = soft_cap(weights, change)
+    resting = CAP * np.tanh(change / CAP)  # the resting tone's change: small, the same cap at any level
     result = weights + free * capped
     toned = np.broadcast_to(np.asarray(tone) > 0, result.shape)
     low = toned & (result < FREE_ABOVE)  # a smooth floor at 0 where a tone lets the change reach below it
@@ -116,5 +132,5 @@ def bounded_add(weights: np.ndarray, change: np.ndarray, fade: np.ndarray, rest_
     plain = ~toned  # without a tone, room alone keeps it above 0; a resting tone of the positive part, in the room
     at_rest = 1.0 - _ramp(weights)  # missing at the low end only: near full it pushed a channel above 1
     result[plain] += (at_rest[plain] * (1.0 - weights[plain]) * REST_SOFTNESS
-                      * np.logaddexp(0.0, rest_share * capped[plain] / REST_SOFTNESS))
+                      * np.logaddexp(0.0, rest_share * resting[plain] / REST_SOFTNESS))
     return weights + fade * (result - weights)

@@ -140,3 +140,10 @@ def test_a_pronoun_or_bare_verb_of_a_new_state_is_the_part_named_before(reader, 
     before, after = faces(reader, text)
     assert ch(before, first) >= RISE
     assert ch(after, second) <= LOW
+
+
+def test_hiding_a_face_is_holding_it_back_unless_it_fails(reader):
+    (hidden,) = faces(reader, "he tried to hide a smile")
+    assert ch(hidden, "mouthPress") >= RISE
+    shown = faces(reader, "unable to hide his delight")[-1]
+    assert ch(shown, "mouthSmile") >= RISE and ch(shown, "mouthPress") <= LOW

@@ -160,6 +160,16 @@ _PART_STATE = re.compile(r"(?:(?<=[,;.]\s)|(?<=\bthen\s)|(?<=\blater\s))(?:(?:it
                          re.IGNORECASE)
 
 
+# "unable to hide his delight", "couldn't keep from laughing": a holding back that fails shows the face.
+_FAILED = re.compile(r"\b(?:unable|fail(?:s|ed|ing)?|can(?:no|')t|could(?:\s+not|n't)|not|never|barely|hardly)\s*(?:even\s+)?$",
+                     re.IGNORECASE)
+
+
+def _held_unless_failed(match: re.Match, held: str) -> str:
+    """``held`` for a face held back ("to keep from laughing"), the words as they are when the holding fails."""
+    return match.group(0) if _FAILED.search(match.string[:match.start()]) else held
+
+
 def _part_named(match: re.Match) -> str:
     """The part named last before a pronoun or a bare verb of a new state: "then they fly open" -> "then eyes fly
     open" (left alone when no part was named)."""
@@ -191,8 +201,8 @@ def in_order(text: str, is_timing: Callable[[str], bool]) -> str:
     text = _YIELDS.sub("gives way to", _UNTIL_LIMIT.sub(" as hard as possible", text))
     text = _INTO_LINE.sub(lambda m: f"{m.group('verb')} in", text)
     text = _STRAIGHT_FACE.sub("keeps the lips pressed", text)
-    text = _TO_HIDE.sub(lambda m: f", holding back {m.group('what')}", text)
-    text = _KEEP_FROM.sub(lambda m: f", trying not to {m.group('what')}", text)
+    text = _TO_HIDE.sub(lambda m: _held_unless_failed(m, f", holding back {m.group('what')}"), text)
+    text = _KEEP_FROM.sub(lambda m: _held_unless_failed(m, f", trying not to {m.group('what')}"), text)
     text = _released(text)
     text = _PART_STATE.sub(_part_named, text)
     text = _ONE_MOMENT.sub(lambda m: f", then {m.group('next')}", _STOP_DOING.sub(_stopped, text))

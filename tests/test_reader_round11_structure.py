@@ -147,3 +147,8 @@ def test_hiding_a_face_is_holding_it_back_unless_it_fails(reader):
     assert ch(hidden, "mouthPress") >= RISE
     shown = faces(reader, "unable to hide his delight")[-1]
     assert ch(shown, "mouthSmile") >= RISE and ch(shown, "mouthPress") <= LOW
+
+
+@pytest.mark.parametrize("text", ["It stops.", "Stopped.", "He stopped.", "cleared"])
+def test_an_ending_with_nothing_to_end_is_not_a_face(reader, text):
+    assert reader.analyse(text).refused

@@ -569,6 +569,10 @@ def _one_rest(phrases: list[Phrase]) -> list[Phrase]:
 _HOLD_STILL = re.compile(r"\b(?:says|said|say|saying)\s+nothing\b|\b(?:freezes|froze|frozen|freezing)\b", re.IGNORECASE)
 
 
+# Words that end a face only when there is one to end ("then it stops", "he recovered"): alone, they are no face.
+_ONLY_ENDS = re.compile(r"(?:(?:she|he|they|i|you|it)\s+)?(?:stops|stopped|clears|cleared|recovers|recovered)", re.IGNORECASE)
+
+
 def _held_still(phrases: list[Phrase]) -> list[Phrase]:
     """"His mouth fell open, and for a long moment he said nothing": saying nothing or freezing after a face holds
     that face (a hold of the step before); at the start, or after a rest, it is a neutral step of its own."""
@@ -656,6 +660,9 @@ def split_steps(instruction: str, simultaneous: Callable[[str, str], bool] | Non
         parts.append(back)
     parts = _attach_timing_parts(_references(parts))
     phrases = _held_still(_one_rest([read_phrase(p) for p in parts]))
+    if len(phrases) == 1 and phrases[0].is_neutral_return and _ONLY_ENDS.fullmatch(phrases[0].original.strip(" .!,")):
+        said = phrases[0].original.strip(" .!,")  # "Stopped." alone ends nothing: words, not a face
+        phrases = [Phrase(text=said, original=phrases[0].original, intensity=None, speed=None, wording=said)]
     if back is not None and phrases and not phrases[-1].is_neutral_return:
         phrases[-1] = Phrase(text="neutral", original=back, intensity=None, speed=phrases[-1].speed,
                              is_neutral_return=True, timing=phrases[-1].timing, wording="back to neutral")

@@ -110,6 +110,14 @@ _YIELDS = re.compile(r"\b(?:yield(?:s|ed|ing)?|surrender(?:s|ed|ing)?|giv(?:es|i
 # "..., and the grin is gone": the face ending is the next step.
 _AND_GONE = re.compile(r"\s*,\s*and\s+(?=(?:the|her|his|their|its)\s+[a-z]+\s+(?:is|was|had|has)\s+(?:been\s+)?gone\b)",
                        re.IGNORECASE)
+# "a grin flickered and was gone": a face with no subject of its own that ends, then nothing.
+_THEN_GONE = re.compile(r"\s*,?\s+and\s+(?:then\s+)?(?:was|is|were|are)\s+(?:suddenly\s+|quickly\s+|soon\s+|just\s+)?gone\b",
+                        re.IGNORECASE)
+# "her smile slowly sours", "his face darkened.": a face that turns bad with no face named after it turns into the
+# look the verb names; "his face turns to stone" turns into a stony face.
+_SOURS = re.compile(r"\b(?P<who>(?:smile|grin|smirk|face|look|expression|features|mood)s?\s+(?:\w+ly\s+)?)"
+                    r"(?P<verb>sour(?:s|ed)?|darken(?:s|ed)?)(?=\s*(?:[,.;!]|$|\s+(?:then|and)\b))", re.IGNORECASE)
+_TO_STONE = re.compile(r"\b(?:turn(?:s|ed|ing)?|went|goes|go|going)\s+(?:to|into)\s+stone\b", re.IGNORECASE)
 # "the laughter trails off and her face goes still": after a face ends, "and" starts the next step.
 _ENDS_AND = re.compile(r"\b(?P<end>trail(?:s|ed|ing)?\s+off|die[sd]\s+away|fad(?:es|ed)\s+away|vanish(?:es|ed)|"
                        r"disappear(?:s|ed)|ebb(?:s|ed)\s+away)\s*,?\s+and\s+(?=(?:her|his|their|its|the|she|he|they)\b)",
@@ -160,6 +168,11 @@ _PART_STATE = re.compile(r"(?:(?<=[,;.]\s)|(?<=\bthen\s)|(?<=\blater\s))(?:(?:it
                          re.IGNORECASE)
 
 
+# "she couldn't keep from laughing", "can't help smiling", "couldn't stop grinning": a face that cannot be held back
+# or stopped is shown, the face itself.
+_CANNOT_HELP = re.compile(r"\b(?:(?:was|is|were|are)\s+)?(?:unable\s+to|can(?:no|['’])t|could(?:\s+not|n['’]t))\s+(?:help|keep|stop|"
+                          r"resist|refrain)\s+(?:(?:herself|himself|themselves|myself|yourself)\s+)?(?:from\s+)?"
+                          r"(?P<what>[a-z]+ing)\b", re.IGNORECASE)
 # "unable to hide his delight", "couldn't keep from laughing": a holding back that fails shows the face.
 _FAILED = re.compile(r"\b(?:unable|fail(?:s|ed|ing)?|can(?:no|')t|could(?:\s+not|n't)|not|never|barely|hardly)\s*(?:even\s+)?$",
                      re.IGNORECASE)
@@ -191,6 +204,11 @@ def _stopped(match: re.Match) -> str:
     return f"{match.group('what')}, then " if match.group("next") else f"{match.group('what')}, then it stops"
 
 
+def _look_of(verb: str) -> str:
+    """The look a verb of turning bad names: "sours" -> "sour", "darkened" -> "dark"."""
+    return re.sub(r"(?:en)?(?:s|ed)?$", "", verb.lower())
+
+
 def in_order(text: str, is_timing: Callable[[str], bool]) -> str:
     """The instruction with its clauses rewritten into the order things happen ("X, then Y").
 
@@ -201,6 +219,7 @@ def in_order(text: str, is_timing: Callable[[str], bool]) -> str:
     text = _YIELDS.sub("gives way to", _UNTIL_LIMIT.sub(" as hard as possible", text))
     text = _INTO_LINE.sub(lambda m: f"{m.group('verb')} in", text)
     text = _STRAIGHT_FACE.sub("keeps the lips pressed", text)
+    text = _CANNOT_HELP.sub(lambda m: m.group("what"), text)
     text = _TO_HIDE.sub(lambda m: _held_unless_failed(m, f", holding back {m.group('what')}"), text)
     text = _KEEP_FROM.sub(lambda m: _held_unless_failed(m, f", trying not to {m.group('what')}"), text)
     text = _released(text)
@@ -210,6 +229,9 @@ def in_order(text: str, is_timing: Callable[[str], bool]) -> str:
     text = _BREAKS_THROUGH.sub(lambda m: f", then {(m.group('what') or m.group('won')).split()[-1]}", text)
     text = _THEN_OFF.sub("it fades away", text)
     text = _AND_GONE.sub(", then ", _SOON_GONE.sub(lambda m: f"{m.group(1)} gone", text))
+    text = _SOURS.sub(lambda m: f"{m.group('who')}{m.group('verb')} into a {_look_of(m.group('verb'))} look", text)
+    text = _TO_STONE.sub("turns into a stony face", text)
+    text = _THEN_GONE.sub(", then it was gone", text)
     text = _LAST.sub(" finally", text)
     text = _ENDS_AND.sub(lambda m: f"{m.group('end')}, then ", text)
     text = _LET_INTO.sub("into", _SOON_INTO.sub(lambda m: f"{m.group('face')} ", text))

@@ -9,6 +9,7 @@ pressed lips with a small trace of the expression in the mouth corners and cheek
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -87,12 +88,25 @@ def _side_mask(side: str) -> np.ndarray:
     return np.ones(NUM_CHANNELS, bool)
 
 
+# The word an ARKit channel is named after ("mouthFrownLeft" -> "frown", "eyeBlinkRight" -> "blink").
+_CHANNEL_WORD = [re.sub(r"^(?:mouth|eye|brow|jaw|cheek|nose)|(?:Left|Right)$", "", n).lower() for n in ARKIT_NAMES]
+
+
+def _named_channels(label: str) -> np.ndarray:
+    """The channels named after the label's word ("frown", "frowning", "frowns" -> both mouthFrown), else none."""
+    word = label.split()[-1].lower() if label.split() else ""
+    stems = {word, re.sub(r"(?:ing|ed|es|s)$", "", word)}
+    return np.array([w in stems for w in _CHANNEL_WORD])
+
+
 def item_target(item: Item) -> np.ndarray:
     """The item's apex weights: its face at its intensity, on its side, suppressed if held back. A stated level
     ("frown 50%", "sneer R 60") is the level of the item's strongest channel, whatever its recipe's peak."""
     weights = np.asarray(item.weights, np.float32)
     if item.exact and not item.suppressed:
-        weights = weights / max(float(weights.max(initial=0.0)), 1e-3)
+        named = _named_channels(item.label)  # "frown 0.5": the frown channels at 0.5, whatever the brows do
+        peak = float(weights[named].max()) if named.any() and float(weights[named].max()) > ACTIVE else 0.0
+        weights = weights / max(peak or float(weights.max(initial=0.0)), 1e-3)
     if item.suppressed:
         weights = np.maximum(weights * _SUPPRESSED_REGIONS * SUPPRESSED_SHARE / max(item.intensity, 1e-3), SUPPRESSION)
     return np.clip(sided(weights * item.intensity, item.side), 0.0, 1.0)

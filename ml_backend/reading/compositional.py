@@ -27,7 +27,8 @@ from ..knowledge.associations import evoked, evoked_by_meaning
 from ..knowledge.vocabulary import VocabEntry, recipes, vocabulary
 from ..plan import Anchor, Step, Timing, neutral_anchor
 from .calibration import Calibrator, identity, load_calibrator
-from .compose import Composition, compose
+from ..naming.arkit import ARKIT_NAMES
+from .compose import OPPOSED, Composition, compose, item_target
 from .language import guess_language
 from .level_notes import join_level_notes
 from .parse import DETERMINERS, MODIFIERS, Item, StepWords, read_step_words
@@ -674,6 +675,8 @@ def _simultaneous(before: str, part: str) -> bool:
         return True  # "looking up, cheeks puffed": a part named first, doing something elsewhere on the face
     if named_part:
         return True
+    if _starts_with_feature(part) and read.items and not _pulls_against(before, part):
+        return True  # "an enormous grin, dimples showing": a feature that shows on the face before, not a new face
     if not named_before and not _PART_NOUNS & {stem(w) for w in tokens}:
         return False
     # a face after a named part, with at most one word not understood
@@ -690,6 +693,7 @@ def _opposite_sides(before: list[str], part: list[str]) -> bool:
 
 
 _PART_NOUNS = frozenset(stem(noun) for noun in REGION_NOUNS if " " not in noun)
+_STEM_MASKS = {stem_: np.array([n.startswith(stem_) for n in ARKIT_NAMES]) for a, b, _ in OPPOSED for stem_ in (a, b)}
 _PART_NOUN_KEYS = frozenset(tuple(stem(w) for w in noun.split()) for noun in REGION_NOUNS)
 _LEVEL_WORDS = frozenset(w for m, _ in MODIFIERS for w in m.split())
 
@@ -704,6 +708,30 @@ def _moving_named_regions(text: str) -> frozenset[tuple[str, str]]:
     """Like ``_named_regions``, less the regions a named action only holds at rest."""
     return frozenset((r, it.side) for it in read_step_words(text).items if it.kind == "part"
                      for r in (it.noun_regions or frozenset(it.regions) & _moved_regions(it)))
+
+
+# Marks that show on the skin of a face rather than parts it moves ("dimples showing", "creases at the eyes").
+_FEATURE_KEYS = frozenset((stem(w),) for w in ("dimple", "dimples", "crease", "creases", "wrinkle", "wrinkles",
+                                               "furrow", "furrows"))
+
+
+def _starts_with_feature(text: str) -> bool:
+    """True when the words begin with a part of the face or a mark on it ("lips peeled back", "dimples showing")."""
+    stems = [stem(w) for w in words(text) if w not in DETERMINERS][:3]
+    return _starts_with_part(text) or any(tuple(stems[:1]) == key for key in _FEATURE_KEYS)
+
+
+def _pulls_against(before: str, part: str) -> bool:
+    """True when the faces of two texts pull some region opposite ways (corners up and down, lids wide and shut)."""
+    def face(text: str) -> np.ndarray:
+        return sum((item_target(it) for it in read_step_words(text).items if not it.negated), np.zeros(len(ARKIT_NAMES), np.float32))
+
+    first, second = face(before), face(part)
+    for a, b, _ in OPPOSED:
+        ma, mb = _STEM_MASKS[a], _STEM_MASKS[b]
+        if (first[ma].max() > 0.15 and second[mb].max() > 0.15) or (first[mb].max() > 0.15 and second[ma].max() > 0.15):
+            return True
+    return False
 
 
 def _starts_with_part(text: str) -> bool:

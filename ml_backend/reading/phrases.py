@@ -35,12 +35,18 @@ _TRANSITION_VERBS = (
     r"evolv(?:e|es|ing|ed)|mov(?:e|es|ing|ed)|cut(?:s|ting)?|snap(?:s|ping|ped)?|jump(?:s|ing|ed)?|pop(?:s|ping|ped)?|"
     r"flick(?:s|ing|ed)?|sour(?:s|ing|ed)?|curl(?:s|ing|ed)?\s+up|giv(?:e|es|ing)\s+way|gave\s+way|mak(?:e|es|ing)\s+way|made\s+way"
 )
+# A shape a part takes ("narrowed into slits", "the lips disappear into a thin line", "brows drawn into a knot") is
+# that part's face, not a face to turn into; closing into one ("his mouth opens, then closes into a tight line") is a
+# change of the part's state, a step.
+_INTO_SHAPE = ("(?:" + "".join(rf"(?<=\b{verb}\sinto)|" for verb in ("close", "closes", "closed", "closing", "shut", "shuts"))
+               + r"(?!\s+(?:a\s+)?(?:(?:thin|tight|hard|grim|straight|firm|flat|narrow|bloodless|stern|pale|white|single|"
+               r"small|little|deep)\s+)*(?:slits?|lines?|knots?|furrows?)\b))")
 # Any other verb form followed by "into" ("cracks into", "tips over into", "blooms into") is a transition too,
 # except looking and moving into things ("stares into space", "walks into the room" is not a face anyway).
 _ANY_INTO = (r"(?!(?:look|stare|gaz|peer|glanc|walk|run|ran|step|bump|crash|press|squeez|pull|drawn|draw|set|fix|lock|well|"
              r"scrunch|screw|bunch|knot|purs|pinch|clamp|tuck|fold|roll|curl|shape|form|bit|chomp|munch|sunk)\w*\s)"
              r"[a-z]+(?:s|ed|ing)"
-             r"(?:\s+(?:over|back|up|down|away))?\s+into(?!\s+(?:place|position|view|focus)\b)")
+             r"(?:\s+(?:over|back|up|down|away))?\s+into(?!\s+(?:place|position|view|focus)\b)" + _INTO_SHAPE)
 # A bare "into" is a transition ("shock into laughter"), not after a gaze ("looks into his eyes") or a bite ("as if
 # he'd bitten into a crab apple").
 _INTO = "".join(rf"(?<!\b{verb}\s)" for verb in ("look", "looks", "looked", "stare", "stares", "stared", "gaze", "gazes",
@@ -48,7 +54,7 @@ _INTO = "".join(rf"(?<!\b{verb}\s)" for verb in ("look", "looks", "looked", "sta
                                                    "came", "come", "comes", "welled", "sprang", "back", "bit", "bite",
                                                    "bites", "bitten", "biting", "sunk", "looking", "staring", "gazing",
                                                    "peering", "coming"))
-_INTO += r"into(?!\s+(?:place|position|view|focus)\b)"
+_INTO += r"into(?!\s+(?:place|position|view|focus)\b)" + _INTO_SHAPE
 _SPEED = r"slowly|gradually|quickly|suddenly|abruptly|rapidly|instantly|immediately|eventually"
 # A face part that changes "into" a shape is one face, not two steps ("her mouth hardened into a thin line", "his eyes
 # narrowed to slits"); an expression that turns into another is two ("her smile hardened into a grimace"). A whole
@@ -513,6 +519,18 @@ def _restates(before: str, part: str) -> bool:
     return bool(said) and said == earlier[-len(said):]
 
 
+# Actions that come and go ("blink, blink", "nod, nod"): said over, they happen again, unlike a face ("sad, sad").
+_SAID_AGAIN_REPEATS = re.compile(r"\b(?:blink|wink|nod|twitch|flinch|kiss|puff|sniff|pop|flick|flutter|shrug|gulp|swallow|"
+                                 r"click|snap|chomp|bite|tap|chew|lick|spit|sneeze|cough|hiccup)\w*", re.IGNORECASE)
+
+
+def _said_again(before: str, part: str) -> bool:
+    """True when ``part`` is the part before word for word ("sad, sad, sad"), case and punctuation aside, and is a
+    face held rather than an action that comes and goes ("blink, blink" blinks twice)."""
+    plain = (lambda text: " ".join(re.findall(r"[a-z0-9'’%]+", text.lower())))
+    return bool(plain(part)) and plain(part) == plain(before) and not _SAID_AGAIN_REPEATS.search(part)
+
+
 def _restated_tail(part: str) -> str:
     """"a frown and the frown" -> "a frown": the second half of a part that names its first half again."""
     match = re.match(r"^(?P<a>.+?)\s+(?:and|,)\s+(?:then\s+)?(?P<b>the\s+.+)$", part, re.IGNORECASE)
@@ -612,10 +630,18 @@ def _chained_to(body: str) -> list[str] | None:
     return pieces
 
 
+# A bare "back" right after a participle that pulls a part ("lips peeled back", "ears pinned back") says where the part
+# goes; a settling verb before it ("relaxed back") is still a return to rest.
+_PART_PULLED_BACK = re.compile(r"\b(?!(?:relax|settl|eas|return|fell|came|drift|went|gone)\w*\s)(?:[a-z]+ed|drawn|torn|held)"
+                               r"\s+back$", re.IGNORECASE)
+
+
 def _split_back_at_end(body: str) -> tuple[str, str | None]:
     """("smile", "and back to neutral over a second") when the body ends with a return to neutral."""
     for match in reversed(list(_BACK.finditer(body))):
         tail = body[match.end():]
+        if _PART_PULLED_BACK.search(body[: match.end()]):
+            continue  # "lips peeled back": where the part is pulled, not a return to rest
         if _AGAIN.sub("", tail).strip(" .!,") == "" or is_timing_only(tail):
             return body[: match.start()], body[match.start():].strip(" .!,")
     return body, None
@@ -655,7 +681,10 @@ def split_steps(instruction: str, simultaneous: Callable[[str, str], bool] | Non
     if chain is not None:
         parts.extend(chain)  # "from a smile to a frown to neutral", "neutral to smile to laugh"
     else:
-        parts.extend(_join_simultaneous(_SPLIT.split(body), simultaneous))
+        # "bored, bored, bored": one face said over is held, not three steps of the same face
+        for part in _join_simultaneous(_SPLIT.split(body), simultaneous):
+            if not (parts and _said_again(parts[-1], part)):
+                parts.append(part)
     if back is not None:
         parts.append(back)
     parts = _attach_timing_parts(_references(parts))

@@ -177,6 +177,7 @@ def test_any_rate_length_seed_and_key_give_a_finite_reproducible_clip_from_the_s
 @given(weights=st.lists(st.floats(0.0, 1.0), min_size=1, max_size=20), change=st.floats(-5.0, 5.0),
        tone=st.floats(0.0, 0.5), fade=st.floats(0.0, 1.0), rest_share=st.floats(0.0, 1.0))
 @example(weights=[0.96875], change=1.0, tone=0.0, fade=1.0, rest_share=1.0)  # the resting part once pushed it to 1.002
+@example(weights=[0.0], change=2.0, tone=0.5, fade=1.0, rest_share=0.0)  # the soft cap read at 0, not 0.5: 1.08
 def test_bounded_add_keeps_weights_in_range_with_any_tone(weights, change, tone, fade, rest_share):
     from ml_backend.motion.micro import bounded_add
 

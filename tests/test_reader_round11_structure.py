@@ -82,6 +82,14 @@ def test_stopping_a_face_named_before_or_that_cannot_stop(reader, text, steps):
     assert len(faces(reader, text)) == steps
 
 
+@pytest.mark.parametrize("text", ["stop smiling", "Please stop smiling.", "now stop frowning"])
+def test_a_request_to_stop_is_the_face_without_it(reader, text):
+    """A bare "stop X-ing" opening its sentence is an imperative (no face), not a story's face that stops
+    (test_reading_phrasing's "stop smiling" broke when the story rule read it as a smile that ends)."""
+    (face,) = faces(reader, text)
+    assert is_neutral(face)
+
+
 def test_one_moment_and_the_next(reader):
     laugh, sob = faces(reader, "She was laughing one moment and sobbing the next.")
     assert ch(laugh, "mouthSmile") >= RISE

@@ -100,14 +100,17 @@ def room(weights: np.ndarray) -> np.ndarray:
     return _ramp(weights) * _ramp(1.0 - weights)
 
 
-def soft_cap(weights: np.ndarray, change: np.ndarray) -> np.ndarray:
-    """``change`` softly capped (tanh) at ``CAP + w^2`` downward and ``CAP + (1 - w)^2`` upward: at most ``CAP`` toward
-    an end from next to it (times ``room``, a channel near 0 or 1 cannot cross it: ``room(w) (CAP + w^2) < w``), more
-    the further the end is. A cap of ``CAP`` everywhere cut the upper face's quick excursions (levels of 0.3-0.6 at
-    full room, ``excursions.py``) to 0.15 and took 40-65% of its fitted 1-s residual sd; the fit has no cap."""
+def soft_cap(weights: np.ndarray, change: np.ndarray, level: np.ndarray | None = None) -> np.ndarray:
+    """``change`` softly capped (tanh) at ``CAP + w^2`` downward and ``CAP + (1 - level)^2`` upward: at most ``CAP``
+    toward an end from next to it (times ``room``, a channel near 0 or 1 cannot cross it: ``room(w) (CAP + w^2) < w``),
+    more the further the end is. ``level`` (default the weights) is where ``room`` was read: a resting tone reads a
+    channel higher than it is, and the upward cap must shrink with that room, or a channel at 0 with a tone of 0.5
+    rose by 1.08. A cap of ``CAP`` everywhere cut the upper face's quick excursions (levels of 0.3-0.6 at full room,
+    ``excursions.py``) to 0.15 and took 40-65% of its fitted 1-s residual sd; the fit has no cap."""
     weights = np.asarray(weights, np.float64)
     change = np.asarray(change, np.float64)
-    limit = CAP + np.where(change < 0.0, weights, 1.0 - weights) ** 2
+    level = weights if level is None else np.asarray(level, np.float64)
+    limit = CAP + np.where(change < 0.0, weights, 1.0 - level) ** 2
     return limit * np.tanh(change / limit)
 
 
@@ -122,8 +125,9 @@ def bounded_add(weights: np.ndarray, change: np.ndarray, fade: np.ndarray, rest_
     scaled down to 0, so it can never cross it. At rest a channel also moves with the positive part of
     ``rest_share`` x its change capped at ``CAP`` (a resting tone), never below 0.
     """
-    free = room(np.minimum(weights + tone, 1.0))
-    capped = soft_cap(weights, change)
+    level = np.minimum(weights + tone, 1.0)
+    free = room(level)
+    capped = soft_cap(weights, change, level)
     resting = CAP * np.tanh(change / CAP)  # the resting tone's change: small, the same cap at any level
     result = weights + free * capped
     toned = np.broadcast_to(np.asarray(tone) > 0, result.shape)

@@ -198,10 +198,18 @@ _ONE_MOMENT = re.compile(r"\s+(?:one|for\s+a)\s+(?:moment|minute|second|instant)
 def _stopped(match: re.Match) -> str:
     """"stops laughing" -> "laughing, then it stops"; "stopped frowning and smiled" -> "frowning, then smiled".
 
-    A face named before ("he smiles, then stops smiling") is already a step: the words stay as they are."""
-    if match.group("what")[:4].lower() in match.string[:match.start()].lower():
+    A face named before ("he smiles, then stops smiling") is already a step, and a request ("stop smiling",
+    "Smile. Now stop smiling.") asks for the face without it: the words stay as they are."""
+    before = match.string[:match.start()].lower()
+    if match.group("what")[:4].lower() in before or _is_request(match.group(0), before):
         return match.group(0)
     return f"{match.group('what')}, then " if match.group("next") else f"{match.group('what')}, then it stops"
+
+
+def _is_request(words: str, before: str) -> bool:
+    """Whether a bare "stop"/"quit"/"cease" opens its sentence: an imperative, not a story's face that stops."""
+    opening = re.sub(r"\b(?:please|now|just|and|ok(?:ay)?)\b", " ", before.rsplit(".", 1)[-1].rsplit("!", 1)[-1])
+    return words.split()[0].lower() in ("stop", "quit", "cease") and not re.search(r"[a-z]", opening.rsplit(";", 1)[-1])
 
 
 def _look_of(verb: str) -> str:

@@ -591,11 +591,19 @@ _HOLD_STILL = re.compile(r"\b(?:says|said|say|saying)\s+nothing\b|\b(?:freezes|f
 _ONLY_ENDS = re.compile(r"(?:(?:she|he|they|i|you|it)\s+)?(?:stops|stopped|clears|cleared|recovers|recovered)", re.IGNORECASE)
 
 
+# A face said to be absent ("no smile", "not frowning", "without a smile"): its rest is the face.
+_ABSENT = re.compile(r"\s*(?:no|not|never|without|neither|nor)\b", re.IGNORECASE)
+
+
 def _held_still(phrases: list[Phrase]) -> list[Phrase]:
     """"His mouth fell open, and for a long moment he said nothing": saying nothing or freezing after a face holds
-    that face (a hold of the step before); at the start, or after a rest, it is a neutral step of its own."""
+    that face (a hold of the step before); at the start, or after a rest, it is a neutral step of its own. After a
+    face said to be absent ("no smile, no frown, just nothing") the stillness says the same rest again: no new step."""
     out: list[Phrase] = []
     for phrase in phrases:
+        if (out and phrase.is_neutral_return and _ABSENT.match(out[-1].wording)
+                and _STILL.fullmatch(phrase.original.strip(" .!,"))):
+            continue
         if (out and phrase.is_neutral_return and not out[-1].is_neutral_return
                 and _HOLD_STILL.search(phrase.original)):
             timing = out[-1].timing

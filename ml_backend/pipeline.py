@@ -9,6 +9,7 @@ import numpy as np
 from . import validation
 from .errors import BadInputError
 from .face_model import FaceModel
+from .ifed.confidence import with_alignment
 from .motion.life import LifeOptions
 from .motion.schedule import schedule
 from .motion.trajectory import performance
@@ -94,6 +95,7 @@ def generate(instruction: str, frames: int = 120, fps: float = 30.0, reader: str
     checks.done()
     validation.duration(frames, fps)
     steps, notes = get_reader(reader, encoder, encoder_weights, device, checkpoint).read(instruction, seed=seed)
+    steps = with_alignment(steps, reader, instruction)  # the confidence with the alignment similarity (no new faces)
     if intensity != 1.0:
         steps = [replace(s, anchor=replace(s.anchor, intensity=s.anchor.intensity * float(intensity))) for s in steps]
     plan = schedule(steps, duration=frames / fps, fps=fps, instruction=instruction, notes=tuple(notes),

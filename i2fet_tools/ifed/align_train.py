@@ -18,6 +18,11 @@ near-miss faces then also include the reader's typical failures (a named part dr
 and shifted, must tell each text's face from its near misses and wrong readings) makes the similarity an
 absolute measure across texts, which the confidence needs, not only a ranking per text. ``--init`` starts from
 a trained checkpoint (a fine-tune; the model of ``--init`` is itself reproducible from its seed).
+``--encoder minilm-wordpiece --init alignment_minilm.safetensors --freeze-expression`` (round 12) keeps that
+model's face encoder (trained with the vertex reconstruction loss) and learns a text side on the word-piece
+encoder (``ml_backend.ifed.wordpiece``: the mean of MiniLM's word-piece embeddings, no transformer), with the
+same InfoNCE and vertex reconstruction losses through the face model; it writes ``alignment_wordpiece.safetensors``,
+the model on the plan's path (``ml_backend.ifed.confidence``). About ten minutes on one CPU thread.
 A few minutes on the CPU; reproducible from ``--seed``.
 """
 
@@ -36,7 +41,8 @@ from torch import nn
 import torch.nn.functional as F
 
 from ml_backend.face_model import load_face_model
-from ml_backend.ifed.alignment import DEFAULT_ALIGNMENT, AlignmentConfig, save_alignment
+from ml_backend.ifed.alignment import DEFAULT_ALIGNMENT, WORDPIECE_ALIGNMENT, AlignmentConfig, save_alignment
+from ml_backend.ifed.wordpiece import ENCODER_NAME as WORDPIECE
 from ml_backend.naming.arkit import ARKIT_NAMES, NUM_CHANNELS
 from ml_backend.paths import cache_dir
 from ml_backend.reading.phrases import clean, split_steps
@@ -65,6 +71,7 @@ class AlignTrainConfig:
     dev_share: float = 0.25  # share of each batch drawn from the development pairs
     binary: float = 1.0  # weight of the binary right-vs-near-miss term (with ``dev``)
     init: Path | None = None  # start from this trained checkpoint
+    freeze_expression: bool = False  # with ``init``: keep its face encoder, learn only the text side (a new encoder)
 
 
 def training_pairs(split: str = "train", seed: int = 0) -> tuple[list[str], np.ndarray]:
@@ -89,7 +96,12 @@ def training_pairs(split: str = "train", seed: int = 0) -> tuple[list[str], np.n
 
 
 def sentence_embeddings(texts: list[str], encoder_name: str = "minilm") -> np.ndarray:
-    """Unit MiniLM sentence embeddings of ``texts`` (N x 384), cached in the cache folder."""
+    """Unit MiniLM sentence embeddings of ``texts`` (N x 384), cached in the cache folder; with the
+    ``minilm-wordpiece`` encoder, the unit mean word-piece embeddings (fast, not cached)."""
+    if encoder_name == WORDPIECE:
+        from ml_backend.ifed.wordpiece import default_encoder
+
+        return np.concatenate([default_encoder().encode(texts[i:i + 2048]) for i in range(0, len(texts), 2048)])
     digest = hashlib.sha1(("\n".join(texts) + "|" + encoder_name).encode()).hexdigest()[:16]
     path = cache_dir() / f"align_sentences_{encoder_name}_{digest}.npy"
     if path.is_file():
@@ -173,7 +185,7 @@ def dev_pairs(encoder: str = "minilm") -> tuple[np.ndarray, np.ndarray, np.ndarr
 
     reader, texts, faces, right = get_reader("compose"), [], [], []
     for entry in dev_entries(ALIGN_FILES):
-        reading = read(reader, entry.text)
+        reading = read(reader, entry.text, aligned=False)
         if reading.apexes is None or len(reading.apexes) != len(entry.steps):
             continue
         for text, apex, block in zip(reading.texts, reading.apexes, entry.steps):
@@ -223,6 +235,8 @@ def same_face(apex: np.ndarray) -> np.ndarray:
 
 def train(cfg: AlignTrainConfig, progress=print) -> tuple[AlignNet, np.ndarray, dict]:
     """Train and return the network, its vertex ids and a summary (with held-out retrieval accuracy)."""
+    if cfg.freeze_expression and cfg.init is None:
+        raise ValueError("freeze_expression keeps a trained face encoder: it needs init")
     started = time.perf_counter()
     torch.set_num_threads(max(1, cfg.threads))
     torch.manual_seed(cfg.seed)
@@ -238,9 +252,11 @@ def train(cfg: AlignTrainConfig, progress=print) -> tuple[AlignNet, np.ndarray, 
     net = AlignNet(config, torch.from_numpy(basis))
     if cfg.init is not None:
         net, ids = from_checkpoint(cfg.init)
+    if cfg.freeze_expression:
+        net.expr.requires_grad_(False)
     gram = vertex_gram()
     gain, shift = nn.Parameter(torch.tensor(10.0)), nn.Parameter(torch.tensor(-3.0))  # the binary term's scale
-    parameters = list(net.parameters()) + ([gain, shift] if cfg.dev else [])
+    parameters = [p for p in net.parameters() if p.requires_grad] + ([gain, shift] if cfg.dev else [])
     optimizer = torch.optim.AdamW(parameters, lr=cfg.lr, weight_decay=cfg.weight_decay)
     schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: min(1.0, (s + 1) / 100)
                                                  * 0.5 * (1 + math.cos(math.pi * min(s, cfg.steps) / cfg.steps)))
@@ -257,8 +273,9 @@ def train(cfg: AlignTrainConfig, progress=print) -> tuple[AlignNet, np.ndarray, 
         noisy = np.clip(apex * np.exp(cfg.jitter * rng.standard_normal(apex.shape)), 0.0, 1.0).astype(np.float32)
         negatives = (failure_negatives if cfg.dev else hard_negatives)(noisy, rng).astype(np.float32)
         text_z = net.embed_text(torch.from_numpy(sentence))
-        face_z = net.embed_expression(torch.from_numpy(noisy))
-        negative_z = net.embed_expression(torch.from_numpy(negatives))
+        with torch.set_grad_enabled(not cfg.freeze_expression):
+            face_z = net.embed_expression(torch.from_numpy(noisy))
+            negative_z = net.embed_expression(torch.from_numpy(negatives))
         positive = torch.from_numpy(same_face(apex))
         contrast = info_nce(text_z, face_z, negative_z, positive, net.logit_scale.exp().clamp(max=100.0))
         target = torch.from_numpy(noisy)
@@ -283,7 +300,8 @@ def train(cfg: AlignTrainConfig, progress=print) -> tuple[AlignNet, np.ndarray, 
             running = {}
     net.eval()
     info = {"seed": cfg.seed, "steps": cfg.steps, "pairs": len(texts), "dev": cfg.dev,
-            "init": cfg.init.name if cfg.init else None, "train_seconds": round(time.perf_counter() - encoded, 1),
+            "init": cfg.init.name if cfg.init else None, "freeze_expression": cfg.freeze_expression,
+            "encoder": cfg.encoder, "train_seconds": round(time.perf_counter() - encoded, 1),
             "encode_seconds": round(encoded - started, 1), "heldout_retrieval": heldout_retrieval(net, cfg)}
     progress(f"[align] held-out corpus retrieval: {info['heldout_retrieval']}")
     return net, ids, info
@@ -347,11 +365,18 @@ def main(argv: list[str] | None = None) -> Path:
     parser.add_argument("--out", type=Path, default=defaults.out)
     parser.add_argument("--dev", action="store_true", help="also learn the fitting part of the development files")
     parser.add_argument("--init", type=Path, default=None, help="fine-tune this trained checkpoint")
+    parser.add_argument("--freeze-expression", action="store_true",
+                        help="with --init: keep its face encoder and learn only the text side (e.g. a new --encoder)")
     args = parser.parse_args(argv)
+    if args.freeze_expression and args.init is None:
+        parser.error("--freeze-expression keeps a trained face encoder: give it with --init")
+    if args.encoder == WORDPIECE and args.out == defaults.out:
+        args.out = WORDPIECE_ALIGNMENT
     if args.init is not None and not args.init.is_file():
         parser.error(f"--init needs a trained alignment checkpoint, {args.init} is not a file")
     cfg = AlignTrainConfig(**{k: getattr(args, k) for k in ("seed", "steps", "batch_size", "threads", "lr",
-                                                            "vertex_loss", "jitter", "encoder", "out", "dev", "init")})
+                                                            "vertex_loss", "jitter", "encoder", "out", "dev", "init",
+                                                            "freeze_expression")})
     net, ids, info = train(cfg)
     path = save_alignment(cfg.out, {**net.export(), "vertex_ids": ids}, net.config, cfg.encoder, training=info)
     print(f"[align] wrote {path} ({path.stat().st_size / 1e6:.2f} MB)")

@@ -17,6 +17,11 @@ interpolates the stored points), the two sources weighted to count half each (``
   on the similarity over the own confidence's log-odds, fitted by weighted maximum likelihood) -> the same
   alignment calibration file.
 
+- the compositional reader's own calibrated confidence combined with the **word-piece** alignment's similarity,
+  fitted as the plan applies it (per face step, the plan's the lowest; ``fit_plan_combination``) ->
+  ``ml_backend/checkpoints/alignment_wordpiece_calibration.json``, the confidence on the plan's path
+  (``ml_backend.ifed.confidence``; ``--wordpiece`` refits only it).
+
 ``python -m i2fet_tools.ifed.calibrate`` fits and writes them; ``build.py eval`` reports the error;
 ``python -m i2fet_tools.ifed.calibrate --check`` prints AUROC and ECE on the check part of the development
 files (``CHECK_FILES``: never fitted on) for the own confidence, the similarity and the combination.
@@ -31,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ml_backend.errors import BadInstructionError
+from ml_backend.errors import BadInstructionError, CheckpointError
 from ml_backend.naming.arkit import ARKIT_NAMES
 from .expectations import DEV_FILE, Entry, check_entry, load_entries
 
@@ -52,13 +57,19 @@ class Read:
     steps: list[float] = field(default_factory=list)  # each step's reported confidence (nan: a neutral step)
 
 
-def read(reader, text: str) -> Read:
-    """Read ``text``; a refusal (BadInstructionError, or no steps) gives ``apexes=None``."""
+def read(reader, text: str, aligned: bool = True) -> Read:
+    """Read ``text``; a refusal (BadInstructionError, or no steps) gives ``apexes=None``. ``aligned``: the confidence
+    the plan reports (with the alignment similarity where the reader has it on the path, ``ifed.confidence``);
+    else the reader's own."""
     start = time.perf_counter()
     try:
         steps, _ = reader.read(text)
     except BadInstructionError:
         return Read(None, [], float("nan"), float("nan"), time.perf_counter() - start)
+    if aligned:
+        from ml_backend.ifed.confidence import with_alignment
+
+        steps = with_alignment(steps, getattr(reader, "name", ""), text)
     seconds = time.perf_counter() - start
     if not steps:
         return Read(None, [], float("nan"), float("nan"), seconds)
@@ -286,6 +297,65 @@ def combined_scores(readings: list[Read], similarities: list[np.ndarray | None],
     return np.asarray(out, np.float64)
 
 
+def fit_plan_combination(readings: list[Read], similarities: list[np.ndarray | None], correct: np.ndarray,
+                         weight: np.ndarray | None = None):
+    """The ``Combination`` fitted as it is applied: per face step from its own confidence and similarity, the plan's
+    the lowest over its steps (``combined_scores``); weighted log-loss of the plan's against being right, started
+    from ``fit_combination`` on the lowest own confidence and similarity of each reading."""
+    from scipy.optimize import minimize
+
+    from ml_backend.ifed.calibration import Combination
+
+    correct = np.asarray(correct, float)
+    weight = np.ones(len(readings)) if weight is None else np.asarray(weight, float)
+    lowest = np.array([np.nan if v is None else float(v.min()) for v in similarities])
+    start = fit_combination(own_confidence(readings), lowest, correct, weight)
+    keep = np.isfinite(own_confidence(readings)) & np.isfinite(lowest)
+    kept = [(r, v) for r, v, k in zip(readings, similarities, keep) if k]
+
+    def loss(params: np.ndarray) -> float:
+        combination = Combination(float(np.clip(params[0], 0.0, 20.0)), start.centre, float(np.clip(params[1], -3.0, 3.0)))
+        p = np.clip(combined_scores([r for r, _ in kept], [v for _, v in kept], combination), 1e-6, 1 - 1e-6)
+        return float(-np.sum(weight[keep] * (correct[keep] * np.log(p) + (1 - correct[keep]) * np.log(1 - p))))
+
+    best = minimize(loss, np.array([start.slope, start.shift]), method="Nelder-Mead",
+                    options={"xatol": 1e-4, "fatol": 1e-6, "maxiter": 400})
+    slope, shift = float(np.clip(best.x[0], 0.0, 20.0)), float(np.clip(best.x[1], -3.0, 3.0))
+    return Combination(round(slope, 6), start.centre, round(shift, 6))
+
+
+def fit_wordpiece(model: Path | None = None, out: Path | None = None, progress=print) -> dict:
+    """Fit the compose reader's on-path combination (own confidence + word-piece alignment similarity,
+    ``ml_backend.ifed.confidence``) on the calibration files and write it with the model's SHA-256."""
+    import json
+
+    from ml_backend.export.atomic import write_text
+    from ml_backend.ifed.alignment import WORDPIECE_ALIGNMENT, load_alignment
+    from ml_backend.ifed.calibration import document
+    from ml_backend.ifed.confidence import CALIBRATION
+    from ml_backend.ifed.wordpiece import ENCODER_NAME, default_encoder
+    from ml_backend.reading.registry import get_reader
+
+    entries = calibration_entries()
+    weights = source_weights(entries, untuned_ids())
+    alignment = load_alignment(model or WORDPIECE_ALIGNMENT, encoder=ENCODER_NAME)
+    reader = get_reader("compose")
+    readings = [read(reader, e.text, aligned=False) for e in entries]
+    correct = np.array([not check_entry(e, r.apexes) for e, r in zip(entries, readings)], float)
+    similarities = step_similarities(readings, alignment, default_encoder())
+    lowest = np.array([np.nan if v is None else float(v.min()) for v in similarities])
+    x, y = fit_isotonic(lowest, correct, weight=weights)
+    combination = fit_plan_combination(readings, similarities, correct, weights)
+    described = (f"{len(entries)} calibration instructions (hand-written development rounds, the round never tuned on "
+                 f"weighted as much as the others together), not the held-out set nor the check files")
+    path = write_text(Path(out or CALIBRATION), json.dumps(document(
+        {"compose": {"x": x, "y": y, "fitted_on": described}}, alignment.meta.get("sha256", ""),
+        {"compose": combination}), indent=1) + "\n")
+    progress(f"[calibrate] compose: {int(correct.sum())}/{len(entries)} right; own + word-piece similarity -> "
+             f"{combination} -> {path}")
+    return {"combination": combination, "right": float(correct.mean()), "entries": len(entries)}
+
+
 def fit(reader_names: tuple[str, ...] | None = None, generated: int = 0, progress=print, own_only: bool = False,
         alignment_only: bool = False) -> dict:
     """Fit and write both calibration files (``alignment_only``: only the alignment file, the reader's own map as it
@@ -307,7 +377,7 @@ def fit(reader_names: tuple[str, ...] | None = None, generated: int = 0, progres
                  f"weighted as much as the others together; {generated} generated), not the held-out set")
     for name in ("compose",) if own_only else (reader_names or READERS):
         reader = get_reader(name)
-        readings = [read(reader, e.text) for e in entries]
+        readings = [read(reader, e.text, aligned=False) for e in entries]
         correct = np.array([not check_entry(e, r.apexes) for e, r in zip(entries, readings)], float)
         if own_only:
             rx, ry = fit_isotonic(np.array([r.raw for r in readings]), correct, weight=weights)
@@ -325,7 +395,7 @@ def fit(reader_names: tuple[str, ...] | None = None, generated: int = 0, progres
                 rx, ry = fit_isotonic(np.array([r.raw for r in readings]), correct, weight=weights)
                 PiecewiseLinear(tuple(rx), tuple(ry)).save(CALIBRATION_FILE, reader=name, fitted_on=described)
                 reader.set_calibrator(PiecewiseLinear(tuple(rx), tuple(ry)))
-                readings = [read(reader, e.text) for e in entries]  # the combination builds on the new own map
+                readings = [read(reader, e.text, aligned=False) for e in entries]  # the combination builds on the new own map
                 progress(f"[calibrate] compose: own raw-confidence map -> {CALIBRATION_FILE}")
             combined["compose"] = fit_combination(own_confidence(readings), align, correct, weights)
             progress(f"[calibrate] compose: own confidence + similarity -> {combined['compose']}")
@@ -335,32 +405,47 @@ def fit(reader_names: tuple[str, ...] | None = None, generated: int = 0, progres
     return fitted
 
 
-def check(progress=print) -> dict[str, dict[str, float]]:
+def check(progress=print, wordpiece_model: Path | None = None, wordpiece_calibration: Path | None = None,
+          sentence: bool = True) -> dict[str, dict[str, float]]:
     """AUROC (right vs wrong) and ECE on the check part (``CHECK_FILES``, never fitted on) of the compose reader's
-    own confidence, the alignment similarity and the shipped combination of both."""
-    from ml_backend.ifed.alignment import default_alignment
-    from ml_backend.ifed.calibration import load_combination
+    own confidence, the sentence alignment's similarity and its stored combination (``sentence``), and the
+    word-piece alignment's similarity and the combination on the plan's path (``ifed.confidence``; where its files
+    are there, or the given trial files)."""
     from ml_backend.reading.registry import get_reader
-    from ml_backend.text.encoders import create_encoder
 
-    alignment = default_alignment()
-    combination = load_combination("compose", alignment_sha256=alignment.meta.get("sha256"))
-    reader, encoder = get_reader("compose"), create_encoder("minilm")
+    reader = get_reader("compose")
     entries = dev_entries(CHECK_FILES)
-    readings = [read(reader, e.text) for e in entries]
+    readings = [read(reader, e.text, aligned=False) for e in entries]
     correct = np.array([not check_entry(e, r.apexes) for e, r in zip(entries, readings)], float)
-    similarities = step_similarities(readings, alignment, encoder)
-    scores = {"own confidence": own_confidence(readings),
-              "alignment similarity": np.array([np.nan if v is None else float(v.min()) for v in similarities]),
-              "own + similarity": combined_scores(readings, similarities, combination)}
+    scores = {"own confidence": own_confidence(readings)}
+    if sentence:
+        from ml_backend.ifed.alignment import default_alignment
+        from ml_backend.ifed.calibration import load_combination
+        from ml_backend.text.encoders import create_encoder
+
+        alignment = default_alignment()
+        combination = load_combination("compose", alignment_sha256=alignment.meta.get("sha256"))
+        similarities = step_similarities(readings, alignment, create_encoder("minilm"))
+        scores["alignment similarity"] = np.array([np.nan if v is None else float(v.min()) for v in similarities])
+        scores["own + similarity"] = combined_scores(readings, similarities, combination)
+    try:
+        from ml_backend.ifed.confidence import load_aligned
+
+        aligned = load_aligned(wordpiece_model, wordpiece_calibration)
+    except CheckpointError as error:
+        progress(f"[check] no word-piece alignment ({error})")
+    else:
+        similarities = step_similarities(readings, aligned.alignment, aligned.encoder)
+        scores["word-piece similarity"] = np.array([np.nan if v is None else float(v.min()) for v in similarities])
+        scores["own + word-piece (path)"] = combined_scores(readings, similarities, aligned.combination)
     read_ok = np.array([r.apexes is not None for r in readings])
     progress(f"[check] {read_ok.sum()} read of {len(entries)} check instructions "
              f"({', '.join(p.name for p in CHECK_FILES)}), {correct[read_ok].mean():.3f} right")
     out = {}
     for name, score in scores.items():
         out[name] = {"auroc": auroc(score, correct),
-                     "ece": expected_calibration_error(score, correct) if name != "alignment similarity" else float("nan")}
-        progress(f"[check] {name:<22} AUROC {out[name]['auroc']:.3f}  ECE {out[name]['ece']:.3f}")
+                     "ece": expected_calibration_error(score, correct) if "similarity" not in name else float("nan")}
+        progress(f"[check] {name:<24} AUROC {out[name]['auroc']:.3f}  ECE {out[name]['ece']:.3f}")
     return out
 
 
@@ -374,11 +459,21 @@ def main(argv: list[str] | None = None) -> dict:
                         help="refit only the alignment maps and the combination (the reader's own map as it is)")
     parser.add_argument("--check", action="store_true",
                         help="only print AUROC and ECE on the check part of the development files (fits nothing)")
+    parser.add_argument("--wordpiece", action="store_true",
+                        help="fit only the plan's combination of own confidence and word-piece alignment similarity")
+    parser.add_argument("--model", type=Path, default=None, help="with --wordpiece or --check: this word-piece "
+                        "alignment model instead of the shipped one (a trial)")
+    parser.add_argument("--calibration", type=Path, default=None, help="with --wordpiece or --check: this combination "
+                        "file instead of the shipped one (a trial)")
     args = parser.parse_args(argv)
     if args.check:
-        return check()
-    return fit(tuple(args.readers) if args.readers else None, args.generated, own_only=args.own_only,
-               alignment_only=args.alignment_only)
+        return check(wordpiece_model=args.model, wordpiece_calibration=args.calibration)
+    if args.wordpiece:
+        return fit_wordpiece(args.model, args.calibration)
+    fitted = fit(tuple(args.readers) if args.readers else None, args.generated, own_only=args.own_only,
+                 alignment_only=args.alignment_only)
+    fit_wordpiece()  # the plan's combination builds on the own map: refitted with it
+    return fitted
 
 
 if __name__ == "__main__":

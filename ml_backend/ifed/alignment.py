@@ -13,6 +13,11 @@ face model (``i2fet_tools/ifed/align_train.py``). ``score`` is the cosine of the
 ranks seeded variants of a reading (``best_variant``) and, through ``calibration``, becomes the
 confidence a reader reports. The runtime is numpy only (no torch): a few small matrix products.
 
+Two text encoders: ``minilm`` (the sentence embedding; ``alignment_minilm.safetensors``, for the
+evaluation's tools) and ``minilm-wordpiece`` (the mean of MiniLM's word-piece embedding rows, no
+transformer, ``wordpiece``; ``alignment_wordpiece.safetensors``), which is cheap enough for the plan's
+confidence (``confidence``).
+
 Checkpoint: safetensors with format, format version, text encoder, architecture and a SHA-256 of
 the content; any mismatch is refused with a CheckpointError naming the file and the fix.
 """
@@ -33,6 +38,8 @@ FORMAT_NAME = "i2fet-alignment"
 FORMAT_VERSION = 1
 HASH_KEY = "sha256"
 DEFAULT_ALIGNMENT = Path(__file__).resolve().parent.parent / "checkpoints" / "alignment_minilm.safetensors"
+# The same model on the word-piece encoder (``wordpiece``): cheap enough for the plan's confidence (``confidence``).
+WORDPIECE_ALIGNMENT = DEFAULT_ALIGNMENT.with_name("alignment_wordpiece.safetensors")
 RETRAIN = "retrain it with 'python -m i2fet_tools.ifed.align_train'"
 TENSORS = ("text_w1", "text_b1", "text_w2", "text_b2", "expr_w1", "expr_b1", "expr_w2", "expr_b2", "vertex_ids")
 
@@ -117,7 +124,7 @@ def save_alignment(path: Path, tensors: dict[str, np.ndarray], config: Alignment
     from safetensors.numpy import save
 
     from ..export.atomic import write_bytes
-    from .checkpoint import content_sha256
+    from .hashing import content_sha256
 
     data = {k: np.ascontiguousarray(tensors[k], np.int32 if k == "vertex_ids" else np.float16) for k in TENSORS}
     metadata = {"format": FORMAT_NAME, "format_version": str(FORMAT_VERSION), "encoder": encoder,
@@ -131,7 +138,7 @@ def load_alignment(path: str | Path | None = None, encoder: str | None = None) -
     another format or version, or a model trained with another text encoder than ``encoder``."""
     from safetensors.numpy import load
 
-    from .checkpoint import content_sha256
+    from .hashing import content_sha256
 
     path = Path(path or DEFAULT_ALIGNMENT)
     if not path.is_file():

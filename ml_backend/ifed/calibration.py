@@ -14,9 +14,9 @@ not the held-out set (the development instructions and generated ones) and write
 fitted with and a SHA-256 of its own content. Here the points are applied by linear interpolation
 (``reading.calibration.PiecewiseLinear``): monotone, in [0, 1]. A file whose content or alignment
 model does not match is refused with a CheckpointError naming the fix. ``build.py eval`` reports the
-calibration error of these maps on the held-out set; the generation path does not score with the
-alignment model (it would load torch, the face basis and the text encoder for every instruction), so the
-confidence a plan shows is the reader's own, calibrated by ``reading.calibration``.
+calibration error of these maps on the held-out set. The same format holds the combination on the plan's
+path (``alignment_wordpiece_calibration.json``, with the word-piece alignment model's SHA-256): the confidence
+a plan shows is the reader's own (``reading.calibration``) combined with that similarity (``confidence``).
 """
 
 from __future__ import annotations

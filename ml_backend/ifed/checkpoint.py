@@ -11,23 +11,21 @@ Which checkpoint: the ``checkpoint`` argument, else ``$I2FET_CHECKPOINT``, else 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import struct
 from pathlib import Path
 
 import torch
 
 from ..errors import CheckpointError
 from ..export.atomic import write_bytes
+from .hashing import HASH_KEY, content_sha256, split_safetensors as _split
 from .model import CAFT, IFEDConfig
 
 FORMAT_NAME = "i2fet-ifed"
 FORMAT_VERSION = 2  # 2: retrieval bank buffers and bank_size in the config
 DEFAULT_CHECKPOINT = Path(__file__).resolve().parent.parent / "checkpoints" / "ifed_minilm.safetensors"
 CHECKPOINT_ENV = "I2FET_CHECKPOINT"
-HASH_KEY = "sha256"
 REHASH_COMMAND = "python -m i2fet_tools.ifed.rehash"
 
 
@@ -35,30 +33,6 @@ def resolve_checkpoint(path: str | os.PathLike | None = None) -> Path:
     """The checkpoint to use: ``path``, else ``$I2FET_CHECKPOINT``, else the shipped default."""
     chosen = path or os.environ.get(CHECKPOINT_ENV) or DEFAULT_CHECKPOINT
     return Path(chosen).expanduser()
-
-
-def _split(blob: bytes) -> tuple[dict, bytes]:
-    """A safetensors file's header (JSON) and its tensor data; ValueError when it is not one."""
-    if len(blob) < 8:
-        raise ValueError("shorter than a safetensors header")
-    size = struct.unpack("<Q", blob[:8])[0]
-    if size > len(blob) - 8:
-        raise ValueError("its header runs past the end of the file")
-    header = json.loads(blob[8:8 + size].decode("utf-8"))
-    if not isinstance(header, dict):
-        raise ValueError("its header is not a table")
-    return header, blob[8 + size:]
-
-
-def content_sha256(blob: bytes) -> str:
-    """SHA-256 of a safetensors file's content: its tensor table, its metadata except the hash, its tensor bytes."""
-    header, data = _split(blob)
-    metadata = {k: v for k, v in (header.get("__metadata__") or {}).items() if k != HASH_KEY}
-    table = {k: v for k, v in header.items() if k != "__metadata__"}
-    digest = hashlib.sha256(json.dumps({"metadata": metadata, "tensors": table}, sort_keys=True,
-                                       separators=(",", ":")).encode("utf-8"))
-    digest.update(data)
-    return digest.hexdigest()
 
 
 def _serialise(tensors: dict[str, torch.Tensor], metadata: dict[str, str]) -> bytes:

@@ -39,6 +39,7 @@ def main() -> None:
     import torch
 
     torch.set_num_threads(1)
+    from ml_backend.ifed.confidence import with_alignment
     from ml_backend.motion.schedule import schedule
     from ml_backend.reading.registry import DEFAULT_READER, get_reader
 
@@ -50,6 +51,7 @@ def main() -> None:
         for text in INSTRUCTIONS:
             def plan(text=text):
                 steps, notes = reader.read(text)
+                steps = with_alignment(steps, name, text)  # the plan's confidence, as pipeline.generate reports it
                 return schedule(steps, duration=4.0, fps=30.0, instruction=text, notes=tuple(notes), reader=name)
             ms = _time(plan)
             total.append(ms)

@@ -29,8 +29,9 @@ _FIGURE = re.compile(r"\b(?:like|as\s+if|as\s+though)\b", re.IGNORECASE)
 _LOOKS_AFTER = re.compile(r"\b(?:look|looks|looked|looking|take|takes|took|taking|named|name|go|goes|went)$",
                           re.IGNORECASE)
 # "a smile replaces the frown": the replaced face comes first.
-_REPLACES = re.compile(r"^(?P<new>[^,;.!?]+?)\s+(?:replaces|replaced|replacing|takes\s+the\s+place\s+of|"
-                       r"took\s+the\s+place\s+of)\s+(?P<old>[^,;.!?]+?)[.!]?$", re.IGNORECASE)
+_REPLACES = re.compile(r"^(?P<new>[^,;.!?]+?)(?<!\bis)(?<!\bwas)(?<!\bbe)(?<!\bbeen)(?<!\bbeing)(?<!\bgets)(?<!\bgot)"
+                       r"\s+(?:replaces|replaced|replacing|takes\s+the\s+place\s+of|"
+                       r"took\s+the\s+place\s+of)\s+(?!by\b)(?P<old>[^,;.!?]+?)[.!]?$", re.IGNORECASE)
 # "the sneer falls away and a real smile takes its place": two steps, in the order written.
 _TAKES_PLACE = re.compile(r"\s+and\s+(?P<new>[^,;.!?]+?)\s+(?:takes|took|taking)\s+(?:its|her|his|their)\s+place\b",
                           re.IGNORECASE)
@@ -105,8 +106,9 @@ _UNTIL_LIMIT = re.compile(r"\s+until\s+(?:(?:it|they|her\s+(?:face|cheeks|jaw|si
                           r"stream(?:ed)?)|(?:she|he|they|i|you)\s+(?:can(?:no|')t|could\s*n(?:o|')t|cannot)\s+breathe)\b",
                           re.IGNORECASE)
 # Verbs of giving way that say the same as "gives way to": "the scowl yields to a grin".
-_YIELDS = re.compile(r"\b(?:yield(?:s|ed|ing)?|surrender(?:s|ed|ing)?|giv(?:es|ing)\s+place|gave\s+place|"
-                     r"cede(?:s|d)?|ceding)\s+to\b", re.IGNORECASE)
+_YIELDS = re.compile(r"\b(?:yield(?:s|ed|ing)?|surrender(?:s|ed|ing)?|giv(?:es|ing|e)\s+(?:place|ground)|"
+                     r"gave\s+(?:place|ground)|los(?:es|t|ing)\s+(?:out|ground)|cede(?:s|d)?|ceding)\s+to\b"
+                     r"|\b(?:mak(?:es|e|ing)|made)\s+way\s+for\b", re.IGNORECASE)
 # "..., and the grin is gone": the face ending is the next step.
 _AND_GONE = re.compile(r"\s*,\s*and\s+(?=(?:the|her|his|their|its)\s+[a-z]+\s+(?:is|was|had|has)\s+(?:been\s+)?gone\b)",
                        re.IGNORECASE)
@@ -178,6 +180,106 @@ _FAILED = re.compile(r"\b(?:unable|fail(?:s|ed|ing)?|can(?:no|')t|could(?:\s+not
                      re.IGNORECASE)
 
 
+# "lets it drop the moment the flash goes off", "a short laugh, cut off abruptly", "the terror drained from her face,
+# leaving it empty": a clause whose object is the face before (it, them) or that has none, saying that face ends; the
+# words after the ending (when it ends) say when, not a face.
+_IT_ENDS = re.compile(r"\s*,?\s*(?:and\s+|but\s+)?(?:then\s+)?(?:(?:she|he|they|i|you)\s+)?(?:(?:\w+ly)\s+)?"
+                      r"(?:(?:lets?|letting|allow(?:s|ed|ing)?)\s+(?:it|them)\s+(?:to\s+)?(?:drop|fall|die|go|fade|slip|vanish)"
+                      r"(?!\s+(?:in)?to\b)(?:\s+away)?|(?:is\s+|was\s+|gets?\s+|got\s+)?cut\s+(?:off|short)"
+                      r"|leaving\s+(?:it|them|(?:her|his|their|the)\s+(?:face|features|mouth|eyes))\s+(?:empty|blank|still|"
+                      r"slack|expressionless|vacant|bare|neutral))\b[^,;.!?]*", re.IGNORECASE)
+# "He's not angry -- he's hurt", "Nothing on the mouth; the worry is all in the forehead", "Not quite a smile -- a
+# twitch at one corner": after a clause that opens by saying what the face is not, a dash, ";" or ":" brings the
+# face it is instead (a correction, one face), as ", just ..." does after a comma.
+_NEGATED_OPENING = re.compile(r"(?:^|(?<=[.!?]\s))(?P<neg>(?:(?:she|he|they|it|i|you|we)(?:['’]s|['’]re|\s+is|\s+was|\s+are)?\s+)?"
+                              r"(?:not|no|nothing|never|none|neither|don['’]t|doesn['’]t|didn['’]t|won['’]t|isn['’]t|"
+                              r"wasn['’]t|can['’]t|without)\b[^.;!?:—–]*?)\s*(?:--+|[—–]|;|:)\s+(?=[a-z])", re.IGNORECASE)
+# "eyes wide, but no fear in them -- just wonder": a correction word after a dash or ";" corrects the face before.
+_DASH_CORRECTION = re.compile(r"(?<=[a-z])\s*(?:--+|[—–]|;)\s+(?=(?:just|merely|simply|rather|instead|only(?!\s+(?:when|after|once|then|to|as|if|because|until|till|a)\b))\b)",
+                              re.IGNORECASE)
+# "ease from a scowl to a faint smile", "blend from neutral to a grin": a verb of change before "from ... to ...".
+_VERB_FROM_TO = re.compile(r"^\s*(?:please\s+)?(?:ease|blend|morph|drift|slide|transition|shift|fade|move|go|change|"
+                           r"switch|cross-?fade|ramp|build|melt|segue)(?:\s+\w+ly)?\s+(?=from\s+\S.*?\s+to\s+\S)",
+                           re.IGNORECASE)
+
+
+# "The blankness breaks, and he is suddenly furious", "her composure cracked": a held face that breaks ends; what
+# comes after it is the next face.
+_FACE_BREAKS = re.compile(r"\b(?P<face>(?:the|her|his|their)\s+(?:[a-z]+\s+)?(?:blankness|calm|calmness|composure|mask|"
+                          r"stillness|reserve|fa[cç]ade|stoicism|impassivity|poker\s+face|straight\s+face|smile|grin|"
+                          r"frown|scowl|expression|face))\s+(?:finally\s+|suddenly\s+|at\s+last\s+)?(?:breaks|broke|"
+                          r"cracks|cracked|shatters|shattered|crumbles|crumbled|slips|slipped)\b(?!\s+(?:in)?to\b|"
+                          r"\s+(?:out|through|open|into|down|off|away|a|an|the)\b)\s*,?\s*(?:and\s+)?(?P<next>[a-z])?",
+                          re.IGNORECASE)
+
+
+def _face_breaks(match: re.Match) -> str:
+    """"The blankness breaks, and he is furious" -> "The blankness, then he is furious" (alone, the words stay)."""
+    return f"{match.group('face')}, then {match.group('next')}" if match.group("next") else match.group(0)
+
+
+# "He never once stops smiling", "the scowl never leaves his face": an ending that is denied is a face that stays.
+_NEVER_ENDS = re.compile(r"\b(?:never|not|doesn['’]t|didn['’]t|won['’]t|does\s+not|did\s+not|will\s+not)\s+"
+                         r"(?:once\s+|even\s+|quite\s+|really\s+|for\s+a\s+moment\s+)?(?:stop(?:s|ped)?|quit(?:s)?|"
+                         r"leave(?:s)?|left|fade(?:s|d)?|drop(?:s|ped)?|slip(?:s|ped)?|falter(?:s|ed)?|waver(?:s|ed)?)\b",
+                         re.IGNORECASE)
+
+
+# "smiling, but not with the left side", "a sneer, only on the right": a side said after the face, denied or
+# kept, says which side of that face shows.
+_SIDE_AFTER = re.compile(r"\s*,?\s*(?:but\s+|and\s+)?(?P<neg>not|never|only|just)\s+(?:with\s+|on\s+|in\s+)?(?:the\s+|her\s+|his\s+"
+                         r"|their\s+)?(?P<side>left|right)(?:\s+side)?\b(?=\s*(?:[,.;!?]|$))", re.IGNORECASE)
+# "The frown is gone, but there's no smile to replace it": nothing in the place of an ended face is the rest after it.
+_NOTHING_REPLACES = re.compile(r"\s*,?\s*(?:but|and)\s+(?:there(?:['’]s|\s+is|\s+was)\s+)?(?:no|nothing)\b[^,;.!?]*?"
+                               r"(?:to\s+replace\s+it|in\s+its\s+place|takes?\s+its\s+place|took\s+its\s+place|"
+                               r"replaces?\s+it|replaced\s+it)\b", re.IGNORECASE)
+# "The frown is gone." opening its sentence: the face that was there, then nothing.
+_OPENS_GONE = re.compile(r"(?:^|(?<=[.;!?]\s))(?P<face>(?:the|her|his|their)\s+[a-z]+)\s+(?:is|was|has)\s+(?:been\s+)?"
+                         r"(?:now\s+|all\s+|completely\s+)?gone\b", re.IGNORECASE)
+
+
+def _side_after(match: re.Match) -> str:
+    """" on the right side" for ", but not with the left side"; " on the left side" for ", only on the left"."""
+    side = match.group("side").lower()
+    if match.group("neg").lower() in ("not", "never"):
+        side = "right" if side == "left" else "left"
+    return f" on the {side} side"
+
+
+# "only when she finishes does he frown", "only after a long pause did she smile": the inverted main clause is the
+# step after the one before.
+_ONLY_WHEN = re.compile(r"(?:^|(?<=[,;.]\s)|(?<=[,;.]))\s*only\s+(?:when|after|once)\s+[^,;.!?]+?\s+(?:does|did|do)\s+"
+                        r"(?=(?:she|he|they|i|you|we|it|her|his|their|[A-Z][a-z]+)\b)", re.IGNORECASE)
+# "drop the smirk and glare", "lose the grin": an imperative that takes a face away is that face ending.
+_DROP_FACE = re.compile(r"\b(?:drop|drops|dropped|lose|loses|lost|kill|kills|killed|wipe|wipes|wiped|ditch|ditches|"
+                        r"ditched)\s+(?:the|her|his|their|that)\s+(?P<face>smile|smirk|grin|frown|scowl|sneer|pout|glare|"
+                        r"expression|laugh|grimace)\b(?!\s+(?:in)?to\b|\s+(?:down|from|off|away))", re.IGNORECASE)
+# "closes again without a word", "stares in silence": what is not said is no part of the face.
+_WORDLESS = re.compile(r"\s*,?\s*\b(?:without\s+(?:a|another|saying\s+a|uttering\s+a)\s+word|in\s+silence|wordlessly)\b",
+                       re.IGNORECASE)
+# "wince, recover, then smile": recovering (or collecting oneself) is going back to rest.
+_RECOVER = re.compile(r"\b(?:recover|regain\s+(?:your|her|his|their)\s+composure|collect\s+(?:yourself|herself|himself)|"
+                      r"pull\s+(?:yourself|herself|himself)\s+together)\b(?=\s*(?:[,;.!]|then\b|and\b|$))",
+                      re.IGNORECASE)
+
+# "His sneer softened, by degrees, into something kind": a manner aside between a verb of change and its "into" goes
+# before the verb, so the verb still joins the two faces.
+_MANNER_INTO = re.compile(r"\b(?P<verb>[a-z]+(?:ed|es|s)),\s*(?P<how>by\s+degrees|little\s+by\s+little|bit\s+by\s+bit|"
+                          r"slowly|gradually|quickly|suddenly|at\s+last|finally|in\s+the\s+end|over\s+time|"
+                          r"almost\s+imperceptibly|imperceptibly),\s*(?=(?:in)?to\b)", re.IGNORECASE)
+
+
+def _it_ends(match: re.Match) -> str:
+    """", then it fades" for a clause that ends the face before; the words as they are when no face came before."""
+    return ", then it fades" if match.string[:match.start()].strip(" ,") else match.group(0)
+
+
+def _correction(match: re.Match) -> str:
+    """The negated opening and its correction as one face: "He's not angry -- he's hurt" -> "He's not angry, just
+    he's hurt"."""
+    return f"{match.group('neg')}, just "
+
+
 def _held_unless_failed(match: re.Match, held: str) -> str:
     """``held`` for a face held back ("to keep from laughing"), the words as they are when the holding fails."""
     return match.group(0) if _FAILED.search(match.string[:match.start()]) else held
@@ -222,6 +324,9 @@ def in_order(text: str, is_timing: Callable[[str], bool]) -> str:
 
     ``is_timing(words)`` says whether words only say when ("after two seconds"): those stay timing, not steps.
     """
+    text = _NEVER_ENDS.sub("keeps", _VERB_FROM_TO.sub("", text))
+    text = _MANNER_INTO.sub(lambda m: f"{m.group('how')} {m.group('verb')} ", text)
+    text = _NEGATED_OPENING.sub(_correction, _DASH_CORRECTION.sub(", ", text))
     text = _asides(text, is_timing)
     text = _labels(text)
     text = _YIELDS.sub("gives way to", _UNTIL_LIMIT.sub(" as hard as possible", text))
@@ -231,6 +336,13 @@ def in_order(text: str, is_timing: Callable[[str], bool]) -> str:
     text = _TO_HIDE.sub(lambda m: _held_unless_failed(m, f", holding back {m.group('what')}"), text)
     text = _KEEP_FROM.sub(lambda m: _held_unless_failed(m, f", trying not to {m.group('what')}"), text)
     text = _released(text)
+    text = _IT_ENDS.sub(_it_ends, text)
+    text = _OPENS_GONE.sub(lambda m: f"{m.group('face')}, then it fades", _NOTHING_REPLACES.sub("", text))
+    text = _SIDE_AFTER.sub(_side_after, text)
+    text = _ONLY_WHEN.sub(" then ", text)
+    text = _DROP_FACE.sub(lambda m: f"the {m.group('face')} fades", text)
+    text = _RECOVER.sub("relax", _WORDLESS.sub("", text))
+    text = _FACE_BREAKS.sub(_face_breaks, text)
     text = _PART_STATE.sub(_part_named, text)
     text = _ONE_MOMENT.sub(lambda m: f", then {m.group('next')}", _STOP_DOING.sub(_stopped, text))
     text = _FACE_STOPS.sub(lambda m: f"{m.group('face')}, then it stops", text)

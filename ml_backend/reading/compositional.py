@@ -49,7 +49,11 @@ _SUFFIXES = frozenset({"", "y", "ish", "ful", "ed", "d", "ing", "ly", "ily", "er
                        "ie", "ier", "iest", "ey", "ous", "ity", "al"})
 MEANING_MAX_WORDS = 6  # unknown words looked up by meaning per step
 IDIOM_THRESHOLD = 0.72  # cosine for a comparison ("like ...", "as if ...") matched to an idiom by meaning only
-_FIGURATIVE = re.compile(r"(?<![-\w])(?:like|as if|as though)\b.*$", re.IGNORECASE)  # not "matrix-like"
+_FIGURATIVE = re.compile(r"(?<![-\w])(?:like|as if|as though)\b.*$"  # not "matrix-like"
+                         # "the smirk of a poker player holding four aces", "the look of a man who ...": a comparison
+                         r"|(?:" + "|".join(f"(?<=\\b{noun} )" for noun in (
+                             "look", "face", "expression", "smile", "smirk", "grin", "scowl", "frown", "glare", "air",
+                             "countenance")) + r")of\s+(?:a|an|someone|somebody|one)\b.*$", re.IGNORECASE)
 # A step about the face or the person's look ("a look that could freeze water", "the colour drains from his face").
 _FACE_FRAME = re.compile(r"\b(?:face|faces|look|looks|looked|looking|expression|eyes|gaze|stare|stares|jaw|mouth|smile|"
                          r"brow|brows|lips|heart|colou?r|cheeks|features|countenance|visage)\b", re.IGNORECASE)
@@ -303,6 +307,12 @@ class CompositionalReader:
                              + 0.02 * min(votes - 1, 2))
             name, strength = f"{label} (evoked by the figure)", ASSOCIATION_STRENGTH
         else:
+            if (match is not None and set(read.unknown) <= set(words(clause))
+                    and read_step_words(text[:match.start()]).strong):
+                # "he sulked like a teenager told to tidy his room": the face is named before the comparison; the
+                # thing it is compared with evokes no clear feeling of its own, so it only illustrates that face
+                read.understood += len(read.unknown)
+                read.unknown.clear()
             return
         read.items.append(Item(name, weights, strength, "part" if action else "whole", 10**6, 10**6, weak=True,
                                similarity=similarity))
@@ -604,7 +614,7 @@ _SUBJECT_PRONOUN = re.compile(r"^\s*(?:she|he|they|i|we)\b", re.IGNORECASE)
 _PARTICIPLE = re.compile(r"^\s*[a-z]+(?:ing|ed)\b(?:\s+\w+)?\s*$", re.IGNORECASE)  # "startled", "still smiling"
 _SUBPART = re.compile(r"^\s*(?:the\s+|her\s+|his\s+)?(?:upper|lower|top|bottom|inner|outer)\s+(?:eye)?(?:lid|lip|brow)",
                       re.IGNORECASE)
-_NEGATION_START = re.compile(r"^\s*(?:no|not|never|without|nor|neither)\b", re.IGNORECASE)
+_NEGATION_START = re.compile(r"^\s*(?:no|not|never|without|nor|neither|nothing|none)\b", re.IGNORECASE)
 _PHRASE_START = re.compile(r"^\s*(?:without|with|while|whilst)\b", re.IGNORECASE)
 _CORRECTION = re.compile(r"^\s*(?:just|only|merely|simply|but|rather|instead|more|mostly|less)\b", re.IGNORECASE)
 _DANGLING = re.compile(r"\b(?:a|an|the|her|his|their|my|your)\s+([a-z'’-]+)$", re.IGNORECASE)
@@ -613,22 +623,21 @@ HEAD_NOUNS = frozenset("smile grin frown look expression face smirk stare glance
 
 
 @lru_cache(maxsize=2048)
-def _acts_on_named_part(before: str, part: str) -> bool:
-    """True when ``part`` is only an action word ("close", "open again") that reads as an action of a part the
-    words before named ("jaw open wide")."""
+def _overlap_on_named_part(before: str, part: str) -> float | None:
+    """How alike (cosine) the face of ``part`` read as an action of the part ``before`` named is to the face of
+    ``before`` ("lids heavy, half closed" 1.0; "jaw open wide, close" low); None when it does not read so."""
     if len(words(part)) > 3:
-        return False
+        return None
     before_read = read_step_words(before)
-    for region, _ in _named_regions(before):
+    for region in [r for r, _ in _named_regions(before)] or _nouns_named(before):
         noun = _REGION_WORD.get(region)
         again = read_step_words(f"{noun} {part}") if noun else None
         if again is None or not again.items or again.unknown or not any(it.kind == "part" for it in again.items):
             continue
         new = sum(it.weights for it in again.items)
         old = sum((it.weights for it in before_read.items), np.zeros_like(new))
-        overlap = float(new @ old) / (float(np.linalg.norm(new) * np.linalg.norm(old)) or 1.0)
-        return overlap < 0.5  # another action ("open" -> "close"), not the same one again ("open, wide")
-    return False
+        return float(new @ old) / (float(np.linalg.norm(new) * np.linalg.norm(old)) or 1.0)
+    return None
 
 
 def _simultaneous(before: str, part: str) -> bool:
@@ -645,6 +654,8 @@ def _simultaneous(before: str, part: str) -> bool:
     negated = bool(set(tokens) & NEGATORS) or "longer" in tokens
     if negated and (_CORRECTION.match(part) or _NEGATION_START.match(part)):
         return True  # "not angry, just tired"; "no smile, no frown"
+    if _next_event(before, part):
+        return False  # "he grins, catches himself, and goes straight-faced": what one subject does next
     if _PHRASE_START.match(before) and not _PHRASE_START.match(part):
         return True  # "without blinking, she glares"
     if _SUBJECT_PRONOUN.match(part) and not _SUBJECT.match(before) and not _REQUEST.match(before) and (
@@ -658,14 +669,21 @@ def _simultaneous(before: str, part: str) -> bool:
     if tokens and all(w in _LEVEL_WORDS or (w.endswith("ly") and len(w) > 4) for w in tokens):
         return True  # "seriously, massively happy": adverbs of what follows
     read = read_step_words(part)
-    if not read.items and not read.bare_parts and _acts_on_named_part(before, part):
-        return False  # "jaw open wide, close, open again": an action alone acts on the part before, after it
+    if not read.items and not read.bare_parts:
+        overlap = _overlap_on_named_part(before, part)
+        if overlap is not None and overlap < 0.5:
+            return False  # "jaw open wide, close, open again": an action alone acts on the part before, after it
+        if overlap is not None and overlap > 0.9:
+            return True  # "lids heavy, half closed": the part's state said again in other words
     if not read.items and not read.content:
         return True  # "eyes closed, head tilted": no face words of its own (the head, a shrug)
     named_before, named_part = _named_regions(before), _named_regions(part)
     bare_part = {r for regions, _ in read.bare_parts for r in regions}
     if bare_part and named_before and not bare_part & {r for r, _ in named_before}:
         return True  # "jaw slack, eyes unfocused": another part of the face, described at the same time
+    if not named_part and not _starts_with_part(part) and (named_before or _starts_with_part(before)) \
+            and _restates_state(before, part):
+        return True  # "lids heavy, half closed": the state of the part named before, said again in other words
     if any(r == q and {s, t} != {"left", "right"} for r, s in _moving_named_regions(before) for q, t in named_part):
         return False  # the same region twice ("look left, look right"), unless on the two sides of the face
     if _SUBJECT.match(before) or _REQUEST.match(before) or (tokens and tokens[0] in person_names(before)):
@@ -681,6 +699,51 @@ def _simultaneous(before: str, part: str) -> bool:
         return False
     # a face after a named part, with at most one word not understood
     return not read.unknown or (read.strong and len(read.unknown) <= 1 and len(read.unknown) < len(read.items) + 1)
+
+
+# A new predicate of the same subject ("..., and goes straight-faced", "..., and he is suddenly furious"): an optional
+# "and"/"but", an optional pronoun, an optional adverb, then a finite verb.
+_CONCURRENT = re.compile(r"^\s*yet\b|\b(?:still|also|too|all\s+the\s+while|at\s+the\s+same\s+time|as\s+well)\b",
+                         re.IGNORECASE)
+_PREDICATE = re.compile(r"^\s*(?P<joined>(?:(?:and|but)\s+)?(?:(?:she|he|they|it|i|we|you)\s+)?)(?:\w+ly\s+)?"
+                        r"(?P<verb>is|was|are|were|goes|went|grows|grew|becomes|became|turns|turned|breaks|broke|"
+                        r"falls|fell|[a-z]{2,}(?<!s)s|[a-z]{2,}ed)\b", re.IGNORECASE)
+
+
+def _next_event(before: str, part: str) -> bool:
+    """True when ``part`` is a new predicate (a finite verb, with or without its subject) whose face follows the face
+    of ``before`` rather than joining it: one of the two is the face at rest and the other is not ("The blankness
+    breaks, and he is suddenly furious"; "He grins, catches himself, and goes straight-faced"), or they pull a region
+    opposite ways. A narrative series of predicates tells events in order; parts of one face are named, not told."""
+    if (not (_SUBJECT.match(before) or _NAMED_FACE.match(before)) or not _PREDICATE.match(part) or _starts_with_part(part)
+            or _CONCURRENT.search(part)):
+        return False  # "she looks sad, yet she is still smiling": both at once
+    verb = _PREDICATE.match(part)
+    if not verb.group("joined").strip() and (verb.group("verb").lower().endswith("ed")
+                                             or read_step_words(verb.group("verb")).items):
+        return False  # "he raised an eyebrow, unconvinced", "tears in his eyes": a participle or a noun, not a verb
+    first, second = read_step_words(before), read_step_words(part)
+    if not first.items or not second.items:
+        return False
+    at_rest = [compose([it for it in read.items if not it.negated]).is_neutral for read in (first, second)]
+    return at_rest[0] != at_rest[1] or (not any(at_rest) and _pulls_against(before, part))
+
+
+def _restates_state(before: str, part: str) -> bool:
+    """True when ``part`` (no part of its own) moves only what ``before`` named and moves it the same way: "lids
+    heavy, half closed" is one state said twice; "jaw open wide, close" and "look left, look right" are not."""
+    def face(text: str) -> np.ndarray:
+        return sum((item_target(it) for it in read_step_words(text).items if not it.negated),
+                   np.zeros(len(ARKIT_NAMES), np.float32))
+
+    first, second = face(before), face(part)
+    norms = float(np.linalg.norm(first) * np.linalg.norm(second))
+    return (norms > 0 and float(first @ second) / norms > 0.9
+            and _moved_by(part) <= _moved_by(before))
+
+
+# A face word as the subject of a sentence ("The blankness breaks", "Her smile fades").
+_NAMED_FACE = re.compile(r"^\s*(?:the|her|his|their)\s+[a-z]+\s+[a-z]+(?:s|ed)\b", re.IGNORECASE)
 
 
 _LEADING_SIDES = {"l": "left", "left": "left", "lft": "left", "r": "right", "right": "right", "rt": "right"}

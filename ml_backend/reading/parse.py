@@ -83,7 +83,18 @@ MODIFIERS: tuple[tuple[str, float], ...] = (
     # "sick with worry", "beside herself with joy": a state the feeling fills, at the top of its range
     "sick", "wild", "mad", "frantic", "beside herself", "beside himself", "beside themselves", "overcome",
     "overwhelmed", "consumed", "bursting", "shaking", "trembling", "quivering", "paralysed", "paralyzed", "frozen",
-    "crazed", "delirious", "drunk", "blind", "rigid", "speechless", "incandescent") for by in ("with", "by")) + tuple(
+    "crazed", "delirious", "drunk", "blind", "rigid", "speechless", "incandescent", "wracked", "racked", "helpless",
+    "gagging", "choking", "convulsed", "doubled up", "weak", "writhing", "howling", "reeling", "livid", "white")
+    for by in ("with", "by")) + tuple(
+    # "a glint of amusement", "a whiff of distaste", "a crack": a small measure of the feeling is a hint of it
+    (f"{article}{measure}{of}", HINT) for measure in ("glint", "whiff", "spark", "breath", "speck", "sliver", "hair",
+                                                       "crack", "dash", "pinch", "suggestion", "flash", "iota", "scrap",
+                                                       "mite", "wisp", "tinge", "twinge", "shadow", "glimmer")
+    for article in ("a ", "") for of in (" of",)) + (("a hair", HINT), ("a crack", HINT)) + tuple(
+    # "the widest grin imaginable", "the biggest smile in the world": a superlative of size is the most the face does
+    (word, EXTREME) for word in ("widest", "biggest", "broadest", "largest", "deepest", "hugest", "fullest",
+                                 "imaginable", "in the world", "out of her wits", "out of his wits", "out of their wits",
+                                 "out of her skin", "out of his skin")) + (("modest", SLIGHT), ("modestly", SLIGHT)) + tuple(
     # "as high as they go", "as wide as he possibly can": as far as the face goes
     (f"as {how} as {limit}", EXTREME) for how in ("high", "wide", "far", "hard", "much", "tight", "tightly", "big",
                                                   "low", "open", "widely", "strongly")

@@ -151,6 +151,7 @@ def fit_model(takes: Sequence[Take], names: Sequence[str] | None = None, timing:
     fps = ANALYSIS_FPS
     rates, widths, closing, depths, cvs, with_saccade, with_move, closures = [], [], [], [], [], [], [], []
     fixations, amplitudes, jumps, conjugacy, spread_yaw, spread_pitch, vergence = [], [], [], [], [], [], []
+    take_fixations: dict[int, list[float]] = {}  # per take (id of its motion): people differ in how often they look around
     for motion in motions:
         valid = motion.valid
         minutes = valid.sum() / fps / 60.0
@@ -171,7 +172,8 @@ def fit_model(takes: Sequence[Take], names: Sequence[str] | None = None, timing:
         with_move.append(_excess_share(peaks, moves, int(0.3 * fps), len(lids))[0])
         if len(onsets) > 1:
             spans = np.array([valid[a:b].all() for a, b in zip(onsets[:-1], onsets[1:])])
-            fixations += list((np.diff(onsets) / fps)[spans])
+            take_fixations[id(motion)] = list((np.diff(onsets) / fps)[spans])
+            fixations += take_fixations[id(motion)]
         amplitudes += list(np.linalg.norm(jump, axis=1))
         jumps.append(jump)
         conjugacy += list(conj)
@@ -183,6 +185,8 @@ def fit_model(takes: Sequence[Take], names: Sequence[str] | None = None, timing:
     all_jumps = np.concatenate(jumps) if jumps else np.zeros((0, 2))
     fixations_arr, amplitudes_arr = np.array(fixations), np.array(amplitudes)
     face_lag = _fit_blink_face_lag(motions)
+    people = [(face, m) for face, m in ((_fit_blink_face([m], face_lag), m) for m in motions
+                                        if len(find_blinks(m)[0]) >= MIN_PERSON_BLINKS) if face]
     blinks = {
         "rate_per_min": _median(rates, 14.0), "interval_cv": float(np.clip(_median(cvs, 0.7), 0.05, 3.0)),
         "half_width": _median(widths, 0.11), "closing_share": float(np.clip(_median(closing, 0.45), 0.1, 0.9)),
@@ -190,8 +194,8 @@ def fit_model(takes: Sequence[Take], names: Sequence[str] | None = None, timing:
         "with_saccade_share": _median(with_saccade, 0.3), "with_expression_share": _median(with_move, 0.2),
         "face_lag": face_lag,
         "upper_face": _fit_blink_face(motions, face_lag),
-        "upper_face_people": [face for face in (_fit_blink_face([m], face_lag) for m in motions
-                                                if len(find_blinks(m)[0]) >= MIN_PERSON_BLINKS) if face],
+        "upper_face_people": [face for face, _ in people],
+        "roll_people": [_fit_blink_gaze([m]) for _, m in people],
         "gaze_pitch": _fit_blink_gaze(motions),
         "depth_quantiles": [round(float(q), 4) for q in np.clip(np.percentile(np.concatenate(closures),
                                                                           np.linspace(0, 100, DEPTH_QUANTILES)), 0.01, 1.0)]
@@ -208,6 +212,8 @@ def fit_model(takes: Sequence[Take], names: Sequence[str] | None = None, timing:
         "conjugacy": float(np.clip(_median(conjugacy, 1.0), 0.5, 1.5)), "vergence": _median(vergence, 0.0),
         "main_sequence": [0.021, 0.0022],
     }
+    saccades["fixation_people"] = [_log_normal(take_fixations.get(id(m), []), saccades["fixation_log_mean"],
+                                               saccades["fixation_log_sd"]) for _, m in people]
     drift_model = _fit_drift(motions)
     all_motions = [as_motion(t) for t in takes]
     eye_look = {}
@@ -297,6 +303,14 @@ def _fit_blink_gaze(motions: list[Motion]) -> float:
         design = np.stack([_blink_closure(motion)[near], np.ones(int(near.sum()))], axis=1)
         slopes.append(float(np.linalg.lstsq(design, away, rcond=None)[0][0]))
     return round(float(np.clip(_median(slopes, 0.0), -40.0, 40.0)), 3)
+
+
+def _log_normal(values: list[float], log_mean: float, log_sd: float) -> list[float]:
+    """[log mean, log sd] of one take's fixation durations; the pooled fit's where it holds 5 or fewer."""
+    if len(values) <= 5:
+        return [log_mean, log_sd]
+    logs = np.log(np.asarray(values))
+    return [float(np.clip(logs.mean(), -4.0, 3.0)), float(np.clip(logs.std(), 0.05, 3.0))]
 
 
 def _blink_face_fits(motion: Motion, lag: float) -> tuple[dict[int, tuple[float, float]], float]:

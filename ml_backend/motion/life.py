@@ -18,7 +18,7 @@ bounded by count, never by a loop over time).
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -29,7 +29,7 @@ from .easing import minimum_jerk
 from .gaze import gaze_rotations, lagged, look_weights, plan_saccades
 from .head import head_rotations
 from .micro import add_within, asymmetry, bounded_add, micro_motion
-from .performance_model import PerformanceModel, load_performance_model
+from .performance_model import PerformanceModel, SaccadeModel, load_performance_model
 from .regions import LOOK_CHANNELS
 
 LIFE_FADE_IN = 0.4  # seconds
@@ -95,6 +95,23 @@ def blink_face(model: PerformanceModel, rng: np.random.Generator) -> tuple[tuple
     return people[int(rng.integers(len(people)))] if people else model.blinks.upper_face
 
 
+def blink_roll(model: PerformanceModel, rng: np.random.Generator) -> float:
+    """Degrees this character's eyes roll down per unit of lid closure: the roll of the person whose blink face
+    ``blink_face`` draws from the same stream (the same take), or the takes' median where the model holds none."""
+    people, rolls = model.blinks.upper_face_people, model.blinks.roll_people
+    return rolls[int(rng.integers(len(people)))] if people and len(rolls) == len(people) else model.blinks.gaze_pitch
+
+
+def person_saccades(model: PerformanceModel, rng: np.random.Generator) -> SaccadeModel:
+    """This character's saccades: the fixation durations of the person whose blink face ``blink_face`` draws from the
+    same stream (people differ: the takes make 9-95 saccades a minute), the rest the takes' pooled fit."""
+    people, rhythms = model.blinks.upper_face_people, model.saccades.fixation_people
+    if not people or len(rhythms) != len(people):
+        return model.saccades
+    log_mean, log_sd = rhythms[int(rng.integers(len(people)))]
+    return replace(model.saccades, fixation_log_mean=log_mean, fixation_log_sd=log_sd)
+
+
 def _looks(rotations: np.ndarray, model: PerformanceModel, fps: float) -> np.ndarray:
     """Frames x 52 weights that follow the eyes: eyeLook with the eye, the lid channels (eyeBlink, eyeWide)
     ``model.lid_lag`` seconds late."""
@@ -122,7 +139,8 @@ def perform(weights: np.ndarray, fps: float, options: LifeOptions, plan: Plan | 
     fade = minimum_jerk(times / LIFE_FADE_IN)[:, None]
     seed, key = options.seed, options.variation_key
     bound = count + 16  # events are drawn by count: an absurd frame rate cannot make planning loop
-    saccades = plan_saccades(seconds, model.saccades, life_rng(seed, key, "gaze"), start=LIFE_FADE_IN, max_events=bound)
+    saccades = plan_saccades(seconds, person_saccades(model, life_rng(seed, key, "person")), life_rng(seed, key, "gaze"),
+                             start=LIFE_FADE_IN, max_events=bound)
     if options.gaze:
         eyes = gaze_rotations(times, fps, saccades, model.drift, model.saccades.conjugacy, life_rng(seed, key, "drift"))
         rotations[:, 3:9] = eyes * fade
@@ -153,9 +171,10 @@ def perform(weights: np.ndarray, fps: float, options: LifeOptions, plan: Plan | 
                              start=LIFE_FADE_IN, max_events=bound, clear=apexes, margin=1.0 / fps, free=free, fps=fps)
         closure = add_blinks(weights, fps, blinks, blink_face(model, life_rng(seed, key, "person")), keep_off=apexes,
                              margin=1.0 / fps, face_lag=model.blinks.face_lag)
-        if options.gaze and model.blinks.gaze_pitch:  # the eyes roll down while the lids close (Bell's phenomenon)
+        pitch = blink_roll(model, life_rng(seed, key, "person"))
+        if options.gaze and pitch:  # the eyes roll down while the lids close (Bell's phenomenon)
             before = _looks(rotations, model, fps)[:, LOOK_CHANNELS]
-            rotations[:, [4, 7]] += np.radians(model.blinks.gaze_pitch) * closure[:, None]
+            rotations[:, [4, 7]] += np.radians(pitch) * closure[:, None]
             after = _looks(rotations, model, fps)[:, LOOK_CHANNELS]
             weights[:, LOOK_CHANNELS] = add_within(weights[:, LOOK_CHANNELS], after - before)  # bends, never kinks
     return weights, rotations

@@ -21,12 +21,16 @@ themselves is shipped). What each part is and how it was fitted:
   of the room the lids had left above their level (``add_blinks`` closes by depth x (1 - level)). The eyes
   turn down as the lids close (``gaze_pitch`` degrees per unit of closure: Bell's phenomenon, Collewijn
   et al. 1985; the takes' tracker reads it larger than the few degrees measured with search coils),
-  fitted by regressing the gaze's pitch away from its 1-s median on the closure around blinks.
+  fitted by regressing the gaze's pitch away from its 1-s median on the closure around blinks. People differ
+  here too (``roll_people``: each take's own, in the order of ``upper_face_people``; one take's eyes barely roll,
+  1 deg, the others' 5-14 deg): a character rolls as the person whose blink face it draws.
 - ``saccades``: fixation durations and amplitudes (log-normal), the vertical share of saccade
   directions, the gaze's spread (yaw/pitch sd) that keeps the eyes around the centre, conjugacy
   (right-eye over left-eye displacement: the eyes move together) and the vergence offset. Saccade
   durations follow the main sequence (21 ms + 2.2 ms/deg, Carpenter 1988), which 30-Hz takes
-  cannot resolve, so it is literature, not fitted.
+  cannot resolve, so it is literature, not fitted. People differ in how often they look around (the takes make 9-95
+  saccades a minute): ``fixation_people`` holds each take's own fixation fit, in the order of
+  ``blinks.upper_face_people``, and a character looks around as the person whose blink face it draws.
 - ``drift``: the slow gaze drift between saccades (sd in degrees, coloured spectrum) and the fixational
   jitter (frame-to-frame, a tenth of a degree: tremor, and in the takes the tracker's own noise; its samples
   rounded by a Gaussian of ``jitter_smooth`` seconds, so that consecutive steps correlate as the takes' do),
@@ -86,6 +90,7 @@ class BlinkModel:
     gaze_pitch: float = 0.0  # degrees the eyes turn down per unit of lid closure (Bell's phenomenon)
     upper_face_people: tuple[tuple[tuple[int, float, float], ...], ...] = ()  # ``upper_face`` of each take, one a character
     face_lag: float = 0.0  # seconds: the upper face follows the lids' closure through a first-order lag (``gaze.lagged``)
+    roll_people: tuple[float, ...] = ()  # ``gaze_pitch`` of each ``upper_face_people`` take (the same person)
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,7 @@ class SaccadeModel:
     conjugacy: float = 1.0
     vergence: float = 0.0  # degrees, left yaw minus right yaw
     main_sequence: tuple[float, float] = (0.021, 0.0022)  # seconds, seconds per degree
+    fixation_people: tuple[tuple[float, float], ...] = ()  # (log mean, log sd) of each ``blinks.upper_face_people`` take
 
 
 @dataclass(frozen=True)
@@ -189,6 +195,22 @@ def _blink_face(section: dict) -> tuple[tuple[int, float, float], ...]:
     return tuple(out)
 
 
+def _person_list(section: object, where: str, size: int) -> list:
+    """A per-person list (``where``): each entry a number (size 1) or a list of ``size`` numbers."""
+    def fits(entry: object) -> bool:
+        return isinstance(entry, (int, float)) if size == 1 else isinstance(entry, list) and len(entry) == size
+    if not isinstance(section, list) or not all(fits(entry) for entry in section):
+        raise I2FETError(f"{where} = {section!r} must be a list with one " + ("number" if size == 1 else
+                         f"list of {size} numbers") + " per person.")
+    return section
+
+
+def _check_people(where: str, count: int, people: int) -> None:
+    """A per-person list must hold one entry per blink face (a model without people ignores it: no one to match)."""
+    if count and people and count != people:
+        raise I2FETError(f"{where} holds {count} people, blinks.upper_face_people {people}: one entry for each person.")
+
+
 def _people(section: object) -> list[dict]:
     """blinks.upper_face_people: a list of ``upper_face`` sections, validated as a list of dicts."""
     if not isinstance(section, list) or not all(isinstance(person, dict) for person in section):
@@ -210,7 +232,10 @@ def model_from_dict(data: dict) -> PerformanceModel:
         upper_face_people=tuple(_blink_face(person) for person in _people(b.get("upper_face_people", []))),
         gaze_pitch=_number(b, "gaze_pitch", -40, 40, "blinks") if "gaze_pitch" in b else 0.0,
         face_lag=_number(b, "face_lag", 0.0, 0.5, "blinks") if "face_lag" in b else 0.0,
+        roll_people=tuple(_number({"g": g}, "g", -40, 40, "blinks.roll_people")
+                          for g in _person_list(b.get("roll_people", []), "blinks.roll_people", 1)),
         depth_quantiles=tuple(_number({"q": q}, "q", 0.01, 1.0, "blinks.depth_quantiles") for q in b.get("depth_quantiles", [])))
+    _check_people("blinks.roll_people", len(blinks.roll_people), len(blinks.upper_face_people))
     if list(blinks.depth_quantiles) != sorted(blinks.depth_quantiles) or len(blinks.depth_quantiles) == 1:
         raise I2FETError("blinks.depth_quantiles must be two or more rising values.")
     saccades = SaccadeModel(
@@ -220,7 +245,11 @@ def model_from_dict(data: dict) -> PerformanceModel:
         amplitude_log_sd=_number(s, "amplitude_log_sd", 0.05, 3, "saccades"),
         pitch_share=_number(s, "pitch_share", 0, 3, "saccades"), spread_yaw=_number(s, "spread_yaw", 0, 40, "saccades"),
         spread_pitch=_number(s, "spread_pitch", 0, 40, "saccades"), conjugacy=_number(s, "conjugacy", 0.5, 1.5, "saccades"),
-        vergence=_number(s, "vergence", -10, 10, "saccades"))
+        vergence=_number(s, "vergence", -10, 10, "saccades"),
+        fixation_people=tuple((_number({"m": m}, "m", -4, 3, "saccades.fixation_people"),
+                               _number({"s": sd}, "s", 0.05, 3, "saccades.fixation_people"))
+                              for m, sd in _person_list(s.get("fixation_people", []), "saccades.fixation_people", 2)))
+    _check_people("saccades.fixation_people", len(saccades.fixation_people), len(blinks.upper_face_people))
     drift = DriftModel(sd=_number(d, "sd", 0, 10, "drift"), alpha=_number(d, "alpha", 0, 6, "drift"),
                        knee=_number(d, "knee", 0.01, 10, "drift"), jitter=_number(d, "jitter", 0, 2, "drift"),
                        jitter_log_sd=_number(d, "jitter_log_sd", 0, 2, "drift"),

@@ -7,6 +7,12 @@ the decimation's clusters (the low-poly head), passed through the same deformati
 is the best the fit could give on the built head; both it and the fit's own expressions are read on the same
 stage (the built head's fitted eyeballs and framing), so only the expressions differ.
 
+Real heads without true expressions (the MediaPipe mask, the bust): their own mesh is laid on the default ICT face
+(``on_default_face``: each vertex where its binding sits, on the default head) and makes ICT's true expressions
+there. That read keeps the mesh (its triangles, shut eyes, closed mouth, carved features) and changes the face
+under it to one the reader knows: what it loses against the default head is the mesh's; what the fit's own
+expressions lose beyond it is the face's shape or the transfer.
+
 Run: ``python -m i2fet_tools.fitting.ceilings``.
 """
 
@@ -15,12 +21,26 @@ from __future__ import annotations
 import numpy as np
 
 from ml_backend.fitting.expressions import transfer_expressions
-from ml_backend.fitting.fit import HeadPart, fit_head
+from ml_backend.fitting.fit import REGION_BOX, HeadFit, HeadPart, fit_head
+from ml_backend.fitting.mesh import face_normals
 from ml_backend.fitting.template import Template, load_template
 
 from .eval_heads import EXPRESSIONS, correlation, default_read, dress, expression_reads
-from .heads import LOW_POLY_CELL, Y_UP_TO_Z_UP, _matrix, decimate_offsets, decimation, makehuman_head, stylise
-from .readback import Eyes, template_eyes
+from .heads import (LOW_POLY_CELL, Y_UP_TO_Z_UP, EvalHead, _matrix, decimate_offsets, decimation, evaluation_heads,
+                    makehuman_head, stylise)
+from .readback import Eyes, stage, template_eyes
+
+ON_DEFAULT_FACE = ("MediaPipe face", "Demosthenes bust")  # real heads without true expressions
+
+
+HEADER = f"{'read r':<50} {'all':>6} " + " ".join(f"{n:>8}" for n in EXPRESSIONS)
+
+
+def read_line(label: str, changes: np.ndarray, reference: np.ndarray) -> str:
+    """One row under ``HEADER``: the read r of 6 x 52 score ``changes`` against the reference, overall and per expression."""
+    values = [correlation(changes.ravel(), reference.ravel())]
+    values += [correlation(changes[i], reference[i]) for i in range(len(EXPRESSIONS))]
+    return f"{label:<50} " + " ".join(f"{v:>8.2f}" if i else f"{v:>6.2f}" for i, v in enumerate(values))
 
 
 def carried_expressions() -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
@@ -39,7 +59,7 @@ def carried_expressions() -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]
 def ceiling_lines(template: Template, eyes: Eyes, reference: np.ndarray) -> list[str]:
     """Per built head: the read r of the carried expressions (the ceiling) and of the fit's own, overall and per
     expression, and how alike the two read."""
-    lines = [f"{'read r':<50} {'all':>6} " + " ".join(f"{n:>8}" for n in EXPRESSIONS)]
+    lines = [HEADER]
     for name, (vertices, triangles, carried) in carried_expressions().items():
         part = HeadPart(vertices, triangles, _matrix(Y_UP_TO_Z_UP, 0.1), name=name)
         fit = fit_head(part, use_cache=False)
@@ -49,12 +69,52 @@ def ceiling_lines(template: Template, eyes: Eyes, reference: np.ndarray) -> list
         reads = {}
         for label, offsets in (("MakeHuman's, carried (ceiling)", carried), ("the fit's own", ours)):
             reads[label], _ = expression_reads(dressed, points, offsets @ rotation.T)
-            values = [correlation(reads[label].ravel(), reference.ravel())]
-            values += [correlation(reads[label][i], reference[i]) for i in range(len(EXPRESSIONS))]
-            lines.append(f"{name + ': ' + label:<50} " + " ".join(f"{v:>8.2f}" if i else f"{v:>6.2f}"
-                                                                    for i, v in enumerate(values)))
+            lines.append(read_line(f"{name}: {label}", reads[label], reference))
         first, second = reads.values()
         lines.append(f"{name + ': the two reads agree':<50} {correlation(first.ravel(), second.ravel()):>6.2f}")
+    return lines
+
+
+def on_default_face(template: Template, fit: HeadFit) -> tuple[np.ndarray, np.ndarray]:
+    """A fitted head's own mesh laid on the default ICT face, with ICT's true expressions there.
+
+    Each vertex goes where its binding sits (the same template triangle, barycentric point and offset along the
+    triangle's normal) on the default head instead of the fitted one, so the mesh keeps its own triangles,
+    openings or their absence, and carved features, while the face under it is ICT's own; its true offsets are
+    ICT's deltas at that point (faded as the binding fades far from the face). Returns points (N x 3, template
+    frame) and offsets (52 x N x 3).
+    """
+    binding = fit.bindings[0]
+    neutral = template.neutral
+    corners = neutral[binding.triangle]
+    normals = face_normals(neutral, binding.triangle)
+    points = np.einsum("nj,njd->nd", binding.barycentric, corners) + binding.offset[:, None] * normals
+    deltas = template.model.deltas.astype(np.float64)[:, binding.triangle]
+    offsets = np.einsum("nj,knjd->knd", binding.barycentric, deltas) * binding.weight[None, :, None]
+    return points, offsets
+
+
+def default_face_lines(template: Template, eyes: Eyes, reference: np.ndarray,
+                       heads: list[EvalHead] | None = None) -> list[str]:
+    """Per real head without true expressions (``ON_DEFAULT_FACE``): the read r of its own mesh laid on the default
+    face making ICT's true expressions (``on_default_face``): what the read allows on this mesh with a face it
+    knows, against the read of the head itself (the fit's own expressions)."""
+    lines = [HEADER]
+    for head in heads if heads is not None else evaluation_heads():
+        if head.name not in ON_DEFAULT_FACE:
+            continue
+        fit = fit_head(head.part, use_cache=False)
+        own_points, dressed = dress(head.part, fit, template, eyes)
+        box = np.array(REGION_BOX)
+        inside = ((own_points >= box[:, 0]) & (own_points <= box[:, 1])).all(1)
+        triangles = np.asarray(head.part.triangles)[inside[head.part.triangles].all(1)]
+        points, truth = on_default_face(template, fit)
+        ours = transfer_expressions(fit, template).deltas[0].astype(np.float64) @ fit.to_template[0][:3, :3].T
+        for label, changes in (
+                ("its mesh on the default face, true (ceiling)",
+                 expression_reads(stage(points, triangles, template.neutral, template, eyes), points, truth)[0]),
+                ("the fit's own", expression_reads(dressed, own_points, ours)[0])):
+            lines.append(read_line(f"{head.name}: {label}", changes, reference))
     return lines
 
 
@@ -62,7 +122,7 @@ def main() -> int:
     template = load_template()
     eyes = template_eyes(template)
     reference, _ = default_read(template, eyes)
-    for line in ceiling_lines(template, eyes, reference):
+    for line in ceiling_lines(template, eyes, reference) + default_face_lines(template, eyes, reference):
         print(line, flush=True)
     return 0
 

@@ -66,6 +66,7 @@ class HeadRow:
     truth_r: float = float("nan")  # the read of the head's true expressions against the default head's (where known)
     truth_agreement: float = float("nan")  # our transfer's read against the true expressions' read
     per_expression: tuple[float, ...] = ()  # each expression's 52 score changes against the default head's
+    truth_per_expression: tuple[float, ...] = ()  # the same for the head's true expressions (where known)
 
 
 def weights(expression: dict[str, float]) -> np.ndarray:
@@ -216,10 +217,12 @@ def evaluate(head: EvalHead, template: Template, eyes: Eyes, reference: np.ndarr
     if not head.parts:
         changes, images = expression_reads(dressed, points, deltas)
     truth_r = truth_agreement = float("nan")
+    truth_per_expression: tuple[float, ...] = ()
     if head.truth is not None:  # the same read of the head making its true expressions: this measure's ceiling here
         truth_changes, _ = expression_reads(dressed, points, head.truth @ matrix[:3, :3].T)
         truth_r = correlation(truth_changes.ravel(), reference.ravel())
         truth_agreement = correlation(changes.ravel(), truth_changes.ravel())
+        truth_per_expression = tuple(correlation(truth_changes[i], reference[i]) for i in range(len(EXPRESSIONS)))
     checks = transfer.checks
     detection = ("yes" if fit.confidence >= 0.5 else "unsure" if fit.confidence > 0 else "no") + f" {fit.confidence:.2f}"
     counts = {}
@@ -234,7 +237,7 @@ def evaluate(head: EvalHead, template: Template, eyes: Eyes, reference: np.ndarr
                   seconds, correlation(changes.ravel(), reference.ravel()),
                   correlation(changes[:, FACE_CHANNELS].ravel(), reference[:, FACE_CHANNELS].ravel()), head.human,
                   fit.notes + transfer.notes + extra_notes, truth_r, truth_agreement,
-                  tuple(correlation(changes[i], reference[i]) for i in range(len(EXPRESSIONS))))
+                  tuple(correlation(changes[i], reference[i]) for i in range(len(EXPRESSIONS))), truth_per_expression)
     return row, images
 
 
@@ -274,11 +277,14 @@ def print_table(rows: list[HeadRow]) -> None:
 
 
 def print_per_expression(rows: list[HeadRow]) -> None:
-    """Each expression's read r per head: which expression a head's read loses (where to look for a transfer gap)."""
+    """Each expression's read r per head: which expression a head's read loses (where to look for a transfer gap);
+    where the head's true expressions are known, their row follows: an expression both lose is lost by the read."""
     print(f"{'read r per expression':<22} " + " ".join(f"{name:>8}" for name in EXPRESSIONS))
     for r in rows:
         if r.per_expression:
             print(f"{r.name:<22} " + " ".join(f"{value:>8.2f}" for value in r.per_expression))
+        if r.truth_per_expression:
+            print(f"{'  its TRUE expressions':<22} " + " ".join(f"{value:>8.2f}" for value in r.truth_per_expression))
 
 
 def selected(name: str, only: str) -> bool:
@@ -296,7 +302,8 @@ def main(argv: list[str] | None = None) -> int:
                         "(several, comma-separated: 'stylised,makehuman')")
     parser.add_argument("--per-expression", action="store_true", help="also each expression's read r per head")
     parser.add_argument("--ceilings", action="store_true", help="also what the read allows on the built heads "
-                        "(the MakeHuman head's own expressions carried onto them; about 2 minutes)")
+                        "(the MakeHuman head's own expressions carried onto them) and on the real heads' own meshes "
+                        "laid on the default face (about 3 minutes)")
     args = parser.parse_args(argv)
     template = load_template()
     eyes = template_eyes(template)
@@ -319,11 +326,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.per_expression:
         print_per_expression(rows)
     if args.ceilings:
-        from .ceilings import ceiling_lines
+        from .ceilings import ceiling_lines, default_face_lines
 
         print("Ceilings of the built heads (the MakeHuman head's transferred expressions carried onto each, read on "
               "the same stage as the fit's own):")
         for line in ceiling_lines(template, eyes, reference):
+            print("  " + line)
+        print("Real heads without true expressions: their own mesh laid on the default face, making ICT's true "
+              "expressions, against the fit's own:")
+        for line in default_face_lines(template, eyes, reference):
             print("  " + line)
     if not args.no_sanity:
         print("Sanity of the read (where the answer is known):")

@@ -146,3 +146,14 @@ def test_freezing_the_face_encoder_needs_a_trained_one():
         train(AlignTrainConfig(freeze_expression=True, steps=1))
     with pytest.raises(SystemExit):
         main(["--freeze-expression", "--steps", "1"])
+
+
+def test_folded_expression_layer_matches_the_features_it_folds():
+    from ml_backend.ifed.alignment import _gelu, _unit
+
+    model = load_aligned().alignment
+    faces = np.random.default_rng(3).random((40, 52)).astype(np.float32)
+    e = model.e
+    plain = _unit(_gelu(model.expression_features(faces) @ e["expr_w1"] + e["expr_b1"]) @ e["expr_w2"] + e["expr_b2"])
+    assert np.allclose(model.embed_expression(faces), plain, atol=1e-5)  # more rows than SMALL: the matrix product
+    assert np.allclose(model.embed_expression(faces[:3]), plain[:3], atol=1e-5)  # a plan's few steps: einsum

@@ -63,6 +63,15 @@ def _gelu(x: np.ndarray) -> np.ndarray:
     return 0.5 * x * (1.0 + np.tanh(0.7978845608028654 * (x + 0.044715 * x ** 3)))
 
 
+SMALL = 32  # up to this many rows, products run in einsum's single-threaded loop (see ``_product``)
+
+
+def _product(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """``x @ w``; for a few rows (a plan's steps) without BLAS: numpy's multithreaded matrix product can take tens of
+    milliseconds on a busy machine for these small products, einsum's own loop well under one."""
+    return np.einsum("nk,kh->nh", x, w) if len(x) <= SMALL else x @ w
+
+
 def _unit(x: np.ndarray) -> np.ndarray:
     return x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-8)
 
@@ -76,6 +85,10 @@ class Alignment:
         self.t = {k: tensors[k].astype(np.float32) for k in TENSORS if k.startswith("text")}
         self.e = {k: tensors[k].astype(np.float32) for k in TENSORS if k.startswith("expr")}
         self.basis = basis.astype(np.float32)  # 52 x (vertices x 3): the subsampled face basis
+        # The first expression layer's offset part is linear in the weights: folded once into a 52 x hidden matrix.
+        offsets_w1 = self.e["expr_w1"][: 3 * config.vertices]
+        self.folded = ((self.basis.astype(np.float64) / config.offset_scale) @ offsets_w1).astype(np.float32)
+        self.norms_w1 = np.ascontiguousarray(self.e["expr_w1"][3 * config.vertices:])
 
     @property
     def encoder(self) -> str:
@@ -84,8 +97,8 @@ class Alignment:
     def embed_text(self, sentence: np.ndarray) -> np.ndarray:
         """Unit embeddings (N x dim) of MiniLM sentence embeddings (N x 384, or one 384 vector)."""
         x = _check(sentence, self.config.text_dim, "text embeddings")
-        h = _gelu(x @ self.t["text_w1"] + self.t["text_b1"])
-        return _unit(h @ self.t["text_w2"] + self.t["text_b2"])
+        h = _gelu(_product(x, self.t["text_w1"]) + self.t["text_b1"])
+        return _unit(_product(h, self.t["text_w2"]) + self.t["text_b2"])
 
     def expression_features(self, weights: np.ndarray) -> np.ndarray:
         """Face-geometry features N x (4 x vertices): scaled offsets and per-vertex displacement lengths."""
@@ -94,9 +107,13 @@ class Alignment:
         return np.concatenate([offsets.reshape(len(w), -1), np.linalg.norm(offsets, axis=-1)], axis=1)
 
     def embed_expression(self, weights: np.ndarray) -> np.ndarray:
-        """Unit embeddings (N x dim) of ARKit weight vectors (N x 52, or one 52 vector)."""
-        h = _gelu(self.expression_features(weights) @ self.e["expr_w1"] + self.e["expr_b1"])
-        return _unit(h @ self.e["expr_w2"] + self.e["expr_b2"])
+        """Unit embeddings (N x dim) of ARKit weight vectors (N x 52, or one 52 vector): the first layer on
+        ``expression_features``, its offset part through ``folded``."""
+        w = np.clip(_check(weights, NUM_CHANNELS, "weights"), 0.0, 1.0)
+        offsets = _product(w, self.basis).reshape(len(w), -1, 3) / self.config.offset_scale
+        first = _product(w, self.folded) + _product(np.linalg.norm(offsets, axis=-1), self.norms_w1)
+        h = _gelu(first + self.e["expr_b1"])
+        return _unit(_product(h, self.e["expr_w2"]) + self.e["expr_b2"])
 
     def score(self, sentence: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """Cosine similarity of each text with its face: N text embeddings and N weight rows -> N values."""

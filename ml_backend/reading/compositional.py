@@ -725,8 +725,8 @@ def _next_event(before: str, part: str) -> bool:
     first, second = read_step_words(before), read_step_words(part)
     if not first.items or not second.items:
         return False
-    at_rest = [compose([it for it in read.items if not it.negated]).is_neutral for read in (first, second)]
-    return at_rest[0] != at_rest[1] or (not any(at_rest) and _pulls_against(before, part))
+    at_rest = [_at_rest(read) for read in (first, second)]
+    return at_rest[0] != at_rest[1] or (not any(at_rest) and _pulls_against(before, part, floor=0.3))
 
 
 def _restates_state(before: str, part: str) -> bool:
@@ -740,6 +740,19 @@ def _restates_state(before: str, part: str) -> bool:
     norms = float(np.linalg.norm(first) * np.linalg.norm(second))
     return (norms > 0 and float(first @ second) / norms > 0.9
             and _moved_by(part) <= _moved_by(before))
+
+
+def _at_rest(read: StepWords) -> bool:
+    """True when the words say the face is at rest ("straight-faced", "the blankness", "empty"): every item they
+    read is a phrasing of a neutral, blank or calm face. A face with no channels of its own ("flushed") is no rest."""
+    shown = [it for it in read.items if not it.negated]
+    return bool(shown) and all(it.label.lower() in _rest_phrasings() for it in shown)
+
+
+@lru_cache(maxsize=1)
+def _rest_phrasings() -> frozenset[str]:
+    """The phrasings of the vocabulary that name a face at rest."""
+    return frozenset(e.phrase.lower().lstrip("?") for e in vocabulary() if e.label in ("neutral", "blank", "calm"))
 
 
 # A face word as the subject of a sentence ("The blankness breaks", "Her smile fades").
@@ -784,15 +797,16 @@ def _starts_with_feature(text: str) -> bool:
     return _starts_with_part(text) or any(tuple(stems[:1]) == key for key in _FEATURE_KEYS)
 
 
-def _pulls_against(before: str, part: str) -> bool:
-    """True when the faces of two texts pull some region opposite ways (corners up and down, lids wide and shut)."""
+def _pulls_against(before: str, part: str, floor: float = 0.15) -> bool:
+    """True when the faces of two texts pull some region opposite ways (corners up and down, lids wide and shut),
+    each above ``floor``."""
     def face(text: str) -> np.ndarray:
         return sum((item_target(it) for it in read_step_words(text).items if not it.negated), np.zeros(len(ARKIT_NAMES), np.float32))
 
     first, second = face(before), face(part)
     for a, b, _ in OPPOSED:
         ma, mb = _STEM_MASKS[a], _STEM_MASKS[b]
-        if (first[ma].max() > 0.15 and second[mb].max() > 0.15) or (first[mb].max() > 0.15 and second[ma].max() > 0.15):
+        if (first[ma].max() > floor and second[mb].max() > floor) or (first[mb].max() > floor and second[ma].max() > floor):
             return True
     return False
 

@@ -5,7 +5,8 @@ thing carries the feeling (a lemon is sour, thunder is anger, a death is sorrow)
 table only for a comparison or a figure it does not know as a whole ("like ...", "as if ...", a clause
 about the face): the expression most of its words point to is the step's face, matched weakly
 (lower confidence than a word the vocabulary knows). Rows are ``recipe | words``; recipes are those of
-``vocabulary.RECIPES``; words are stemmed when loaded, phrases of two words are matched as pairs.
+``vocabulary.RECIPES``; words are stemmed when loaded, phrases of two words are matched as pairs; a word written ``=word`` is matched as written,
+not by its stem ("=drain", a sewer's drain, is not "drained", tired).
 Our own word lists, written by meaning (what each thing evokes in English usage), not measured.
 
 A compared thing the table does not name ("a gathering tempest", "a snared beast", "as if he had buried his best
@@ -27,6 +28,13 @@ MEANING_MARGIN = 1.5  # ... and this many times the runner-up's
 # Feelings whose listed things are school and office words (sums, puzzles, foreign script): by meaning they would
 # meet the words of documentation and code, so they are evoked only by the words listed.
 NOT_BY_MEANING = frozenset({"thinking", "confused"})
+# The people of a sentence are who is compared, not what the face evokes: "at the mention of his brother, the farmer's
+# face darkened" has no joy in "brother" (near "kid") and no fear in "farmer" (near "deer"), so they do not vote.
+PEOPLE = frozenset("""man men woman women boy boys girl girls child children kid kids baby person people brother
+brothers sister sisters mother father mum mom dad parent parents son daughter wife husband uncle aunt cousin nephew
+niece grandmother grandfather granny grandma grandpa friend friends neighbour neighbor stranger teenager teenagers
+farmer clerk doctor nurse teacher soldier sailor officer captain colonel sergeant lady gentleman sir madam master
+servant maid king queen prince princess player someone somebody everyone anyone nobody fellow chap guy lad lass""".split())
 
 ASSOCIATIONS = """
 disgust | rotten, rot, rotting, rancid, putrid, sewage, sewer, vomit, puke, manure, dung, muck, slime, slimy, maggot, maggots, cockroach, cockroaches, rat, rats, stink, stinks, stinking, stench, smell, smelled, smelt, smells, odour, odor, reek, reeks, filth, filthy, garbage, trash, toilet, mould, mold, mouldy, moldy, snot, booger, pus, skunk, fart, germs, grease, greasy, curdle, curdles, curdled, spoiled, spoilt, gross, yuck, eww, ew, slug, leech, sludge, gutter, sickening, nauseous, nausea, queasy, seasick, carsick, dead mouse, dead rat, old milk, sour milk, bad egg, bad eggs, dog muck, dog mess, her shoe, his shoe, something nasty
@@ -47,38 +55,74 @@ pain | toe, stubbed, thumb, splinter, bee, sting, stung, needle, injection, dent
 embarrassed | tomato, beetroot, beet, naked, underwear, trousers, pants down, stage fright, busted, red as
 surprise | owl, dinner plates, saucers, moons, golf balls, tennis balls, headlamps, jack in the box, fireworks going off, surprise party, magic trick, rabbit out of a hat
 awe | miracle, unicorn, spaceship, cathedral, galaxy, northern lights, aurora, angel choir, wonderland, masterpiece, sunset
+disgust | =drain, =drains, drainpipe, gutter, slug, slugs, bad egg, bad eggs, rotten egg, rotten eggs, sulphur, dead fish, fish guts, old socks, sweaty socks, dirty nappy, nappy, diaper, dog mess, cowpat, leech, leeches, roadkill, vermin, lice, fleas, mildew, phlegm, snot, sour milk, spoiled milk, gone off, something the cat dragged in, dustbin
+sour | sloe, sloes, quince, quinces, unripe, green apple, gooseberry, gooseberries, rhubarb, lemon juice, alum, curdle, curdled, soured
+sad | lost a pound, found a penny, wet week, monday morning, rainy day, drowned rat, wet cat, wet dog, scarecrow, downpour, lost lamb, lost sheep, lost child, lost puppy, kicked dog, beaten dog, whipped dog, basset hound, mourning, graveside, tombstone, gravestone, hearse, wreath, eulogy, requiem, dirge, lament, farewell, wilted lettuce, lettuce, deflated balloon, burst balloon, sinking ship, shipwreck, dropped ice cream, broken toy, broken doll, world on his shoulders, world on her shoulders, weight of the world, wet blanket, souffle, sagging, drooping, willow, weeping willow, overcast, grey sky, gray sky, april sky, autumn
+anger | chew glass, chew nails, chew iron, bite nails, gargoyle, bulldog, pit bull, rottweiler, red rag, hornet's nest, pressure cooker, powder keg, tinderbox, gunpowder, dynamite, furnace, forge, wildfire, inferno, bonfire, thunderstorm, tempest, hurricane, tornado, typhoon, squall, brimstone, devil, fiend, fury, furies, harpy, scorpion, charging bull, bruise, purple, puce, apoplectic, tiger, tigress, panther, wildcat, hellcat, wet hen, sore head, storm front, storm cloud, black cloud, struck flint, hedgehog, porcupine, bristling, pawing
+stern | flint, iron, steel, stone, slate, anvil, hangman, judge, magistrate, schoolmistress, schoolmaster, governess, matron, warden, jailer, gaoler, sentry, winter pond, frozen pond, north wind, january, iceberg, icicle, closed door, shut door, locked door, fortress, castle wall
+fear | stoat, weasel, timid mouse, frightened mouse, church mouse, trapped bird, caged bird, bird in a cage, startled horse, spooked horse, fawn, hare, gazelle, antelope, walked over his grave, walked over her grave, walked over my grave, over his grave, over her grave, grave, graveyard, crypt, tomb, vampire, werewolf, witch, banshee, phantom, spectre, specter, apparition, wraith, poltergeist, gallows, noose, firing squad, scaffold, guillotine, bogeyman, boogeyman, lion's den, avalanche, tidal wave, stampede, bear trap, mousetrap, precipice, ledge, pistol, barrel of a gun, haunted house
+shock | hit by a bus, lorry, steamroller, wrecking ball, cricket bat, frying pan, wet fish, ice bucket, bucket of ice water, live wire, electric fence, electric shock, fried eggs, putty, candle wax, wax, tallow, chalk, parchment, dough, whey, skimmed milk, ashes, porridge, flour, house burned down, burned down, burnt down, bad news, telegram
+joy | sandboy, lark, skylark, clam, pig in clover, clover, two tails, dog with two tails, candy store, sweet shop, christmas morning, new bicycle, new bike, sunbeam, springtime, summer's day, summer morning, daisy, daisies, sunflower, melting butter, butter melting, cheshire cat, got the job, good news, promotion, pay rise, windfall, inheritance, bonanza, first prize, gold medal, honeymoon, valentine, watermelon, lantern, chandelier, christmas tree, fairground, circus, holiday, beach, chuffed, tickled, schoolgirl, schoolboy giggling, spring arriving, kitchen fire, hearth, fireside
+smug | poker player, four aces, aces, royal flush, winning hand, trump card, con man, conman, card sharp, cardsharp, used car salesman, teacher's pet, cock of the walk, rooster, cockerel, king of the castle, goldfish, pickpocket
+tired | wrung out, limp rag, wet rag, dishcloth, old mop, tortoise, old dog, dog tired, sleepwalker, sleepwalking, walking dead, living dead, insomniac, graveyard shift, double shift, hamster wheel, treadmill, drudge, workhorse, pack horse, old nag, ditchwater, dishwater
+pain | tinfoil, kidney stone, dentist's drill, root canal, ingrown toenail, bunion, rusty nail, thorn, thistle, nettle, nettles, wasp sting, hot coal, hot coals, broken glass, bitten tongue
+calm | lily pond, still pond, sleeping baby, sleeping child, cat in the sun, cat by the fire, lazy river
+sheepish | sunday roast, ate the roast, hand in the till, truant, naughty child, naughty boy, naughty girl, caught smoking
+flush | lobster, boiled lobster, cherry, ripe cherry, radish, pillar box, postbox, fire engine, strawberry, poppy, raspberry
+surprise | corks, champagne cork, popping cork, jack in a box, startled cat
 """
 
 
-@lru_cache(maxsize=1)
-def associations() -> dict[tuple[str, ...], str]:
-    """Stemmed word (or word pair) -> the recipe name it evokes (the first row that names it wins)."""
-    from ..reading.tokens import stem, words
-
-    out: dict[tuple[str, ...], str] = {}
+def _listed() -> list[tuple[str, str]]:
+    """(feeling, term) for every listed term, in table order."""
+    out = []
     for line in ASSOCIATIONS.strip().splitlines():
         label, _, terms = (part.strip() for part in line.partition("|"))
-        for term in (t.strip() for t in terms.split(",")):
-            key = tuple(stem(w) for w in words(term))
-            if key and key not in out:
-                out[key] = label
+        out.extend((label, term.strip()) for term in terms.split(",") if term.strip())
     return out
 
 
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict[tuple[str, ...], str], dict[tuple[str, ...], str]]:
+    """The stemmed table and the table of ``=word`` terms matched as written (the first row naming a key wins)."""
+    from ..reading.tokens import stem, words
+
+    stemmed: dict[tuple[str, ...], str] = {}
+    exact: dict[tuple[str, ...], str] = {}
+    for label, term in _listed():
+        if term.startswith("="):
+            exact.setdefault(tuple(w.lower() for w in words(term[1:])), label)
+        elif key := tuple(stem(w) for w in words(term)):
+            stemmed.setdefault(key, label)
+    return stemmed, exact
+
+
+def associations() -> dict[tuple[str, ...], str]:
+    """Stemmed word (or word pair) -> the recipe name it evokes (the first row that names it wins)."""
+    return _tables()[0]
+
+
+def exact_associations() -> dict[tuple[str, ...], str]:
+    """Lower-case words (``=word`` rows) -> the recipe they evoke, matched as written, before any stem."""
+    return _tables()[1]
+
+
 def evoked(tokens: list[str]) -> tuple[str | None, int]:
-    """The recipe most of the words evoke and how many words point to it (longest matches first; ties: first seen)."""
+    """The recipe most of the words evoke and how many words point to it (longest matches first, up to five words;
+    ties: first seen)."""
     from ..reading.tokens import stem
 
-    table = associations()
+    table, exact = associations(), exact_associations()
     stems = [stem(t) for t in tokens]
+    lowered = [t.lower() for t in tokens]
     votes: dict[str, int] = {}
     order: list[str] = []
     i = 0
     while i < len(stems):
-        for size in (3, 2, 1):
-            key = tuple(stems[i:i + size])
-            if len(key) == size and key in table:
-                label = table[key]
+        for size in (5, 4, 3, 2, 1):  # "dog with two tails", "world on his shoulders"
+            key, written = tuple(stems[i:i + size]), tuple(lowered[i:i + size])
+            if len(key) == size and (written in exact or key in table):
+                label = exact[written] if written in exact else table[key]
                 votes[label] = votes.get(label, 0) + size
                 if label not in order:
                     order.append(label)
@@ -96,11 +140,8 @@ def evoked(tokens: list[str]) -> tuple[str | None, int]:
 def _terms() -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Every listed thing and the feeling it evokes, in table order (the first row that names it wins)."""
     seen: dict[str, str] = {}
-    for line in ASSOCIATIONS.strip().splitlines():
-        label, _, terms = (part.strip() for part in line.partition("|"))
-        for term in (t.strip() for t in terms.split(",")):
-            if term and term not in seen:
-                seen[term] = label
+    for label, term in _listed():
+        seen.setdefault(term.lstrip("="), label)
     return tuple(seen), tuple(seen.values())
 
 
@@ -142,7 +183,7 @@ def evoked_by_meaning(encoder, tokens: list[str]) -> tuple[str | None, int]:
 
     known = _vocabulary_words()
     content = [t.lower() for t in tokens if len(t) >= 3 and is_latin_word(t) and t.lower() not in FUNCTION_WORDS
-               and t.lower() not in known]  # "lost" is read as the vocabulary says, not as what "loss" evokes
+               and t.lower() not in known and t.lower() not in PEOPLE]  # "lost" is read as the vocabulary says, not as what "loss" evokes
     if not content:
         return None, 0
     per_word = _votes_of(encoder, content)

@@ -10,7 +10,7 @@ A verb that is a vocabulary phrasing on its own ("lit up", "beaming") is left to
 says how strong it is. A row may end with ``| nouns`` naming more nouns for its verbs only ("his brow darkened", "her gaze hardened":
 a brow or a gaze darkens and hardens, but "her gaze fell" is a look down, not a fallen face).
 Prose also states the changed face with a copula ("her face was white and set", "Mary's face was clouded"):
-each phrasing is also met with "was", "is", "were", "are", "became" or "grew" between the noun and the verb, and the states
+each phrasing is also met with "was", "is", "were", "are", "became", "grew", "had" or "has" between the noun and the verb, and the states
 ("white", "pale", "flushed", "clouded") are verbs of their rows.
 """
 
@@ -18,19 +18,20 @@ from __future__ import annotations
 
 FACE_NOUNS: tuple[str, ...] = ("face", "expression", "countenance", "features", "visage")
 # "her face was white", "his features became grave", "her face grew stern": the state, said of the face
-COPULAS: tuple[str, ...] = ("", " was", " is", " were", " are", " became", " grew")
+# "her face had fallen", "his expression has softened": novels tell the change before the moment they narrate
+COPULAS: tuple[str, ...] = ("", " was", " is", " were", " are", " became", " grew", " had", " has")
 
 CHANGES = """
 dismay | 0.8 | fall, drop, sink, sag, lengthen, grow long, go long, fall a little
 scowl | 0.8 | darken, dark, cloud, clouded, cloud over, sour, turn sour, turn thunderous, go dark, grow dark, black, turn black, blacken, turn ugly, twist into a scowl, contract | brow, forehead, look
-stern | 0.75 | harden, hard, stiffen, set, stern, grave, tighten, close, close off, shut down, turn to stone, turn stony, go stony, turn hard, go hard, grow hard, go cold, turn cold, grow cold, grow stern, ice over, freeze over, turn to ice | gaze, stare
+stern | 0.75 | harden, hard, stiffen, set, stern, grave, frozen over, frozen hard, tighten, close, close off, shut down, turn to stone, turn stony, go stony, turn hard, go hard, grow hard, go cold, turn cold, grow cold, grow stern, ice over, freeze over, turn to ice | gaze, stare
 grimace | 0.8 | contort, distort, screw up in pain, twist, twist up
 tender | 0.7 | soften, melt, warm, gentle, grow soft, go soft, turn soft
 happy | 0.8 | brighten, glow, shine, sunny
 relief | 0.75 | clear, ease, unclench, relax into relief, relax, slacken, loosen
 shock | 0.95 | pale, deadly pale, ghastly pale, white, ashen, bloodless, blanch, whiten, go white, turn white, go pale, turn pale, grow pale, go ashen, turn ashen, turn grey, go grey, turn gray, go gray, drain, drain of colour, drain of color, lose its colour, lose its color | look, he, she
 cry | 0.85 | crumple, crumble, collapse, cave in, fall apart, twist with grief
-embarrassed | 0.8 | flush, flushed, red, crimson, scarlet, redden, colour, color, burn, go red, turn red, go pink, turn pink, go scarlet, turn scarlet, go crimson, turn crimson, grow red, become red, grow crimson, grow scarlet | cheeks, cheek, ears, neck, he, she
+flush | 0.8 | flush, flushed, red, crimson, scarlet, redden, colour, color, burn, go red, turn red, go pink, turn pink, go scarlet, turn scarlet, go crimson, turn crimson, grow red, become red, grow crimson, grow scarlet | cheeks, cheek, ears, neck, he, she
 disgust | 0.85 | twist in disgust, wrinkle in disgust, curdle, screw up, scrunch up
 blank | 0.6 | go blank, blank, empty, go still, freeze, go dead
 """

@@ -48,7 +48,7 @@ REGION_NOUNS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "lower lid": ("lids",), "lower eyelid": ("lids",), "gaze": ("gaze",), "eyeball": ("gaze",),
     "pupil": ("gaze",), "nose": ("nose",), "nostril": ("nose",), "cheek": ("cheeks",), "cheekbone": ("cheeks",),
     "corner of mouth": ("corners",), "mouth corner": ("corners",), "lip corner": ("corners",),
-    "corner of lip": ("corners",), "corner": ("corners",),
+    "corner of lip": ("corners",), "corner": ("corners",), "end of mouth": ("corners",), "end of lip": ("corners",),
     "lip": ("lips",), "upper lip": ("lips",), "lower lip": ("lips",), "bottom lip": ("lips",), "top lip": ("lips",),
     "mouth": ("lips", "jaw"), "jaw": ("jaw",), "chin": ("chin",), "tongue": ("tongue",),
     "teeth": ("lips",), "tooth": ("lips",),
@@ -107,7 +107,7 @@ ACTIONS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     ("cheeks", ("raise", "lift", "round", "bunch", "push up", "up", "plump", "apple"), "6D", "cheeks raised"),
     ("cheeks", ("flush", "blush", "redden", "red", "pink", "burn", "colour", "color", "glow"), "6B", "cheeks flushed"),
     # mouth corners
-    ("corners", ("turn down", "down", "droop", "sag", "fall", "drop", "downturn", "dip", "pull down", "sad"),
+    ("corners", ("turn down", "down", "droop", "sag", "fall", "drop", "downturn", "dip", "pull down", "sad", "sink"),
      "15D", "mouth corners down"),
     ("corners", ("turn up", "up", "lift", "curl up", "curve up", "upturn", "tug", "twitch", "raise", "quirk", "smile"),
      "12C", "mouth corners up"),

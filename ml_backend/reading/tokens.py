@@ -29,6 +29,9 @@ _IRREGULAR = {
     "happiest": "happi", "angrier": "angri", "angriest": "angri", "madder": "mad", "calmer": "calm", "wasp": "wasp", "woke": "wake", "began": "begin", "begun": "begin",
     "made": "make", "fought": "fight", "held": "hold", "hid": "hide", "hidden": "hide", "kept": "keep",
     "froze": "freez", "shot": "shoot", "wider": "widen", "widest": "widen", "narrower": "narrow",
+    "sank": "sink", "sunk": "sink", "sunken": "sink", "shrank": "shrink", "shrunk": "shrink", "stung": "sting",
+    # adjectives made from nouns are not those nouns: "a cornered dog" names no mouth corner, "dogged" is no dog
+    "cornered": "cornered", "dogged": "dogged", "doggedly": "doggedly",
 }
 _VOWELS = set("aeiou")
 

@@ -167,3 +167,8 @@ def test_a_manner_aside_keeps_the_verb_of_change_joined_to_into(reader, text):
     assert "," not in order(text).split("into")[0]
     first, second = faces(reader, text)
     assert ch(first, "noseSneer") >= RISE and ch(second, "noseSneer") <= LOW
+
+
+def test_a_face_with_no_channels_is_no_rest_in_a_series(reader):
+    steps = faces(reader, "She acknowledged this only by a slight nod, flushed a little, and frowned.")
+    assert len(steps) == 1 and ch(steps[0], "browDown") >= RISE

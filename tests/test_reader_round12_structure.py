@@ -16,19 +16,17 @@ from hypothesis import strategies as st
 
 from ml_backend.reading.clauses import in_order
 
+from i2fet_tools.ifed.expectations import LOW, RISE
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from reader_dev import ch, faces, plain_compositional_reader  # noqa: E402
 
-RISE, LOW = 0.2, 0.12
-
-
-@pytest.fixture(scope="module")
-def reader():
-    return plain_compositional_reader()
+reader = pytest.fixture(scope="module")(plain_compositional_reader)
 
 
 def is_neutral(target) -> bool:
-    return float(max(target)) <= LOW
+    """Every channel at rest (the checker's ``neutral``)."""
+    return bool((target <= LOW).all())
 
 
 def order(text: str) -> str:

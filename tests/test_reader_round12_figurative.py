@@ -139,3 +139,19 @@ def test_melancholy_is_sad_without_a_smile(reader):
     face = one_face(reader, "A cloud of melancholy settled on her features.")
     assert max(ch(face, "browInnerUp"), ch(face, "mouthFrown")) >= RISE
     assert ch(face, "mouthSmile") <= LOW
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    from ml_backend.text.encoders import create_encoder
+
+    return create_encoder("minilm")
+
+
+@pytest.mark.parametrize("text", ["At the mention of his brother, the farmer's face",
+                                  "The old man's face"])
+def test_people_and_their_ages_evoke_no_feeling_by_meaning(encoder, text):
+    from ml_backend.knowledge.associations import evoked_by_meaning
+    from ml_backend.reading.tokens import words
+
+    assert evoked_by_meaning(encoder, words(text)) == (None, 0)

@@ -255,6 +255,12 @@ def stage_extension(python: Path, stage: Path = EXTENSION_STAGE, platform: str |
                              text=True).stdout.splitlines()[-1]
     (stage / PACK_DATA).mkdir(parents=True, exist_ok=True)
     shutil.copy2(weights, stage / PACK_DATA / Path(weights).name)
+    embeddings = subprocess.run([str(python), "-c", "from ml_backend.reading.meaning_cache import warm; "
+                                 "print(*warm(), sep='\\n')"], check=True, cwd=ROOT, env=child_env(),
+                                capture_output=True, text=True).stdout.splitlines()
+    (stage / PACK_DATA / "embeddings").mkdir()
+    for path in embeddings:  # the reader's phrase lists, encoded: a user's first reading by meaning need not wait
+        shutil.copy2(path, stage / PACK_DATA / "embeddings" / Path(path).name)
     ensure_face_pack(python)
     code = ("from ml_backend.face_model import pack_path; from ml_backend.paths import assets_root; "
             "print(pack_path()); print(assets_root() / 'ict-facekit')")

@@ -6,6 +6,7 @@ Usage: python tests/extension_session.py <zip> [--generate]
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -42,6 +43,8 @@ def main() -> None:
         report["wheel_modules"] = {name: getattr(sys.modules.get(name), "__file__", "") for name in ("safetensors", "tokenizers")}
         report["encoder_weights"] = next((str(m.weights_path()) for n, m in sys.modules.items()
                                           if n.endswith("ml_backend.text.minilm_file")), "")
+        meaning = importlib.import_module(report["backend_modules"][0] + ".reading.meaning_cache")
+        report["embedding_files"] = [str(path) for path in meaning.warm()]
     print("I2FET_REPORT " + json.dumps(report), flush=True)
     os._exit(0)  # bpy 4.2 as a module can crash while tearing down at exit; the report is already out
 

@@ -140,3 +140,41 @@ def test_any_kind_or_encoder_name_stays_inside_the_cache_folder_or_is_refused(ki
             return
     assert path.parent == folder and path.name.startswith(f"{kind}_{encoder_name}_")
     assert "/" not in kind + encoder_name and os.sep not in kind + encoder_name and kind not in ("", ".", "..")
+
+
+def test_a_bundled_version_is_read_first_and_a_stale_one_is_ignored(cache, tmp_path, monkeypatch):
+    """The extension ships the phrase lists encoded (``build.py extension``): a bundled file of this version is used
+    without encoding or writing anything; one of another version (other phrases, other rows) is not."""
+    from ml_backend.text import embedding_cache
+    from ml_backend.text.embedding_cache import cache_path, cached_embeddings, phrase_digest
+
+    bundled = tmp_path / "bundled"
+    bundled.mkdir()
+    monkeypatch.setattr(embedding_cache, "BUNDLED_DIR", bundled)
+    texts = ["beaming", "glowering"]
+    shipped = np.arange(16, dtype=np.float32).reshape(2, 8)
+    np.save(bundled / cache_path("vocabulary", "minilm", phrase_digest(texts, "minilm")).name, shipped)
+    encoder = WordEncoder()
+    np.testing.assert_array_equal(cached_embeddings("vocabulary", "minilm", texts, encoder.encode), shipped)
+    assert encoder.encoded == [] and not list(cache.glob("*.npy"))
+    assert embedding_cache.SERVED["vocabulary", "minilm"].parent == bundled
+
+    np.save(bundled / cache_path("idioms", "minilm", phrase_digest(["pout"], "minilm")).name, shipped)  # 2 rows, 1 text
+    cached_embeddings("idioms", "minilm", ["pout"], encoder.encode)
+    assert encoder.encoded == ["pout"] and embedding_cache.SERVED["idioms", "minilm"].parent == cache
+
+
+def test_warm_encodes_every_phrase_list_the_readers_look_up_by_meaning(cache):
+    """``meaning_cache.warm`` goes through the readers' own look-ups: afterwards a reading by meaning encodes only
+    the instruction's own words, never a phrase list."""
+    from ml_backend.reading.meaning_cache import warm
+
+    encoder = WordEncoder()
+    encoder.name = "word-hashes"  # the readers keep vectors per encoder name in memory: never the real encoder's
+    files = warm(encoder)
+    assert {p.name.split("_")[0] for p in files} == {"vocabulary", "idioms", "associations", "lexicon"}
+    assert all(p.parent == cache and p.is_file() for p in files)
+    encoded = len(encoder.encoded)
+    assert encoded > 1000
+    warm(encoder)
+    assert len(encoder.encoded) == encoded

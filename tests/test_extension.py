@@ -23,7 +23,7 @@ import build  # noqa: E402
 def run_session(zip_path: Path, tmp_path: Path, *flags: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("I2FET_") and k != "PYTHONPATH"}
     env.update(BLENDER_USER_RESOURCES=str(tmp_path / "blender-user"), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
-               I2FET_ASSETS=str(tmp_path / "no-assets"))
+               I2FET_ASSETS=str(tmp_path / "no-assets"), I2FET_CACHE=str(tmp_path / "empty-cache"))
     result = subprocess.run([sys.executable, str(ROOT / "tests" / "extension_session.py"), str(zip_path), *flags],
                             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     lines = [line for line in result.stdout.splitlines() if line.startswith("I2FET_REPORT ")]
@@ -70,5 +70,8 @@ def test_zip_installs_enables_and_generates_in_a_fresh_blender(extension_zip, tm
     assert report["face_pack"].endswith("ml_backend/data/ict_facekit_pack_v1.npz")
     assert report["encoder_weights"].endswith("ml_backend/data/minilm_l6_v2.safetensors"), "the bundled encoder"
     assert report["heavy_modules"] == [], "the runtime path stays lean (docs/performance.md)"
+    embeddings = report["embedding_files"]
+    assert len(embeddings) == 4 and all("/ml_backend/data/embeddings/" in path for path in embeddings), embeddings
+    assert not list((tmp_path / "empty-cache").glob("*.npy")), "the bundled phrase embeddings are read, not re-encoded"
     extracted = Path(report["wheel_root"])
     assert {"safetensors", "tokenizers"} <= {p.name for p in extracted.iterdir()}, "the manifest's wheels were installed"

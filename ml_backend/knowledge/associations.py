@@ -157,16 +157,21 @@ _TERM_VECTORS: dict[str, np.ndarray] = {}
 _WORD_VOTES: dict[tuple[str, str], dict[str, float]] = {}
 
 
-def _votes_of(encoder, unknown: list[str]) -> dict[str, dict[str, float]]:
-    """Each word's summed cosine per feeling over its nearest listed things (cached per encoder and word)."""
+def term_vectors(encoder) -> np.ndarray:
+    """The listed things' embeddings (rows in ``_terms`` order), from the embedding cache."""
     from ..text.embedding_cache import cached_embeddings
 
-    terms, labels = _terms()
+    if encoder.name not in _TERM_VECTORS:
+        _TERM_VECTORS[encoder.name] = cached_embeddings("associations", encoder.name, _terms()[0], encoder.encode)
+    return _TERM_VECTORS[encoder.name]
+
+
+def _votes_of(encoder, unknown: list[str]) -> dict[str, dict[str, float]]:
+    """Each word's summed cosine per feeling over its nearest listed things (cached per encoder and word)."""
+    labels = _terms()[1]
     missing = [w for w in dict.fromkeys(unknown) if (encoder.name, w) not in _WORD_VOTES]
     if missing:
-        if encoder.name not in _TERM_VECTORS:
-            _TERM_VECTORS[encoder.name] = cached_embeddings("associations", encoder.name, terms, encoder.encode)
-        scores = np.nan_to_num(np.asarray(encoder.encode(missing), np.float32) @ _TERM_VECTORS[encoder.name].T)
+        scores = np.nan_to_num(np.asarray(encoder.encode(missing), np.float32) @ term_vectors(encoder).T)
         for word, row in zip(missing, scores):
             votes: dict[str, float] = {}
             for i in np.argsort(-row)[:NEIGHBOURS]:

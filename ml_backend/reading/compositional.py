@@ -883,6 +883,16 @@ def _index_vectors(encoder, entries: tuple[VocabEntry, ...] | None = None, kind:
     return _INDEX_CACHE[key]
 
 
+def vocabulary_vectors(encoder) -> np.ndarray:
+    """The one-word phrasings' embeddings (the meaning index unseen words are matched against)."""
+    return _index_vectors(encoder)
+
+
+def idiom_vectors(encoder) -> np.ndarray:
+    """The idioms' embeddings (what a figurative clause is matched against)."""
+    return _index_vectors(encoder, _idiom_phrasings(), "idioms")
+
+
 _IDIOM_CACHE: dict[tuple[str, str], tuple[VocabEntry | None, float]] = {}
 
 
@@ -891,8 +901,8 @@ def nearest_idiom(encoder, clause: str) -> tuple[VocabEntry | None, float]:
     key = (encoder.name, clause.lower())
     if key not in _IDIOM_CACHE:
         entries = _idiom_phrasings()
-        scores = np.nan_to_num(np.asarray(encoder.encode([clause]), np.float32) @ _index_vectors(
-            encoder, entries, "idioms").T, nan=0.0)[0]
+        scores = np.nan_to_num(np.asarray(encoder.encode([clause]), np.float32) @ idiom_vectors(encoder).T,
+                               nan=0.0)[0]
         best = int(np.argmax(scores)) if len(scores) else -1
         _IDIOM_CACHE[key] = (entries[best], float(scores[best])) if best >= 0 else (None, 0.0)
     return _IDIOM_CACHE[key]

@@ -45,6 +45,10 @@ class LexiconReader:
                 owners.append(index)
         return texts, owners, cached_embeddings("lexicon", self.encoder.name, texts, self.encoder.encode)
 
+    def phrase_vectors(self) -> np.ndarray:
+        """The embeddings of every concept's name and synonyms (what phrases are matched against)."""
+        return self._entries[2]
+
     def match(self, phrases: list[str]) -> list[tuple[int, float]]:
         """(concept index, cosine) of the best lexicon entry for each phrase."""
         texts, owners, vectors = self._entries

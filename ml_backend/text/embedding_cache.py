@@ -6,6 +6,10 @@ so writing a new version removes the older versions of the same kind and encoder
 pattern that hold a 2-D float array (what this module writes) are removed; other kinds, other encoders and
 anything else in the folder are never touched. Files are written whole (a temporary file, then renamed), so a
 reader in another process never sees half of one.
+
+The extension ships the versions it was built with in ``ml_backend/data/embeddings`` (``build.py extension``), read
+first: encoding the phrase lists takes about half a minute on a CPU, which a user's first reading by meaning would
+otherwise wait for. A bundled file is used only when its name (the digest of the phrases) and row count match.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ import numpy as np
 from ..paths import cache_dir
 
 DIGEST_LENGTH = 16
+BUNDLED_DIR = Path(__file__).resolve().parent.parent / "data" / "embeddings"  # inside the extension
+SERVED: dict[tuple[str, str], Path] = {}  # (kind, encoder) -> the file that served this process's current version
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]*")  # a kind or encoder name: no separators, no path parts
 
 
@@ -86,6 +92,11 @@ def cached_embeddings(kind: str, encoder_name: str, texts: Sequence[str],
     a version computed now is written and the older versions of the same kind and encoder are removed."""
     texts = list(texts)
     path = cache_path(kind, encoder_name, phrase_digest(texts, encoder_name))
+    bundled = _read(BUNDLED_DIR / path.name, len(texts))
+    if bundled is not None:
+        SERVED[kind, encoder_name] = BUNDLED_DIR / path.name
+        return np.asarray(bundled, np.float32)
+    SERVED[kind, encoder_name] = path
     cached = _read(path, len(texts))
     if cached is not None:
         return np.asarray(cached, np.float32)

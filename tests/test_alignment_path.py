@@ -157,3 +157,14 @@ def test_folded_expression_layer_matches_the_features_it_folds():
     plain = _unit(_gelu(model.expression_features(faces) @ e["expr_w1"] + e["expr_b1"]) @ e["expr_w2"] + e["expr_b2"])
     assert np.allclose(model.embed_expression(faces), plain, atol=1e-5)  # more rows than SMALL: the matrix product
     assert np.allclose(model.embed_expression(faces[:3]), plain[:3], atol=1e-5)  # a plan's few steps: einsum
+
+
+def test_the_notes_state_no_confidence_that_differs_from_the_plans():
+    """Bug: a note said "'crestfallen' read as crestfallen (confidence 0.91)" above a plan line saying 0.90 (the
+    reader's own figure before the alignment was combined in). Only the plan states a step's confidence now."""
+    from ml_backend.pipeline import generate
+
+    clip = generate("crestfallen, then a big grin", frames=60, fps=30.0)
+    assert len([n for n in clip.plan.notes if " read as " in n]) == 2
+    assert not any("confidence" in n for n in clip.plan.notes)
+    assert "confidence" in clip.plan.summary().splitlines()[1]

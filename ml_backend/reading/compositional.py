@@ -250,8 +250,8 @@ class CompositionalReader:
         step = self._step(phrase, read, composition)
         out.append(step)
         kind = "a neutral face" if step.neutral else step.label
-        notes.append(f"'{phrase.original.strip()}' read as {kind} (confidence {step.confidence:.2f}"
-                     + (", by meaning" if step.by_meaning else "") + ").")
+        notes.append(f"'{phrase.original.strip()}' read as {kind}" + (" (by meaning)" if step.by_meaning else "")
+                     + ".")  # no figure: the plan shows each step's final confidence, the alignment included
         return out, composition.used
 
     def _step(self, phrase: Phrase, read: StepWords, composition: Composition, timing: Timing | None = None,

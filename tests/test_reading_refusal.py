@@ -109,11 +109,20 @@ def test_any_text_through_the_registry_reader_gives_a_plan_or_a_clear_refusal(te
     except BadInstructionError as error:
         assert str(error)
         return
+    finally:
+        reader.use_meaning = True  # the registry's reader is the process's: later tests read by meaning again
     assert steps
     for step in steps:
         target = step.anchor.target
         assert target.shape == (52,) and np.isfinite(target).all() and 0 <= target.min() and target.max() <= 1
         assert 0 <= step.anchor.confidence <= 1
+
+
+def test_the_registry_reader_reads_by_meaning_after_the_words_only_test():
+    """Bug: the test above switched the process's registry reader to words only and left it so; every later test in
+    the process that read an unknown word through ``pipeline.generate`` saw it refused."""
+    steps, _ = get_reader("compose").read("she looks blubbery")
+    assert get_reader("compose").use_meaning and steps and steps[0].anchor.target.max() > 0.2
 
 
 def test_calibration_files_are_loaded_and_bad_ones_refused(tmp_path):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..knowledge.action_units import au_vector, mirror_weights
-from ..knowledge.face_parts import CHANNEL_REGION, REGIONS
+from ..knowledge.face_parts import CHANNEL_REGION, REGION_NOUNS, REGIONS
 from ..naming.arkit import ARKIT_NAMES, NUM_CHANNELS
 from .parse import Item
 
@@ -109,7 +109,22 @@ def item_target(item: Item) -> np.ndarray:
         weights = weights / max(peak or float(weights.max(initial=0.0)), 1e-3)
     if item.suppressed:
         weights = np.maximum(weights * _SUPPRESSED_REGIONS * SUPPRESSED_SHARE / max(item.intensity, 1e-3), SUPPRESSION)
+    elif not item.exact and item.intensity > item.strength:
+        weights = _raised(weights, item.strength, item.intensity)
+        return np.clip(sided(weights, item.side), 0.0, 1.0)
     return np.clip(sided(weights * item.intensity, item.side), 0.0, 1.0)
+
+
+def _raised(weights: np.ndarray, strength: float, level: float) -> np.ndarray:
+    """A face raised above its plain strength by a degree word, at that level of its own range: the plain peak goes
+    toward 1 as the level goes from the word's strength to the top ("a completely slack jaw" opens the jaw fully, not
+    to the slack jaw's plain third). For a recipe that peaks at 1 this is ``weights * level``, as before."""
+    top = float(weights.max(initial=0.0))
+    plain = top * strength
+    if top <= ACTIVE or strength >= 1.0:
+        return weights * level
+    share = (min(level, 1.0) - strength) / (1.0 - strength)
+    return weights * ((plain + (1.0 - plain) * share) / top)
 
 
 def _claim(item: Item, target: np.ndarray) -> np.ndarray:
@@ -165,6 +180,50 @@ def _settle(group: list[tuple[Item, np.ndarray]], notes: list[str]) -> None:
                              f"'{loser.describe()}' keeps the rest of its face.")
 
 
+def _label_regions(label: str) -> set[str]:
+    """The regions a whole expression's own words name ("jaw drops" -> jaw): a named part of the whole, not a side
+    effect, so another named part does not take it."""
+    return {region for word in label.lower().split() for noun in (word, word.rstrip("s"))
+            for region in REGION_NOUNS.get(noun, ())}
+
+
+def _opposed(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """The channels of the regions two faces pull opposite ways (corners up / down, jaw open / lips pressed, ...),
+    each side above ``CONFLICT``; none when they agree."""
+    out = np.zeros(NUM_CHANNELS, bool)
+    for a, b, _ in OPPOSED:
+        ma, mb = _stem_mask(a), _stem_mask(b)
+        if ((first[ma].max() > CONFLICT and second[mb].max() > CONFLICT)
+                or (first[mb].max() > CONFLICT and second[ma].max() > CONFLICT)):
+            out |= ma | mb
+    return out
+
+
+def _side_effects_yield(parts: list[tuple[Item, np.ndarray]], others: list[tuple[Item, np.ndarray]],
+                        notes: list[str]) -> None:
+    """A named part moves its own part; what its recipe moves elsewhere is a side effect, and yields (in place) to
+    another item that pulls that region the other way: "cheeks puffed out, lips sealed, eyes bulging" keeps the lips
+    sealed (the bulging eyes' open jaw goes); "a trembling smile" keeps the smile (the trembling lip's frown goes)."""
+    regions = np.array(CHANNEL_REGION)
+    for item, target in parts:
+        if not item.noun_regions:
+            continue
+        own = set(item.noun_regions) | set(item.regions)
+        side_effect = ~np.isin(regions, sorted(own))
+        for other, other_target in others:
+            if other is item or {item.side, other.side} == {"left", "right"}:
+                continue  # the two sides of the face do not contend
+            if other.kind == "part" and other.noun_regions:  # a side effect does not make another yield
+                other_target = np.where(np.isin(regions, sorted(set(other.noun_regions) | set(other.regions))),
+                                        other_target, 0.0)
+            contested = _opposed(np.where(side_effect, target, 0.0), other_target) & side_effect
+            if (contested & (target > ACTIVE)).any():
+                target[contested] = 0.0
+                names = ", ".join(sorted(set(regions[contested])))
+                notes.append(f"'{item.describe()}' moves the {names} only as a side effect; "
+                             f"the {names} follow '{other.describe()}'.")
+
+
 def compose(items: list[Item]) -> Composition:
     """The union of the items' faces, named parts overriding their regions, contradictions settled."""
     notes: list[str] = []
@@ -177,6 +236,7 @@ def compose(items: list[Item]) -> Composition:
     wholes.sort(key=lambda pair: pair[0].modifier)  # "a tired smile": the smile keeps the mouth, tired the rest
     _settle(wholes, notes)
     _settle(parts, notes)
+    _side_effects_yield(parts, parts + wholes, notes)
     claimed = np.zeros(NUM_CHANNELS, bool)
     part_face = np.zeros(NUM_CHANNELS, np.float32)
     agreeing = np.zeros(NUM_CHANNELS, bool)  # channels moved by a named part said without a weakening degree
@@ -193,9 +253,22 @@ def compose(items: list[Item]) -> Composition:
             owners = [p.describe() for p, t in parts if (_claim(p, t) & overridden).any()]
             notes.append(f"The {', '.join(names)} follow {', '.join(repr(o) for o in owners)} rather than "
                          f"'{item.describe()}'.")
+        # a named part also holds its region against the opposite pull of a whole expression in the region next to
+        # it ("lips sealed" keeps the jaw of "shocked" shut; "jaw clenched" keeps the lips of a laugh together)
+        opposed = np.zeros(NUM_CHANNELS, bool)
+        for part, part_target in parts:
+            if {part.side, item.side} == {"left", "right"}:
+                continue
+            against = _opposed(part_target, target) & ~claimed & ~np.isin(np.array(CHANNEL_REGION),
+                                                                          sorted(_label_regions(item.label)))
+            if (against & (target > ACTIVE)).any():
+                opposed |= against
+                where = ", ".join(sorted({CHANNEL_REGION[i] for i in np.flatnonzero(against)}))
+                notes.append(f"'{part.describe()}' and '{item.describe()}' pull the {where} opposite ways: "
+                             f"the {where} follow the named part '{part.describe()}'.")
         # a part said without a weakening degree that moves the same channels keeps the word's strength there
         # ("seething, brows crushed down": the brows as low as seething puts them, not a plain lowering)
-        whole_face = np.maximum(whole_face, np.where(claimed & ~agreeing, 0.0, target))
+        whole_face = np.maximum(whole_face, np.where((claimed & ~agreeing) | opposed, 0.0, target))
     target = np.clip(np.maximum(whole_face, part_face), 0.0, 1.0).astype(np.float32)
     used = [it for it, _ in wholes + parts]
     used.sort(key=lambda it: it.start)

@@ -22,12 +22,12 @@ from functools import lru_cache
 import numpy as np
 
 from ..errors import BadInstructionError
-from ..knowledge.face_parts import REGION_NOUNS
+from ..knowledge.face_parts import CHANNEL_REGION, REGION_NOUNS
 from ..knowledge.associations import evoked, evoked_by_meaning
 from ..knowledge.vocabulary import VocabEntry, recipes, vocabulary
 from ..plan import Anchor, Step, Timing, neutral_anchor
 from .calibration import Calibrator, identity, load_calibrator
-from ..naming.arkit import ARKIT_NAMES
+from ..naming.arkit import ARKIT_NAMES, INDEX
 from .compose import OPPOSED, Composition, compose, item_target
 from .language import guess_language
 from .level_notes import join_level_notes
@@ -165,7 +165,8 @@ class CompositionalReader:
         directed, dropped = directions(text, is_face=_reads_as_face)
         notes.extend(dropped)
         phrases = split_steps(join_level_notes(directed), simultaneous=_simultaneous)
-        parsed = [None if p.is_neutral_return else read_step_words(p.wording or p.original) for p in phrases]
+        parsed = [None if p.is_neutral_return else read_step_words(_without_sides_compared(p.wording or p.original))
+                  for p in phrases]
         meaning = self._meaning_matches(parsed) if self.use_meaning else {}
         steps: list[StepReading] = []
         previous: list[Item] = []
@@ -245,7 +246,7 @@ class CompositionalReader:
             items = active
         else:
             items = active + gone
-        composition = compose(items)
+        composition = _compare_sides(phrase.wording or phrase.original, compose(items))
         notes.extend(f"'{phrase.original.strip()}': {n}" for n in composition.notes)
         step = self._step(phrase, read, composition)
         out.append(step)
@@ -345,6 +346,44 @@ class CompositionalReader:
                 out.setdefault(id(read), []).append((0, item))
                 read.unknown.remove(word)
         return out
+
+
+# One side said to do more than the other ("both brows up, but the left higher than the right", "a smile, wider on the
+# right", "the right eye narrower than the left"): the side named with the comparison is the stronger one.
+_MORE = r"(?:higher|more|bigger|wider|stronger|further|farther|larger|deeper|harder|tighter|narrower|heavier|broader)"
+_SIDE_MORE = re.compile(rf"\b(?:the\s+)?(?P<side>left|right)(?:\s+(?:one|side|half|(?P<part>brow|eyebrow|eye|lid|corner|cheek)))?\s+"
+                        rf"(?:(?:is|goes|sits|rises|pulls)\s+)?(?:a\s+(?:bit|little|lot)\s+|slightly\s+|much\s+|far\s+)?"
+                        rf"(?P<more>{_MORE})\s+than\s+(?:the\s+)?(?P<other>left|right)\b"
+                        rf"|\b{_MORE}\s+on\s+(?:the\s+)?(?P<side2>left|right)\b", re.IGNORECASE)
+_COMPARED_PART = {"brow": "brows", "eyebrow": "brows", "eye": "lids", "lid": "lids", "corner": "corners",
+                  "cheek": "cheeks"}
+WEAKER_SIDE = 0.6  # the other side's share of a face one side of which is said to do more
+
+
+def _without_sides_compared(text: str) -> str:
+    """The words without a comparison of sides, which is applied to the face after it is composed; a part it names
+    stays, with its action ("the right eye narrower than the left" -> "the eye narrower")."""
+    return _SIDE_MORE.sub(lambda m: f" the {m.group('part')} {m.group('more')} " if m.group("part") else " ", text)
+
+
+def _compare_sides(text: str, composition: Composition) -> Composition:
+    """The composition with the side the words call weaker turned down (see ``_SIDE_MORE``); unchanged otherwise."""
+    match = _SIDE_MORE.search(text)
+    if match is None or (match.group("other") and match.group("other").lower() == match.group("side").lower()):
+        return composition
+    stronger = (match.group("side") or match.group("side2")).lower()
+    weaker = "Right" if stronger == "left" else "Left"
+    region = _COMPARED_PART.get((match.group("part") or "").lower())
+    target = composition.target.copy()
+    for index, name in enumerate(ARKIT_NAMES):
+        if name.endswith(weaker) and (region is None or CHANNEL_REGION[index] == region):
+            twin = INDEX[name[: -len(weaker)] + ("Left" if weaker == "Right" else "Right")]
+            if target[index] > 0.02 and target[twin] >= target[index]:
+                target[index] = target[twin] * WEAKER_SIDE
+    if np.array_equal(target, composition.target):
+        return composition
+    note = f"The {stronger} side is said to do more: the other side is at {round(100 * WEAKER_SIDE)}% of it."
+    return replace(composition, target=target, notes=composition.notes + [note])
 
 
 _FLOWS_ON = re.compile(r"\s*(?:,\s*)?(?:and\s+|but\s+|then\s+)?(?:\w+\s+){0,2}?(?:in)?to\b", re.IGNORECASE)
@@ -651,6 +690,8 @@ def _simultaneous(before: str, part: str) -> bool:
     tokens = words(before)
     if _opposite_sides(tokens, words(part)):
         return True  # "L smile, R sneer", "left brow up, right one down": the two sides of the face at once
+    if _SIDE_MORE.search(part) and not read_step_words(part).items:
+        return True  # "a smile, wider on the right": how the face before is shared between the sides
     negated = bool(set(tokens) & NEGATORS) or "longer" in tokens
     if negated and (_CORRECTION.match(part) or _NEGATION_START.match(part)):
         return True  # "not angry, just tired"; "no smile, no frown"
@@ -678,6 +719,8 @@ def _simultaneous(before: str, part: str) -> bool:
     if not read.items and not read.content:
         return True  # "eyes closed, head tilted": no face words of its own (the head, a shrug)
     named_before, named_part = _named_regions(before), _named_regions(part)
+    if _moved_by(before) == {"gaze"} and len(words(part)) >= 2 and read.items and "gaze" not in _moved_by(part):
+        return True  # "look up-left, small smile, brows relaxed": where the eyes go, and the face they go with
     bare_part = {r for regions, _ in read.bare_parts for r in regions}
     if bare_part and named_before and not bare_part & {r for r, _ in named_before}:
         return True  # "jaw slack, eyes unfocused": another part of the face, described at the same time

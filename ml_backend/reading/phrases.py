@@ -629,6 +629,64 @@ def _part_by_part(text: str) -> str:
     return " and ".join(re.sub(r"\s*:\s*", " ", s.strip(" .;!"), count=1) for s in sentences)
 
 
+_OWNER = r"(?:the|her|his|their|its|my|your)"
+_SIDE_NOUNS = r"(?:mouth|lips?|face|brows?|eyebrows?|eyes?|eyelids?|lids?|cheeks?|nose|nostrils?|jaw|forehead)"
+# Where a side is said after its face, in words the step reader does not attach: "a frown on the right half of the
+# mouth only", "on her left side", "on one side of his mouth" (a guessed side, the left, as "lopsided" is).
+_SIDE_OF = re.compile(rf"\bon\s+(?:{_OWNER}\s+)?(?P<side>left|right|one)(?:[-\s]hand)?(?:\s+(?:side|half))"
+                      rf"(?:\s+of\s+{_OWNER}\s+{_SIDE_NOUNS})?(?:\s+only)?\b|\bon\s+one\s+side\b(?:\s+only)?",
+                      re.IGNORECASE)
+# "one side of her mouth lifted": one corner of it, as the step reader reads "one corner of her mouth" (a guessed side).
+_ONE_SIDE_OF = re.compile(rf"\b(?:one|a\s+single)\s+side\s+of\s+(?P<owner>{_OWNER})\s+(?:mouth|lips)\b", re.IGNORECASE)
+# A side after a comma that only says where the face before it is ("a frown, right side only", ", only on the left").
+_COMMA_SIDE = re.compile(r"\s*,\s*(?:but\s+)?(?:only\s+on\s+(?:the\s+)?|on\s+the\s+|on\s+(?=\w+\s+(?:side|half))|(?:the\s+)?"
+                         r"(?=\w+(?:[-\s]hand)?\s+(?:side|half|only)\b)|(?=\w+\s+only\b))(?P<side>left|right)(?:[-\s]hand)?"
+                         r"(?:\s+(?:side|half))?(?:\s+only)?(?=\s*(?:[.;!]|$|,\s|\s+(?:and|then)\b))", re.IGNORECASE)
+# A wink said with its side's eye after "with" ("wink with the right eye", "winked with his left eye"); the eye
+# there met "a little smile" after it as "smiling eyes". (A squint keeps its "with the right eye": a gaze otherwise.)
+_WITH_SIDE = re.compile(rf"(?:(?<=\bwink\s)|(?<=\bwinks\s)|(?<=\bwinked\s)|(?<=\bwinking\s))with\s+{_OWNER}\s+(?P<side>left|right)\s+(?:eye|eyebrow|brow|cheek|nostril|corner)"
+                        rf"(?:\s+of\s+{_OWNER}\s+(?:mouth|lips))?(?:\s+only)?(?=\s*(?:[.,;!]|$|\s+(?:and|then|while)\b))",
+                        re.IGNORECASE)
+# The rest of the face said to stay still ("nothing else moved", "the rest of the face stays neutral"): no face of its
+# own, and no step; the face before it is the face.
+_REST_STILL = re.compile(
+    r"(?:(?:\s*[,;]\s*|\s+)(?:and\s+|but\s+|while\s+|with\s+)?|^)(?:(?:nothing|no\s+part|not\s+a\s+(?:muscle|thing))\s+else"
+    rf"(?:\s+(?:on|in)\s+{_OWNER}\s+face)?\s+(?:\w+ly\s+)?(?:moves?|moved|moving|changes?|changed|stirs?|stirred|shifts?|shifted)"
+    rf"|(?:the\s+rest\s+of\s+{_OWNER}\s+(?:face|features)|everything\s+else|all\s+else)\s+(?:(?:stays?|stayed|is|was|remains?|"
+    r"remained|kept|keeps|held|holds|left)\s+)?(?:perfectly\s+|completely\s+|totally\s+)?(?:still|neutral|relaxed|at\s+rest|"
+    r"blank|motionless|unmoved|calm|quiet|as\s+it\s+was))\b[.!]?", re.IGNORECASE)
+# Degree phrasings said other ways: "a tiny bit" (not a bite), "the tiniest bit".
+_DEGREE_SAID = ((re.compile(r"\b(?:a\s+(?:tiny|teeny|teensy|teeny[-\s]tiny|little\s+tiny)|the\s+(?:tiniest|teeniest|smallest))"
+                            r"\s+(?:bit|amount)(?:\s+of)?\b", re.IGNORECASE), "very slightly"),)
+# A state said again with an intensifier ("eyes wide, really wide", "a big smile, so big"): once, at that degree.
+_SAID_AGAIN_MORE = re.compile(r"\b(?P<word>[a-z]{3,}),\s+(?P<more>really|very|so|truly|extremely|super|incredibly|"
+                              r"impossibly|ridiculously)\s+(?P=word)\b", re.IGNORECASE)
+# A resting state barely kept is the opposite state nearly reached: "eyes barely open" are nearly shut.
+_BARELY_OPEN = re.compile(r"\b(?P<part>eyes|eyelids|lids|eye)\s+(?:(?:were|was|are|is|kept|held)\s+)?(?:barely|hardly|scarcely|"
+                          r"only\s+just|just\s+barely)\s+open\b", re.IGNORECASE)
+
+
+def part_phrases(text: str) -> str:
+    """Part phrasings said in ways the step reader does not attach, rewritten into ones it does: a side said after
+    its face ("on the right half of the mouth only", ", left side only", "wink with the right eye" -> "on the right"),
+    the rest of the face said to stay still (dropped: no step), a state said again with an intensifier ("eyes wide,
+    really wide" -> "eyes really wide"), degree phrasings ("a tiny bit" -> "very slightly") and a resting state barely
+    kept ("eyes barely open" -> "eyes nearly shut")."""
+    text = _SIDE_OF.sub(lambda m: " on the " + ("left" if (m.group("side") or "one").lower() == "one"
+                                                else m.group("side").lower()), text)
+    text = _ONE_SIDE_OF.sub(lambda m: f"one corner of {m.group('owner')} mouth", text)
+    text = _WITH_SIDE.sub(lambda m: f"on the {m.group('side').lower()}", text)
+    text = _COMMA_SIDE.sub(lambda m: f" on the {m.group('side').lower()}", text)
+    rest = _REST_STILL.sub("", text)
+    if rest.strip(" .,;!"):
+        text = rest
+    text = _SAID_AGAIN_MORE.sub(lambda m: f"{m.group('more')} {m.group('word')}", text)
+    for pattern, said in _DEGREE_SAID:
+        text = pattern.sub(said, text)
+    text = _BARELY_OPEN.sub(lambda m: f"{m.group('part')} nearly shut", text)
+    return re.sub(r"\s{2,}", " ", text).strip()
+
+
 def _chained_to(body: str) -> list[str] | None:
     """["neutral", "smile", "laugh"] for "neutral to smile to laugh" (three or more short states), else None."""
     pieces = _CHAIN_TO.split(body.strip(" .!,"))
@@ -663,7 +721,7 @@ def split_steps(instruction: str, simultaneous: Callable[[str, str], bool] | Non
     says it happens at the same time as the part before ("a half smile on the left, right brow raised").
     """
     text, _ = clean(instruction)
-    text = _part_by_part(text)
+    text = part_phrases(_part_by_part(text))
     text = _VERB_IT_INTO.sub("", text)
     text = re.sub(r"(\d),(\d)", r"\1.\2", text)  # "1,5 seconds" is a decimal, not two steps
     text = _NUMBERED.sub(" ; ", text).strip(" ;")

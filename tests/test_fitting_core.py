@@ -41,7 +41,7 @@ def test_remeshed_identity_has_another_topology(template, known_head):
 def test_transfer_matches_the_true_expressions_on_a_turned_scaled_head(template, known_head):
     rows, _ = evaluate_head(template, known_head, ((90.0, 0.0, 40.0), 1.8, (0.5, -2.0, 1.0)))
     by_name = {r.name: r for r in rows}
-    assert np.mean([r.mean for r in rows]) < 0.10
+    assert np.mean([r.mean for r in rows]) < 0.052  # 0.0556 while the deltas turned with every fold of the fit (0.047 since)
     assert max(r.mean for r in rows) < 0.25
     assert by_name["jawOpen"].mean < 0.06 and by_name["mouthSmileLeft"].mean < 0.06
 

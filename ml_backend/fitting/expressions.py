@@ -23,7 +23,7 @@ from .rims import shut_features
 from .template import Template, load_template
 from .transfer import fill_unreliable, template_expression_deltas, transfer_deltas
 
-TRANSFER_VERSION = 2  # bump when the transfer or its check changes (cached results are keyed by it)
+TRANSFER_VERSION = 3  # bump when the transfer or its check changes (cached results are keyed by it)
 
 
 @dataclass(frozen=True)

@@ -159,8 +159,9 @@ _KEEP_FROM = re.compile(r"(?:,\s*)?\b(?:(?:in\s+order\s+)?to\s+(?:keep|stop|prev
                         re.IGNORECASE)
 _TO_HIDE = re.compile(r"(?:,\s*)?\b(?:in\s+order\s+)?to\s+(?:stop|hide|keep\s+back|hold\s+back|suppress|smother|stifle|"
                       r"swallow|contain)\s+(?P<what>(?:a|an|the|her|his|their)\s+[a-z]+)\b", re.IGNORECASE)
-_STRAIGHT_FACE = re.compile(r"\b(?:tr(?:y|ies|ied|ying)|struggl\w+|fight(?:s|ing)?|fought|work(?:s|ed|ing)?)\s+(?:very\s+|so\s+)?"
-                            r"(?:hard\s+)?to\s+(?:keep|hold)\s+(?:a\s+)?straight\s+face\b", re.IGNORECASE)
+_STRAIGHT_FACE = re.compile(r"\b(?:(?:tr(?:y|ies|ied|ying)|struggl\w+|fight(?:s|ing)?|fought|work(?:s|ed|ing)?)\s+(?:very\s+|so\s+)?"
+                            r"(?:hard\s+)?to|(?:can|could)\s+(?:barely|hardly|scarcely|only\s+just|just\s+about))\s+"
+                            r"(?:keep|hold)\s+(?:a\s+)?straight\s+face\b", re.IGNORECASE)
 # "eyes shut tight; then they fly open", "mouth drops open; a second later it snaps shut", "jaw drop, hold, snap
 # shut": a pronoun (or nothing) before a part's new state stands for the part named before.
 _PART_NOUN = re.compile(r"\b(?:eyes|eyelids|lids|mouth|jaw|lips)\b", re.IGNORECASE)
@@ -277,7 +278,8 @@ def _it_ends(match: re.Match) -> str:
 def _correction(match: re.Match) -> str:
     """The negated opening and its correction as one face: "He's not angry -- he's hurt" -> "He's not angry, just
     he's hurt"."""
-    return f"{match.group('neg')}, just "
+    negated = re.sub(r"\s*,?\s*\b(?:exactly|really|precisely|as\s+such|quite|per\s+se)\s*$", "", match.group("neg"))
+    return f"{negated}, just "  # "Not angry, exactly -- more disappointed": the hedge is no face
 
 
 def _held_unless_failed(match: re.Match, held: str) -> str:
@@ -319,17 +321,339 @@ def _look_of(verb: str) -> str:
     return re.sub(r"(?:en)?(?:s|ed)?$", "", verb.lower())
 
 
+# --- round 13: structure read from the shape of a clause, not from a list of verbs ---------------------------------
+
+def _shows_face(words: str) -> bool:
+    """Whether words name a face that is shown (an item not negated); imported late: the step reader imports nothing
+    of this module, and this module is imported by the step splitter."""
+    from .parse import read_step_words
+    return any(not it.negated and not it.weak for it in read_step_words(words).items)
+
+
+# "His grin sags to a grimace", "the sneer slackens to indifference", "amusement curdles to irritation": any finite
+# verb whose subject is a face and whose "to" names a face is a change into that face (said as "into", which the step
+# splitter reads as a transition after any verb). Not a gaze or a motion towards someone ("turns to him", "looks to
+# the door": no face after "to").
+_VERB_TO = re.compile(r"\b(?P<verb>(?!(?:look|stare|gaz|peer|glanc|talk|speak|spok|said|say|listen|point|turn|went|go|"
+                      r"goes|went|come|came|return|back|up|down|due|prefer|seem|appear|happen|us|ha|wa|i)\w*\b)"
+                      r"[a-z]{3,}(?:s|ed))(?P<how>(?:\s+\w+ly)?)\s+to\s+(?P<target>(?!(?:him|her|them|me|us|you|it|the\s+"
+                      r"(?:door|window|floor|camera|side|left|right))\b)[^,;.!?]{2,50}?)(?=\s*(?:[,;.!?]|$))",
+                      re.IGNORECASE)
+
+
+def _verb_to(match: re.Match) -> str:
+    """"X sags to Y" -> "X sags into Y" when the clause before names a face and Y reads as one."""
+    before = re.split(r"[,;.!?]", match.string[:match.start()])[-1]
+    if before.strip() and _shows_face(before) and _shows_face(match.group("target")):
+        return f"{match.group('verb')}{match.group('how')} into {match.group('target')}"
+    return match.group(0)
+
+
+# "He goes from sulking to beaming", "her face went from stone to sunshine": "from X to Y" after any verb, where both
+# ends read as faces, is the two faces in order.
+_ANY_FROM_TO = re.compile(r"(?P<lead>(?:^|(?<=[.;!?]\s))[^,;.!?]*?\b[a-z]+(?:s|ed)?(?:\s+\w+ly)?)\s+from\s+"
+                          r"(?P<a>[^,;.!?]+?)\s+to\s+(?P<b>[^,;.!?]+?)(?=\s*(?:[,;.!?]|$))", re.IGNORECASE)
+
+
+def _any_from_to(match: re.Match) -> str:
+    """"He goes from sulking to beaming" -> "sulking, then beaming" (left alone unless both ends are faces)."""
+    if _shows_face(match.group("a")) and _shows_face(match.group("b")):
+        return f"{match.group('a')}, then {match.group('b')}"
+    return match.group(0)
+
+
+# Order said by position: "Surprise comes first, anger second", "wide-eyed at the start, squinting by the end",
+# "in the first shot she is bored; in the second, delighted", "Begin worried; end calm": pieces joined by a comma that
+# each carry a word of their place in the order are steps in that order.
+_POSITION = re.compile(r"\b(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|initially|to\s+(?:start|begin)\s+with|"
+                       r"at\s+(?:the\s+)?(?:start|beginning|outset)|at\s+first|by\s+the\s+end|in\s+the\s+end|"
+                       r"to\s+(?:finish|end)|last(?:ly)?|begin(?:s|ning)?|end(?:s|ing)?|start(?:s|ing)?|"
+                       r"in\s+the\s+(?:first|second|third|last|next|final)\b)", re.IGNORECASE)
+
+
+def _ordered_by_position(text: str) -> str:
+    """"A first, B second" -> "A first, then B second": a comma between two pieces that each say their place."""
+    pieces = re.split(r"(\s*,\s*)", text)
+    if len(pieces) < 3:
+        return text
+    out = [pieces[0]]
+    for k in range(1, len(pieces) - 1, 2):
+        before, after = pieces[k - 1], pieces[k + 1]
+        joined = (_POSITION.search(before) and _POSITION.search(after) and not re.match(r"\s*(?:then|and|but)\b", after)
+                  and _shows_face(before) and _shows_face(after))
+        out.append(", then " if joined else pieces[k])
+        out.append(after)
+    return "".join(out)
+
+
+# "He doesn't laugh, but his eyes do", "Her eyes aren't smiling, even though her mouth is": a denied verb and a part
+# after "but"/"though" that has only the auxiliary: the part does what the first clause denied (verb-phrase ellipsis).
+_ELLIPSIS = re.compile(r"(?P<neg>\b(?:is|are|was|were|do|does|did)(?:\s+not|n['’]t)|\b(?:doesn['’]t|don['’]t|didn['’]t|"
+                       r"isn['’]t|aren['’]t|wasn['’]t|weren['’]t))\s+(?P<verb>[a-z]+)\b(?P<rest>[^,;.!?]*?)\s*,?\s*"
+                       r"(?P<join>but|(?:even\s+)?though|although|while|whereas|yet)\s+(?P<part>(?:the|her|his|their)\s+"
+                       r"[a-z]+)\s+(?P<aux>is|are|was|were|do|does|did)(?=\s*(?:[.;!?]|$))", re.IGNORECASE)
+
+
+def _ellipsis(match: re.Match) -> str:
+    """The part with the verb written out first, then the denial: "his eyes laugh, and he does not laugh"."""
+    verb = match.group("verb")
+    aux = match.group("aux").lower()
+    if aux in ("does",) and not verb.endswith("s"):
+        verb = verb + ("es" if verb.endswith(("sh", "ch", "s", "x")) else "s")
+    subject = match.string[:match.start()].strip()
+    denied = f"{subject} not {match.group('verb')}{match.group('rest')}".strip()
+    return f"{match.group('part')} {verb} {_SEP}{denied}"
+
+
+_SEP = "\x00"  # marks where the denied clause of an ellipsis starts (replaced below: the whole sentence is rebuilt)
+
+
+def _ellipses(text: str) -> str:
+    """Each sentence with a denied verb and an elided one ("He doesn't laugh, but his eyes do") rewritten as the part
+    that does it, then the denial, one face: "his eyes laugh, and he not laugh" (read together)."""
+    out = []
+    for sentence in re.split(r"(?<=[.!?;])\s+", text):
+        match = _ELLIPSIS.search(sentence)
+        if match is None:
+            out.append(sentence)
+            continue
+        part = match.group("part")
+        verb = match.group("verb")
+        subject = sentence[:match.start()].strip()
+        tail = sentence[match.end():]
+        out.append(f"{part} {verb}{match.group('rest')}, {subject} not {verb}{tail}".replace("  ", " "))
+    return " ".join(out)
+
+
+# "Never let the smile drop", "don't let the grin fade", "won't let it slip": a denied ending of a face let go is the
+# face that stays.
+_NEVER_LET_END = re.compile(r"\b(?:never|not|don['’]t|doesn['’]t|didn['’]t|won['’]t|do\s+not|does\s+not)\s+"
+                            r"(?:ever\s+)?(?:lets?|allows?)\s+(?P<face>(?:the|her|his|their|that|this|your)\s+[a-z]+|it|them)"
+                            r"\s+(?:to\s+)?(?:drop|fade|slip|falter|waver|die|go|leave|vanish|disappear)\b(?:\s+away)?",
+                            re.IGNORECASE)
+
+
+def _never_let_end(match: re.Match) -> str:
+    """"Never let the smile drop" -> "keep the smile" (a pronoun stays: the face before it is the one kept)."""
+    return f"keep {match.group('face')}"
+
+
+# "Tries not to grin and fails", "fights a yawn and loses": a holding back that fails is the held face, then the face.
+_HELD_THEN_FAILS = re.compile(r"(?P<held>\b(?:tr(?:y|ies|ied|ying)\s+(?:hard\s+)?not\s+to|fight(?:s|ing)?|fought|"
+                              r"struggl\w+\s+against|resist(?:s|ed|ing)?)\s+(?:(?:a|an|the|her|his|their)\s+)?"
+                              r"(?P<what>[a-z]+))\s*,?\s+(?:and|but)\s+(?:then\s+)?(?:fails|failed|fail|loses|lost|lose|"
+                              r"gives\s+up|gave\s+up|can['’]t|cannot|couldn['’]t)\b(?:\s+(?:to|it))?", re.IGNORECASE)
+
+
+def _held_then_fails(match: re.Match) -> str:
+    """"Tries not to grin and fails" -> "tries not to grin, then grin"."""
+    return f"{match.group('held')}, then {match.group('what')}"
+
+
+def _last_face(words: str) -> str | None:
+    """The last face named in ``words`` (its label: "smile", "scowl"), for a pronoun that stands for it."""
+    from .parse import read_step_words
+    shown = [it for it in read_step_words(words).items if not it.negated and not it.weak]
+    return shown[-1].label if shown else None
+
+
+# "Smile, lose it, find it again", "he drops it, then brings it back": a verb of losing or regaining with "it" as
+# its object stands for the face named before: that face ends, or comes again.
+_LOSE_IT = re.compile(r"\b(?:(?:lose|loses|lost|losing|drop|drops|dropped|dropping|kill|kills|killed|wipe|wipes|wiped|"
+                      r"ditch|ditches|ditched|shed|sheds|shake|shakes|shook)\s+(?:it|them)(?:\s+(?:off|away))?|"
+                      r"(?:thinks?|thought|thinking)\s+better\s+of\s+it)\b", re.IGNORECASE)
+_FIND_IT = re.compile(r"\b(?:find|finds|found|finding|regain|regains|regained|recover|recovers|recovered|"
+                      r"(?:bring|brings|brought|get|gets|got|put|puts)\s+(?:it|them)\s+back|"
+                      r"(?:bring|brings|brought|get|gets|got|put|puts)\s+back)(?:\s+(?:it|them))?(?:\s+again)?\b"
+                      r"(?<!\bregain)(?<!\bregains)(?<!\bregained)(?<!\brecover)(?<!\brecovers)(?<!\brecovered)",
+                      re.IGNORECASE)
+
+
+# Words of holding a face back: after them, "loses it" is the holding lost (the face shows), not the face lost.
+_HOLDING = re.compile(r"\b(?:not\s+to|keep(?:s|ing)?\s+from|back|stifl\w+|suppress\w*|smother\w*|hold(?:s|ing)?\s+in|"
+                      r"fight(?:s|ing)?|fought|straight\s+face|bit(?:e|es|ing)\s+(?:her|his|their)\s+lip)\b", re.IGNORECASE)
+
+
+def _pronoun_faces(text: str) -> str:
+    """"Smile, lose it, find it again" -> "Smile, then the smile fades, then smile again": "it" after a verb of losing or
+    regaining is the face named before it (left alone when none was)."""
+    for pattern, said in ((_LOSE_IT, "then the {face} fades"), (_FIND_IT, "then {face} again")):
+        def swap(match: re.Match, said: str = said) -> str:
+            before = match.string[:match.start()]
+            face = _last_face(before)
+            if face is None or (pattern is _FIND_IT and not re.search(r"\b(?:it|them|back)\b", match.group(0))):
+                return match.group(0)
+            if pattern is _LOSE_IT and _HOLDING.search(before):
+                return f"then {face.split()[-1]}"  # "bites her lip to keep from laughing, but loses it": it shows
+            return said.format(face=face)
+        text = pattern.sub(swap, text)
+    return re.sub(r",\s*(?:and\s+)?then\s+then\b", ", then", text)
+
+
+# "Her face brightens, only to fall again", "The corners of his mouth twitch up, then settle": a bare verb after "only
+# to" or "then" has the subject of the clause before; when that subject is a part of the face or the face itself,
+# it is written out, so that "fall" is read as the face falling.
+_FACE_SUBJECT = re.compile(r"^\s*(?P<subject>(?:the|her|his|their)\s+(?:(?:corners?|edges?)\s+of\s+(?:her|his|their|the)\s+)?"
+                           r"(?:face|features|expression|mouth|lips|eyes|brows|eyebrows|jaw|smile|grin|frown|scowl|"
+                           r"gaze|cheeks|chin|forehead|nose|nostrils))\s+(?!is\b|was\b|are\b|were\b)[a-z]+", re.IGNORECASE)
+_BARE_VERB_AFTER = re.compile(r"(?P<join>,?\s*(?:only\s+to|then|and\s+then))\s+(?P<verb>(?!(?:the|a|an|her|his|their|she|he|"
+                              r"they|it|i|you|we|back|again|slowly|finally|suddenly|quickly|gradually|not|no|never|everything|nothing|something|"
+                              r"all|both|none|each|every|this|that|these|those|there|here|now|later|once|one|another)\b)"
+                              r"[a-z]+)\b", re.IGNORECASE)
+
+
+def _carried_subject(text: str) -> str:
+    """Each sentence whose subject is a face part gets it written before a bare verb after "only to" or "then"."""
+    out = []
+    for sentence in re.split(r"(?<=[.!?;])\s+", text):
+        subject = _FACE_SUBJECT.match(sentence)
+        if subject is None:
+            out.append(sentence)
+            continue
+        noun = subject.group("subject")
+
+        def carry(match: re.Match) -> str:
+            verb = match.group("verb")
+            rest = re.split(r"[,;.!?]", match.string[match.start("verb"):])[0]
+            if _shows_face(rest):
+                return match.group(0)  # "then smile", "then collapses into tears": a face of its own
+            join = match.group("join")
+            return f"{', then' if 'only' in join else join} {noun.lower()} {verb}"
+        out.append(sentence[:subject.end("subject")] + _BARE_VERB_AFTER.sub(carry, sentence[subject.end("subject"):]))
+    return " ".join(out)
+
+
+# "Not a single muscle in his face moves", "nothing on her face stirs", "Nothing moves except the eyebrows, which
+# rise": a denied movement of the whole face is a still face; an exception names the only part that moves.
+_NOTHING_MOVES = re.compile(r"(?:^|(?<=[.;!?]\s))(?:not\s+(?:a|one)\s+(?:single\s+)?(?:muscle|thing|line|feature)|"
+                            r"no\s+(?:muscle|part|feature|line)|nothing)(?:\s+(?:in|on|of)\s+(?:her|his|their|the)\s+"
+                            r"(?:face|features))?\s+(?:moves|moved|stirs|stirred|twitches|twitched|changes|changed|"
+                            r"shifts|shifted|flickers|flickered)\b(?P<except>\s*,?\s*(?:except|but|apart\s+from|save)\s+"
+                            r"(?P<part>(?:the|her|his|their)\s+[a-z]+)(?:\s*,?\s*which\s+(?P<verb>[a-z]+))?)?",
+                            re.IGNORECASE)
+
+
+def _nothing_moves(match: re.Match) -> str:
+    """"Not a single muscle in his face moves" -> "a blank face"; "... except the eyebrows, which rise" -> "the
+    eyebrows rise" (only that part)."""
+    if match.group("part"):
+        return f"{match.group('part')} {match.group('verb') or 'move'}"
+    return "a blank face"
+
+
+# "He keeps the disgust off his face", "she keeps the fear out of her eyes": a feeling kept off the face is denied.
+_KEPT_OFF = re.compile(r"\b(?:keeps?|kept|keeping)\s+(?:the|her|his|their|any|all)\s+(?P<what>[a-z]+)\s+(?:off|out\s+of)\s+"
+                       r"(?:her|his|their|the|my|your)\s+(?:face|features|eyes|mouth|expression)\b", re.IGNORECASE)
+# "A flicker of a smile. Gone just as fast.", "Gone in an instant.": a sentence that opens with "gone" ends the face.
+_GONE_OPENS = re.compile(r"(?:(?<=[.;!?])\s+|(?<=[,]\s)|(?<=--\s))(?:and\s+)?(?:(?:it|that)['’]s\s+|then\s+)?gone\b[^.;!?]*",
+                         re.IGNORECASE)
+# "Keep the scowl until he apologises", "she smiles before they notice": an "until"/"before" clause with another
+# subject than its main clause says when, not a face of this person: it goes.
+_WHEN_OTHER = re.compile(r"\s+(?:until|till|before)\s+(?P<subject>she|he|they|i|you|we)\s+[^,;.!?]+", re.IGNORECASE)
+_MAIN_SUBJECT = re.compile(r"^\s*(?:(?P<pronoun>she|he|they|i|you|we)\b|(?P<name>[A-Z][a-z]+)\s+[a-z]+(?:s|ed)\b)",
+                           re.IGNORECASE)
+
+
+def _when_other(match: re.Match) -> str:
+    """The clause gone when the main clause of its sentence has another subject (an imperative has "you")."""
+    start = max(match.string.rfind(mark, 0, match.start()) for mark in ".;!?") + 1
+    main = _MAIN_SUBJECT.match(match.string[start:match.start()])
+    pronoun = (main.group("pronoun") or ("she" if main.group("name") else "")).lower() if main else "you"
+    other = match.group("subject").lower()
+    if other == pronoun or (main and main.group("name") and other in ("she", "he", "they")):
+        return match.group(0)  # "she frowns until she smiles": her own next step
+    return ""
+
+
+# "(the corners of his mouth) twitch up, then settle": a part that settles goes back to rest.
+_SETTLES = re.compile(r"\b(?P<part>mouth|lips|eyes|brows|eyebrows|jaw|lids|face|features)\s+(?:settle[sd]?|subside[sd]?)"
+                      r"(?:\s+(?:back|down))?\b(?!\s+(?:in)?to\b|\s+(?:on|in|into|onto|over)\b)", re.IGNORECASE)
+
+
+# "and at length his eyes fill", "a moment on, back up", "presently she smiles": an adverbial of later time that opens a
+# clause orders it after the clause before.
+_LATER_TIME = re.compile(r"(?:\s*,\s*|\s+)(?:and\s*,?\s*)?(?:at\s+length|in\s+time|in\s+due\s+course|presently|by\s+and\s+by|"
+                         r"before\s+long|with\s+time|soon\s+after(?:wards?)?|shortly\s+after(?:wards?)?|"
+                         r"a\s+(?:moment|second|beat|breath|heartbeat|minute|while)\s+(?:on|afterwards?|after\s+that)|"
+                         r"(?:moments?|seconds?|minutes?)\s+afterwards?|afterwards?|last\s+of\s+all|in\s+a\s+while)\s*,?\s+"
+                         r"(?=[a-z])", re.IGNORECASE)
+# "Start on a scowl and work your way round to a grin": making one's way to a face is changing into it.
+_WAY_TO = re.compile(r"\s*,?\s*(?:and\s+)?(?:work|works|worked|working|make|makes|made|making|find|finds|found|wind|winds|"
+                     r"wound|edge|edges|edged|inch|inches|inched|feel|feels|felt)\s+(?:your|her|his|their|its|the)\s+way\s+"
+                     r"(?:round\s+|around\s+|over\s+|up\s+|back\s+|across\s+|down\s+)?(?:in)?to\b", re.IGNORECASE)
+# "Her expression cycles: happy, sad, happy", "the face runs through: fear, anger, relief": after a verb of going
+# through a series and a colon, the list is the steps.
+_SERIES = re.compile(r"\b(?:cycles?|cycled|cycling|goes\s+through|went\s+through|go\s+through|runs?\s+through|ran\s+through|"
+                     r"moves?\s+through|passes\s+through|passed\s+through|shifts?\s+through|alternates?|alternating|"
+                     r"(?:in\s+)?(?:this\s+|that\s+)?order|in\s+sequence|progression|sequence)\s*:\s*(?P<list>[^.;!?]+)",
+                     re.IGNORECASE)
+# "His anger burns out, leaving only fatigue", "the smile fizzles out, leaving a blank": a feeling that burns or wears
+# out ends, and what it leaves is the next face.
+_BURNS_OUT = re.compile(r"\b(?P<face>(?:the|her|his|their)\s+[a-z]+)\s+(?:burns|burned|burnt|burning|fizzles|fizzled|peters|"
+                        r"petered|wears|wore|runs|ran|flickers|flickered|gutters|guttered)\s+(?:out|off|itself\s+out)\b",
+                        re.IGNORECASE)
+_LEAVING = re.compile(r"\s*,\s*leaving\s+(?:(?:only|just|nothing\s+but|behind)\s+)?(?P<what>[^,;.!?]+)", re.IGNORECASE)
+_ENDED_BEFORE = re.compile(r"\s+(?:(?:burns|burned|burnt|fizzles|fizzled|peters|petered|wears|wore|runs|ran|gutters|guttered)"
+                           r"\s+(?:out|off|itself\s+out)|(?:fades|faded|drains|drained|dies|died|ebbs|ebbed)(?:\s+(?:away|out|off))?|"
+                           r"vanishes|vanished|is\s+gone|was\s+gone)\s*$", re.IGNORECASE)
+
+
+def _leaving(text: str) -> str:
+    """"His anger burns out, leaving only fatigue" -> "His anger gives way to fatigue": a face that ends and what it
+    leaves, when that reads as a face, is one transition (no rest between them)."""
+    match = _LEAVING.search(text)
+    if match is None:
+        return text
+    before = text[:match.start()]
+    ended = _ENDED_BEFORE.search(before)
+    if ended is None or not _shows_face(match.group("what")) or not _shows_face(before[:ended.start()]):
+        return text
+    return f"{before[:ended.start()]} gives way to {match.group('what')}{text[match.end():]}"
+
+
+# "her grin stops short of her eyes", "falls short of his eyes": a smile that does not reach the eyes.
+_SHORT_OF = re.compile(r"\b(?:stops?|stopped|falls?|fell|ends?|ended)\s+short\s+of\s+(?P<eyes>(?:her|his|their|the)\s+eyes)\b",
+                       re.IGNORECASE)
+
+
+# "Stare him down; no blinking, no smiling", "Smile; no teeth": a clause after ";" that only denies faces is how the
+# face before is done, not a step of its own.
+_ONLY_DENIALS = re.compile(r"\s*;\s+(?P<list>(?:no|without)\s+[a-z]+(?:\s*,\s*(?:and\s+|or\s+)?(?:no|without)\s+[a-z]+)*)"
+                           r"(?=\s*(?:[.!?]|$))", re.IGNORECASE)
+
+
+def _only_denials(match: re.Match) -> str:
+    """"; no blinking, no smiling" -> " without blinking and without smiling"."""
+    denied = re.findall(r"(?:no|without)\s+([a-z]+)", match.group("list"), re.IGNORECASE)
+    if not all(_shows_face(word) for word in denied):
+        return match.group(0)  # "; no teeth": a part, not a face to leave out
+    return " " + " and ".join(f"without {word}" for word in denied)
+
+
 def in_order(text: str, is_timing: Callable[[str], bool]) -> str:
     """The instruction with its clauses rewritten into the order things happen ("X, then Y").
 
     ``is_timing(words)`` says whether words only say when ("after two seconds"): those stay timing, not steps.
     """
     text = _NEVER_ENDS.sub("keeps", _VERB_FROM_TO.sub("", text))
+    text = _NEVER_LET_END.sub(_never_let_end, text)
+    text = _NOTHING_MOVES.sub(_nothing_moves, _KEPT_OFF.sub(lambda m: f"no {m.group('what')}", text))
+    text = _GONE_OPENS.sub(" then it fades", _WHEN_OTHER.sub(_when_other, text))
+    text = _carried_subject(_pronoun_faces(text))
+    text = _SETTLES.sub(lambda m: f"{m.group('part')} relax", text)
+    text = _SERIES.sub(lambda m: " ; ".join(re.split(r"\s*,\s*(?:and\s+)?(?:then\s+)?", m.group("list"))), text)
+    text = _BURNS_OUT.sub(lambda m: f"{m.group('face')} fades", _leaving(text))
+    text = _ONLY_DENIALS.sub(_only_denials, text)
+    text = _WAY_TO.sub(" into", _LATER_TIME.sub(", then ", text))
+    text = _SHORT_OF.sub(lambda m: f"never quite reaches {m.group('eyes')}", text)
+    text = _HELD_THEN_FAILS.sub(_held_then_fails, _ellipses(text))
     text = _MANNER_INTO.sub(lambda m: f"{m.group('how')} {m.group('verb')} ", text)
     text = _NEGATED_OPENING.sub(_correction, _DASH_CORRECTION.sub(", ", text))
     text = _asides(text, is_timing)
     text = _labels(text)
     text = _YIELDS.sub("gives way to", _UNTIL_LIMIT.sub(" as hard as possible", text))
+    text = _VERB_TO.sub(_verb_to, _ANY_FROM_TO.sub(_any_from_to, text))
+    text = _ordered_by_position(text)
     text = _INTO_LINE.sub(lambda m: f"{m.group('verb')} in", text)
     text = _STRAIGHT_FACE.sub("keeps the lips pressed", text)
     text = _CANNOT_HELP.sub(lambda m: m.group("what"), text)

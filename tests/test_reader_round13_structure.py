@@ -177,3 +177,8 @@ def test_losing_it_after_holding_back_is_the_face_shown(reader):
     assert len(steps) == 2
     assert ch(steps[0], "jawOpen") <= LOW
     assert ch(steps[1], "mouthSmile") >= RISE
+
+
+def test_text_with_no_rewrite_keeps_its_spacing():
+    text = "She smiles.\n\nThen   he frowns."
+    assert order(text) == text

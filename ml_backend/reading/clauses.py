@@ -394,23 +394,9 @@ _ELLIPSIS = re.compile(r"(?P<neg>\b(?:is|are|was|were|do|does|did)(?:\s+not|n['â
                        r"[a-z]+)\s+(?P<aux>is|are|was|were|do|does|did)(?=\s*(?:[.;!?]|$))", re.IGNORECASE)
 
 
-def _ellipsis(match: re.Match) -> str:
-    """The part with the verb written out first, then the denial: "his eyes laugh, and he does not laugh"."""
-    verb = match.group("verb")
-    aux = match.group("aux").lower()
-    if aux in ("does",) and not verb.endswith("s"):
-        verb = verb + ("es" if verb.endswith(("sh", "ch", "s", "x")) else "s")
-    subject = match.string[:match.start()].strip()
-    denied = f"{subject} not {match.group('verb')}{match.group('rest')}".strip()
-    return f"{match.group('part')} {verb} {_SEP}{denied}"
-
-
-_SEP = "\x00"  # marks where the denied clause of an ellipsis starts (replaced below: the whole sentence is rebuilt)
-
-
 def _ellipses(text: str) -> str:
     """Each sentence with a denied verb and an elided one ("He doesn't laugh, but his eyes do") rewritten as the part
-    that does it, then the denial, one face: "his eyes laugh, and he not laugh" (read together)."""
+    that does it, then the denial, one face: "his eyes laugh, He not laugh" (read together)."""
     out = []
     for sentence in re.split(r"(?<=[.!?;])\s+", text):
         match = _ELLIPSIS.search(sentence)
@@ -422,7 +408,7 @@ def _ellipses(text: str) -> str:
         subject = sentence[:match.start()].strip()
         tail = sentence[match.end():]
         out.append(f"{part} {verb}{match.group('rest')}, {subject} not {verb}{tail}".replace("  ", " "))
-    return " ".join(out)
+    return " ".join(out) if any(_ELLIPSIS.search(sentence) for sentence in re.split(r"(?<=[.!?;])\s+", text)) else text
 
 
 # "Never let the smile drop", "don't let the grin fade", "won't let it slip": a denied ending of a face let go is the
@@ -520,7 +506,8 @@ def _carried_subject(text: str) -> str:
             join = match.group("join")
             return f"{', then' if 'only' in join else join} {noun.lower()} {verb}"
         out.append(sentence[:subject.end("subject")] + _BARE_VERB_AFTER.sub(carry, sentence[subject.end("subject"):]))
-    return " ".join(out)
+    joined = " ".join(out)
+    return text if joined == " ".join(re.split(r"(?<=[.!?;])\s+", text)) else joined
 
 
 # "Not a single muscle in his face moves", "nothing on her face stirs", "Nothing moves except the eyebrows, which

@@ -33,10 +33,13 @@ from scipy.signal import find_peaks, welch
 from ml_backend.errors import I2FETError
 from ml_backend.export.livelink_csv import Take, read_livelink_take
 from ml_backend.motion.excursions import excursion_residual_share
-from ml_backend.motion.gaze import JITTER_ALPHA, JITTER_KNEE, jitter_autocorrelation, lagged, rounded_jitter
+from ml_backend.motion.gaze import (JITTER_ALPHA, JITTER_KNEE, MIN_FIXATION, gaze_rotations, jitter_autocorrelation,
+                                    lagged, plan_saccades, rounded_jitter)
+from ml_backend.motion.gaze import unrest as unrest_size
 from ml_backend.motion.micro import HOLD_HIGHPASS, room
 from ml_backend.motion.noise import coloured_samples, noise_autocorrelation, residual_share
-from ml_backend.motion.performance_model import FORMAT_VERSION, MODEL_PATH, model_from_dict, neutral_micro_channels
+from ml_backend.motion.performance_model import (FORMAT_VERSION, MODEL_PATH, DriftModel, SaccadeModel, model_from_dict,
+                                                 neutral_micro_channels)
 from ml_backend.motion.regions import EYELID_CHANNELS, REGION_CHANNELS
 from ml_backend.motion.timing_fit import fit_timing
 from ml_backend.motion.timing_params import TimingParams
@@ -55,6 +58,9 @@ RECTIFIED_SD = math.sqrt(0.5 * (1.0 - 1.0 / math.pi))  # sd of max(x, 0) for a u
 DRIFT_LAGS = np.arange(1, 13)  # frames at 30 Hz: the gaze's variogram within fixations, up to 0.4 s
 LID_LAG_GRID = np.round(np.arange(0.0, 0.1501, 0.01), 3)  # seconds: the lids' lag behind the eye
 JITTER_SMOOTH_GRID = np.round(np.arange(0.0, 0.0801, 0.005), 3)  # seconds: the fixational jitter's rounding
+UNREST_BINS = np.array([2, 4, 6, 9, 12, 18, 30])  # frames at 30 Hz since a saccade's onset: the gaze's unrest after it
+UNREST_SETTLED = 30  # frames (1 s) since a saccade's onset, or before the first: the gaze has settled
+UNREST_MIN_FRAMES = 20  # a take's bin is measured with this many still frames or more
 MIN_TAKE_SECONDS = 5.0
 BASE_FRAMES = 31  # 1 s at 30 Hz: a channel's level around a blink (a running median, which a blink does not move)
 MIN_PERSON_BLINKS = 5  # a take's own blink-face coupling is kept with this many blinks or more
@@ -214,7 +220,8 @@ def fit_model(takes: Sequence[Take], names: Sequence[str] | None = None, timing:
     }
     saccades["fixation_people"] = [_log_normal(take_fixations.get(id(m), []), saccades["fixation_log_mean"],
                                                saccades["fixation_log_sd"]) for _, m in people]
-    drift_model = _fit_drift(motions)
+    drift_model = _fit_drift(motions, SaccadeModel(**{k: v for k, v in saccades.items() if k not in (
+        "main_sequence", "fixation_people")}, main_sequence=tuple(saccades["main_sequence"])))
     all_motions = [as_motion(t) for t in takes]
     eye_look = {}
     for name, (column, sign) in LOOK_AXES.items():
@@ -427,14 +434,17 @@ def _fit_micro(motions: list[Motion]) -> dict:
             "residual_sd": np.round(np.sqrt(np.diag(cov)), 6).tolist(), **quiet_lower}
 
 
-def _drift_variogram(motion: Motion) -> np.ndarray:
+def _drift_variogram(motion: Motion, settled: bool = False) -> np.ndarray:
     """Per lag of ``DRIFT_LAGS``: the gaze's per-axis variance of change within fixations (robust: the median
-    squared 2-D step over 2 ln 2), from the frames that are tracked, still and away from saccades and blinks."""
+    squared 2-D step over 2 ln 2), from the frames that are tracked, still and away from saccades and blinks;
+    ``settled``: and ``UNREST_SETTLED`` frames or more after a saccade's onset (``_fit_unrest``)."""
     fps = motion.fps
     gaze = gaze_degrees(motion)
     speed = np.r_[0.0, np.linalg.norm(np.diff(gaze, axis=0), axis=1) * fps]
     onsets, _, _ = find_saccades(motion)
     bad = ~motion.valid | blink_frames(motion) | (speed >= SACCADE_SPEED / 2)
+    if settled:
+        bad |= _since_saccade(motion) < UNREST_SETTLED
     for onset in onsets:
         bad[max(onset - 1, 0): onset + 3] = True
     bad_before = np.r_[0, np.cumsum(bad)]
@@ -449,12 +459,23 @@ def _drift_variogram(motion: Motion) -> np.ndarray:
     return out
 
 
-def _still_speeds(motion: Motion, window: int = 0) -> np.ndarray:
+def _since_saccade(motion: Motion) -> np.ndarray:
+    """Per frame, frames since the last saccade onset (``find_saccades``), a large number before the first."""
+    onsets, _, _ = find_saccades(motion)
+    frames = np.arange(len(motion.weights))
+    last = np.searchsorted(onsets, frames, side="right") - 1
+    return np.where(last >= 0, frames - onsets[np.maximum(last, 0)], 10 ** 9)
+
+
+def _still_speeds(motion: Motion, window: int = 0, settled: bool = False) -> np.ndarray:
     """The gaze's median speed (deg/s) on tracked frames slower than half a saccade: of the whole motion, or of
-    each ``window``-frame window (as ``stats.statistics`` and ``stats.window_features`` measure it)."""
+    each ``window``-frame window (as ``stats.statistics`` and ``stats.window_features`` measure it); ``settled``:
+    only frames ``UNREST_SETTLED`` or more after a saccade's onset (the jitter's own size, ``_fit_unrest``)."""
     gaze = gaze_degrees(motion)
     speed = np.r_[0.0, np.linalg.norm(np.diff(gaze, axis=0), axis=1) * motion.fps]
     still = motion.valid & (speed < SACCADE_SPEED / 2)
+    if settled:
+        still &= _since_saccade(motion) >= UNREST_SETTLED
     if not window:
         return np.array([np.median(speed[still])]) if still.any() else np.zeros(0)
     out = [np.median(speed[a:a + window][still[a:a + window]]) for a in range(0, len(speed) - window + 1, window)
@@ -462,13 +483,94 @@ def _still_speeds(motion: Motion, window: int = 0) -> np.ndarray:
     return np.array(out)
 
 
-def _step_correlation(motion: Motion) -> float:
+def _unrest_ratios(motions: list[Motion]) -> np.ndarray:
+    """Per bin of ``UNREST_BINS`` (frames since a saccade's onset): the takes' median of each take's median still
+    speed there (as ``_still_speeds``, away from blinks) over its median once settled; nan where no take has
+    ``UNREST_MIN_FRAMES``."""
+    ratios = []
+    for motion in motions:
+        gaze = gaze_degrees(motion)
+        speed = np.r_[0.0, np.linalg.norm(np.diff(gaze, axis=0), axis=1) * motion.fps]
+        still = motion.valid & ~blink_frames(motion) & (speed < SACCADE_SPEED / 2)
+        since = _since_saccade(motion)
+        settled = still & (since >= UNREST_SETTLED)
+        if settled.sum() < UNREST_MIN_FRAMES or np.median(speed[settled]) <= 0:
+            continue
+        base = float(np.median(speed[settled]))
+        row = []
+        for first, end in zip(UNREST_BINS[:-1], UNREST_BINS[1:]):
+            part = still & (since >= first) & (since < end)
+            row.append(float(np.median(speed[part])) / base if part.sum() >= UNREST_MIN_FRAMES else np.nan)
+        ratios.append(row)
+    table = np.array(ratios).reshape(-1, len(UNREST_BINS) - 1)
+    return np.array([np.median(c[np.isfinite(c)]) if np.isfinite(c).any() else np.nan for c in table.T])
+
+
+def _simulated_ratios(gain: float, seconds: float, drift: dict, saccades: SaccadeModel, takes: int = 3,
+                      length: float = 240.0) -> np.ndarray:
+    """``_unrest_ratios`` of gaze drawn by ``gaze.gaze_rotations`` with ``drift`` (its fitted drift and jitter, no
+    wander) and that unrest, over ``takes`` seeded takes of ``length`` seconds at 30 Hz."""
+    model = DriftModel(sd=drift["sd"], alpha=drift["alpha"], knee=drift["knee"], jitter=drift["jitter"],
+                       jitter_smooth=drift["jitter_smooth"], unrest_gain=gain, unrest_time=seconds)
+    times = np.arange(int(length * ANALYSIS_FPS)) / ANALYSIS_FPS
+    motions = []
+    for seed in range(takes):
+        rng = np.random.default_rng(seed)
+        rotations = np.zeros((len(times), 9))
+        rotations[:, 3:9] = gaze_rotations(times, ANALYSIS_FPS, plan_saccades(length, saccades, rng), model, 1.0, rng)
+        motions.append(Motion(np.zeros((len(times), 52)), rotations, ANALYSIS_FPS, np.ones(len(times), bool), False))
+    return _unrest_ratios(motions)
+
+
+def _fit_unrest(motions: list[Motion], drift: dict | None = None,
+                saccades: SaccadeModel | None = None) -> tuple[float, float]:
+    """(gain, seconds) of the gaze's unrest after a saccade, ``gaze.unrest``, fitted to the takes' still speed by
+    time since a saccade over their settled speed (``_unrest_ratios``). Without ``drift``: 1 + gain exp(-t / seconds)
+    fitted to those ratios by least squares on the log, which reads the gain low (the statistic leaves out frames
+    faster than half a saccade, and a 30-Hz onset comes up to a frame late; on gaze drawn with a gain of 3 it reads 2).
+    With the fitted ``drift`` and ``saccades``: by indirect inference, the grid point (gain 0-10 by 0.5, 0.05-0.5 s
+    by 0.05) whose simulated ratios (``_simulated_ratios``, the same measure) are nearest the takes' in summed squared
+    log ratio, by coordinate descent from the direct fit. (0, 0.1) with fewer than three bins measured."""
+    target = _unrest_ratios(motions)
+    centres = 0.5 * (UNREST_BINS[:-1] + UNREST_BINS[1:]) / ANALYSIS_FPS
+    keep = np.isfinite(target) & (target > 0)
+    if keep.sum() < 3:
+        return 0.0, 0.1
+
+    def residual(x):
+        return np.log(1.0 + x[0] * np.exp(-centres[keep] / x[1])) - np.log(target[keep])
+
+    fit = least_squares(residual, [1.0, 0.2], bounds=([0.0, 0.02], [20.0, 1.0]))
+    gain, seconds = float(fit.x[0]), float(fit.x[1])
+    if drift is None or saccades is None or gain <= 0.0:
+        return gain, seconds
+
+    def cost(g: float, t: float) -> float:
+        simulated = _simulated_ratios(g, t, drift, saccades)
+        both = keep & np.isfinite(simulated) & (simulated > 0)
+        return float(np.sum((np.log(simulated[both]) - np.log(target[both])) ** 2)) if both.any() else math.inf
+
+    gains, times = np.arange(0.0, 10.01, 0.5), np.round(np.arange(0.05, 0.501, 0.05), 3)
+    point = [float(gains[np.argmin(np.abs(gains - gain))]), float(times[np.argmin(np.abs(times - seconds))])]
+    for _ in range(3):
+        before = tuple(point)
+        point[0] = float(min(gains, key=lambda g: cost(g, point[1])))
+        point[1] = float(min(times, key=lambda t: cost(point[0], t)))
+        if tuple(point) == before:
+            break
+    return point[0], point[1]
+
+
+def _step_correlation(motion: Motion, settled: bool = False) -> float:
     """Correlation of consecutive gaze steps (both axes) on tracked frames slower than half a saccade, away from
-    blinks: positive in the takes (the gaze moves over a few frames), negative for white jitter; nan without steps."""
+    blinks (``settled``: and settled after saccades, ``_fit_unrest``): positive in the takes (the gaze moves over a few
+    frames), negative for white jitter; nan without steps."""
     gaze = gaze_degrees(motion)
     steps = np.diff(gaze, axis=0)
     speed = np.linalg.norm(steps, axis=1) * motion.fps
     ok = (motion.valid & ~blink_frames(motion))
+    if settled:
+        ok &= _since_saccade(motion) >= UNREST_SETTLED
     slow = ok[1:] & ok[:-1] & (speed < SACCADE_SPEED / 2)
     both = slow[1:] & slow[:-1]
     first, second = steps[:-1][both], steps[1:][both]
@@ -476,19 +578,25 @@ def _step_correlation(motion: Motion) -> float:
     return float(np.sum(first * second)) / norm if len(first) > 20 and norm > 0 else math.nan
 
 
-def _fit_drift(motions: list[Motion]) -> dict:
+def _fit_drift(motions: list[Motion], saccades: SaccadeModel | None = None) -> dict:
     """Slow drift and fixational jitter, fitted together to the takes' gaze variogram within fixations:
     v(lag) = 2 jitter^2 + sd^2 (1 - rho(lag)) per axis, rho the autocorrelation of the drift's coloured noise
     (alpha, knee; ``noise.py``); the first lag is pinned to the gaze's median speed outside saccades (what the
     statistic measures; a 2-D Gaussian step of per-axis variance v has median length sqrt(2 ln 2 v)). Then the
     jitter size's wander: the log sd whose simulated spread of the 2-s windows' log median speed within a take
-    (``_window_spread``) is the takes'; and from person to person: the spread of the takes' mean log median speed."""
-    curves = np.array([_drift_variogram(m) for m in motions])
+    (``_window_spread``) is the takes'; and from person to person: the spread of the takes' mean log median speed.
+    The eyes' unrest after saccades (``_fit_unrest``): whether there is any is read first, and then the variogram,
+    the pin and the steps' correlation are measured on settled frames (what the jitter's own size is); its gain and
+    time are then fitted by simulation with that drift and jitter and the fitted ``saccades``, and the wander's
+    simulation holds those saccades with that unrest, which spreads the windows too."""
+    gain, seconds = _fit_unrest(motions)
+    settled = gain > 0
+    curves = np.array([_drift_variogram(m, settled) for m in motions])
     target = np.nanmedian(curves, axis=0)
-    speeds = np.concatenate([_still_speeds(m) for m in motions])
+    speeds = np.concatenate([_still_speeds(m, settled=settled) for m in motions])  # the jitter's own size
     if speeds.size:
         target[0] = (float(np.median(speeds)) / ANALYSIS_FPS) ** 2 / (2.0 * math.log(2.0))
-        correlations = [c for c in (_step_correlation(m) for m in motions) if math.isfinite(c)]
+        correlations = [c for c in (_step_correlation(m, settled) for m in motions) if math.isfinite(c)]
         if correlations:  # two steps add with their correlation: v(2) = 2 v(1) (1 + c), on the same frames as the pin
             target[1] = 2.0 * target[0] * (1.0 + float(np.median(correlations)))
     keep = np.isfinite(target) & (target > 0)
@@ -512,26 +620,34 @@ def _fit_drift(motions: list[Motion]) -> dict:
             best = (fit.cost, smooth, fit.x)
     _, smooth, x = best
     jitter, sd, alpha, knee = (float(v) for v in x)
+    if settled and saccades is not None:
+        gain, seconds = _fit_unrest(motions, {"sd": sd, "alpha": alpha, "knee": knee, "jitter": jitter,
+                                              "jitter_smooth": float(smooth)}, saccades)
     logs = [np.log(w[w > 0]) for w in (_still_speeds(m, int(2 * ANALYSIS_FPS)) for m in motions)]
     logs = [w for w in logs if w.size > 2]
     within = float(np.sqrt(np.mean(np.concatenate([(w - w.mean()) ** 2 for w in logs])))) if logs else 0.0
     between = float(np.std([w.mean() for w in logs])) if len(logs) > 1 else 0.0
     low, high = 0.0, 2.0  # the wander whose simulated within-take spread is the takes' (it rises with the wander)
-    if _window_spread(jitter, sd, alpha, knee, low, smooth) >= within:
+    unrest = ((gain, seconds, saccades.fixation_log_mean, saccades.fixation_log_sd)
+              if settled and saccades is not None else None)
+    if _window_spread(jitter, sd, alpha, knee, low, smooth, unrest) >= within:
         high = 0.0
     for _ in range(14):
         middle = 0.5 * (low + high)
-        low, high = (middle, high) if _window_spread(jitter, sd, alpha, knee, middle, smooth) < within else (low, middle)
+        low, high = (middle, high) if _window_spread(jitter, sd, alpha, knee, middle, smooth, unrest) < within else (low, middle)
     return {"sd": sd, "alpha": alpha, "knee": knee, "jitter": jitter, "jitter_smooth": float(smooth),
+            "unrest_gain": round(gain, 4), "unrest_time": round(seconds, 4),
             "jitter_log_sd": round(0.5 * (low + high), 4), "person_log_sd": between,
             "note": f"fitted to the gaze variogram within fixations, lags {int(lags[0])}-{int(lags[-1])} frames at 30 Hz"}
 
 
 def _window_spread(jitter: float, sd: float, alpha: float, knee: float, wander: float, smooth: float = 0.0,
-                   takes: int = 9, windows: int = 45) -> float:
+                   unrest: tuple[float, float, float, float] | None = None, takes: int = 9, windows: int = 45) -> float:
     """sd, around each take's mean, of the 2-s windows' log median gaze speed of drift plus a jitter whose size
     wanders by ``wander`` (log sd, as ``gaze.gaze_rotations`` draws it), simulated (seeded) over ``takes`` takes of
-    ``windows`` windows, about as long as the real ones: the drift's own share of the spread is not the wander's."""
+    ``windows`` windows, about as long as the real ones: the drift's own share of the spread is not the wander's.
+    ``unrest`` (gain, seconds, fixation log mean, log sd): the jitter also grows after saccade onsets drawn with those
+    fixations (``gaze.unrest``; the saccades' own jumps are left out: the statistic measures still frames)."""
     rng = np.random.default_rng(0)
     size = int(2 * ANALYSIS_FPS)
     count = windows * size
@@ -539,6 +655,11 @@ def _window_spread(jitter: float, sd: float, alpha: float, knee: float, wander: 
     for _ in range(takes):
         drift = sd / math.sqrt(2.0) * coloured_samples(count, ANALYSIS_FPS, alpha, knee, rng, 2)
         scale = np.exp(wander * coloured_samples(count, ANALYSIS_FPS, JITTER_ALPHA, JITTER_KNEE, rng, 1))
+        if unrest is not None:
+            gain, seconds, log_mean, log_sd = unrest
+            gaps = np.maximum(MIN_FIXATION, np.exp(rng.normal(log_mean, log_sd, count)))
+            times = np.arange(count) / ANALYSIS_FPS
+            scale = scale * unrest_size(times, np.cumsum(gaps), gain, seconds)[:, None]
         gaze = drift + jitter * scale * rounded_jitter(count, ANALYSIS_FPS, smooth, rng, 2)
         speed = np.r_[0.0, np.linalg.norm(np.diff(gaze, axis=0), axis=1) * ANALYSIS_FPS].reshape(windows, size)
         logs = np.log(np.median(speed[:, 1:], axis=1))

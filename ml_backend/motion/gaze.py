@@ -22,6 +22,8 @@ from .performance_model import DriftModel, SaccadeModel
 MIN_FIXATION = 0.1  # seconds
 MAX_SACCADE = 30.0  # degrees
 JITTER_ALPHA, JITTER_KNEE = 2.0, 0.1  # spectrum of the jitter size's wander: over seconds
+UNREST_RISE = 0.035  # seconds: the unrest after a saccade rises over the saccade (main sequence at 6 deg), by default
+UNREST_SPAN = 12.0  # time constants after which a saccade's unrest is cut off (exp(-12): 6e-6 of its gain)
 
 
 def plan_saccades(seconds: float, model: SaccadeModel, rng: np.random.Generator, start: float = 0.4,
@@ -68,12 +70,33 @@ def gaze_rotations(times: np.ndarray, fps: float, saccades: tuple[np.ndarray, np
     path += person * drift.sd / np.sqrt(2.0) * coloured_noise(len(times), fps, drift.alpha, drift.knee, rng, channels=2)
     jitter = drift.jitter * rounded_jitter(len(times), fps, drift.jitter_smooth, rng, channels=2)
     size = np.exp(drift.jitter_log_sd * coloured_noise(len(times), fps, JITTER_ALPHA, JITTER_KNEE, rng))
+    size = size * unrest(times, onsets, drift.unrest_gain, drift.unrest_time, lengths)[:, None]
     path += person * jitter * size  # its size wanders slowly (median preserved), as the takes' does
     radians = np.radians(path)
     eyes = np.zeros((len(times), 6))
     eyes[:, 0:2] = radians
     eyes[:, 3:5] = radians * np.array([conjugacy, conjugacy])[None, :]
     return eyes
+
+
+def unrest(times: np.ndarray, onsets: np.ndarray, gain: float, time: float,
+           rises: np.ndarray | float = UNREST_RISE) -> np.ndarray:
+    """Per frame, how many times its usual size the fixational jitter is: 1 plus, for each saccade, ``gain`` x
+    exp(-t / ``time``), t the seconds since its onset, risen smoothly over the saccade's length (``rises``, minimum
+    jerk: the size stays C1, so the gaze does) and cut off ``UNREST_SPAN`` time constants later (less than 1e-5 of
+    the gain): the eyes are unsteady right after a saccade and settle (fitted, ``fit_performance._fit_unrest``).
+    Linear in frames (each saccade touches the frames of its span)."""
+    out = np.ones(len(times))
+    if gain <= 0.0 or len(onsets) == 0 or time <= 0.0 or len(times) == 0:
+        return out
+    rises = np.broadcast_to(np.maximum(np.asarray(rises, np.float64), 1e-6), np.shape(onsets))
+    span = UNREST_SPAN * time
+    firsts = np.searchsorted(times, onsets, side="left")
+    ends = np.searchsorted(times, np.asarray(onsets) + span, side="left")
+    for onset, rise, first, end in zip(np.asarray(onsets).tolist(), rises.tolist(), firsts.tolist(), ends.tolist()):
+        since = times[first:end] - onset
+        out[first:end] += gain * np.exp(-since / time) * minimum_jerk(since / rise)
+    return out
 
 
 def rounded_jitter(count: int, fps: float, smooth: float, rng: np.random.Generator, channels: int = 2) -> np.ndarray:

@@ -37,7 +37,10 @@ themselves is shipped). What each part is and how it was fitted:
   fitted together to the gaze's variogram within fixations, its first lag pinned to the gaze's median speed
   outside saccades and its second to the takes' correlation of consecutive steps; how much the jitter's size wanders from one second to the next (the log sd whose
   simulated spread of 2-s windows' median gaze speed within a take is the takes'), and how much the
-  gaze's small motion differs from one person (take; here: character) to the next (log sds).
+  gaze's small motion differs from one person (take; here: character) to the next (log sds). The eyes are
+  unsteady right after a saccade (``unrest_gain``, ``unrest_time``: the jitter is 1 + gain x exp(-t / time) times
+  its size t seconds after a saccade's onset; in the takes the gaze's still speed is 2-3 times its later level in
+  the 0.3 s after one, within every take), and the jitter's size is pinned to the still speed once that has faded.
 - ``eye_look``: the gain from eye rotation (radians) to ARKit's eyeLook channels, and to the eyelids
   (eyeBlink), which follow the eye's pitch down, and eyeWide, which opens as it looks up (lid-gaze coupling;
   fitted outside blinks); ``lids.lag``: the lids follow the eye that many seconds late (a first-order lag, the
@@ -117,6 +120,8 @@ class DriftModel:
     jitter_log_sd: float = 0.0  # slow log-normal change of the jitter's size (the takes' is not stationary)
     jitter_smooth: float = 0.0  # seconds: the jitter's steps rounded by a Gaussian of this sd (0: white, as before)
     person_log_sd: float = 0.0  # log sd of the size of drift and jitter from one character to the next
+    unrest_gain: float = 0.0  # the jitter is 1 + this times larger right after a saccade onset (0: steady)
+    unrest_time: float = 0.1  # seconds: the time constant over which that excess fades
 
 
 CHOSEN_QUIET_LOWER_SHARE = 0.6  # a model without a fitted share keeps the share chosen before it was fitted
@@ -254,7 +259,9 @@ def model_from_dict(data: dict) -> PerformanceModel:
                        knee=_number(d, "knee", 0.01, 10, "drift"), jitter=_number(d, "jitter", 0, 2, "drift"),
                        jitter_log_sd=_number(d, "jitter_log_sd", 0, 2, "drift"),
                        jitter_smooth=_number(d, "jitter_smooth", 0, 0.5, "drift") if "jitter_smooth" in d else 0.0,
-                       person_log_sd=_number(d, "person_log_sd", 0, 2, "drift"))
+                       person_log_sd=_number(d, "person_log_sd", 0, 2, "drift"),
+                       unrest_gain=_number(d, "unrest_gain", 0, 20, "drift") if "unrest_gain" in d else 0.0,
+                       unrest_time=_number(d, "unrest_time", 0.005, 2, "drift") if "unrest_time" in d else 0.1)
     eye_look = {}
     for name, (column, gain) in data.get("eye_look", {}).items():
         if name not in INDEX or column not in range(3, 9) or not math.isfinite(gain) or abs(gain) > 20:

@@ -182,3 +182,17 @@ def test_losing_it_after_holding_back_is_the_face_shown(reader):
 def test_text_with_no_rewrite_keeps_its_spacing():
     text = "She smiles.\n\nThen   he frowns."
     assert order(text) == text
+
+
+@pytest.mark.parametrize("text", ["She is doing her best not to giggle.", "He makes an effort not to smile.",
+                                  "She keeps her amusement to herself."])
+def test_an_effort_not_to_or_a_feeling_kept_to_oneself_is_held_back(reader, text):
+    steps = faces(reader, text)
+    assert len(steps) == 1
+    assert ch(steps[0], "jawOpen") <= LOW and ch(steps[0], "mouthSmile") < 0.5
+    assert max(ch(steps[0], "mouthPress"), ch(steps[0], "mouthRollLower"), ch(steps[0], "mouthRollUpper")) >= RISE
+
+
+def test_deciding_not_to_is_a_denial_not_a_holding_back(reader):
+    steps = faces(reader, "He decides not to smile.")
+    assert len(steps) == 1 and ch(steps[0], "mouthSmile") <= LOW and ch(steps[0], "mouthPress") <= LOW

@@ -531,6 +531,9 @@ def _nothing_moves(match: re.Match) -> str:
 # "He keeps the disgust off his face", "she keeps the fear out of her eyes": a feeling kept off the face is denied.
 _KEPT_OFF = re.compile(r"\b(?:keeps?|kept|keeping)\s+(?:the|her|his|their|any|all)\s+(?P<what>[a-z]+)\s+(?:off|out\s+of)\s+"
                        r"(?:her|his|their|the|my|your)\s+(?:face|features|eyes|mouth|expression)\b", re.IGNORECASE)
+# "He keeps his amusement to himself", "she kept her fury to herself": a feeling kept to oneself is held back.
+_KEPT_TO_SELF = re.compile(r"\b(?:keeps?|kept|keeping)\s+(?:her|his|their|my|your)\s+(?P<what>[a-z]+)\s+to\s+"
+                           r"(?:herself|himself|themselves|myself|yourself)\b", re.IGNORECASE)
 # "A flicker of a smile. Gone just as fast.", "Gone in an instant.": a sentence that opens with "gone" ends the face.
 _GONE_OPENS = re.compile(r"(?:(?<=[.;!?])\s+|(?<=[,]\s)|(?<=--\s))(?:and\s+)?(?:(?:it|that)['’]s\s+|then\s+)?gone\b[^.;!?]*",
                          re.IGNORECASE)
@@ -625,6 +628,7 @@ def in_order(text: str, is_timing: Callable[[str], bool]) -> str:
     text = _NEVER_ENDS.sub("keeps", _VERB_FROM_TO.sub("", text))
     text = _NEVER_LET_END.sub(_never_let_end, text)
     text = _NOTHING_MOVES.sub(_nothing_moves, _KEPT_OFF.sub(lambda m: f"no {m.group('what')}", text))
+    text = _KEPT_TO_SELF.sub(lambda m: f"holds back {m.group('what')}", text)
     text = _GONE_OPENS.sub(" then it fades", _WHEN_OTHER.sub(_when_other, text))
     text = _carried_subject(_pronoun_faces(text))
     text = _SETTLES.sub(lambda m: f"{m.group('part')} relax", text)

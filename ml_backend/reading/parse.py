@@ -384,9 +384,18 @@ def _names_part(word: str) -> bool:
     return any(nouns == key for nouns, _, _ in _region_index())
 
 
+# An effort not to do something ("doing his best not to laugh", "making an effort not to smile", "straining not to
+# giggle") is holding it back, said the way "try not to" says it; a bare "not to" ("decides not to smile") denies it.
+_EFFORT_NOT_TO = re.compile(r"\b(?:(?:do|does|did|doing|try|tries|tried|trying)\s+(?:her|his|their|my|your|our)\s+"
+                            r"(?:very\s+)?(?:best|utmost|hardest)|(?:make|makes|made|making)\s+(?:an|every|a\s+real)\s+effort|"
+                            r"attempt(?:s|ed|ing)?|strain(?:s|ed|ing)?|labou?r(?:s|ed|ing)?|endeavou?r(?:s|ed|ing)?|"
+                            r"work(?:s|ed|ing)?\s+hard|fight(?:s|ing)?\s+hard|fought\s+hard)\s+not\s+to\b", re.IGNORECASE)
+
+
 def read_step_words(text: str) -> StepWords:
     """The face items of one step's words, and how much of it was understood."""
     text, codes = extract_shorthand(text)
+    text = _EFFORT_NOT_TO.sub("try not to", text)  # "doing his best not to laugh" holds the laugh back
     text = _SUBPART_OF.sub(r"\1 \2", text)  # "the inner portion of the eyebrows" is the inner eyebrows
     text = _DIRECTION_WARD.sub(lambda m: m.group(1), text)  # "upwards" is "up", "downward" is "down"
     text = _state_simile().sub(lambda m: m.group(1), text)  # "white as a sheet" says "white"

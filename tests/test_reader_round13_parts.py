@@ -155,3 +155,9 @@ def test_any_side_said_after_a_face_sides_it(face_words, side, form):
     assert items and all(it.side == side for it in items), (text, [(it.label, it.side) for it in items])
     target = compose(items).target
     assert float(target.max()) >= RISE
+
+
+def test_a_degree_alone_after_a_comma_grades_what_comes_before(reader):
+    face = one_face(reader, "eyes: wide, max. brows: up. jaw: 60%.")
+    assert ch(face, "eyeWide") >= 0.9 and ch(face, "browOuterUp") < 0.9
+    assert part_phrases("smile, then slowly, a frown") == "smile, then slowly, a frown"

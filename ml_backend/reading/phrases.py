@@ -661,6 +661,21 @@ _DEGREE_SAID = ((re.compile(r"\b(?:a\s+(?:tiny|teeny|teensy|teeny[-\s]tiny|littl
 # A state said again with an intensifier ("eyes wide, really wide", "a big smile, so big"): once, at that degree.
 _SAID_AGAIN_MORE = re.compile(r"\b(?P<word>[a-z]{3,}),\s+(?P<more>really|very|so|truly|extremely|super|incredibly|"
                               r"impossibly|ridiculously)\s+(?P=word)\b", re.IGNORECASE)
+# A degree alone after a comma grades what comes before it ("eyes: wide, max." -> "eyes wide max"), not the next part.
+_DEGREES_ALONE = ("max", "maxed", "maxed out", "maximum", "full", "a little", "a bit", "a tad", "a touch", "a lot",
+                  "all the way", "to the max", "just barely", "barely", "hardly", "just a little", "just a touch")
+
+
+@lru_cache(maxsize=1)
+def _degree_alone() -> re.Pattern:
+    """A comma, then only a degree word (the step reader's adverbs of degree and ``_DEGREES_ALONE``), then an end."""
+    from .parse import MODIFIERS
+
+    said = {m for m, _ in MODIFIERS if m.endswith("ly") and " " not in m} | set(_DEGREES_ALONE)
+    alternatives = "|".join(sorted((re.escape(m) for m in said), key=len, reverse=True))
+    return re.compile(rf"\s*,\s*(?P<degree>{alternatives})(?=\s*(?:[.;!,]|$|\s+and\b))", re.IGNORECASE)
+
+
 # A resting state barely kept is the opposite state nearly reached: "eyes barely open" are nearly shut.
 _BARELY_OPEN = re.compile(r"\b(?P<part>eyes|eyelids|lids|eye)\s+(?:(?:were|was|are|is|kept|held)\s+)?(?:barely|hardly|scarcely|"
                           r"only\s+just|just\s+barely)\s+open\b", re.IGNORECASE)
@@ -669,7 +684,8 @@ _BARELY_OPEN = re.compile(r"\b(?P<part>eyes|eyelids|lids|eye)\s+(?:(?:were|was|a
 def part_phrases(text: str) -> str:
     """Part phrasings said in ways the step reader does not attach, rewritten into ones it does: a side said after
     its face ("on the right half of the mouth only", ", left side only", "wink with the right eye" -> "on the right"),
-    the rest of the face said to stay still (dropped: no step), a state said again with an intensifier ("eyes wide,
+    the rest of the face said to stay still (dropped: no step), a degree alone after a comma ("wide, max" -> "wide
+    max"), a state said again with an intensifier ("eyes wide,
     really wide" -> "eyes really wide"), degree phrasings ("a tiny bit" -> "very slightly") and a resting state barely
     kept ("eyes barely open" -> "eyes nearly shut")."""
     text = _SIDE_OF.sub(lambda m: " on the " + ("left" if (m.group("side") or "one").lower() == "one"
@@ -680,6 +696,7 @@ def part_phrases(text: str) -> str:
     rest = _REST_STILL.sub("", text)
     if rest.strip(" .,;!"):
         text = rest
+    text = _degree_alone().sub(lambda m: f" {m.group('degree')}", text)
     text = _SAID_AGAIN_MORE.sub(lambda m: f"{m.group('more')} {m.group('word')}", text)
     for pattern, said in _DEGREE_SAID:
         text = pattern.sub(said, text)

@@ -6,7 +6,8 @@ amplitude in a random direction (vertical moves ``pitch_share`` the size of hori
 turns back toward the centre once the gaze is beyond the fitted spread, lasting the main sequence's
 21 ms + 2.2 ms/deg along a minimum-jerk profile. Slow drift (coloured noise, ``noise.py``) and a fixational
 jitter whose steps come in short runs (white samples rounded by a Gaussian: the takes' consecutive gaze steps
-correlate, +0.34) are added during fixations. The eyelid channels follow the eye's pitch ``lagged`` (late). Angles are radians in Live Link order: yaw positive toward the subject's right,
+correlate, +0.34) are added during fixations; the jitter is larger for a few tenths of a second after each saccade
+(``unrest``: the takes' still gaze speed is 2-3 times its settled level there). The eyelid channels follow the eye's pitch ``lagged`` (late). Angles are radians in Live Link order: yaw positive toward the subject's right,
 pitch positive looking down. Planning is bounded by count (a fixation lasts at least 0.1 s).
 """
 

@@ -12,8 +12,8 @@ from scipy.spatial.transform import Rotation
 from ml_backend.fitting import load_template
 from ml_backend.fitting.mesh import vertex_normals
 from ml_backend.naming.arkit import INDEX
-from ml_backend.fitting.transfer import (LOCAL_TURN_DEGREES, SURFACE_SMOOTHING, frame_rotations, smoothed_normals,
-                                         surface_rotations, template_expression_deltas)
+from ml_backend.fitting.transfer import (LOCAL_TURN_DEGREES, SURFACE_SMOOTHING, frame_rotations, lip_weights,
+                                         smoothed_normals, surface_rotations, template_expression_deltas)
 
 
 def unit(rng: np.random.Generator, count: int) -> np.ndarray:
@@ -81,9 +81,12 @@ def test_a_broad_turn_is_kept_in_full_and_a_fine_crumple_is_limited(template):
     crumpled = start.copy()
     near = skin[np.linalg.norm(start[skin] - centre, axis=1) < 0.5 * template.interocular]
     near = near[rng.random(len(near)) < 0.05]  # scattered vertices, each pushed about: folds finer than the smoothing
+    lip = np.flatnonzero(lip_weights(template) == 1.0)
+    near = np.union1d(near, lip[rng.random(len(lip)) < 0.3])  # some on the lower lip too
     crumpled[near] += rng.normal(0.0, 0.03 * template.interocular, (len(near), 3))
     local_turn = angles(vertex_normals(start, template.triangles), vertex_normals(crumpled, template.triangles))
-    folded = near[local_turn[near] > 3 * LOCAL_TURN_DEGREES]
+    lips = lip_weights(template)
+    folded = near[(local_turn[near] > 3 * LOCAL_TURN_DEGREES) & (lips[near] == 0)]
     assert len(folded) > 5  # the crumple turns these vertices' own normals far
     smoothed = surface_rotations(template, start, crumpled, SURFACE_SMOOTHING)
     broad = frame_rotations(*(smoothed_normals(v, template.skin_triangles, SURFACE_SMOOTHING)[folded] for v in (start, crumpled)))
@@ -93,3 +96,16 @@ def test_a_broad_turn_is_kept_in_full_and_a_fine_crumple_is_limited(template):
     deltas = template_expression_deltas(template, crumpled, start)
     np.testing.assert_allclose(deltas[k][folded], np.einsum("vij,vj->vi", smoothed[folded], template.model.deltas[k][folded]),
                                atol=1e-5)
+    on_lips = near[(local_turn[near] > 3 * LOCAL_TURN_DEGREES) & (lips[near] == 1)]
+    assert len(on_lips) > 0  # the lips keep the full local turn (a remesh's fused lower lip needs it to roll)
+    carried = np.einsum("vij,vj->vi", smoothed[on_lips], vertex_normals(start, template.triangles)[on_lips])
+    assert angles(carried, vertex_normals(crumpled, template.triangles)[on_lips]).max() < 1e-3
+
+
+def test_the_lips_are_where_the_lip_shapes_move(template):
+    lips = lip_weights(template)
+    assert lips.max() == 1.0 and lips.min() == 0.0 and 0 < np.count_nonzero(lips) < 0.2 * len(lips)
+    roll = np.linalg.norm(template.model.deltas[INDEX["mouthRollLower"]], axis=1)
+    assert np.all(lips[roll >= 0.6 * roll.max()] == 1.0)
+    brow = np.linalg.norm(template.model.deltas[INDEX["browInnerUp"]], axis=1)
+    assert np.all(lips[brow >= 0.3 * brow.max()] == 0.0)

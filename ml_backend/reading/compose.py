@@ -109,7 +109,7 @@ def item_target(item: Item) -> np.ndarray:
         weights = weights / max(peak or float(weights.max(initial=0.0)), 1e-3)
     if item.suppressed:
         weights = np.maximum(weights * _SUPPRESSED_REGIONS * SUPPRESSED_SHARE / max(item.intensity, 1e-3), SUPPRESSION)
-    elif not item.exact and item.intensity > item.strength:
+    elif item.kind == "part" and not item.exact and item.intensity > item.strength:
         weights = _raised(weights, item.strength, item.intensity)
         return np.clip(sided(weights, item.side), 0.0, 1.0)
     return np.clip(sided(weights * item.intensity, item.side), 0.0, 1.0)
@@ -118,7 +118,9 @@ def item_target(item: Item) -> np.ndarray:
 def _raised(weights: np.ndarray, strength: float, level: float) -> np.ndarray:
     """A face raised above its plain strength by a degree word, at that level of its own range: the plain peak goes
     toward 1 as the level goes from the word's strength to the top ("a completely slack jaw" opens the jaw fully, not
-    to the slack jaw's plain third). For a recipe that peaks at 1 this is ``weights * level``, as before."""
+    to the slack jaw's plain third). For a recipe that peaks at 1 this is ``weights * level``, as before. Named parts
+    only: a whole expression's recipe peaks below 1 where a stronger word goes further ("profoundly unhappy" stays
+    below "devastated")."""
     top = float(weights.max(initial=0.0))
     plain = top * strength
     if top <= ACTIVE or strength >= 1.0:

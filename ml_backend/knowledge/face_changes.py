@@ -19,6 +19,7 @@ from __future__ import annotations
 FACE_NOUNS: tuple[str, ...] = ("face", "expression", "countenance", "features", "visage")
 # "her face was white", "his features became grave", "her face grew stern": the state, said of the face
 # "her face had fallen", "his expression has softened": novels tell the change before the moment they narrate
+# A bare "drain" is said of a face only ("her face drained"): "he drained his glass" and "make him look drained" (tired) are no pallor
 COPULAS: tuple[str, ...] = ("", " was", " is", " were", " are", " became", " grew", " had", " has")
 
 CHANGES = """
@@ -29,7 +30,8 @@ grimace | 0.8 | contort, distort, screw up in pain, twist, twist up
 tender | 0.7 | soften, melt, warm, gentle, grow soft, go soft, turn soft
 happy | 0.8 | brighten, glow, shine, sunny
 relief | 0.75 | clear, ease, unclench, relax into relief, relax, slacken, loosen
-shock | 0.95 | pale, deadly pale, ghastly pale, white, ashen, bloodless, blanch, whiten, go white, turn white, go pale, turn pale, grow pale, go ashen, turn ashen, turn grey, go grey, turn gray, go gray, drain, drain of colour, drain of color, lose its colour, lose its color | look, he, she
+shock | 0.95 | pale, deadly pale, ghastly pale, white, ashen, bloodless, blanch, whiten, go white, turn white, go pale, turn pale, grow pale, go ashen, turn ashen, turn grey, go grey, turn gray, go gray, drain of colour, drain of color | look, he, she
+shock | 0.95 | drain, lose its colour, lose its color
 cry | 0.85 | crumple, crumble, collapse, cave in, fall apart, twist with grief
 flush | 0.8 | flush, flushed, red, crimson, scarlet, redden, colour, color, burn, go red, turn red, go pink, turn pink, go scarlet, turn scarlet, go crimson, turn crimson, grow red, become red, grow crimson, grow scarlet | cheeks, cheek, ears, neck, he, she
 disgust | 0.85 | twist in disgust, wrinkle in disgust, curdle, screw up, scrunch up

@@ -49,6 +49,7 @@ REGION_NOUNS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "pupil": ("gaze",), "nose": ("nose",), "nostril": ("nose",), "cheek": ("cheeks",), "cheekbone": ("cheeks",),
     "corner of mouth": ("corners",), "mouth corner": ("corners",), "lip corner": ("corners",),
     "corner of lip": ("corners",), "corner": ("corners",), "end of mouth": ("corners",), "end of lip": ("corners",),
+    "edge of mouth": ("corners",), "edge of lip": ("corners",), "mouth edge": ("corners",),
     "lip": ("lips",), "upper lip": ("lips",), "lower lip": ("lips",), "bottom lip": ("lips",), "top lip": ("lips",),
     "mouth": ("lips", "jaw"), "jaw": ("jaw",), "chin": ("chin",), "tongue": ("tongue",),
     "teeth": ("lips",), "tooth": ("lips",),
@@ -184,7 +185,9 @@ GAZE_DIRECTIONS: Mapping[str, str] = MappingProxyType({
     "up": "63D", "upward": "63D", "skyward": "63D", "heavenward": "63D", "ceiling": "63C", "sky": "63C",
     "heaven": "63C", "star": "63C", "cloud": "63C", "moon": "63C",
     "down": "64D", "downward": "64D", "floor": "64C", "ground": "64C", "lap": "64D", "feet": "64D", "shoe": "64D",
-    "hand": "64B", "table": "64B",
+    "hand": "64B", "table": "64B", "tablecloth": "64C", "plate": "64C", "desk": "64B", "phone": "64C", "knee": "64D",
+    # things a glance goes to away from the person spoken with ("glanced at the door")
+    "door": "61C", "doorway": "61C", "window": "61C", "clock": "61C 63A", "exit": "61C",
     "left": "61D", "right": "62D", "away": "61C 64A", "aside": "61C", "sideways": "61C", "sidelong": "61C",
 })
 

@@ -32,6 +32,10 @@ _IRREGULAR = {
     "sank": "sink", "sunk": "sink", "sunken": "sink", "shrank": "shrink", "shrunk": "shrink", "stung": "sting",
     # adjectives made from nouns are not those nouns: "a cornered dog" names no mouth corner, "dogged" is no dog
     "cornered": "cornered", "dogged": "dogged", "doggedly": "doggedly",
+    # a mourner's cry is not "keen" (eager): "keening with grief"
+    "keening": "keening", "keened": "keening",
+    # "handed her the keys" is giving, not a hand the eyes go to
+    "handed": "handed", "handing": "handing",
 }
 _VOWELS = set("aeiou")
 

@@ -196,3 +196,10 @@ def test_an_effort_not_to_or_a_feeling_kept_to_oneself_is_held_back(reader, text
 def test_deciding_not_to_is_a_denial_not_a_holding_back(reader):
     steps = faces(reader, "He decides not to smile.")
     assert len(steps) == 1 and ch(steps[0], "mouthSmile") <= LOW and ch(steps[0], "mouthPress") <= LOW
+
+
+@pytest.mark.parametrize("text", ["her smile fades into a frown, then into nothing at all",
+                                  "the frown deepens into a scowl and then relaxes",
+                                  "Her face stayed blank for a long moment before she smiled."])
+def test_a_subject_is_carried_only_to_a_bare_verb_and_own_clauses_stay(text):
+    assert order(text) == text

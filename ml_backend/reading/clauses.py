@@ -480,11 +480,12 @@ def _pronoun_faces(text: str) -> str:
 # to" or "then" has the subject of the clause before; when that subject is a part of the face or the face itself,
 # it is written out, so that "fall" is read as the face falling.
 _FACE_SUBJECT = re.compile(r"^\s*(?P<subject>(?:the|her|his|their)\s+(?:(?:corners?|edges?)\s+of\s+(?:her|his|their|the)\s+)?"
-                           r"(?:face|features|expression|mouth|lips|eyes|brows|eyebrows|jaw|smile|grin|frown|scowl|"
+                           r"(?:face|features|expression|mouth|lips|eyes|brows|eyebrows|jaw|"
                            r"gaze|cheeks|chin|forehead|nose|nostrils))\s+(?!is\b|was\b|are\b|were\b)[a-z]+", re.IGNORECASE)
 _BARE_VERB_AFTER = re.compile(r"(?P<join>,?\s*(?:only\s+to|then|and\s+then))\s+(?P<verb>(?!(?:the|a|an|her|his|their|she|he|"
                               r"they|it|i|you|we|back|again|slowly|finally|suddenly|quickly|gradually|not|no|never|everything|nothing|something|"
-                              r"all|both|none|each|every|this|that|these|those|there|here|now|later|once|one|another)\b)"
+                              r"all|both|none|each|every|this|that|these|those|there|here|now|later|once|one|another|into|to|in|on|at|"
+                              r"with|for|from|of|out|away|over|off|as|like|so|up|down)\b)"
                               r"[a-z]+)\b", re.IGNORECASE)
 
 
@@ -544,11 +545,23 @@ _MAIN_SUBJECT = re.compile(r"^\s*(?:(?P<pronoun>she|he|they|i|you|we)\b|(?P<name
                            re.IGNORECASE)
 
 
+_OWNER = {"her": "she", "his": "he", "their": "they", "my": "i", "your": "you", "our": "we"}
+
+
 def _when_other(match: re.Match) -> str:
     """The clause gone when the main clause of its sentence has another subject (an imperative has "you")."""
     start = max(match.string.rfind(mark, 0, match.start()) for mark in ".;!?") + 1
-    main = _MAIN_SUBJECT.match(match.string[start:match.start()])
-    pronoun = (main.group("pronoun") or ("she" if main.group("name") else "")).lower() if main else "you"
+    sentence = match.string[start:match.start()]
+    main = _MAIN_SUBJECT.match(sentence)
+    first = (re.findall(r"[a-z']+", sentence.lower()) or [""])[0]
+    if main:
+        pronoun = (main.group("pronoun") or "she").lower()
+    elif first in _OWNER:
+        pronoun = _OWNER[first]  # "Her face stayed blank ... before she smiled": her own face
+    elif first in ("the", "a", "an", "this", "that", "its"):
+        return match.group(0)  # "the scowl holds until she ...": whose it is is not said
+    else:
+        pronoun = "you"  # an imperative: "Keep the scowl until he apologises"
     other = match.group("subject").lower()
     if other == pronoun or (main and main.group("name") and other in ("she", "he", "they")):
         return match.group(0)  # "she frowns until she smiles": her own next step

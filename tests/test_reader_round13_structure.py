@@ -16,23 +16,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ml_backend.reading.clauses import in_order
-
 from i2fet_tools.ifed.expectations import LOW, RISE
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from reader_dev import ch, faces, plain_compositional_reader  # noqa: E402
+from test_reader_round12_structure import is_neutral, order  # noqa: E402
 
 reader = pytest.fixture(scope="module")(plain_compositional_reader)
-
-
-def is_neutral(target) -> bool:
-    """Every channel at rest (the checker's ``neutral``)."""
-    return bool((target <= LOW).all())
-
-
-def order(text: str) -> str:
-    return in_order(text, is_timing=lambda words: False)
 
 
 @pytest.mark.parametrize("text, first, second", [

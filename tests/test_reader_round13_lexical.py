@@ -40,14 +40,7 @@ def reader():
     ("crotchety", ("mouthFrown", "browDown", "mouthPucker", "mouthShrugLower"), "mouthSmile"),
     ("make her look downtrodden", SAD, "mouthSmile"),
     ("heartsore", SAD, "mouthSmile"),
-])
-def test_rare_regional_and_literary_words_are_read(reader, text, rise, low):
-    face = one_face(reader, text)
-    assert max(ch(face, name) for name in rise) >= RISE, text
-    assert ch(face, low) <= LOW, text
-
-
-@pytest.mark.parametrize("text, rise, low", [
+    # mood idioms
     ("She was in the doldrums all week.", SAD, "mouthSmile"),
     ("She is in seventh heaven.", ("mouthSmile",), "mouthFrown"),
     ("He has his nose out of joint.", ("mouthFrown", "browDown", "mouthPucker", "mouthShrugLower"), "mouthSmile"),
@@ -56,7 +49,7 @@ def test_rare_regional_and_literary_words_are_read(reader, text, rise, low):
     ("She had a right cob on.", ("browDown",), "mouthSmile"),
     ("have her close to crying", SAD, "mouthSmile"),
 ])
-def test_mood_idioms_are_read(reader, text, rise, low):
+def test_rare_regional_and_literary_words_and_idioms_are_read(reader, text, rise, low):
     face = one_face(reader, text)
     assert max(ch(face, name) for name in rise) >= RISE, text
     assert ch(face, low) <= LOW, text

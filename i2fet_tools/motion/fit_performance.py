@@ -62,6 +62,10 @@ UNREST_BINS = np.array([2, 4, 6, 9, 12, 18, 30])  # frames at 30 Hz since a sacc
 UNREST_SETTLED = 30  # frames (1 s) since a saccade's onset, or before the first: the gaze has settled
 UNREST_MIN_FRAMES = 20  # a take's bin is measured with this many still frames or more
 MIN_TAKE_SECONDS = 5.0
+REST_BUMP_CHANNELS = ("browOuterUpLeft", "browOuterUpRight", "browDownLeft", "browDownRight", "eyeWideLeft",
+                      "eyeWideRight")  # the resting upper face clamped at 0 with short smooth bumps (rest_bumps.py)
+REST_BUMP_LEVEL = 0.06  # a channel whose 1-s level is below this is resting (its bumps above 0 are fitted)
+REST_BUMP_MAX_FRAMES = 30  # runs above 0 longer than 1 s at 30 Hz are level changes, not bumps
 BASE_FRAMES = 31  # 1 s at 30 Hz: a channel's level around a blink (a running median, which a blink does not move)
 MIN_PERSON_BLINKS = 5  # a take's own blink-face coupling is kept with this many blinks or more
 PARTIAL_CLOSURE = 0.08  # lids closing this far beyond their level count as a (partial) blink
@@ -431,7 +435,38 @@ def _fit_micro(motions: list[Motion]) -> dict:
             "own_sd": np.round(own * to_marginal, 6).tolist(),
             "rest_share": float(np.clip(np.median(ratios), 0.0, 1.0)) if seen.any() else 0.1,
             "tone": np.round(np.clip(np.median(tones, axis=0), 0.0, 0.5), 4).tolist(), "excursions": excursions,
-            "residual_sd": np.round(np.sqrt(np.diag(cov)), 6).tolist(), **quiet_lower}
+            "residual_sd": np.round(np.sqrt(np.diag(cov)), 6).tolist(), "rest_bumps": _fit_rest_bumps(motions),
+            **quiet_lower}
+
+
+def _fit_rest_bumps(motions: list[Motion]) -> dict:
+    """{channel: [bumps a minute of rest, duration s, mean height]} of the resting upper face (``rest_bumps.py``):
+    on frames whose 1-s level is below ``REST_BUMP_LEVEL``, away from blinks, the runs of frames above the tracker's
+    clamped 0 (up to ``REST_BUMP_MAX_FRAMES``), their rate, length (a raised cosine of d seconds is above 0 for
+    d fps - 1 frames) and peak; the median of the takes with 10 s of rest or more."""
+    fps = ANALYSIS_FPS
+    fitted = {}
+    for name in REST_BUMP_CHANNELS:
+        rates, durations, heights = [], [], []
+        for motion in motions:
+            values = motion.weights[:, INDEX[name]]
+            level = uniform_filter1d(values, int(fps), mode="nearest")
+            blinking = np.convolve(blink_frames(motion), np.ones(int(fps)), mode="same") > 0
+            rest = motion.valid & ~blinking & (level < REST_BUMP_LEVEL)
+            if rest.sum() < 10 * fps:
+                continue
+            above = np.r_[False, rest & (values > 0.0), False].astype(np.int8)
+            edges = np.diff(above)
+            starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+            short = (ends - starts) <= REST_BUMP_MAX_FRAMES
+            rates.append(short.sum() / (rest.sum() / fps / 60.0))
+            if short.any():
+                durations.append(float(np.median(ends[short] - starts[short]) + 1) / fps)
+                heights.append(float(np.mean([values[a:b].max() for a, b in zip(starts[short], ends[short])])))
+        if rates and durations:
+            fitted[name] = [round(_median(rates, 0.0), 3), round(_median(durations, 0.1), 4),
+                            round(_median(heights, 0.0), 5)]
+    return fitted
 
 
 def _drift_variogram(motion: Motion, settled: bool = False) -> np.ndarray:

@@ -3,7 +3,7 @@
 Layers, each switchable and each drawing from its own random stream (switching one off leaves the
 others unchanged): gaze (fixations, saccades, drift; ``gaze.py``), head (idle sway, eye-head
 coordination, gestures tied to expressions; ``head.py``), micro-motion with co-activation and
-left/right asymmetry (``micro.py``), and blinks (``blinks.py``: spontaneous, with gaze shifts, with
+left/right asymmetry (``micro.py``) and the resting upper face's short bumps (``rest_bumps.py``), and blinks (``blinks.py``: spontaneous, with gaze shifts, with
 expression changes; the upper face and the eyes move with the lids, as much as one of the takes' people does,
 the upper face a fitted lag late, and no blink covers an apex frame).
 Every layer fades in over ``LIFE_FADE_IN`` seconds so that frame 0 is exactly the plan's start pose
@@ -28,14 +28,15 @@ from .blinks import add_blinks, free_starts, nominal_duration, plan_blinks
 from .easing import minimum_jerk
 from .gaze import gaze_rotations, lagged, look_weights, plan_saccades
 from .head import head_rotations
-from .micro import add_within, asymmetry, bounded_add, micro_motion
+from .micro import FREE_ABOVE, add_within, asymmetry, bounded_add, micro_motion
 from .performance_model import PerformanceModel, SaccadeModel, load_performance_model
 from .regions import LOOK_CHANNELS
+from .rest_bumps import rest_bumps
 
 LIFE_FADE_IN = 0.4  # seconds
 ROTATIONS = 9  # head yaw, pitch, roll; left eye yaw, pitch, roll; right eye yaw, pitch, roll (Live Link order)
 MOVE_MIN_CHANGE = 0.15  # a plan segment changing a channel by more counts as an expression change (for blinks)
-_LAYERS = {"micro": 1, "asymmetry": 2, "blinks": 3, "gaze": 4, "head": 5, "drift": 6, "person": 7}
+_LAYERS = {"micro": 1, "asymmetry": 2, "blinks": 3, "gaze": 4, "head": 5, "drift": 6, "person": 7, "rest": 8}
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,11 @@ def perform(weights: np.ndarray, fps: float, options: LifeOptions, plan: Plan | 
             tone[model.micro.channels] = model.micro.tone
         weights[:, moving] = bounded_add(weights[:, moving], change[:, moving], fade, model.micro.rest_share,
                                          tone[moving][None, :])
+    if options.micro_motion and model.micro.rest_bumps:  # the resting upper face's short bumps above 0
+        bumps = rest_bumps(count, fps, model.micro.rest_bumps, life_rng(seed, key, "rest"))
+        used = np.flatnonzero(bumps.max(axis=0, initial=0.0) > 0.0)
+        at_rest = np.square(np.clip(1.0 - weights[:, used] / FREE_ABOVE, 0.0, 1.0))  # C1, 1 at 0, 0 from FREE_ABOVE
+        weights[:, used] += fade * at_rest * (1.0 - weights[:, used]) * np.tanh(bumps[:, used])  # below 1
     if options.blinks:
         apexes = np.array([s.apex for s in plan.segments]) if plan is not None else None
         length = nominal_duration(model.blinks, options.blink_duration)

@@ -53,7 +53,9 @@ themselves is shipped). What each part is and how it was fitted:
   brows, both squints, the lip corners with the cheeks). The upper face is still most of the time
   and moves in quick excursions (``excursions``: rate, hold, move, the share left to slow wander and the
   moves' rounding, fitted to the takes' quick moves and frame speed shape by simulation, ``i2fet_tools/motion/fit_excursions.py``); its sizes
-  are fitted from the residuals outside blinks (the blink layer moves it there).
+  are fitted from the residuals outside blinks (the blink layer moves it there). At rest, browOuterUp, browDown
+  and eyeWide rise in short smooth bumps above the tracker's clamped 0 (``rest_bumps``: per channel the bumps a
+  minute of rest, their duration and mean height, fitted from the takes' resting frames; ``rest_bumps.py``).
 - ``head``: idle head motion (sd per axis, spectrum), the share of slow gaze the head follows, and
   gestures tied to expressions (a nod of agreement, a tilt of doubt, recoil in disgust). Only one
   take recorded head rotation, and no take is labelled, so the idle motion is fitted from that take
@@ -142,6 +144,8 @@ class MicroModel:
     excursions: tuple[float, float, float, float, float] | None = None  # upper face: quick moves (a minute per
     # stream, hold s, move s), the share of its sd left to slow wander, and the moves' rounding (Gaussian sd, s);
     # None: slow wander alone
+    rest_bumps: tuple[tuple[int, float, float, float], ...] = ()  # (channel, a minute, seconds, mean height): the
+    # resting upper face's short smooth bumps above 0 (``rest_bumps.py``)
     quiet_lower_share: float = CHOSEN_QUIET_LOWER_SHARE  # the lower face's size for a face that does not speak,
     # as a share of the takes' (who talk): fitted from their quiet-mouth stretches; absent: the earlier choice
 
@@ -186,6 +190,16 @@ def _excursions(section: dict | None) -> tuple[float, float, float, float, float
             _number(section, "hold", 0.02, 10, "micro.excursions"), _number(section, "move", 0.02, 2, "micro.excursions"),
             _number(section, "wander", 0.0, 1.0, "micro.excursions"),
             _number(section, "smooth", 0.0, 0.5, "micro.excursions") if "smooth" in section else 0.0)
+
+
+def _rest_bumps(section: object) -> tuple[tuple[int, float, float, float], ...]:
+    """micro.rest_bumps: {channel name: [rate a minute, duration s, mean height]} (``rest_bumps.py``)."""
+    if not isinstance(section, dict) or any(name not in INDEX or not isinstance(v, list) or len(v) != 3
+                                            for name, v in section.items()):
+        raise I2FETError(f"micro.rest_bumps = {section!r} must map ARKit channels to [rate, duration, height].")
+    return tuple((INDEX[name], _number({"r": v[0]}, "r", 0, 600, "micro.rest_bumps"),
+                  _number({"d": v[1]}, "d", 0.02, 5, "micro.rest_bumps"),
+                  _number({"h": v[2]}, "h", 0, 0.5, "micro.rest_bumps")) for name, v in sorted(section.items()))
 
 
 def _blink_face(section: dict) -> tuple[tuple[int, float, float], ...]:
@@ -288,7 +302,7 @@ def model_from_dict(data: dict) -> PerformanceModel:
                        loadings=loadings, own_sd=own, factor_region=factor_region,
                        rest_share=_number(m, "rest_share", 0, 1, "micro"), tone=tone,
                        floor=tuple(float(_number({"f": f}, "f", 0, 1, "micro.floor")) for f in m.get("floor", [0, 0])),
-                       excursions=_excursions(m.get("excursions")),
+                       excursions=_excursions(m.get("excursions")), rest_bumps=_rest_bumps(m.get("rest_bumps", {})),
                        quiet_lower_share=(_number(m, "quiet_lower_share", 0, 1, "micro") if "quiet_lower_share" in m
                                           else CHOSEN_QUIET_LOWER_SHARE))
     if len(micro.alpha) != 2 or len(micro.knee) != 2 or len(micro.floor) != 2:

@@ -37,6 +37,16 @@ def test_channels_share_their_bumps():
     np.testing.assert_allclose(out[:, right], 0.5 * out[:, left])
 
 
+def test_shared_stream_does_not_depend_on_the_channels_order():
+    entries = ((INDEX["browDownLeft"], 18.0, 0.4, 0.05), (INDEX["browOuterUpLeft"], 27.0, 0.3, 0.04),
+               (INDEX["eyeWideLeft"], 14.0, 0.26, 0.06))
+    forward = rest_bumps(3000, 30.0, entries, np.random.default_rng(4))
+    backward = rest_bumps(3000, 30.0, entries[::-1], np.random.default_rng(4))
+    np.testing.assert_allclose(forward, backward)
+    single = rest_bumps(3000, 30.0, ((INDEX["browDownLeft"], 18.0, 0.3, 0.05),), np.random.default_rng(4))
+    np.testing.assert_allclose(forward[:, INDEX["browDownLeft"]], single[:, INDEX["browDownLeft"]])
+
+
 def test_fit_recovers_rate_duration_and_height():
     fps, count = 30.0, 30 * 600
     weights = np.zeros((count, 52))

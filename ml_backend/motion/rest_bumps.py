@@ -42,11 +42,13 @@ def bump_samples(count: int, fps: float, rng: np.random.Generator, rate_per_min:
 def rest_bumps(count: int, fps: float, bumps: tuple[tuple[int, float, float, float], ...],
                rng: np.random.Generator) -> np.ndarray:
     """count x 52 resting bumps for (channel, rate a minute, duration s, mean height): one stream shared by all the
-    channels, drawn at unit height with the first entry's rate and duration, scaled by each channel's height."""
+    channels, drawn at unit height with the median of the channels' fitted rates and durations (whatever their
+    order), scaled by each channel's height."""
     out = np.zeros((max(count, 0), 52))
     if not bumps:
         return out
-    _, rate, duration, _ = bumps[0]
+    rate = float(np.median([entry[1] for entry in bumps]))
+    duration = float(np.median([entry[2] for entry in bumps]))
     shared = bump_samples(count, fps, rng, rate, duration, 1.0)
     for channel, _, _, height in bumps:
         out[:, channel] += height * shared

@@ -39,8 +39,9 @@ SUPPRESSED_SHARE = 0.35  # what shows of a held-back expression, in its corners 
 _SUPPRESSED_REGIONS = np.isin(np.array(CHANNEL_REGION), ["corners", "cheeks", "lids", "brows"])
 
 
-def _stem_mask(stem: str) -> np.ndarray:
-    return np.array([n.startswith(stem) for n in ARKIT_NAMES])
+# The channels each stem of an opposing pair names, built once (the reader settles contradictions on every step).
+STEM_MASKS: dict[str, np.ndarray] = {stem: np.array([n.startswith(stem) for n in ARKIT_NAMES])
+                                     for pair in OPPOSED for stem in pair[:2]}
 
 
 @dataclass
@@ -163,7 +164,7 @@ def _settle(group: list[tuple[Item, np.ndarray]], notes: list[str]) -> None:
             if {first.side, later.side} == {"left", "right"}:
                 continue
             for a, b, region_words in OPPOSED:
-                ma, mb = _stem_mask(a), _stem_mask(b)
+                ma, mb = STEM_MASKS[a], STEM_MASKS[b]
                 clash = ((first_target[ma].max() > CONFLICT and later_target[mb].max() > CONFLICT)
                          or (first_target[mb].max() > CONFLICT and later_target[ma].max() > CONFLICT))
                 if not clash:
@@ -194,7 +195,7 @@ def _opposed(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     each side above ``CONFLICT``; none when they agree."""
     out = np.zeros(NUM_CHANNELS, bool)
     for a, b, _ in OPPOSED:
-        ma, mb = _stem_mask(a), _stem_mask(b)
+        ma, mb = STEM_MASKS[a], STEM_MASKS[b]
         if ((first[ma].max() > CONFLICT and second[mb].max() > CONFLICT)
                 or (first[mb].max() > CONFLICT and second[ma].max() > CONFLICT)):
             out |= ma | mb

@@ -28,7 +28,7 @@ from ..knowledge.vocabulary import VocabEntry, recipes, vocabulary
 from ..plan import Anchor, Step, Timing, neutral_anchor
 from .calibration import Calibrator, identity, load_calibrator
 from ..naming.arkit import ARKIT_NAMES, INDEX
-from .compose import OPPOSED, Composition, compose, item_target
+from .compose import OPPOSED, STEM_MASKS, Composition, compose, item_target
 from .language import guess_language
 from .level_notes import join_level_notes
 from .parse import DETERMINERS, MODIFIERS, Item, StepWords, read_step_words
@@ -812,7 +812,6 @@ def _opposite_sides(before: list[str], part: list[str]) -> bool:
 
 
 _PART_NOUNS = frozenset(stem(noun) for noun in REGION_NOUNS if " " not in noun)
-_STEM_MASKS = {stem_: np.array([n.startswith(stem_) for n in ARKIT_NAMES]) for a, b, _ in OPPOSED for stem_ in (a, b)}
 _PART_NOUN_KEYS = frozenset(tuple(stem(w) for w in noun.split()) for noun in REGION_NOUNS)
 _LEVEL_WORDS = frozenset(w for m, _ in MODIFIERS for w in m.split())
 
@@ -848,7 +847,7 @@ def _pulls_against(before: str, part: str, floor: float = 0.15) -> bool:
 
     first, second = face(before), face(part)
     for a, b, _ in OPPOSED:
-        ma, mb = _STEM_MASKS[a], _STEM_MASKS[b]
+        ma, mb = STEM_MASKS[a], STEM_MASKS[b]
         if (first[ma].max() > floor and second[mb].max() > floor) or (first[mb].max() > floor and second[ma].max() > floor):
             return True
     return False
